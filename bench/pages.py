@@ -1,0 +1,82 @@
+"""Time the pages that list people, on a throw-away SQLite database with N synthetic mentors.
+
+.venv/bin/python -m bench.pages [N]
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import time
+
+os.environ.setdefault("LMS_ENV", "testing")
+os.environ.setdefault("LMS_SECRET_KEY", "bench-only")
+os.environ["LMS_INSTANCE_PATH"] = tempfile.mkdtemp(prefix="lms-bench-")
+
+from sqlalchemy import event
+
+from bench.synthetic import add_mentors
+from lms import clock, create_app
+from lms.actor import Actor
+from lms.auth.operations import create_user
+from lms.migrate import upgrade
+
+PAGES = ("/staff/", "/training/team")
+PASSWORD = "quiet lantern meadow river"  # noqa: S105 - a throw-away bench account
+
+
+def main(count: int) -> None:
+    url = f"sqlite:///{os.environ['LMS_INSTANCE_PATH']}/bench.sqlite3"
+    app = create_app(
+        {
+            "DATABASE_URL": url,
+            "ARGON2_MEMORY_KIB": 19456,
+            "ARGON2_TIME_COST": 2,
+            "ARGON2_PARALLELISM": 1,
+        }
+    )
+    engine = app.extensions["lms.db"].engine
+    upgrade(engine)
+    with app.app_context():
+        session = app.extensions["lms.db"].session_factory()
+        create_user(
+            session,
+            Actor.system("bench"),
+            app.extensions["lms.auth"].hasher,
+            email="hr@bench.example",
+            full_name="Bench HR",
+            password=PASSWORD,
+            roles=["hr"],
+        )
+        started = time.perf_counter()
+        add_mentors(session, count, clock.today())
+        session.commit()
+        session.close()
+        print(f"inserted {count} mentors in {time.perf_counter() - started:.1f}s")
+    client = app.test_client()
+    login = client.get("/login").get_data(as_text=True)
+    token = login.split('name="csrf_token" value="')[1].split('"')[0]
+    client.post(
+        "/login", data={"email": "hr@bench.example", "password": PASSWORD, "csrf_token": token}
+    )
+    statements = []
+    event.listen(engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
+    for path in PAGES:
+        statements.clear()
+        client.get(path)  # warm up
+        timings = []
+        for _ in range(3):
+            statements.clear()
+            started = time.perf_counter()
+            response = client.get(path)
+            timings.append(time.perf_counter() - started)
+        assert response.status_code == 200, (path, response.status_code)
+        print(
+            f"{path:<18} {count} mentors: best {min(timings) * 1000:.0f} ms, "
+            f"{len(statements)} SQL statements, {len(response.data) // 1024} KiB"
+        )
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 2000)

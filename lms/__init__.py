@@ -1,0 +1,95 @@
+"""Therapeutic Mentoring training and qualification records: the Flask application factory."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from lms.config import PROJECT_ROOT, load_config
+from lms.db import Database
+
+
+def create_app(overrides: Mapping[str, object] | None = None) -> Flask:
+    """Build the app from ``LMS_*`` environment variables, then ``overrides`` (used by tests)."""
+    config = load_config()
+    if overrides:
+        config.update(overrides)
+    app = Flask(
+        __name__,
+        instance_path=str(config["INSTANCE_PATH"]),
+        template_folder=str(PROJECT_ROOT / "templates"),
+    )
+    app.config.update(config)
+    if app.config["TRUSTED_PROXIES"]:
+        count = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_cli(app)
+    register_errors(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from lms.auth.permissions import enforce_declared_access
+    from lms.auth.views import configure_login_manager
+    from lms.extensions import csrf
+    from lms.web import register_request_hooks
+
+    app.extensions["lms.db"] = Database.for_url(str(app.config["DATABASE_URL"]))
+    configure_login_manager(app)
+    register_request_hooks(app)
+    # Access is checked before CSRF so that a refused user learns nothing more than "refused".
+    app.before_request(enforce_declared_access)
+    csrf.init_app(app)
+    app.jinja_env.globals["organisation_name"] = app.config["LMS_ORGANISATION_NAME"]
+
+
+def register_blueprints(app: Flask) -> None:
+    from lms.alerts.views import blueprint as notifications_blueprint
+    from lms.api.admin_views import blueprint as api_tokens_blueprint
+    from lms.api.views import blueprint as api_blueprint
+    from lms.audit.views import blueprint as auditor_blueprint
+    from lms.auth.views import account_blueprint, admin_blueprint, auth_blueprint
+    from lms.certificates.views import blueprint as certificates_blueprint
+    from lms.compliance.views import blueprint as compliance_blueprint
+    from lms.curriculum.views import blueprint as curriculum_blueprint
+    from lms.eligibility.views import blueprint as facts_blueprint
+    from lms.home.views import blueprint as home_blueprint
+    from lms.staff.import_views import blueprint as staff_import_blueprint
+    from lms.staff.views import blueprint as staff_blueprint
+    from lms.training.views import blueprint as training_blueprint
+
+    for blueprint in (
+        auth_blueprint,
+        account_blueprint,
+        admin_blueprint,
+        home_blueprint,
+        staff_import_blueprint,  # before staff: /staff/import is not a person
+        staff_blueprint,
+        facts_blueprint,
+        api_blueprint,
+        api_tokens_blueprint,
+        training_blueprint,
+        curriculum_blueprint,
+        certificates_blueprint,
+        notifications_blueprint,
+        compliance_blueprint,
+        auditor_blueprint,
+    ):
+        app.register_blueprint(blueprint)
+
+
+def register_cli(app: Flask) -> None:
+    from lms.cli import register_commands
+
+    register_commands(app)
+
+
+def register_errors(app: Flask) -> None:
+    from lms.errors import register_error_handlers
+
+    register_error_handlers(app)

@@ -1,0 +1,57 @@
+"""Administrators' pages for API tokens: list, create (the secret is shown once), revoke."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+
+from lms.api.forms import TokenForm
+from lms.api.models import ApiToken
+from lms.api.operations import create_token, revoke_token
+from lms.api.queries import tokens_with_creators
+from lms.auth.forms import ConfirmForm
+from lms.auth.models import Role
+from lms.auth.permissions import requires
+from lms.forms import attach_error
+from lms.validation import InvalidInput
+from lms.web import current_actor, db_session
+
+blueprint = Blueprint("api_tokens", __name__, url_prefix="/admin/api-tokens")
+
+
+@blueprint.get("/")
+@requires(Role.ADMIN)
+def index():
+    return render_template("api/tokens.html", rows=tokens_with_creators(db_session()))
+
+
+@blueprint.route("/new", methods=["GET", "POST"])
+@requires(Role.ADMIN)
+def new():
+    form = TokenForm()
+    if not form.is_submitted():
+        return render_template("api/token_new.html", form=form)
+    if not form.validate():
+        return render_template("api/token_new.html", form=form), 422
+    database = db_session()
+    try:
+        token, secret = create_token(database, current_actor(), form.name.data, form.role.data)
+    except InvalidInput as error:
+        database.rollback()
+        attach_error(form, error)
+        return render_template("api/token_new.html", form=form), 422
+    database.commit()
+    # Shown in this response only: no redirect or flash would keep the secret anywhere.
+    return render_template("api/token_created.html", token=token, secret=secret), 201
+
+
+@blueprint.post("/<int:token_id>/revoke")
+@requires(Role.ADMIN)
+def revoke(token_id: int):
+    database = db_session()
+    token = database.get(ApiToken, token_id) or abort(404)
+    if not ConfirmForm().validate():
+        abort(400)
+    revoke_token(database, current_actor(), token)
+    database.commit()
+    flash(f"The token “{token.name}” ({token.token_prefix}…) is revoked.", "success")
+    return redirect(url_for("api_tokens.index"))

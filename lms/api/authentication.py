@@ -1,0 +1,85 @@
+"""Bearer-token authentication for /api/v1: the token stands in for a user for one request.
+
+Only the ``Authorization: Bearer`` header counts; session cookies are ignored on the API, so a
+browser that happens to be signed in cannot be steered into API calls (and CSRF cannot apply).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import current_app, g, request
+from flask_login import current_user
+
+from lms import clock
+from lms.actor import Actor
+from lms.api.operations import authenticate_token
+from lms.auth.models import Role
+from lms.web import db_session
+
+
+@dataclass(frozen=True)
+class ApiPrincipal:
+    """What ``current_user`` is during an API request made with a valid token."""
+
+    role: Role
+    token_prefix: str
+
+    id = None
+    is_authenticated = True
+    is_active = True
+    is_anonymous = False
+
+    @property
+    def roles(self) -> frozenset[Role]:
+        return frozenset({self.role})
+
+    @property
+    def label(self) -> str:
+        return f"api-token:{self.token_prefix}"
+
+    email = full_name = label
+
+    def has_role(self, *roles: Role | str) -> bool:
+        return self.role in roles
+
+    def get_id(self) -> None:
+        return None  # never stored in a session
+
+
+def bearer_secret() -> str | None:
+    """The token from ``Authorization: Bearer <secret>``, if the header has that shape."""
+    scheme, _, secret = request.headers.get("Authorization", "").partition(" ")
+    secret = secret.strip()
+    return secret if scheme.lower() == "bearer" and secret else None
+
+
+def ignore_session_user(_endpoint: str | None, _values: dict | None) -> None:
+    """Start every API request anonymous, whatever session cookie came with it.
+
+    Registered as the blueprint's URL value preprocessor because that runs before every
+    ``before_request`` hook: the session-timeout hook then finds no user, so it neither loads
+    one from the cookie nor touches the session.
+    """
+    # Flask-Login reads the request's user from here; setting it skips the session entirely.
+    g._login_user = current_app.login_manager.anonymous_user()
+
+
+def authenticate_api_request() -> None:
+    """Make the bearer token's principal ``current_user`` (called just before access checks)."""
+    secret = bearer_secret()
+    if secret is None:
+        return
+    database, now = db_session(), clock.now()
+    token = authenticate_token(database, secret, now)
+    if token is None:
+        return
+    if token.last_used_at == now:
+        # Just recorded, and true whatever the request goes on to do: keep it.
+        database.commit()
+    g._login_user = ApiPrincipal(token.role, token.token_prefix)
+
+
+def api_actor() -> Actor:
+    """The token as the actor operations record in the audit log."""
+    return Actor(None, current_user.label, request.remote_addr)

@@ -1,0 +1,599 @@
+"""The OpenAPI 3.1 description of /api/v1, written by hand and served at /api/v1/openapi.json.
+
+Tests hold it to the code: every route on the blueprint appears here with the roles it
+declares (``x-roles``), and the request schemas list exactly the fields the parsers accept.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from lms.eligibility.models import HumanServicesBasis
+from lms.eligibility.rules import (
+    RULESET,
+    CredentialLevel,
+    EligibilityStatus,
+    Pathway,
+    Population,
+)
+from lms.staff.models import Position, StaffStatus, VerificationMethod
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _values(enum_class) -> list[str]:
+    return [member.value for member in enum_class]
+
+
+def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
+    return {"oneOf": [schema, {"type": "null"}]}
+
+
+DATE = {"type": "string", "format": "date", "examples": ["2026-11-23"]}
+INSTANT = {"type": "string", "format": "date-time", "examples": ["2026-11-23T15:00:00Z"]}
+ID = {"type": "integer", "minimum": 1}
+HOURS = {"type": "number", "exclusiveMinimum": 0, "maximum": 168}
+
+
+def _text(max_length: int, description: str | None = None) -> dict[str, Any]:
+    schema: dict[str, Any] = {"type": ["string", "null"], "maxLength": max_length}
+    if description:
+        schema["description"] = description
+    return schema
+
+
+# -- request and response bodies ----------------------------------------------------------------
+
+PERSON_INPUT = {
+    "legal_name": {"type": "string", "maxLength": 200},
+    "preferred_name": _text(200),
+    "date_of_birth": DATE,
+    "work_email": {**_text(254), "format": "email"},
+    "hire_on": _nullable(DATE) | {"description": "Required once the status is active."},
+    "position": {"type": "string", "enum": _values(Position)},
+    "status": {
+        "type": "string",
+        "enum": _values(StaffStatus),
+        "description": "Defaults to candidate when a person is created.",
+    },
+    "separated_on": _nullable(DATE) | {"description": "Only, and always, for separated staff."},
+    "supervisor_id": _nullable(ID) | {"description": "A licensed clinician still on staff."},
+    "user_email": _text(254, "Email of the person's existing user account, to link it."),
+    "licence_type": _text(40, "Clinicians only: LICSW, LMHC, LMFT, LCSW, psychologist…"),
+    "licence_number": _text(60, "Clinicians only."),
+    "licence_expires_on": _nullable(DATE) | {"description": "Clinicians only."},
+}
+
+CREDENTIAL_INPUT = {
+    "level": {"type": "string", "enum": _values(CredentialLevel)},
+    "institution": {"type": "string", "maxLength": 200},
+    "conferred_on": DATE | {"description": "Not in the future: record a degree once conferred."},
+    "accredited": {"type": "boolean", "description": "Defaults to false."},
+    "field_of_study": _text(200),
+    "accreditation_checked_how": _text(200, "For example: DAPIP look-up."),
+    "human_services_basis": {
+        "type": ["string", "null"],
+        "enum": [*_values(HumanServicesBasis), None],
+        "description": "null: not a human services field; listed: the field is on the "
+        "provider's list; judgement: HR's judgement, with a justification.",
+    },
+    "human_services_justification": _text(2000, "Required (20+ characters) for judgement."),
+}
+
+EXPERIENCE_INPUT = {
+    "employer": {"type": "string", "maxLength": 200},
+    "role": {"type": "string", "maxLength": 200},
+    "start_on": DATE,
+    "end_on": _nullable(DATE) | {"description": "null: ongoing. Not before start_on."},
+    "hours_per_week": HOURS | {"description": "At most two decimals."},
+    "population": {"type": "string", "enum": _values(Population)},
+    "target_population": {
+        "type": "boolean",
+        "description": "Youth with behavioural-health needs; only with population youth. "
+        "Defaults to false.",
+    },
+}
+
+VERIFICATION = {
+    "verified": {"type": "boolean"},
+    "verified_at": _nullable(INSTANT),
+    "verification_method": {
+        "type": ["string", "null"],
+        "enum": [*_values(VerificationMethod), None],
+    },
+}
+
+
+def _record(inputs: dict[str, Any], extra: dict[str, Any], description: str) -> dict[str, Any]:
+    properties = {"id": ID, **inputs, **extra}
+    return {
+        "type": "object",
+        "description": description,
+        "properties": properties,
+        "required": list(properties),
+    }
+
+
+def _input(inputs: dict[str, Any], required: list[str], description: str) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "description": description,
+        "properties": inputs,
+        "required": required,
+        "additionalProperties": False,
+    }
+
+
+def _patch(inputs: dict[str, Any], description: str) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "description": description,
+        "properties": inputs,
+        "additionalProperties": False,
+    }
+
+
+def _list(item: str) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "properties": {"items": {"type": "array", "items": _ref(item)}},
+        "required": ["items"],
+    }
+
+
+FACTS_EDUCATION = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["credential", "conferred_on"],
+    "properties": {
+        "credential": {"type": "string", "enum": _values(CredentialLevel)},
+        "field": _text(200),
+        "institution": _text(200),
+        "human_services_field": {"type": ["boolean", "null"]},
+        "accredited": {"type": ["boolean", "null"]},
+        "conferred_on": DATE,
+        "verified": {"type": ["boolean", "null"]},
+    },
+}
+
+FACTS_EXPERIENCE = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["start", "hours_per_week", "population"],
+    "properties": {
+        "start": DATE,
+        "end": _nullable(DATE),
+        "hours_per_week": HOURS,
+        "population": {"type": "string", "enum": _values(Population)},
+        "target_population": {"type": ["boolean", "null"]},
+        "verified": {"type": ["boolean", "null"]},
+        "employer": _text(200),
+        "role": _text(200),
+    },
+}
+
+FACTS = {
+    "type": "object",
+    "description": "The same document `lms eligibility evaluate` reads. A missing flag is false.",
+    "additionalProperties": False,
+    "required": ["date_of_birth"],
+    "properties": {
+        "as_of": DATE | {"description": "Defaults to today (the provider's time zone)."},
+        "date_of_birth": DATE,
+        "identity_verified": {"type": ["boolean", "null"]},
+        "education": {"type": ["array", "null"], "items": _ref("FactsEducation")},
+        "experience": {"type": ["array", "null"], "items": _ref("FactsExperience")},
+    },
+}
+
+ELIGIBILITY_RESULT = {
+    "type": "object",
+    "required": [
+        "status",
+        "pathway",
+        "eligible_from",
+        "age_years",
+        "youth_experience_days",
+        "target_experience_days",
+        "reasons",
+        "ruleset",
+    ],
+    "properties": {
+        "status": {"type": "string", "enum": _values(EligibilityStatus)},
+        "pathway": {
+            "type": ["string", "null"],
+            "enum": [*_values(Pathway), None],
+            "description": "The first pathway that holds on all facts; null when none does.",
+        },
+        "eligible_from": _nullable(DATE)
+        | {"description": "First day the requirements hold on all facts (projected if future)."},
+        "age_years": {"type": "integer"},
+        "youth_experience_days": {"type": "number", "description": "Full days, one decimal."},
+        "target_experience_days": {"type": "number", "description": "Full days, one decimal."},
+        "reasons": {"type": "array", "items": {"type": "string"}},
+        "ruleset": {"type": "string", "const": RULESET},
+    },
+}
+
+DETERMINATION_SUMMARY = {
+    "type": "object",
+    "required": ["id", "determined_at", "as_of", "status", "trigger"],
+    "properties": {
+        "id": ID,
+        "determined_at": INSTANT,
+        "as_of": DATE,
+        "status": {"type": "string", "enum": _values(EligibilityStatus)},
+        "trigger": {"type": "string"},
+    },
+}
+
+PERSON_ELIGIBILITY = {
+    "allOf": [
+        _ref("EligibilityResult"),
+        {
+            "type": "object",
+            "required": ["person_id", "as_of", "latest_determination"],
+            "properties": {
+                "person_id": ID,
+                "as_of": DATE,
+                "latest_determination": _nullable(_ref("DeterminationSummary")),
+            },
+        },
+    ]
+}
+
+ERROR = {
+    "type": "object",
+    "required": ["error"],
+    "properties": {
+        "error": {"type": "string", "description": "What went wrong, for a person to read."},
+        "field": {
+            "type": "string",
+            "description": "The input to blame (422), e.g. hire_on or "
+            "experience[0].hours_per_week.",
+        },
+    },
+}
+
+SCHEMAS = {
+    "Error": ERROR,
+    "Facts": FACTS,
+    "FactsEducation": FACTS_EDUCATION,
+    "FactsExperience": FACTS_EXPERIENCE,
+    "EligibilityResult": ELIGIBILITY_RESULT,
+    "DeterminationSummary": DETERMINATION_SUMMARY,
+    "PersonEligibility": PERSON_ELIGIBILITY,
+    "Person": _record(
+        PERSON_INPUT,
+        {
+            "identity_verified": {"type": "boolean"},
+            "identity_verified_at": _nullable(INSTANT),
+            "created_at": INSTANT,
+            "updated_at": INSTANT,
+        },
+        "A candidate or member of staff.",
+    ),
+    "PersonInput": _input(
+        PERSON_INPUT,
+        ["legal_name", "date_of_birth", "position"],
+        "A new person. Unknown fields are refused.",
+    ),
+    "PersonPatch": _patch(
+        PERSON_INPUT,
+        "Fields to change; the rest stay as they are. A new date of birth clears the "
+        "identity verification.",
+    ),
+    "PersonList": {
+        "type": "object",
+        "required": ["items", "total", "limit", "offset"],
+        "properties": {
+            "items": {"type": "array", "items": _ref("Person")},
+            "total": {"type": "integer", "description": "How many match the filters."},
+            "limit": {"type": "integer"},
+            "offset": {"type": "integer"},
+        },
+    },
+    "Credential": _record(
+        CREDENTIAL_INPUT,
+        {
+            "person_id": ID,
+            "human_services_field": {"type": "boolean"},
+            **VERIFICATION,
+            "created_at": INSTANT,
+        },
+        "An education credential.",
+    ),
+    "CredentialInput": _input(
+        CREDENTIAL_INPUT,
+        ["level", "institution", "conferred_on"],
+        "A new credential. Unknown fields are refused.",
+    ),
+    "CredentialPatch": _patch(
+        CREDENTIAL_INPUT, "Fields to change; changing a fact clears its verification."
+    ),
+    "CredentialList": _list("Credential"),
+    "Experience": _record(
+        EXPERIENCE_INPUT,
+        {"person_id": ID, **VERIFICATION, "created_at": INSTANT},
+        "An experience entry.",
+    ),
+    "ExperienceInput": _input(
+        EXPERIENCE_INPUT,
+        ["employer", "role", "start_on", "hours_per_week", "population"],
+        "A new experience entry. Unknown fields are refused.",
+    ),
+    "ExperiencePatch": _patch(
+        EXPERIENCE_INPUT, "Fields to change; any change clears the entry's verification."
+    ),
+    "ExperienceList": _list("Experience"),
+}
+
+
+# -- responses, parameters and operations -------------------------------------------------------
+
+
+def _error_response(description: str) -> dict[str, Any]:
+    return {
+        "description": description,
+        "content": {"application/json": {"schema": _ref("Error")}},
+    }
+
+
+RESPONSES = {
+    "BadRequest": _error_response("The body is not valid JSON."),
+    "Unauthorized": {
+        **_error_response("No token, or a token that is unknown or revoked."),
+        "headers": {"WWW-Authenticate": {"schema": {"type": "string"}, "description": "Bearer"}},
+    },
+    "Forbidden": _error_response("The token's role may not use this endpoint."),
+    "NotFound": _error_response("No such person or record."),
+    "TooLarge": _error_response("The body is larger than the app accepts."),
+    "Unprocessable": _error_response(
+        "Bad input, nothing written: `error` says what is wrong and `field` names the input."
+    ),
+    "ServerError": _error_response("Something went wrong; nothing was written."),
+}
+
+PARAMETERS = {
+    "PersonId": {"name": "person_id", "in": "path", "required": True, "schema": ID},
+    "CredentialId": {"name": "credential_id", "in": "path", "required": True, "schema": ID},
+    "ExperienceId": {"name": "experience_id", "in": "path", "required": True, "schema": ID},
+}
+
+
+def _parameter(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/parameters/{name}"}
+
+
+def _json(schema: str, description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": _ref(schema)}}}
+
+
+def _operation(
+    operation_id: str,
+    summary: str,
+    roles: tuple[str, ...],
+    ok: tuple[int, str, str],
+    *,
+    body: str | None = None,
+    parameters: list[str] | None = None,
+    not_found: bool = False,
+    bad_query: bool = False,
+) -> dict[str, Any]:
+    status, schema, description = ok
+    errors = {"401": "Unauthorized", "403": "Forbidden", "500": "ServerError"}
+    if body is not None:
+        errors |= {"400": "BadRequest", "413": "TooLarge", "422": "Unprocessable"}
+    if not_found:
+        errors["404"] = "NotFound"
+    if bad_query:
+        errors["422"] = "Unprocessable"
+    responses: dict[str, Any] = {str(status): _json(schema, description)}
+    for code, name in sorted(errors.items()):
+        responses[code] = {"$ref": f"#/components/responses/{name}"}
+    operation: dict[str, Any] = {
+        "operationId": operation_id,
+        "summary": summary,
+        "description": f"Token roles allowed: {', '.join(roles)}.",
+        "x-roles": list(roles),
+        "responses": responses,
+    }
+    if parameters:
+        operation["parameters"] = [_parameter(name) for name in parameters]
+    if body is not None:
+        operation["requestBody"] = {
+            "required": True,
+            "content": {"application/json": {"schema": _ref(body)}},
+        }
+    return operation
+
+
+READ = ("admin", "auditor", "hr")
+WRITE = ("hr",)
+
+LIST_PARAMETERS = [
+    {"name": "status", "in": "query", "schema": {"type": "string", "enum": _values(StaffStatus)}},
+    {"name": "position", "in": "query", "schema": {"type": "string", "enum": _values(Position)}},
+    {
+        "name": "limit",
+        "in": "query",
+        "schema": {"type": "integer", "minimum": 1, "maximum": 500, "default": 100},
+    },
+    {
+        "name": "offset",
+        "in": "query",
+        "schema": {"type": "integer", "minimum": 0, "maximum": 1_000_000_000, "default": 0},
+    },
+]
+
+PATHS = {
+    "/openapi.json": {
+        "get": {
+            "operationId": "openapi",
+            "summary": "This document",
+            "security": [],
+            "responses": {
+                "200": {
+                    "description": "The OpenAPI 3.1 description of this API.",
+                    "content": {"application/json": {"schema": {"type": "object"}}},
+                }
+            },
+        }
+    },
+    "/eligibility/evaluate": {
+        "post": _operation(
+            "evaluate_facts",
+            "Evaluate a set of facts under ruleset ma-tm-2023 (stores nothing)",
+            ("admin", "hr"),
+            (200, "EligibilityResult", "The determination, as `lms eligibility evaluate`."),
+            body="Facts",
+        )
+    },
+    "/staff": {
+        "get": {
+            **_operation(
+                "list_staff",
+                "List people, by name, filtered and paginated",
+                READ,
+                (200, "PersonList", "One page of people."),
+                bad_query=True,
+            ),
+            "parameters": LIST_PARAMETERS,
+        },
+        "post": _operation(
+            "create_staff",
+            "Add a candidate or member of staff",
+            WRITE,
+            (201, "Person", "Created; `Location` is the new person's address."),
+            body="PersonInput",
+        ),
+    },
+    "/staff/{person_id}": {
+        "get": _operation(
+            "person",
+            "One person",
+            READ,
+            (200, "Person", "The person."),
+            parameters=["PersonId"],
+            not_found=True,
+        ),
+        "patch": _operation(
+            "update_staff",
+            "Change some of a person's fields",
+            WRITE,
+            (200, "Person", "The person as now recorded."),
+            body="PersonPatch",
+            parameters=["PersonId"],
+            not_found=True,
+        ),
+    },
+    "/staff/{person_id}/eligibility": {
+        "get": _operation(
+            "eligibility",
+            "The person's eligibility today, and their latest stored determination",
+            READ,
+            (200, "PersonEligibility", "Evaluated live on the recorded facts."),
+            parameters=["PersonId"],
+            not_found=True,
+        )
+    },
+    "/staff/{person_id}/credentials": {
+        "get": _operation(
+            "credentials",
+            "A person's education credentials",
+            READ,
+            (200, "CredentialList", "Oldest conferral first."),
+            parameters=["PersonId"],
+            not_found=True,
+        ),
+        "post": _operation(
+            "add_staff_credential",
+            "Record an education credential",
+            WRITE,
+            (201, "Credential", "Created; a new determination is stored."),
+            body="CredentialInput",
+            parameters=["PersonId"],
+            not_found=True,
+        ),
+    },
+    "/staff/{person_id}/credentials/{credential_id}": {
+        "patch": _operation(
+            "update_staff_credential",
+            "Change some of a credential's fields",
+            WRITE,
+            (200, "Credential", "The credential as now recorded."),
+            body="CredentialPatch",
+            parameters=["PersonId", "CredentialId"],
+            not_found=True,
+        )
+    },
+    "/staff/{person_id}/experience": {
+        "get": _operation(
+            "experience",
+            "A person's experience entries",
+            READ,
+            (200, "ExperienceList", "Earliest start first."),
+            parameters=["PersonId"],
+            not_found=True,
+        ),
+        "post": _operation(
+            "add_staff_experience",
+            "Record an experience entry",
+            WRITE,
+            (201, "Experience", "Created; a new determination is stored."),
+            body="ExperienceInput",
+            parameters=["PersonId"],
+            not_found=True,
+        ),
+    },
+    "/staff/{person_id}/experience/{experience_id}": {
+        "patch": _operation(
+            "update_staff_experience",
+            "Change some of an experience entry's fields",
+            WRITE,
+            (200, "Experience", "The entry as now recorded."),
+            body="ExperiencePatch",
+            parameters=["PersonId", "ExperienceId"],
+            not_found=True,
+        )
+    },
+}
+
+DESCRIPTION = """\
+Staff records, education, experience and the mentor-eligibility rules (ruleset ma-tm-2023) of
+a Massachusetts Therapeutic Mentoring provider, for HR systems that feed the app.
+
+Authenticate every request with `Authorization: Bearer <token>`. An administrator creates
+tokens under Admin → API tokens; each is scoped to one role and shown once. Session cookies
+do not authenticate the API. Every error is JSON: `{"error": "…"}`, plus `"field"` on 422.
+Dates are `YYYY-MM-DD`; each request is one transaction, and a refused one writes nothing.
+"""
+
+
+def openapi_document() -> dict[str, Any]:
+    """The OpenAPI 3.1 document for /api/v1."""
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Therapeutic Mentoring training and qualification records",
+            "version": "1",
+            "description": DESCRIPTION,
+        },
+        "servers": [{"url": "/api/v1"}],
+        "security": [{"bearerAuth": []}],
+        "paths": PATHS,
+        "components": {
+            "securitySchemes": {
+                "bearerAuth": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "An API token created by an administrator (tmlms_…).",
+                }
+            },
+            "schemas": SCHEMAS,
+            "parameters": PARAMETERS,
+            "responses": RESPONSES,
+        },
+    }

@@ -1,0 +1,327 @@
+"""Documents for auditors (and the staff who prepare for them), and the record of what
+auditors looked at: every page an auditor views and every file they download is logged."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user
+
+from lms import clock
+from lms.audit.operations import record
+from lms.audit.queries import module_history
+from lms.auth.models import Role
+from lms.auth.permissions import requires
+from lms.auth.rules import records_range_problem
+from lms.curriculum.documentation import (
+    DeliveryPolicy,
+    answer_key_pdf,
+    curriculum_documentation_pdf,
+)
+from lms.curriculum.models import CurriculumEdition
+from lms.eligibility.report import eligibility_file_pdf
+from lms.staff.models import Person
+from lms.staff.queries import determination_in_force
+from lms.training.operations import edition_modules, settings_from_config
+from lms.web import current_actor, db_session
+
+blueprint = Blueprint("auditor", __name__, url_prefix="/audit")
+
+
+def _download(
+    data: bytes, filename: str, what: str, target_id: int | None, mimetype: str
+) -> Response:
+    """Send a generated file, recording in the audit log who took it and its hash."""
+    database = db_session()
+    record(
+        database,
+        current_actor(),
+        "export.download",
+        what,
+        target_id,
+        {
+            "filename": filename,
+            "sha256": hashlib.sha256(data).hexdigest(),
+            "bytes": len(data),
+        },
+    )
+    database.commit()
+    response = Response(data, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _pdf_download(data: bytes, filename: str, what: str, target_id: int | None) -> Response:
+    return _download(data, filename, what, target_id, "application/pdf")
+
+
+def _edition(edition_id: int):
+    database = db_session()
+    edition = database.get(CurriculumEdition, edition_id) or abort(404)
+    return edition, edition_modules(database, edition.id)
+
+
+@blueprint.route("/curriculum/<int:edition_id>/documentation.pdf")
+@requires(Role.AUDITOR, Role.ADMIN, Role.HR)
+def curriculum_documentation(edition_id: int):
+    edition, modules = _edition(edition_id)
+    settings = settings_from_config(current_app.config)
+    data = curriculum_documentation_pdf(
+        edition,
+        modules,
+        module_history(db_session(), [m.module_key for m in modules]),
+        DeliveryPolicy(
+            settings.policy.initial_training_days,
+            settings.policy.renewal_window_days,
+            settings.max_attempts,
+        ),
+        current_app.config["LMS_ORGANISATION_NAME"],
+    )
+    filename = f"curriculum-{edition.curriculum_key}-{edition.edition}-v{edition.version}.pdf"
+    return _pdf_download(data, filename, "curriculum_documentation", edition.id)
+
+
+@blueprint.route("/curriculum/<int:edition_id>/answer-key.pdf")
+@requires(Role.AUDITOR, Role.ADMIN)
+def answer_key(edition_id: int):
+    edition, modules = _edition(edition_id)
+    data = answer_key_pdf(edition, modules, current_app.config["LMS_ORGANISATION_NAME"])
+    filename = f"answer-key-{edition.curriculum_key}-{edition.edition}-v{edition.version}.pdf"
+    return _pdf_download(data, filename, "answer_key", edition.id)
+
+
+@blueprint.after_app_request
+def log_auditor_views(response: Response) -> Response:
+    """Auditors' page views go into the audit log, so a provider can show what was seen."""
+    if (
+        request.method == "GET"
+        and request.endpoint not in (None, "static")
+        and current_user.is_authenticated
+        and getattr(current_user, "has_role", None) is not None
+        and current_user.has_role(Role.AUDITOR)
+        and response.status_code < 400
+        and response.mimetype == "text/html"
+    ):
+        database = db_session()
+        record(
+            database,
+            current_actor(),
+            "auditor.view",
+            "page",
+            None,
+            {
+                "path": request.full_path.rstrip("?"),
+                "status": response.status_code,
+            },
+        )
+        database.commit()
+    return response
+
+
+def _as_of_argument(raw: str | None = None):
+    """?as_of=YYYY-MM-DD (or the given text), default today; the future is refused."""
+    today = clock.today(current_app.config["LMS_TIMEZONE"])
+    raw = raw or request.args.get("as_of") or today.isoformat()
+    try:
+        day = dt.date.fromisoformat(raw)
+    except ValueError:
+        abort(400, "Give the date as YYYY-MM-DD.")
+    if day > today:
+        abort(400, "The date cannot be in the future.")
+    if current_user.has_role(Role.AUDITOR) and not current_user.has_role(Role.ADMIN, Role.HR):
+        refusal = records_range_problem(day, current_user.records_from, current_user.records_until)
+        if refusal:
+            abort(403, refusal)
+    return day
+
+
+@blueprint.route("/people/<int:person_id>/eligibility.pdf")
+@requires(Role.AUDITOR, Role.ADMIN, Role.HR)
+def eligibility_file(person_id: int):
+    database = db_session()
+    person = database.get(Person, person_id) or abort(404)
+    day = _as_of_argument()
+    determination = determination_in_force(
+        database, person.id, day, current_app.config["LMS_TIMEZONE"]
+    )
+    data = eligibility_file_pdf(
+        person.legal_name, day, determination, current_app.config["LMS_ORGANISATION_NAME"]
+    )
+    return _pdf_download(data, f"eligibility-{person.id}-{day}.pdf", "eligibility_file", person.id)
+
+
+# -- the audit packet ---------------------------------------------------------------------------
+
+
+def _packet_options(day: dt.date):
+    from lms.audit.packet import PacketOptions
+
+    return PacketOptions(
+        as_of=day,
+        organisation=current_app.config["LMS_ORGANISATION_NAME"],
+        timezone=current_app.config["LMS_TIMEZONE"],
+        settings=settings_from_config(current_app.config),
+    )
+
+
+def _job(job_id: int):
+    from lms.audit.models import ExportJob
+
+    job = db_session().get(ExportJob, job_id) or abort(404)
+    if not current_user.has_role(Role.ADMIN) and job.requested_by_id != current_user.id:
+        abort(403)
+    return job
+
+
+@blueprint.route("/packets", methods=["GET", "POST"])
+@requires(Role.AUDITOR, Role.ADMIN)
+def packets():
+    from sqlalchemy import select
+
+    from lms.audit.jobs import request_packet, start_job
+    from lms.audit.models import ExportJob
+
+    database = db_session()
+    if request.method == "POST":
+        from lms.auth.forms import ConfirmForm
+
+        if not ConfirmForm().validate():
+            abort(400)
+        day = _as_of_argument(request.form.get("as_of"))
+        job = request_packet(database, current_actor(), day)
+        database.commit()
+        start_job(
+            current_app.extensions["lms.db"].session_factory,
+            job.id,
+            _packet_options(day),
+            inline=current_app.config.get("EXPORT_JOBS_INLINE", False),
+        )
+        return redirect(url_for("auditor.packet", job_id=job.id))
+    statement = select(ExportJob).order_by(ExportJob.created_at.desc()).limit(20)
+    if not current_user.has_role(Role.ADMIN):
+        statement = statement.where(ExportJob.requested_by_id == current_user.id)
+    return render_template(
+        "audit/packets.html",
+        jobs=database.execute(statement).scalars().all(),
+        today=clock.today(current_app.config["LMS_TIMEZONE"]),
+    )
+
+
+@blueprint.route("/packets/<int:job_id>")
+@requires(Role.AUDITOR, Role.ADMIN)
+def packet(job_id: int):
+    from lms.audit.jobs import is_stale
+
+    job = _job(job_id)
+    return render_template("audit/packet.html", job=job, stale=is_stale(job, clock.now()))
+
+
+@blueprint.route("/packets/<int:job_id>/download")
+@requires(Role.AUDITOR, Role.ADMIN)
+def packet_download(job_id: int):
+    from sqlalchemy import select
+    from sqlalchemy.orm import undefer
+
+    from lms.audit.models import ExportJob, ExportStatus
+
+    _job(job_id)
+    database = db_session()
+    job = database.execute(
+        select(ExportJob).where(ExportJob.id == job_id).options(undefer(ExportJob.content))
+    ).scalar_one()
+    if job.status is not ExportStatus.READY:
+        abort(409, "The packet is not ready yet.")
+    record(
+        database,
+        current_actor(),
+        "export.download",
+        "export_job",
+        job.id,
+        {"filename": job.filename, "sha256": job.sha256, "bytes": job.size_bytes},
+    )
+    database.commit()
+    response = Response(job.content, mimetype="application/zip")
+    response.headers["Content-Disposition"] = f'attachment; filename="{job.filename}"'
+    return response
+
+
+# -- reports as of a date -----------------------------------------------------------------------
+
+
+def _roster_rows(day: dt.date):
+    from lms.audit.reports import roster
+
+    return roster(
+        db_session(),
+        day,
+        settings_from_config(current_app.config).policy,
+        current_app.config["LMS_TIMEZONE"],
+    )
+
+
+@blueprint.route("/roster.pdf")
+@requires(Role.AUDITOR, Role.ADMIN, Role.HR)
+def roster_report_pdf():
+    from lms.audit.reports import roster_pdf
+
+    day = _as_of_argument()
+    data = roster_pdf(_roster_rows(day), day, current_app.config["LMS_ORGANISATION_NAME"])
+    return _pdf_download(data, f"roster-{day}.pdf", "roster_report", None)
+
+
+def _csv_download(data: bytes, filename: str, what: str) -> Response:
+    return _download(data, filename, what, None, "text/csv")
+
+
+@blueprint.route("/roster.csv")
+@requires(Role.AUDITOR, Role.ADMIN, Role.HR)
+def roster_report_csv():
+    from lms.audit.reports import roster_csv
+
+    day = _as_of_argument()
+    return _csv_download(roster_csv(_roster_rows(day)), f"roster-{day}.csv", "roster_report")
+
+
+@blueprint.route("/certificates.csv")
+@requires(Role.AUDITOR, Role.ADMIN, Role.HR)
+def certificate_register():
+    from lms.audit.reports import certificate_register_csv
+
+    day = _as_of_argument()
+    data = certificate_register_csv(db_session(), day)
+    return _csv_download(data, f"certificate-register-{day}.csv", "certificate_register")
+
+
+@blueprint.route("/people/<int:person_id>/transcript.pdf")
+@requires(Role.AUDITOR, Role.ADMIN, Role.HR, Role.SUPERVISOR, Role.MENTOR)
+def transcript(person_id: int):
+    """The person's own transcript for mentors, their team's for supervisors, anyone's for HR,
+    admins and auditors (lms.staff.access)."""
+    from lms.audit.packet import certificate_lines
+    from lms.staff.access import viewable_person
+    from lms.training.transcript import transcript_data, transcript_pdf
+
+    database = db_session()
+    person = viewable_person(database, current_user, person_id)
+    day = _as_of_argument()
+    timezone = current_app.config["LMS_TIMEZONE"]
+    certificates = certificate_lines(database, person.id, day)
+    data = transcript_pdf(
+        person,
+        transcript_data(database, person.id, as_of=day, timezone=timezone),
+        certificates,
+        day,
+        current_app.config["LMS_ORGANISATION_NAME"],
+    )
+    return _pdf_download(data, f"transcript-{person.id}-{day}.pdf", "transcript", person.id)

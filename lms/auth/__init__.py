@@ -1,0 +1,1 @@
+"""Accounts, roles, sign-in and the permission declarations every endpoint carries."""

@@ -1,0 +1,1 @@
+"""Training certificates: issued on completion, verifiable by anyone, revocable by HR."""

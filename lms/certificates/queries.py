@@ -1,0 +1,89 @@
+"""Read-only queries for certificates: by serial, by person, and what the PDF lists."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from lms.audit.models import AuditEvent
+from lms.certificates.models import Certificate
+from lms.certificates.rules import CertificateStatus, certificate_status
+from lms.curriculum.models import CurriculumEdition, EditionModule, ModuleVersion
+from lms.training.models import ModuleProgress
+
+FAILED_VERIFICATION = "certificate.verify_failed"
+
+
+@dataclass(frozen=True)
+class CertificateRow:
+    certificate: Certificate
+    edition: CurriculumEdition
+    status: CertificateStatus
+
+
+def certificate_by_serial(
+    session: Session, serial: str
+) -> tuple[Certificate, CurriculumEdition] | None:
+    """The certificate with this (normalised) serial and its edition, in one query."""
+    row = session.execute(
+        select(Certificate, CurriculumEdition)
+        .join(CurriculumEdition, CurriculumEdition.id == Certificate.edition_id)
+        .where(Certificate.serial == serial)
+    ).first()
+    return None if row is None else (row[0], row[1])
+
+
+def certificate_rows(session: Session, person_id: int, on_date: dt.date) -> list[CertificateRow]:
+    """A person's certificates, newest first, with their status on ``on_date`` (one query)."""
+    rows = session.execute(
+        select(Certificate, CurriculumEdition)
+        .join(CurriculumEdition, CurriculumEdition.id == Certificate.edition_id)
+        .where(Certificate.person_id == person_id)
+        .order_by(Certificate.issued_on.desc(), Certificate.id.desc())
+    ).all()
+    return [
+        CertificateRow(certificate, edition, certificate_status(certificate, on_date))
+        for certificate, edition in rows
+    ]
+
+
+def certificate_modules(
+    session: Session, certificate: Certificate
+) -> list[tuple[ModuleVersion, ModuleProgress | None]]:
+    """The certified edition's modules in order, each with the mentor's progress in that cycle."""
+    modules = session.execute(
+        select(ModuleVersion)
+        .join(EditionModule, EditionModule.module_version_id == ModuleVersion.id)
+        .where(EditionModule.edition_id == certificate.edition_id)
+        .order_by(EditionModule.position)
+    ).scalars()
+    progress = {
+        row.module_version_id: row
+        for row in session.execute(
+            select(ModuleProgress).where(ModuleProgress.cycle_id == certificate.cycle_id)
+        ).scalars()
+    }
+    return [(module, progress.get(module.id)) for module in modules]
+
+
+def failed_verifications_since(
+    session: Session, ip_address: str | None, since: dt.datetime
+) -> tuple[int, dt.datetime | None]:
+    """How many verifications of unknown serials came from ``ip_address`` since ``since``,
+    and when the oldest of them was."""
+    address = (
+        AuditEvent.ip_address.is_(None)
+        if ip_address is None
+        else AuditEvent.ip_address == ip_address
+    )
+    count, oldest = session.execute(
+        select(func.count(), func.min(AuditEvent.occurred_at)).where(
+            AuditEvent.action == FAILED_VERIFICATION,
+            address,
+            AuditEvent.occurred_at >= since,
+        )
+    ).one()
+    return count, oldest

@@ -1,0 +1,1 @@
+"""The compliance dashboard: who is current on any date, for HR and supervisors."""

@@ -1,0 +1,202 @@
+"""The compliance dashboard for HR, administrators and supervisors (their own team only)."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import TypeVar
+
+from flask import Blueprint, Response, abort, current_app, render_template, request
+from flask_login import current_user
+
+from lms import clock
+from lms.auth.models import Role
+from lms.auth.permissions import requires
+from lms.compliance.chart import build_chart, percent
+from lms.compliance.queries import (
+    COLUMNS,
+    TRACKED_POSITIONS,
+    ComplianceFilters,
+    Dashboard,
+    cells,
+    compliance_dashboard,
+    supervisor_choices,
+)
+from lms.compliance.rules import STATUS_ORDER, latest_as_of, parse_as_of
+from lms.staff.models import Person
+from lms.staff.queries import person_for_user
+from lms.training.operations import settings_from_config
+from lms.training.rules import TrainingStatus
+from lms.validation import InvalidInput
+from lms.web import db_session
+
+blueprint = Blueprint("compliance", __name__, url_prefix="/compliance")
+T = TypeVar("T")
+
+EVERYONE_ROLES = (Role.HR, Role.ADMIN)
+NO_SUPERVISOR_VALUE = "none"
+#: Spreadsheets run a cell that starts with one of these as a formula; names are only text.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Whose records the signed-in user sees: everyone, or one supervisor's team."""
+
+    team_of: Person | None  # None: everyone
+
+    @property
+    def everyone(self) -> bool:
+        return self.team_of is None
+
+
+@dataclass(frozen=True)
+class Parameters:
+    as_of: dt.date
+    filters: ComplianceFilters
+
+
+def _today() -> dt.date:
+    return clock.today(current_app.config["LMS_TIMEZONE"])
+
+
+def _scope() -> Scope | None:
+    """HR and admins see everyone; a supervisor their team; None for a supervisor with no record."""
+    if current_user.has_role(*EVERYONE_ROLES):
+        return Scope(None)
+    me = person_for_user(db_session(), current_user.id)
+    return Scope(me) if me is not None else None
+
+
+def _choices(scope: Scope) -> list[tuple[str, str]]:
+    """The supervisor filter's options (value, label); only these values are accepted."""
+    if scope.team_of is not None:
+        return [(str(scope.team_of.id), scope.team_of.display_name)]
+    options = [(str(person_id), name) for person_id, name in supervisor_choices(db_session())]
+    return [*options, (NO_SUPERVISOR_VALUE, "No supervisor assigned")]
+
+
+def _parameters(args: Mapping[str, str], today: dt.date, choices: Iterable[str]) -> Parameters:
+    """The as-of date and filters from the query string; InvalidInput names a bad one."""
+    as_of = parse_as_of(args.get("as_of"), today)
+    status = _choice(args, "status", {s.value: s for s in TrainingStatus}, "Status")
+    position = _choice(args, "position", {p.value: p for p in TRACKED_POSITIONS}, "Position")
+    supervisor = _choice(args, "supervisor", {value: value for value in choices}, "Supervisor")
+    return Parameters(
+        as_of,
+        ComplianceFilters(
+            status=status,
+            supervisor_id=int(supervisor) if supervisor and supervisor.isdigit() else None,
+            without_supervisor=supervisor == NO_SUPERVISOR_VALUE,
+            position=position,
+        ),
+    )
+
+
+def _choice(args: Mapping[str, str], name: str, allowed: Mapping[str, T], label: str) -> T | None:
+    """The value of filter ``name``, which must be one of ``allowed`` (empty: no filter)."""
+    value = (args.get(name) or "").strip()
+    if not value:
+        return None
+    if value not in allowed:
+        raise InvalidInput(f"{label} “{value[:40]}” is not one of the choices offered.", name)
+    return allowed[value]
+
+
+def _query(parameters: Parameters, args: Mapping[str, str]) -> dict[str, str]:
+    """The query string that repeats this view (for links and the export), with the date fixed."""
+    query = {"as_of": parameters.as_of.isoformat()}
+    for name in ("status", "supervisor", "position"):
+        if (args.get(name) or "").strip():
+            query[name] = args[name].strip()
+    return query
+
+
+def _load(scope: Scope, parameters: Parameters, chart: bool = True) -> Dashboard:
+    return compliance_dashboard(
+        db_session(),
+        parameters.as_of,
+        settings_from_config(current_app.config).policy,
+        team_of=scope.team_of.id if scope.team_of else None,
+        filters=parameters.filters,
+        timezone=current_app.config["LMS_TIMEZONE"],
+        chart=chart,
+    )
+
+
+@blueprint.route("/")
+@requires(Role.HR, Role.ADMIN, Role.SUPERVISOR)
+def index():
+    scope = _scope()
+    if scope is None:
+        return render_template("compliance/no_record.html")
+    today = _today()
+    choices = _choices(scope)
+    context = {
+        "scope": scope,
+        "today": today,
+        "latest": latest_as_of(today),
+        "args": request.args,
+        "supervisor_choices": choices,
+        "statuses": STATUS_ORDER,
+        "positions": TRACKED_POSITIONS,
+        "columns": COLUMNS,
+    }
+    try:
+        parameters = _parameters(request.args, today, [value for value, _ in choices])
+    except InvalidInput as error:
+        return render_template("compliance/dashboard.html", error=error, **context), 400
+    dashboard = _load(scope, parameters)
+    return render_template(
+        "compliance/dashboard.html",
+        error=None,
+        parameters=parameters,
+        dashboard=dashboard,
+        rows=[(row, cells(row)) for row in dashboard.rows],
+        query=_query(parameters, request.args),
+        chart=build_chart(dashboard.shares, dashboard.months),
+        percent=percent,
+        **context,
+    )
+
+
+@blueprint.route("/export.csv")
+@requires(Role.HR, Role.ADMIN, Role.SUPERVISOR)
+def export():
+    """Exactly the list the dashboard shows for the same query string, as CSV."""
+    scope = _scope()
+    if scope is None:
+        abort(403, "Your sign-in account is not linked to a staff record, so there is no team.")
+    choices = [value for value, _ in _choices(scope)]
+    try:
+        parameters = _parameters(request.args, _today(), choices)
+    except InvalidInput as error:
+        abort(400, error.message)
+    dashboard = _load(scope, parameters, chart=False)
+    return Response(
+        csv_text(cells(row) for row in dashboard.rows),
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": (
+                f'attachment; filename="compliance-{parameters.as_of.isoformat()}.csv"'
+            )
+        },
+    )
+
+
+def csv_text(rows: Iterable[list[str]]) -> str:
+    """The header row and ``rows`` as CSV, with text cells that a spreadsheet would run as a
+    formula made inert (the days-left numbers stay numbers)."""
+    output = io.StringIO()
+    writer = csv.writer(output, lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    for row in rows:
+        writer.writerow([_inert(cell) if index != 3 else cell for index, cell in enumerate(row)])
+    return output.getvalue()
+
+
+def _inert(cell: str) -> str:
+    return f"'{cell}" if cell.startswith(FORMULA_STARTS) else cell

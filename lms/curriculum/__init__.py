@@ -1,0 +1,1 @@
+"""The training curriculum as files: the format's loader, validator, renderer and commands."""

@@ -1,0 +1,84 @@
+"""Turning a module's Markdown into safe HTML, with the provider's settings filled in."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+import nh3
+from markdown_it import MarkdownIt
+
+#: The placeholders a module may use (curricula/FORMAT.md) and what each becomes without a setting.
+PLACEHOLDER_DEFAULTS: Mapping[str, str] = {
+    "organisation_name": "Your agency",
+    "on_call_phone": "the on-call number listed on your agency badge",
+    "emergency_protocol": (
+        "call 911 first when anyone is in immediate danger, then the on-call senior clinician"
+    ),
+    "supervisor_contact": "your assigned supervisor",
+    "training_director": "the training director",
+}
+
+PLACEHOLDER_PATTERN = re.compile(r"\{\{\s*(.*?)\s*\}\}")
+
+#: Exactly what the Markdown subset in FORMAT.md produces; anything else is dropped.
+ALLOWED_TAGS = frozenset(
+    {
+        "p",
+        "h2",
+        "h3",
+        "h4",
+        "ul",
+        "ol",
+        "li",
+        "strong",
+        "em",
+        "code",
+        "pre",
+        "blockquote",
+        "table",
+        "thead",
+        "tbody",
+        "tr",
+        "th",
+        "td",
+        "hr",
+        "br",
+        "a",
+    }
+)
+ALLOWED_ATTRIBUTES: Mapping[str, set[str]] = {"a": {"href"}}
+ALLOWED_URL_SCHEMES = frozenset({"http", "https", "mailto"})
+
+
+def fill_placeholders(text: str, settings: Mapping[str, str]) -> str:
+    """Replace each ``{{ key }}`` with the provider's setting, or the default when it is unset.
+
+    Raises ValueError for a key not in PLACEHOLDER_DEFAULTS: the loader refuses such files.
+    """
+
+    def value(match: re.Match[str]) -> str:
+        key = match.group(1)
+        if key not in PLACEHOLDER_DEFAULTS:
+            raise ValueError(f"unknown placeholder {match.group(0)}")
+        # A blank setting would leave a hole in a sentence; the default always reads well.
+        return settings.get(key, "").strip() or PLACEHOLDER_DEFAULTS[key]
+
+    return PLACEHOLDER_PATTERN.sub(value, text)
+
+
+def _markdown() -> MarkdownIt:
+    # html=False turns any raw HTML into visible text; nh3 below is the second line of defence.
+    return MarkdownIt("commonmark", {"html": False}).enable("table")
+
+
+def render_markdown(markdown: str) -> str:
+    """Render curriculum Markdown to HTML holding only the tags that Markdown itself produces."""
+    return nh3.clean(
+        _markdown().render(markdown),
+        tags=set(ALLOWED_TAGS),
+        # The empty "*" entry matters: without it nh3 keeps title and lang on every tag.
+        attributes={"*": set(), **{tag: set(names) for tag, names in ALLOWED_ATTRIBUTES.items()}},
+        url_schemes=set(ALLOWED_URL_SCHEMES),
+        link_rel=None,
+    )

@@ -1,0 +1,77 @@
+"""Administrators publish curriculum editions from the web, seeing what changed first."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from sqlalchemy import select
+
+from lms.auth.forms import ConfirmForm
+from lms.auth.models import Role
+from lms.auth.permissions import requires
+from lms.config import PROJECT_ROOT
+from lms.curriculum.loader import find_editions, load_edition
+from lms.curriculum.models import CurriculumEdition
+from lms.curriculum.operations import plan_publication, publish_edition
+from lms.web import current_actor, db_session
+
+blueprint = Blueprint("curriculum_admin", __name__, url_prefix="/admin/curriculum")
+
+CURRICULA = PROJECT_ROOT / "curricula"
+
+
+def _candidates():
+    """Every edition folder under curricula/, loaded and compared with what is published."""
+    database = db_session()
+    placeholders = current_app.config["CURRICULUM_PLACEHOLDERS"]
+    for folder in find_editions(CURRICULA):
+        edition, problems = load_edition(folder)
+        plan = plan_publication(database, edition, placeholders) if edition else None
+        yield folder.relative_to(CURRICULA).as_posix(), edition, problems, plan
+
+
+@blueprint.route("/")
+@requires(Role.ADMIN)
+def index():
+    published = (
+        db_session()
+        .execute(
+            select(CurriculumEdition).order_by(
+                CurriculumEdition.curriculum_key,
+                CurriculumEdition.edition.desc(),
+                CurriculumEdition.version.desc(),
+            )
+        )
+        .scalars()
+        .all()
+    )
+    return render_template(
+        "curriculum/index.html",
+        candidates=list(_candidates()),
+        published=published,
+        form=ConfirmForm(),
+    )
+
+
+@blueprint.route("/publish", methods=["POST"])
+@requires(Role.ADMIN)
+def publish():
+    form = ConfirmForm()
+    if not form.validate():
+        abort(400)
+    wanted, previewed = request.form.get("folder", ""), request.form.get("sha256", "")
+    match = next((c for c in _candidates() if c[0] == wanted), None)
+    if match is None or match[3] is None:
+        abort(400, "That edition cannot be published; check it with lms curriculum check.")
+    plan = match[3]
+    if plan.sha256 != previewed:
+        # The files or settings changed after the admin looked: never publish unseen content.
+        flash("The edition changed since you reviewed it. Review the changes again.", "error")
+        return redirect(url_for("curriculum_admin.index"))
+    database = db_session()
+    published, created = publish_edition(database, current_actor(), plan)
+    database.commit()
+    if created:
+        flash(f"Published {published.label}.", "success")
+    else:
+        flash(f"Nothing to publish: {published.label} already has this content.", "info")
+    return redirect(url_for("curriculum_admin.index"))

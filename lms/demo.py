@@ -1,0 +1,336 @@
+"""A small demo organisation so a new developer or evaluator can sign in as every role."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from dataclasses import dataclass
+from decimal import Decimal
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from lms import clock
+from lms.actor import Actor
+from lms.auth.models import Role, User
+from lms.auth.operations import create_user
+from lms.config import PROJECT_ROOT
+from lms.curriculum.loader import load_edition
+from lms.curriculum.operations import plan_publication, publish_edition
+from lms.eligibility.models import HumanServicesBasis
+from lms.eligibility.operations import (
+    CredentialDetails,
+    ExperienceDetails,
+    add_credential,
+    add_experience,
+    verify_fact,
+)
+from lms.eligibility.rules import CredentialLevel, Population
+from lms.staff.models import Person, Position, StaffStatus, VerificationMethod
+from lms.staff.operations import PersonDetails, create_person, verify_identity
+from lms.training.operations import (
+    TrainingSettings,
+    record_imported_completion,
+    settings_from_config,
+)
+
+#: Shared by every demo account; printed by ``lms demo``. Demo data never exists in production.
+DEMO_PASSWORD = "harbor-lantern-2026"  # noqa: S105 - printed for the demo on purpose
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    email: str
+    full_name: str
+    roles: tuple[Role, ...]
+    access_days: int | None = None  # auditors: how long from today their access lasts
+
+
+DEMO_ACCOUNTS = (
+    DemoAccount("admin@demo.example", "Avery Admin", (Role.ADMIN,)),
+    DemoAccount("hr@demo.example", "Harper Reyes", (Role.HR,)),
+    DemoAccount("supervisor@demo.example", "Dr. Sam Okafor, LICSW", (Role.SUPERVISOR,)),
+    DemoAccount("mentor@demo.example", "Jordan Mentor", (Role.MENTOR,)),
+    DemoAccount("mentor2@demo.example", "Riley Santos", (Role.MENTOR,)),
+    DemoAccount("mentor3@demo.example", "Casey Nguyen", (Role.MENTOR,)),
+    DemoAccount("auditor@demo.example", "Morgan Auditor", (Role.AUDITOR,), access_days=90),
+)
+
+
+class DemoRefused(RuntimeError):
+    pass
+
+
+def _holds_people(session: Session) -> bool:
+    users = session.execute(select(func.count()).select_from(User)).scalar_one()
+    people = session.execute(select(func.count()).select_from(Person)).scalar_one()
+    return bool(users or people)
+
+
+def load_demo(
+    session: Session,
+    actor: Actor,
+    hasher,
+    today: dt.date,
+    placeholders: dict[str, str],
+    training_settings: TrainingSettings,
+) -> list[DemoAccount]:
+    """Create the demo accounts and staff; refuses when the database already holds people."""
+    if _holds_people(session):
+        raise DemoRefused(
+            "the database already holds people; the demo only loads into an empty one"
+        )
+    for account in DEMO_ACCOUNTS:
+        create_user(
+            session,
+            actor,
+            hasher,
+            email=account.email,
+            full_name=account.full_name,
+            password=DEMO_PASSWORD,
+            roles=account.roles,
+            access_ends_on=(
+                today + dt.timedelta(days=account.access_days) if account.access_days else None
+            ),
+        )
+    _publish_demo_curriculum(session, actor, placeholders)
+    _load_demo_staff(session, actor, today, training_settings)
+    return list(DEMO_ACCOUNTS)
+
+
+def _publish_demo_curriculum(session: Session, actor: Actor, placeholders) -> None:
+    edition, problems = load_edition(PROJECT_ROOT / "curricula" / "tm-core" / "2026")
+    if edition is None:
+        raise DemoRefused(f"the demo curriculum has problems: {problems[0]}")
+    publish_edition(session, actor, plan_publication(session, edition, placeholders))
+
+
+def _years_ago(today: dt.date, years: int, days: int = 0) -> dt.date:
+    return today.replace(year=today.year - years) - dt.timedelta(days=days)
+
+
+def _load_demo_staff(
+    session: Session, actor: Actor, today: dt.date, training_settings: TrainingSettings
+) -> None:
+    """A supervisor and mentors in each eligibility state, built through the real operations."""
+    supervisor = create_person(
+        session,
+        actor,
+        PersonDetails(
+            legal_name="Samuel Okafor",
+            preferred_name="Sam",
+            date_of_birth=dt.date(1979, 5, 14),
+            position=Position.LICENSED_CLINICIAN,
+            status=StaffStatus.ACTIVE,
+            work_email="supervisor@demo.example",
+            hire_on=_years_ago(today, 6),
+            user_email="supervisor@demo.example",
+            licence_type="LICSW",
+            licence_number="DEMO-0001",
+            licence_expires_on=today + dt.timedelta(days=75),
+        ),
+        today,
+    )
+    verify_identity(session, actor, supervisor, VerificationMethod.GOVERNMENT_ID, None, today)
+
+    def mentor(name, born, status, email=None, hired=None, user=None):
+        return create_person(
+            session,
+            actor,
+            PersonDetails(
+                legal_name=name,
+                date_of_birth=born,
+                position=Position.THERAPEUTIC_MENTOR,
+                status=status,
+                work_email=email,
+                hire_on=hired,
+                supervisor_id=supervisor.id,
+                user_email=user,
+            ),
+            today,
+        )
+
+    def degree(person, level, field, school, conferred, basis, verify=True):
+        credential = add_credential(
+            session,
+            actor,
+            person,
+            CredentialDetails(
+                level=level,
+                institution=school,
+                conferred_on=conferred,
+                accredited=True,
+                field_of_study=field,
+                accreditation_checked_how="DAPIP look-up",
+                human_services_basis=basis,
+            ),
+            today,
+        )
+        if verify:
+            verify_fact(
+                session, actor, person, credential, VerificationMethod.TRANSCRIPT, None, today
+            )
+
+    def job(person, employer, role, start, end, hours, target, verify=True):
+        entry = add_experience(
+            session,
+            actor,
+            person,
+            ExperienceDetails(
+                employer=employer,
+                role=role,
+                start_on=start,
+                end_on=end,
+                hours_per_week=Decimal(hours),
+                population=Population.YOUTH,
+                target_population=target,
+            ),
+            today,
+        )
+        if verify:
+            verify_fact(
+                session, actor, person, entry, VerificationMethod.EMPLOYER_REFERENCE, None, today
+            )
+
+    jordan = mentor(
+        "Jordan Ellis",
+        dt.date(1998, 4, 2),
+        StaffStatus.ACTIVE,
+        "mentor@demo.example",
+        _years_ago(today, 1, 20),
+        "mentor@demo.example",
+    )
+    verify_identity(session, actor, jordan, VerificationMethod.GOVERNMENT_ID, None, today)
+    degree(
+        jordan,
+        CredentialLevel.BACHELOR,
+        "Psychology",
+        "University of Massachusetts Boston",
+        dt.date(2020, 5, 15),
+        HumanServicesBasis.LISTED,
+    )
+    job(
+        jordan,
+        "Boys & Girls Club of Dorchester",
+        "Youth program staff",
+        dt.date(2020, 9, 8),
+        _years_ago(today, 1, 21),
+        40,
+        False,
+    )
+    # Trained last year, before the app: the renewal window is open now.
+    record_imported_completion(
+        session,
+        actor,
+        jordan,
+        today - dt.timedelta(days=300),
+        "Demo: completed on paper before the app",
+        today,
+        training_settings,
+    )
+
+    riley = mentor(
+        "Riley Santos",
+        dt.date(2000, 2, 29),
+        StaffStatus.ACTIVE,
+        "mentor2@demo.example",
+        today - dt.timedelta(days=20),
+        "mentor2@demo.example",
+    )
+    verify_identity(session, actor, riley, VerificationMethod.GOVERNMENT_ID, None, today)
+    degree(
+        riley, CredentialLevel.HIGH_SCHOOL, None, "Brockton High School", dt.date(2018, 6, 3), None
+    )
+    job(
+        riley,
+        "YMCA of Greater Brockton",
+        "After-school counselor",
+        dt.date(2019, 1, 7),
+        dt.date(2021, 6, 30),
+        25,
+        False,
+    )
+    job(
+        riley,
+        "Brockton Public Schools",
+        "Paraprofessional",
+        dt.date(2021, 9, 1),
+        today - dt.timedelta(days=21),
+        35,
+        True,
+        verify=False,
+    )
+
+    casey = mentor(
+        "Casey Nguyen", dt.date(2001, 9, 19), StaffStatus.CANDIDATE, user="mentor3@demo.example"
+    )
+    degree(
+        casey,
+        CredentialLevel.ASSOCIATE,
+        "Human Services",
+        "Bunker Hill Community College",
+        dt.date(2023, 5, 20),
+        HumanServicesBasis.LISTED,
+        verify=False,
+    )
+    job(
+        casey,
+        "Camp Harbor View",
+        "Camp counselor",
+        today - dt.timedelta(days=400),
+        None,
+        20,
+        False,
+        verify=False,
+    )
+
+    taylor = mentor(
+        "Taylor Brooks",
+        today.replace(year=today.year - 21) + dt.timedelta(days=45),
+        StaffStatus.CANDIDATE,
+    )
+    degree(taylor, CredentialLevel.GED, None, "Massachusetts HiSET", dt.date(2022, 8, 1), None)
+    job(taylor, "Worcester Youth Center", "Peer mentor", dt.date(2022, 9, 1), None, 40, True)
+
+
+@click.command("demo")
+@with_appcontext
+@click.option(
+    "--if-empty",
+    is_flag=True,
+    help="Do nothing (and succeed) when the database already holds people.",
+)
+def demo_command(if_empty: bool) -> None:
+    """Load the demo organisation into an empty development database and print its logins."""
+    if current_app.config["LMS_ENV"] == "production":
+        click.echo("Refusing to load demo accounts into a production configuration.", err=True)
+        sys.exit(2)
+    from lms.cli import cli_actor, new_session
+
+    session = new_session()
+    try:
+        accounts = load_demo(
+            session,
+            cli_actor(),
+            current_app.extensions["lms.auth"].hasher,
+            clock.today(current_app.config["LMS_TIMEZONE"]),
+            current_app.config["CURRICULUM_PLACEHOLDERS"],
+            settings_from_config(current_app.config),
+        )
+        session.commit()
+    except DemoRefused as refusal:
+        session.rollback()
+        if if_empty:
+            click.echo("Keeping the existing data (the demo loads only into an empty database).")
+            return
+        click.echo(f"Refusing to load the demo: {refusal}.", err=True)
+        sys.exit(2)
+    finally:
+        session.close()
+    click.echo("Demo organisation loaded. Sign in at http://127.0.0.1:5000 with:")
+    for account in accounts:
+        roles = ", ".join(role.label for role in account.roles)
+        click.echo(f"  {account.email:<26} {roles:<14} password: {DEMO_PASSWORD}")

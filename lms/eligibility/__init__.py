@@ -1,0 +1,1 @@
+"""Mentor eligibility: staff records, evidence, verification and the ma-tm-2023 rules."""

@@ -1,0 +1,56 @@
+"""Landing pages: each role arrives on its own home page after signing in."""
+
+from __future__ import annotations
+
+from flask import Blueprint, redirect, render_template, url_for
+from flask_login import current_user
+
+from lms.auth.models import Role
+from lms.auth.permissions import SIGNED_IN, requires
+
+blueprint = Blueprint("home", __name__)
+
+#: When someone holds several roles, they land on the first of these that they hold.
+LANDING_ORDER = (Role.ADMIN, Role.HR, Role.SUPERVISOR, Role.AUDITOR, Role.MENTOR)
+
+
+@blueprint.route("/")
+@requires(SIGNED_IN)
+def index():
+    for role in LANDING_ORDER:
+        if current_user.has_role(role):
+            return redirect(url_for(f"home.{role.value}"))
+    return render_template("home/no_role.html")
+
+
+@blueprint.route("/admin")
+@requires(Role.ADMIN)
+def admin():
+    return render_template("home/admin.html")
+
+
+@blueprint.route("/hr")
+@requires(Role.HR)
+def hr():
+    return render_template("home/hr.html")
+
+
+@blueprint.route("/supervisor")
+@requires(Role.SUPERVISOR)
+def supervisor():
+    return render_template("home/supervisor.html")
+
+
+@blueprint.route("/mentor")
+@requires(Role.MENTOR)
+def mentor():
+    return redirect(url_for("training.index"))
+
+
+@blueprint.route("/auditor")
+@requires(Role.AUDITOR)
+def auditor():
+    from lms.audit.queries import published_editions
+    from lms.web import db_session
+
+    return render_template("home/auditor.html", editions=published_editions(db_session()))

@@ -1,0 +1,28 @@
+"""The whole schema: importing this module registers every model on ``Base.metadata``.
+
+Alembic's env.py and the migration tests import it so autogenerate sees every table.
+"""
+
+from lms.alerts import models as alert_models
+from lms.api import models as api_models
+from lms.audit import models as audit_models
+from lms.auth import models as auth_models
+from lms.certificates import models as certificate_models
+from lms.curriculum import models as curriculum_models
+from lms.db import Base
+from lms.eligibility import models as eligibility_models
+from lms.staff import models as staff_models
+from lms.training import models as training_models
+
+__all__ = [
+    "Base",
+    "alert_models",
+    "api_models",
+    "audit_models",
+    "auth_models",
+    "certificate_models",
+    "curriculum_models",
+    "eligibility_models",
+    "staff_models",
+    "training_models",
+]

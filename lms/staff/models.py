@@ -1,0 +1,133 @@
+"""Staff records: candidates, employees and their supervisors."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from typing import TYPE_CHECKING
+
+from sqlalchemy import CheckConstraint, Date, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from lms.db import Base, UTCDateTime, string_enum
+
+if TYPE_CHECKING:
+    from lms.eligibility.models import EducationCredential, EvidenceDocument, ExperienceRecord
+
+
+class Position(enum.StrEnum):
+    THERAPEUTIC_MENTOR = "therapeutic_mentor"
+    LICENSED_CLINICIAN = "licensed_clinician"  # supervises mentors
+    SENIOR_CLINICIAN = "senior_clinician"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        return POSITION_LABELS[self]
+
+
+POSITION_LABELS = {
+    Position.THERAPEUTIC_MENTOR: "Therapeutic mentor",
+    Position.LICENSED_CLINICIAN: "Licensed clinician / supervisor",
+    Position.SENIOR_CLINICIAN: "Senior licensed clinician",
+    Position.OTHER: "Other",
+}
+CLINICAL_POSITIONS = frozenset({Position.LICENSED_CLINICIAN, Position.SENIOR_CLINICIAN})
+
+
+class StaffStatus(enum.StrEnum):
+    CANDIDATE = "candidate"
+    ACTIVE = "active"
+    SEPARATED = "separated"
+
+
+class VerificationMethod(enum.StrEnum):
+    """How HR checked a fact; shown to auditors beside who checked it and when."""
+
+    GOVERNMENT_ID = "government_id"
+    DIPLOMA = "diploma"
+    TRANSCRIPT = "transcript"
+    REGISTRAR = "registrar"
+    CLEARINGHOUSE = "clearinghouse"
+    DAPIP_LOOKUP = "dapip_lookup"
+    CREDENTIAL_EVALUATION = "credential_evaluation"
+    EMPLOYER_REFERENCE = "employer_reference"
+    PAY_RECORDS = "pay_records"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        return VERIFICATION_METHOD_LABELS[self]
+
+
+VERIFICATION_METHOD_LABELS = {
+    VerificationMethod.GOVERNMENT_ID: "Government-issued photo ID",
+    VerificationMethod.DIPLOMA: "Diploma seen",
+    VerificationMethod.TRANSCRIPT: "Official transcript",
+    VerificationMethod.REGISTRAR: "Confirmed with the registrar",
+    VerificationMethod.CLEARINGHOUSE: "National Student Clearinghouse",
+    VerificationMethod.DAPIP_LOOKUP: "DAPIP look-up (accreditation)",
+    VerificationMethod.CREDENTIAL_EVALUATION: "Foreign credential evaluation (NACES/AICE)",
+    VerificationMethod.EMPLOYER_REFERENCE: "Employer reference",
+    VerificationMethod.PAY_RECORDS: "Pay or tax records",
+    VerificationMethod.OTHER: "Other (see note)",
+}
+
+
+class Person(Base):
+    __tablename__ = "people"
+    __table_args__ = (
+        CheckConstraint(
+            "(status = 'separated') = (separated_on IS NOT NULL)", name="separated_has_date"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    legal_name: Mapped[str] = mapped_column(String(200))
+    preferred_name: Mapped[str | None] = mapped_column(String(200))
+    date_of_birth: Mapped[dt.date] = mapped_column(Date)
+    work_email: Mapped[str | None] = mapped_column(String(254), unique=True)
+    hire_on: Mapped[dt.date | None] = mapped_column(Date)
+    position: Mapped[Position] = mapped_column(string_enum(Position, "position"))
+    status: Mapped[StaffStatus] = mapped_column(string_enum(StaffStatus, "status"))
+    separated_on: Mapped[dt.date | None] = mapped_column(Date)
+    supervisor_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), unique=True)
+
+    # Supervisors only: their licence, so alerts can warn before it lapses.
+    licence_type: Mapped[str | None] = mapped_column(String(40))
+    licence_number: Mapped[str | None] = mapped_column(String(60))
+    licence_expires_on: Mapped[dt.date | None] = mapped_column(Date)
+
+    # Identity and date of birth, checked against a government ID.
+    identity_verified_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    identity_verified_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    identity_verification_method: Mapped[VerificationMethod | None] = mapped_column(
+        string_enum(VerificationMethod, "identity_verification_method")
+    )
+    identity_verification_note: Mapped[str | None] = mapped_column(Text)
+
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+    # Collections load only when a query asks for them (selectinload), never one row at a time.
+    supervisor: Mapped[Person | None] = relationship(remote_side=[id], lazy="raise")
+    credentials: Mapped[list[EducationCredential]] = relationship(
+        lazy="raise", order_by="EducationCredential.conferred_on"
+    )
+    experiences: Mapped[list[ExperienceRecord]] = relationship(
+        lazy="raise", order_by="ExperienceRecord.start_on"
+    )
+    evidence: Mapped[list[EvidenceDocument]] = relationship(
+        lazy="raise", order_by="EvidenceDocument.uploaded_at"
+    )
+
+    @property
+    def display_name(self) -> str:
+        if self.preferred_name and self.preferred_name != self.legal_name:
+            return f"{self.preferred_name} ({self.legal_name})"
+        return self.legal_name
+
+    @property
+    def identity_verified(self) -> bool:
+        return self.identity_verified_at is not None

@@ -1,0 +1,229 @@
+"""Use cases for staff records: adding and changing people, verifying identity."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from dataclasses import dataclass, fields
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from lms import clock
+from lms.actor import Actor
+from lms.audit.operations import record
+from lms.auth.models import User
+from lms.staff.models import (
+    CLINICAL_POSITIONS,
+    Person,
+    Position,
+    StaffStatus,
+    VerificationMethod,
+)
+from lms.validation import InvalidInput
+
+
+@dataclass(frozen=True)
+class PersonDetails:
+    """What HR records about a person; every field is checked by ``_validate``."""
+
+    legal_name: str
+    date_of_birth: dt.date
+    position: Position
+    status: StaffStatus
+    preferred_name: str | None = None
+    work_email: str | None = None
+    hire_on: dt.date | None = None
+    separated_on: dt.date | None = None
+    supervisor_id: int | None = None
+    user_email: str | None = None
+    licence_type: str | None = None
+    licence_number: str | None = None
+    licence_expires_on: dt.date | None = None
+
+
+def _clean(details: PersonDetails) -> PersonDetails:
+    values = {}
+    for item in fields(details):
+        value = getattr(details, item.name)
+        if isinstance(value, str) and not isinstance(value, enum.Enum):
+            value = value.strip() or None
+        values[item.name] = value
+    if values["work_email"]:
+        values["work_email"] = values["work_email"].lower()
+    if values["user_email"]:
+        values["user_email"] = values["user_email"].lower()
+    return PersonDetails(**values)
+
+
+def _validate(session: Session, details: PersonDetails, person_id: int | None, today: dt.date):
+    if not details.legal_name:
+        raise InvalidInput("Enter the person's legal name.", "legal_name")
+    if details.date_of_birth > today:
+        raise InvalidInput("The date of birth cannot be in the future.", "date_of_birth")
+    if details.date_of_birth < dt.date(1900, 1, 1):
+        raise InvalidInput("Check the date of birth.", "date_of_birth")
+    if details.status is StaffStatus.ACTIVE and details.hire_on is None:
+        raise InvalidInput("An active employee needs a hire date.", "hire_on")
+    if details.status is StaffStatus.SEPARATED:
+        if details.separated_on is None:
+            raise InvalidInput("Enter the date the person left.", "separated_on")
+        if details.hire_on and details.separated_on < details.hire_on:
+            raise InvalidInput("The separation date is before the hire date.", "separated_on")
+    elif details.separated_on is not None:
+        raise InvalidInput("Only separated staff have a separation date.", "separated_on")
+    licence = (details.licence_type, details.licence_number, details.licence_expires_on)
+    if any(licence) and details.position not in CLINICAL_POSITIONS:
+        raise InvalidInput("Only licensed clinicians record a licence.", "licence_type")
+    if details.work_email:
+        clash = session.execute(
+            select(Person.id).where(Person.work_email == details.work_email)
+        ).scalar_one_or_none()
+        if clash is not None and clash != person_id:
+            raise InvalidInput("Another person already has this work email.", "work_email")
+    if details.supervisor_id is not None:
+        supervisor = session.get(Person, details.supervisor_id)
+        if supervisor is None or supervisor.position not in CLINICAL_POSITIONS:
+            raise InvalidInput("The supervisor must be a licensed clinician.", "supervisor_id")
+        if supervisor.status is StaffStatus.SEPARATED:
+            raise InvalidInput("The supervisor has left the agency.", "supervisor_id")
+        if supervisor.id == person_id:
+            raise InvalidInput("A person cannot supervise themselves.", "supervisor_id")
+
+
+def _linked_user_id(session: Session, email: str | None, person_id: int | None) -> int | None:
+    if not email:
+        return None
+    user = session.execute(select(User).where(User.email == email)).scalar_one_or_none()
+    if user is None:
+        raise InvalidInput("No user account has this email.", "user_email")
+    other = session.execute(select(Person.id).where(Person.user_id == user.id)).scalar_one_or_none()
+    if other is not None and other != person_id:
+        raise InvalidInput("That user account belongs to another person.", "user_email")
+    return user.id
+
+
+def _audit_values(person: Person) -> dict[str, object]:
+    names = (
+        "legal_name",
+        "preferred_name",
+        "date_of_birth",
+        "work_email",
+        "hire_on",
+        "position",
+        "status",
+        "separated_on",
+        "supervisor_id",
+        "user_id",
+        "licence_type",
+        "licence_number",
+        "licence_expires_on",
+    )
+    values = {}
+    for name in names:
+        value = getattr(person, name)
+        values[name] = value.isoformat() if isinstance(value, dt.date) else value
+    return values
+
+
+def create_person(session: Session, actor: Actor, details: PersonDetails, today: dt.date) -> Person:
+    """Add a candidate or employee and store their first determination."""
+    from lms.eligibility.operations import record_determination
+
+    details = _clean(details)
+    _validate(session, details, None, today)
+    now = clock.now()
+    person = Person(
+        **{name: getattr(details, name) for name in _PERSON_FIELDS},
+        user_id=_linked_user_id(session, details.user_email, None),
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(person)
+    session.flush()
+    record(session, actor, "person.create", "person", person.id, _audit_values(person))
+    record_determination(session, actor, person, "person.create", today)
+    return person
+
+
+_PERSON_FIELDS = (
+    "legal_name",
+    "preferred_name",
+    "date_of_birth",
+    "work_email",
+    "hire_on",
+    "position",
+    "status",
+    "separated_on",
+    "supervisor_id",
+    "licence_type",
+    "licence_number",
+    "licence_expires_on",
+)
+
+
+def update_person(
+    session: Session, actor: Actor, person: Person, details: PersonDetails, today: dt.date
+) -> None:
+    """Change a person's record; a new date of birth clears the identity verification."""
+    from lms.eligibility.operations import record_determination
+
+    details = _clean(details)
+    _validate(session, details, person.id, today)
+    before = _audit_values(person)
+    dob_changed = details.date_of_birth != person.date_of_birth
+    position_changed = details.position != person.position
+    for name in _PERSON_FIELDS:
+        setattr(person, name, getattr(details, name))
+    person.user_id = _linked_user_id(session, details.user_email, person.id)
+    if dob_changed:
+        _clear_identity_verification(person)
+    after = _audit_values(person)
+    changes = {key: [before[key], after[key]] for key in after if before[key] != after[key]}
+    if not changes:
+        return
+    person.updated_at = clock.now()
+    session.flush()
+    record(session, actor, "person.update", "person", person.id, {"changes": changes})
+    if dob_changed or position_changed:
+        trigger = "person.date_of_birth" if dob_changed else "person.position"
+        record_determination(session, actor, person, trigger, today)
+
+
+def _clear_identity_verification(person: Person) -> None:
+    person.identity_verified_at = None
+    person.identity_verified_by_id = None
+    person.identity_verification_method = None
+    person.identity_verification_note = None
+
+
+def verify_identity(
+    session: Session,
+    actor: Actor,
+    person: Person,
+    method: VerificationMethod,
+    note: str | None,
+    today: dt.date,
+) -> None:
+    """Record that HR checked the person's identity and date of birth."""
+    from lms.eligibility.operations import record_determination
+
+    if method is not VerificationMethod.GOVERNMENT_ID and not (note and note.strip()):
+        raise InvalidInput(
+            "Identity is checked against a government ID; say how it was checked otherwise.",
+            "note",
+        )
+    person.identity_verified_at = clock.now()
+    person.identity_verified_by_id = actor.user_id
+    person.identity_verification_method = method
+    person.identity_verification_note = (note or "").strip() or None
+    session.flush()
+    record(
+        session,
+        actor,
+        "person.verify_identity",
+        "person",
+        person.id,
+        {"method": method.value, "note": person.identity_verification_note},
+    )
+    record_determination(session, actor, person, "person.verify_identity", today)

@@ -1,0 +1,260 @@
+"""HR's staff list and each person's page: record, determination, timeline, verification."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from wtforms import SelectChoice
+
+from lms import clock
+from lms.auth.models import Role
+from lms.auth.permissions import requires
+from lms.eligibility.facts_json import parse_facts
+from lms.eligibility.forms import EvidenceForm
+from lms.eligibility.rules import CREDENTIAL_NAMES, EligibilityStatus, evaluate
+from lms.eligibility.snapshot import evaluate_person, facts_document
+from lms.eligibility.timeline import build_timeline
+from lms.forms import attach_error
+from lms.staff.access import READ_ALL_ROLES, ensure_can_view
+from lms.staff.forms import PersonForm, VerifyForm
+from lms.staff.models import Person, Position, StaffStatus, VerificationMethod
+from lms.staff.operations import PersonDetails, create_person, update_person, verify_identity
+from lms.staff.queries import (
+    determination_history,
+    people_with_facts,
+    person_for_user,
+    person_with_facts,
+    supervisors,
+    verifier_names,
+)
+from lms.validation import InvalidInput
+from lms.web import current_actor, db_session
+
+blueprint = Blueprint("staff", __name__, url_prefix="/staff")
+
+WRITE_ROLES = (Role.HR,)
+VIEW_ROLES = (*READ_ALL_ROLES, Role.MENTOR, Role.SUPERVISOR)
+
+
+def today():
+    return clock.today(current_app.config["LMS_TIMEZONE"])
+
+
+def _enum_arg(name: str, enum_class):
+    value = request.args.get(name) or None
+    if value is None:
+        return None
+    try:
+        return enum_class(value)
+    except ValueError:
+        abort(400)
+
+
+@blueprint.route("/")
+@requires(*READ_ALL_ROLES)
+def index():
+    status = _enum_arg("status", StaffStatus)
+    position = _enum_arg("position", Position)
+    eligibility = _enum_arg("eligibility", EligibilityStatus)
+    search = (request.args.get("q") or "").strip()[:100]
+    as_of = today()
+    rows = []
+    for person in people_with_facts(
+        db_session(), status=status, position=position, search=search or None
+    ):
+        result = (
+            evaluate_person(person, as_of)
+            if person.position is Position.THERAPEUTIC_MENTOR
+            else None
+        )
+        if eligibility is not None and (result is None or result.status is not eligibility):
+            continue
+        unverified = _unverified_summary(person)
+        rows.append((person, result, unverified))
+    return render_template(
+        "staff/index.html",
+        rows=rows,
+        as_of=as_of,
+        filters={"status": status, "position": position, "eligibility": eligibility, "q": search},
+        statuses=list(StaffStatus),
+        positions=list(Position),
+        eligibility_statuses=list(EligibilityStatus),
+    )
+
+
+def _unverified_summary(person: Person) -> list[str]:
+    """What still needs checking, in a few words: "identity, 2 credentials, 1 job"."""
+    parts = [] if person.identity_verified else ["identity"]
+    credentials = sum(not c.verified for c in person.credentials)
+    jobs = sum(not e.verified for e in person.experiences)
+    if credentials:
+        parts.append(f"{credentials} credential{'s' * (credentials > 1)}")
+    if jobs:
+        parts.append(f"{jobs} job{'s' * (jobs > 1)}")
+    return parts
+
+
+def _supervisor_choices() -> list[SelectChoice]:
+    return [SelectChoice("", "No supervisor")] + [
+        SelectChoice(str(person.id), person.display_name) for person in supervisors(db_session())
+    ]
+
+
+def _details(form: PersonForm) -> PersonDetails:
+    return PersonDetails(
+        legal_name=form.legal_name.data or "",
+        preferred_name=form.preferred_name.data,
+        date_of_birth=form.date_of_birth.data,
+        work_email=form.work_email.data,
+        position=Position(form.position.data),
+        status=StaffStatus(form.status.data),
+        hire_on=form.hire_on.data,
+        separated_on=form.separated_on.data,
+        supervisor_id=form.supervisor_id.data,
+        user_email=form.user_email.data,
+        licence_type=form.licence_type.data,
+        licence_number=form.licence_number.data,
+        licence_expires_on=form.licence_expires_on.data,
+    )
+
+
+@blueprint.route("/new", methods=["GET", "POST"])
+@requires(*WRITE_ROLES)
+def new():
+    form = PersonForm()
+    form.supervisor_id.choices = _supervisor_choices()
+    if request.method == "POST":
+        if form.validate():
+            database = db_session()
+            try:
+                person = create_person(database, current_actor(), _details(form), today())
+            except InvalidInput as error:
+                database.rollback()
+                attach_error(form, error)
+            else:
+                database.commit()
+                flash(f"{person.legal_name} added.", "success")
+                return redirect(url_for("staff.show", person_id=person.id))
+        return render_template("staff/edit.html", form=form, person=None), 422
+    if not form.status.data:
+        form.status.data = StaffStatus.CANDIDATE.value
+    return render_template("staff/edit.html", form=form, person=None)
+
+
+@blueprint.route("/<int:person_id>/edit", methods=["GET", "POST"])
+@requires(*WRITE_ROLES)
+def edit(person_id: int):
+    database = db_session()
+    person = database.get(Person, person_id) or abort(404)
+    if request.method == "GET":
+        form = PersonForm(obj=person)
+        form.user_email.data = _user_email(person)
+    else:
+        form = PersonForm()
+    form.supervisor_id.choices = _supervisor_choices()
+    if request.method == "POST":
+        if form.validate():
+            try:
+                update_person(database, current_actor(), person, _details(form), today())
+            except InvalidInput as error:
+                database.rollback()
+                attach_error(form, error)
+            else:
+                database.commit()
+                flash("Changes saved.", "success")
+                return redirect(url_for("staff.show", person_id=person_id))
+        return render_template("staff/edit.html", form=form, person=person), 422
+    return render_template("staff/edit.html", form=form, person=person)
+
+
+def _user_email(person: Person) -> str | None:
+    from lms.auth.models import User
+
+    if person.user_id is None:
+        return None
+    user = db_session().get(User, person.user_id)
+    return user.email if user else None
+
+
+@blueprint.route("/me")
+@requires(Role.MENTOR, Role.SUPERVISOR)
+def me():
+    person = person_for_user(db_session(), current_user.id)
+    if person is None:
+        return render_template("staff/no_record.html")
+    return redirect(url_for("staff.show", person_id=person.id))
+
+
+def render_person_page(person_id: int, status: int = 200, **forms):
+    """The person page; views that fail validation re-render it with their form's errors."""
+    database = db_session()
+    person = person_with_facts(database, person_id)
+    ensure_can_view(current_user, person, person.supervisor if person else None)
+    as_of = today()
+    document = facts_document(person, person.credentials, person.experiences, as_of)
+    facts = parse_facts(document, as_of)
+    mentor = person.position is Position.THERAPEUTIC_MENTOR
+    result = evaluate(facts) if mentor else None
+    may_edit = current_user.has_role(*WRITE_ROLES)
+    evidence_by_subject = {"identity": [d for d in person.evidence if d.subject == "identity"]}
+    evidence_by_fact = defaultdict(list)
+    for document in person.evidence:
+        if document.credential_id is not None:
+            evidence_by_fact[("credential", document.credential_id)].append(document)
+        elif document.experience_id is not None:
+            evidence_by_fact[("experience", document.experience_id)].append(document)
+    return (
+        render_template(
+            "staff/show.html",
+            person=person,
+            result=result,
+            as_of=as_of,
+            timeline=build_timeline(facts, result) if mentor else None,
+            credential_names=CREDENTIAL_NAMES,
+            history=determination_history(database, person.id),
+            may_edit=may_edit,
+            may_download=current_user.has_role(*READ_ALL_ROLES),
+            verify_form=forms.get("verify_form") or VerifyForm(formdata=None),
+            evidence_form=forms.get("evidence_form") or EvidenceForm(formdata=None),
+            failed=forms.get("failed"),
+            evidence_by_subject=evidence_by_subject,
+            evidence_by_fact=evidence_by_fact,
+            verifiers=verifier_names(database, person, person.credentials, person.experiences),
+            methods=list(VerificationMethod),
+        ),
+        status,
+    )
+
+
+@blueprint.route("/<int:person_id>")
+@requires(*VIEW_ROLES)
+def show(person_id: int):
+    return render_person_page(person_id)
+
+
+@blueprint.route("/<int:person_id>/identity/verify", methods=["POST"])
+@requires(*WRITE_ROLES)
+def verify_identity_view(person_id: int):
+    database = db_session()
+    person = database.get(Person, person_id) or abort(404)
+    form = VerifyForm()
+    if form.validate():
+        try:
+            verify_identity(
+                database,
+                current_actor(),
+                person,
+                VerificationMethod(form.method.data),
+                form.note.data,
+                today(),
+            )
+        except InvalidInput as error:
+            database.rollback()
+            attach_error(form, error)
+        else:
+            database.commit()
+            flash("Identity and date of birth verified.", "success")
+            return redirect(url_for("staff.show", person_id=person_id, _anchor="identity"))
+    return render_person_page(person_id, 422, verify_form=form, failed="identity")

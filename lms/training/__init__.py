@@ -1,0 +1,1 @@
+"""Training delivery: published editions, assignments, the module player and the annual cycle."""

@@ -1,0 +1,503 @@
+"""Use cases for training: assigning cycles, studying modules, knowledge checks, attestation."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, selectinload
+
+from lms import clock
+from lms.actor import Actor
+from lms.audit.operations import record
+from lms.curriculum.models import CurriculumEdition, EditionModule, ModuleVersion
+from lms.staff.models import Person, Position, StaffStatus
+from lms.training.models import (
+    Attestation,
+    CycleKind,
+    KnowledgeCheckAttempt,
+    ModuleProgress,
+    TrainingCycle,
+)
+from lms.training.quiz import AnswerError, check_answers, draw_paper, mark
+from lms.training.rules import (
+    CyclePolicy,
+    Employment,
+    completion_chain,
+    initial_due_on,
+    next_expiry,
+    window_opens_on,
+)
+from lms.validation import InvalidInput
+
+ATTESTATION_STATEMENT = (
+    "I completed this module myself: I read it and answered the knowledge check without help "
+    "from anyone else."
+)
+
+
+@dataclass(frozen=True)
+class TrainingSettings:
+    policy: CyclePolicy
+    curriculum_key: str
+    max_attempts: int  # 0 = unlimited
+    study_time_cap: dt.timedelta
+
+
+def employment_of(person: Person) -> Employment | None:
+    """The person's current (or last) employment, if they were ever hired."""
+    if person.hire_on is None or person.status is StaffStatus.CANDIDATE:
+        return None
+    return Employment(person.hire_on, person.separated_on)
+
+
+def edition_in_force(
+    session: Session, curriculum_key: str, day: dt.date
+) -> CurriculumEdition | None:
+    """The newest version of the latest edition in effect on ``day``."""
+    return session.execute(
+        select(CurriculumEdition)
+        .where(
+            CurriculumEdition.curriculum_key == curriculum_key,
+            CurriculumEdition.effective_on <= day,
+        )
+        .order_by(CurriculumEdition.effective_on.desc(), CurriculumEdition.version.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+
+
+def cycles_of(session: Session, person_id: int) -> list[TrainingCycle]:
+    return list(
+        session.execute(
+            select(TrainingCycle)
+            .where(TrainingCycle.person_id == person_id)
+            .order_by(TrainingCycle.assigned_on, TrainingCycle.id)
+        ).scalars()
+    )
+
+
+def completed_days(cycles: Sequence[TrainingCycle], employment: Employment) -> list[dt.date]:
+    return [
+        c.completed_on
+        for c in cycles
+        if c.completed_on is not None and c.completed_on >= employment.hired_on
+    ]
+
+
+def ensure_current_cycle(
+    session: Session, person: Person, today: dt.date, settings: TrainingSettings
+) -> TrainingCycle | None:
+    """The person's open cycle, assigning one when it is due: the initial cycle on hire, then
+    an annual one once the renewal window opens. None when nothing is assigned now."""
+    if person.position != Position.THERAPEUTIC_MENTOR or person.status != StaffStatus.ACTIVE:
+        return None
+    employment = employment_of(person)
+    if employment is None or today < employment.hired_on:
+        return None
+    cycles = cycles_of(session, person.id)
+    open_cycle = next((c for c in cycles if c.is_open), None)
+    if open_cycle is not None and open_cycle.assigned_on < employment.hired_on:
+        _withdraw(session, open_cycle, today)  # left unfinished by an earlier employment
+    elif open_cycle is not None:
+        return open_cycle
+    chain = completion_chain(completed_days(cycles, employment), settings.policy)
+    if not chain:
+        kind, due_on = CycleKind.INITIAL, initial_due_on(employment, settings.policy)
+    else:
+        expires_on = chain[-1].expires_on
+        if today < window_opens_on(expires_on, settings.policy):
+            return None  # the annual assignment is not yet available
+        kind, due_on = CycleKind.ANNUAL, expires_on
+    edition = edition_in_force(session, settings.curriculum_key, today)
+    if edition is None:
+        return None
+    cycle = TrainingCycle(
+        person_id=person.id,
+        edition_id=edition.id,
+        kind=kind,
+        assigned_on=today,
+        due_on=due_on,
+        imported=False,
+        created_at=clock.now(),
+    )
+    try:
+        with session.begin_nested():
+            session.add(cycle)
+    except IntegrityError:
+        # Another request assigned the open cycle first: use theirs.
+        return next(c for c in cycles_of(session, person.id) if c.is_open)
+    return cycle
+
+
+def _withdraw(session: Session, cycle: TrainingCycle, today: dt.date) -> None:
+    cycle.withdrawn_on = today
+    session.flush()
+    record(
+        session,
+        Actor.system("training"),
+        "training.withdraw_cycle",
+        "training_cycle",
+        cycle.id,
+        {"person_id": cycle.person_id, "reason": "rehired"},
+    )
+
+
+def edition_modules(session: Session, edition_id: int) -> list[ModuleVersion]:
+    return list(
+        session.execute(
+            select(ModuleVersion)
+            .join(EditionModule, EditionModule.module_version_id == ModuleVersion.id)
+            .where(EditionModule.edition_id == edition_id)
+            .order_by(EditionModule.position)
+        ).scalars()
+    )
+
+
+def progress_for_cycle(session: Session, cycle_id: int) -> dict[int, ModuleProgress]:
+    rows = session.execute(select(ModuleProgress).where(ModuleProgress.cycle_id == cycle_id))
+    return {progress.module_version_id: progress for progress in rows.scalars()}
+
+
+def _module_in_cycle(session: Session, cycle: TrainingCycle, position: int) -> ModuleVersion:
+    modules = edition_modules(session, cycle.edition_id) if cycle.edition_id else []
+    if not 1 <= position <= len(modules):
+        raise InvalidInput("That module is not part of this training.")
+    return modules[position - 1]
+
+
+def open_module(
+    session: Session,
+    cycle: TrainingCycle,
+    position: int,
+    section: int,
+    settings: TrainingSettings,
+) -> tuple[ModuleVersion, ModuleProgress]:
+    """Record a page view of one section: where the mentor is, and time spent (capped)."""
+    if cycle.completed_on is not None:
+        raise InvalidInput("This training is already complete.")
+    if cycle.withdrawn_on is not None:
+        raise InvalidInput("This training was closed when your earlier employment ended.")
+    module = _module_in_cycle(session, cycle, position)
+    if not 0 <= section < len(module.sections):
+        raise InvalidInput("That section does not exist.", "section")
+    now = clock.now()
+    progress = session.execute(
+        select(ModuleProgress).where(
+            ModuleProgress.cycle_id == cycle.id, ModuleProgress.module_version_id == module.id
+        )
+    ).scalar_one_or_none()
+    if progress is None:
+        progress = ModuleProgress(
+            cycle_id=cycle.id,
+            module_version_id=module.id,
+            current_section=section,
+            furthest_section=section,
+            seconds_spent=0,
+            started_at=now,
+            last_viewed_at=now,
+        )
+        session.add(progress)
+    else:
+        # Time between page views, capped: an idle tab must not count as study.
+        elapsed = min(now - progress.last_viewed_at, settings.study_time_cap)
+        progress.seconds_spent += max(0, int(elapsed.total_seconds()))
+        progress.last_viewed_at = now
+        progress.current_section = section
+        progress.furthest_section = max(progress.furthest_section, section)
+    session.flush()
+    return module, progress
+
+
+def start_attempt(
+    session: Session,
+    actor: Actor,
+    progress: ModuleProgress,
+    settings: TrainingSettings,
+    rng: random.Random,
+) -> KnowledgeCheckAttempt:
+    """The open attempt if there is one (a second click must not start another), else a new
+    paper drawn from the module's pool."""
+    if progress.passed_at is not None:
+        raise InvalidInput("You have already passed this knowledge check.")
+    open_attempt = session.execute(
+        select(KnowledgeCheckAttempt).where(
+            KnowledgeCheckAttempt.progress_id == progress.id,
+            KnowledgeCheckAttempt.submitted_at.is_(None),
+        )
+    ).scalar_one_or_none()
+    if open_attempt is not None:
+        return open_attempt
+    used = session.execute(
+        select(func.count())
+        .select_from(KnowledgeCheckAttempt)
+        .where(KnowledgeCheckAttempt.progress_id == progress.id)
+    ).scalar_one()
+    if settings.max_attempts and _attempts_since_reset(session, progress) >= settings.max_attempts:
+        raise InvalidInput(
+            "You have used every attempt allowed. Ask your supervisor to reset the check."
+        )
+    module = session.get(ModuleVersion, progress.module_version_id)
+    paper = draw_paper(module.questions, module.questions_per_attempt, rng)
+    attempt = KnowledgeCheckAttempt(
+        progress_id=progress.id,
+        module_version_id=module.id,
+        number=used + 1,
+        paper=paper,
+        started_at=clock.now(),
+        question_count=len(paper),
+    )
+    session.add(attempt)
+    session.flush()
+    return attempt
+
+
+def _attempts_since_reset(session: Session, progress: ModuleProgress) -> int:
+    statement = (
+        select(func.count())
+        .select_from(KnowledgeCheckAttempt)
+        .where(KnowledgeCheckAttempt.progress_id == progress.id)
+    )
+    if progress.attempts_reset_at is not None:
+        statement = statement.where(KnowledgeCheckAttempt.started_at > progress.attempts_reset_at)
+    return session.execute(statement).scalar_one()
+
+
+def reset_attempts(session: Session, actor: Actor, progress: ModuleProgress) -> None:
+    """Give a mentor who used every allowed attempt a fresh allowance (earlier ones are kept)."""
+    if progress.passed_at is not None:
+        raise InvalidInput("This knowledge check is already passed.")
+    progress.attempts_reset_at = clock.now()
+    session.flush()
+    record(
+        session,
+        actor,
+        "training.reset_attempts",
+        "module_progress",
+        progress.id,
+        {
+            "module_version_id": progress.module_version_id,
+            "cycle_id": progress.cycle_id,
+        },
+    )
+
+
+def submit_attempt(
+    session: Session,
+    actor: Actor,
+    attempt: KnowledgeCheckAttempt,
+    answers: Mapping[str, Sequence[str]],
+    pass_mark: int,
+) -> tuple[KnowledgeCheckAttempt, bool]:
+    """Mark an attempt once. Submitting again (double click, back button, a second tab)
+    returns the stored result unchanged: (attempt, False)."""
+    # Lock the row so two simultaneous submissions cannot both mark it.
+    attempt = session.execute(
+        select(KnowledgeCheckAttempt)
+        .where(KnowledgeCheckAttempt.id == attempt.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).scalar_one()
+    if attempt.submitted_at is not None:
+        return attempt, False
+    try:
+        normalised = check_answers(attempt.paper, answers)
+    except AnswerError as error:
+        raise InvalidInput(f"These answers do not belong to this attempt ({error}).") from None
+    module = session.get(ModuleVersion, attempt.module_version_id)
+    marked = mark(attempt.paper, module.questions, normalised, pass_mark)
+    now = clock.now()
+    attempt.answers = normalised
+    attempt.submitted_at = now
+    attempt.correct_count = marked.correct_count
+    attempt.score_percent = marked.score_percent
+    attempt.passed = marked.passed
+    progress = session.get(ModuleProgress, attempt.progress_id)
+    if marked.passed and progress.passed_at is None:
+        progress.passed_at = now
+    session.flush()
+    record(
+        session,
+        actor,
+        "training.attempt",
+        "knowledge_check_attempt",
+        attempt.id,
+        {
+            "module_version_id": module.id,
+            "number": attempt.number,
+            "score_percent": marked.score_percent,
+            "passed": marked.passed,
+        },
+    )
+    return attempt, True
+
+
+def _normalised_name(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
+def attest(
+    session: Session,
+    actor: Actor,
+    person: Person,
+    cycle: TrainingCycle,
+    progress: ModuleProgress,
+    typed_name: str,
+    today: dt.date,
+    settings: TrainingSettings,
+) -> Attestation:
+    """Sign the module off; completing the last module completes the cycle."""
+    if progress.passed_at is None:
+        raise InvalidInput("Pass the knowledge check before you attest.")
+    existing = session.execute(
+        select(Attestation).where(Attestation.progress_id == progress.id)
+    ).scalar_one_or_none()
+    if existing is not None:
+        return existing
+    expected = {_normalised_name(person.legal_name)}
+    if person.preferred_name:
+        surname = person.legal_name.split()[-1]
+        expected.add(_normalised_name(f"{person.preferred_name} {surname}"))
+    if _normalised_name(typed_name) not in expected:
+        raise InvalidInput(
+            f"Type your full name as your agency records it: {person.legal_name}.", "typed_name"
+        )
+    attestation = Attestation(
+        progress_id=progress.id,
+        module_version_id=progress.module_version_id,
+        typed_name=" ".join(typed_name.split()),
+        statement=ATTESTATION_STATEMENT,
+        attested_at=clock.now(),
+        ip_address=actor.ip_address,
+    )
+    session.add(attestation)
+    progress.completed_on = today
+    session.flush()
+    record(
+        session,
+        actor,
+        "training.attest",
+        "module_progress",
+        progress.id,
+        {
+            "module_version_id": progress.module_version_id,
+            "cycle_id": cycle.id,
+        },
+    )
+    _complete_cycle_if_done(session, actor, person, cycle, today, settings)
+    return attestation
+
+
+def _complete_cycle_if_done(
+    session: Session,
+    actor: Actor,
+    person: Person,
+    cycle: TrainingCycle,
+    today: dt.date,
+    settings: TrainingSettings,
+) -> None:
+    modules = edition_modules(session, cycle.edition_id)
+    progress = progress_for_cycle(session, cycle.id)
+    if any(progress.get(m.id) is None or progress[m.id].completed_on is None for m in modules):
+        return
+    employment = employment_of(person)
+    earlier = [c for c in cycles_of(session, person.id) if c.id != cycle.id]
+    chain = completion_chain(completed_days(earlier, employment), settings.policy)
+    previous_expiry = chain[-1].expires_on if chain else None
+    cycle.completed_on = today
+    cycle.expires_on = next_expiry(previous_expiry, today, settings.policy)
+    session.flush()
+    record(
+        session,
+        actor,
+        "training.complete_cycle",
+        "training_cycle",
+        cycle.id,
+        {
+            "person_id": person.id,
+            "completed_on": today.isoformat(),
+            "expires_on": cycle.expires_on.isoformat(),
+            "edition_id": cycle.edition_id,
+        },
+    )
+    from lms.certificates.operations import issue_certificate
+
+    issue_certificate(session, actor, cycle, person, today)
+
+
+def cycle_with_edition(session: Session, cycle_id: int) -> TrainingCycle | None:
+    return session.execute(
+        select(TrainingCycle)
+        .where(TrainingCycle.id == cycle_id)
+        .options(selectinload(TrainingCycle.edition))
+    ).scalar_one_or_none()
+
+
+def settings_from_config(config: Mapping[str, object]) -> TrainingSettings:
+    return TrainingSettings(
+        policy=CyclePolicy(
+            initial_training_days=int(config["INITIAL_TRAINING_DAYS"]),
+            renewal_window_days=int(config["RENEWAL_WINDOW_DAYS"]),
+        ),
+        curriculum_key=str(config["CURRICULUM_KEY"]),
+        max_attempts=int(config["MAX_KNOWLEDGE_CHECK_ATTEMPTS"]),
+        study_time_cap=dt.timedelta(seconds=int(config["STUDY_TIME_CAP_SECONDS"])),
+    )
+
+
+def record_imported_completion(
+    session: Session,
+    actor: Actor,
+    person: Person,
+    completed_on: dt.date,
+    note: str,
+    today: dt.date,
+    settings: TrainingSettings,
+) -> TrainingCycle:
+    """A cycle completed before this system (from the provider's old records), marked imported.
+
+    It earns its expiry by the same rules as any completion, counted from its own date when it
+    falls before a renewal window.
+    """
+    if completed_on > today:
+        raise InvalidInput("A completion cannot be in the future.", "completed_on")
+    employment = employment_of(person)
+    if employment is None or completed_on < employment.hired_on:
+        raise InvalidInput("The completion is before the person's hire date.", "completed_on")
+    cycles = cycles_of(session, person.id)
+    if any(c.completed_on == completed_on for c in cycles):
+        raise InvalidInput("A completion on that date is already recorded.", "completed_on")
+    earlier = [c for c in cycles if c.completed_on and c.completed_on < completed_on]
+    chain = completion_chain(completed_days(earlier, employment), settings.policy)
+    previous_expiry = chain[-1].expires_on if chain else None
+    cycle = TrainingCycle(
+        person_id=person.id,
+        edition_id=None,
+        kind=CycleKind.ANNUAL if chain else CycleKind.INITIAL,
+        assigned_on=completed_on,
+        due_on=previous_expiry or initial_due_on(employment, settings.policy),
+        completed_on=completed_on,
+        expires_on=next_expiry(previous_expiry, completed_on, settings.policy),
+        imported=True,
+        import_note=note.strip() or None,
+        created_at=clock.now(),
+    )
+    session.add(cycle)
+    session.flush()
+    record(
+        session,
+        actor,
+        "training.import_completion",
+        "training_cycle",
+        cycle.id,
+        {
+            "person_id": person.id,
+            "completed_on": completed_on.isoformat(),
+            "expires_on": cycle.expires_on.isoformat(),
+            "note": cycle.import_note,
+        },
+    )
+    return cycle

@@ -1,0 +1,386 @@
+"""The mentor's training: what is due, the module player, knowledge checks, attestation;
+and the team progress page for supervisors and HR."""
+
+from __future__ import annotations
+
+import random
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from lms import clock
+from lms.auth.models import Role
+from lms.auth.permissions import requires
+from lms.curriculum.models import CurriculumEdition, ModuleVersion
+from lms.curriculum.rendering import render_markdown
+from lms.forms import attach_error
+from lms.staff.queries import person_for_user
+from lms.training.forms import AttestationForm
+from lms.training.models import Attestation, KnowledgeCheckAttempt, ModuleProgress, TrainingCycle
+from lms.training.operations import (
+    ATTESTATION_STATEMENT,
+    attest,
+    cycles_of,
+    edition_modules,
+    employment_of,
+    ensure_current_cycle,
+    open_module,
+    progress_for_cycle,
+    settings_from_config,
+    start_attempt,
+    submit_attempt,
+)
+from lms.training.queries import team_progress
+from lms.training.quiz import correct_choice
+from lms.training.rules import training_state
+from lms.validation import InvalidInput
+from lms.web import current_actor, db_session
+
+blueprint = Blueprint("training", __name__, url_prefix="/training")
+
+
+def _settings():
+    return settings_from_config(current_app.config)
+
+
+def _today():
+    return clock.today(current_app.config["LMS_TIMEZONE"])
+
+
+def _my_person():
+    person = person_for_user(db_session(), current_user.id)
+    if person is None:
+        abort(403)
+    return person
+
+
+def _my_cycle(cycle_id: int) -> TrainingCycle:
+    """A cycle of the signed-in mentor's; anyone else's is refused."""
+    cycle = db_session().get(TrainingCycle, cycle_id) or abort(404)
+    person = _my_person()
+    if cycle.person_id != person.id:
+        abort(403)
+    return cycle
+
+
+@blueprint.route("/")
+@requires(Role.MENTOR)
+def index():
+    from lms.certificates.queries import certificate_rows
+
+    database = db_session()
+    person = person_for_user(database, current_user.id)
+    if person is None:
+        return render_template("training/no_record.html")
+    today = _today()
+    settings = _settings()
+    cycle = ensure_current_cycle(database, person, today, settings)
+    database.commit()  # an assignment made now must survive this request
+    modules, progress = [], {}
+    if cycle is not None and cycle.edition_id:
+        modules = edition_modules(database, cycle.edition_id)
+        progress = progress_for_cycle(database, cycle.id)
+    cycles = cycles_of(database, person.id)
+    employment = employment_of(person)
+    started = min((p.started_at for p in progress.values()), default=None)
+    state = (
+        training_state(
+            employment,
+            [c.completed_on for c in cycles if c.completed_on],
+            today,
+            settings.policy,
+            clock.local_date(started) if started else None,
+        )
+        if employment
+        else None
+    )
+    editions = {
+        e.id: e
+        for e in database.execute(
+            select(CurriculumEdition).where(
+                CurriculumEdition.id.in_({c.edition_id for c in cycles if c.edition_id})
+            )
+        ).scalars()
+    }
+    return render_template(
+        "training/index.html",
+        person=person,
+        cycle=cycle,
+        edition=editions.get(cycle.edition_id) if cycle else None,
+        modules=modules,
+        progress=progress,
+        state=state,
+        history=[c for c in reversed(cycles) if c.completed_on],
+        editions=editions,
+        today=today,
+        certificates=certificate_rows(database, person.id, today),
+    )
+
+
+@blueprint.route("/cycles/<int:cycle_id>/modules/<int:position>")
+@requires(Role.MENTOR)
+def module(cycle_id: int, position: int):
+    cycle = _my_cycle(cycle_id)
+    database = db_session()
+    section = request.args.get("section", type=int)
+    progress_row = None
+    if section is None:  # resume where the mentor left off
+        modules = edition_modules(database, cycle.edition_id) if cycle.edition_id else []
+        if 1 <= position <= len(modules):
+            progress_row = progress_for_cycle(database, cycle.id).get(modules[position - 1].id)
+        section = progress_row.current_section if progress_row else 0
+    try:
+        module_version, progress = open_module(database, cycle, position, section, _settings())
+    except InvalidInput as error:
+        abort(404, error.message)
+    database.commit()
+    current = module_version.sections[section]
+    attempts = (
+        database.execute(
+            select(KnowledgeCheckAttempt)
+            .where(KnowledgeCheckAttempt.progress_id == progress.id)
+            .order_by(KnowledgeCheckAttempt.number)
+        )
+        .scalars()
+        .all()
+    )
+    attestation = database.execute(
+        select(Attestation).where(Attestation.progress_id == progress.id)
+    ).scalar_one_or_none()
+    return render_template(
+        "training/module.html",
+        cycle=cycle,
+        position=position,
+        module=module_version,
+        progress=progress,
+        section=section,
+        section_title=current["title"],
+        section_html=render_markdown(current["markdown"]),
+        attempts=attempts,
+        attestation=attestation,
+        attestation_form=AttestationForm(formdata=None),
+        statement=ATTESTATION_STATEMENT,
+    )
+
+
+def _progress_at(cycle: TrainingCycle, position: int) -> tuple[ModuleVersion, ModuleProgress]:
+    database = db_session()
+    modules = edition_modules(database, cycle.edition_id) if cycle.edition_id else []
+    if not 1 <= position <= len(modules):
+        abort(404)
+    module_version = modules[position - 1]
+    progress = progress_for_cycle(database, cycle.id).get(module_version.id)
+    if progress is None:
+        abort(400, "Open the module before taking its knowledge check.")
+    return module_version, progress
+
+
+@blueprint.route("/cycles/<int:cycle_id>/modules/<int:position>/attempts", methods=["POST"])
+@requires(Role.MENTOR)
+def new_attempt(cycle_id: int, position: int):
+    cycle = _my_cycle(cycle_id)
+    if cycle.completed_on is not None:
+        abort(400, "This training is already complete.")
+    _, progress = _progress_at(cycle, position)
+    database = db_session()
+    try:
+        attempt = start_attempt(
+            database, current_actor(), progress, _settings(), random.SystemRandom()
+        )
+    except InvalidInput as error:
+        database.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("training.module", cycle_id=cycle_id, position=position))
+    database.commit()
+    return redirect(url_for("training.attempt", attempt_id=attempt.id))
+
+
+def _my_attempt(attempt_id: int):
+    database = db_session()
+    attempt = database.get(KnowledgeCheckAttempt, attempt_id) or abort(404)
+    progress = database.get(ModuleProgress, attempt.progress_id)
+    cycle = _my_cycle(progress.cycle_id)  # 403 for another person's attempt
+    position = next(
+        index
+        for index, m in enumerate(edition_modules(database, cycle.edition_id), start=1)
+        if m.id == attempt.module_version_id
+    )
+    return attempt, progress, cycle, position
+
+
+@blueprint.route("/attempts/<int:attempt_id>", methods=["GET", "POST"])
+@requires(Role.MENTOR)
+def attempt(attempt_id: int):
+    attempt_row, _progress, cycle, position = _my_attempt(attempt_id)
+    database = db_session()
+    module_version = database.get(ModuleVersion, attempt_row.module_version_id)
+    edition = database.get(CurriculumEdition, cycle.edition_id)
+    if request.method == "POST":
+        from lms.auth.forms import ConfirmForm
+
+        if not ConfirmForm().validate():
+            abort(400)
+        answers = {
+            key.removeprefix("q-"): request.form.getlist(key)
+            for key in request.form
+            if key.startswith("q-")
+        }
+        try:
+            submit_attempt(database, current_actor(), attempt_row, answers, edition.pass_mark)
+        except InvalidInput as error:
+            database.rollback()
+            abort(400, error.message)
+        database.commit()
+        return redirect(url_for("training.attempt", attempt_id=attempt_id))
+    questions = {q["id"]: q for q in module_version.questions}
+    paper = [
+        {
+            "question": questions[item["id"]],
+            "options": _shown_options(questions[item["id"]], item["options"]),
+            "chosen": set((attempt_row.answers or {}).get(item["id"], [])),
+            "correct": correct_choice(questions[item["id"]]),
+        }
+        for item in attempt_row.paper
+    ]
+    return render_template(
+        "training/attempt.html",
+        attempt=attempt_row,
+        paper=paper,
+        module=module_version,
+        cycle=cycle,
+        position=position,
+        pass_mark=edition.pass_mark,
+        submitted=attempt_row.submitted_at is not None,
+    )
+
+
+def _shown_options(question, order):
+    if question["type"] == "true_false":
+        return [{"id": "true", "text": "True"}, {"id": "false", "text": "False"}]
+    texts = {option["id"]: option["text"] for option in question["options"]}
+    return [{"id": option_id, "text": texts[option_id]} for option_id in order]
+
+
+@blueprint.route("/cycles/<int:cycle_id>/modules/<int:position>/attestation", methods=["POST"])
+@requires(Role.MENTOR)
+def attestation(cycle_id: int, position: int):
+    cycle = _my_cycle(cycle_id)
+    _, progress = _progress_at(cycle, position)
+    form = AttestationForm()
+    database = db_session()
+    if form.validate():
+        try:
+            attest(
+                database,
+                current_actor(),
+                _my_person(),
+                cycle,
+                progress,
+                form.typed_name.data,
+                _today(),
+                _settings(),
+            )
+        except InvalidInput as error:
+            database.rollback()
+            attach_error(form, error)
+        else:
+            database.commit()
+            if cycle.completed_on is not None:
+                flash("Module complete, and with it your training cycle. Well done.", "success")
+                return redirect(url_for("training.index"))
+            flash("Module complete.", "success")
+            return redirect(url_for("training.index"))
+    flash(" ".join(form.typed_name.errors + form.form_errors) or "Could not attest.", "error")
+    return redirect(
+        url_for(
+            "training.module",
+            cycle_id=cycle_id,
+            position=position,
+            section=progress.current_section,
+        )
+    )
+
+
+@blueprint.route("/team")
+@requires(Role.SUPERVISOR, Role.HR, Role.ADMIN)
+def team():
+    database = db_session()
+    supervisor_id = None
+    if not current_user.has_role(Role.HR, Role.ADMIN):
+        me = person_for_user(database, current_user.id)
+        if me is None:
+            return render_template("training/no_record.html")
+        supervisor_id = me.id
+    return render_template(
+        "training/team.html",
+        rows=team_progress(database, _today(), _settings().policy, supervisor_id),
+        everyone=supervisor_id is None,
+        today=_today(),
+    )
+
+
+def _viewable_person(person_id: int):
+    """A mentor whose training the signed-in supervisor (their own), HR, admin or auditor sees."""
+    from lms.staff.access import viewable_person
+
+    return viewable_person(db_session(), current_user, person_id)
+
+
+@blueprint.route("/people/<int:person_id>")
+@requires(Role.SUPERVISOR, Role.HR, Role.ADMIN, Role.AUDITOR)
+def person(person_id: int):
+    from lms.certificates.access import may_download_certificates_of
+    from lms.certificates.queries import certificate_rows
+
+    person_row = _viewable_person(person_id)
+    database = db_session()
+    cycles = list(reversed(cycles_of(database, person_row.id)))
+    details = []
+    for cycle in cycles:
+        modules = edition_modules(database, cycle.edition_id) if cycle.edition_id else []
+        progress = progress_for_cycle(database, cycle.id)
+        attempts = {}
+        if progress:
+            for attempt_row in database.execute(
+                select(KnowledgeCheckAttempt)
+                .where(KnowledgeCheckAttempt.progress_id.in_([p.id for p in progress.values()]))
+                .order_by(KnowledgeCheckAttempt.number)
+            ).scalars():
+                attempts.setdefault(attempt_row.progress_id, []).append(attempt_row)
+        details.append((cycle, modules, progress, attempts))
+    settings = _settings()
+    return render_template(
+        "training/person.html",
+        person=person_row,
+        details=details,
+        editions={e.id: e for e in database.execute(select(CurriculumEdition)).scalars()},
+        max_attempts=settings.max_attempts,
+        may_reset=current_user.has_role(Role.SUPERVISOR, Role.HR),
+        certificates=certificate_rows(database, person_row.id, _today()),
+        may_download_certificates=may_download_certificates_of(database, current_user, person_row),
+        may_revoke_certificates=current_user.has_role(Role.HR),
+    )
+
+
+@blueprint.route("/progress/<int:progress_id>/reset", methods=["POST"])
+@requires(Role.SUPERVISOR, Role.HR)
+def reset(progress_id: int):
+    from lms.auth.forms import ConfirmForm
+    from lms.training.operations import reset_attempts
+
+    database = db_session()
+    progress = database.get(ModuleProgress, progress_id) or abort(404)
+    cycle = database.get(TrainingCycle, progress.cycle_id)
+    _viewable_person(cycle.person_id)
+    if not ConfirmForm().validate():
+        abort(400)
+    try:
+        reset_attempts(database, current_actor(), progress)
+    except InvalidInput as error:
+        database.rollback()
+        flash(error.message, "error")
+    else:
+        database.commit()
+        flash("The knowledge check is open again for a fresh set of attempts.", "success")
+    return redirect(url_for("training.person", person_id=cycle.person_id))

@@ -1,0 +1,87 @@
+"""Per-request plumbing shared by every blueprint: the database session, the acting user,
+session timeouts and the security headers on every response."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import Flask, current_app, flash, g, request, session
+from flask_login import current_user, logout_user
+from sqlalchemy.orm import Session
+
+from lms import clock
+from lms.actor import Actor
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
+    "form-action 'self'"
+)
+
+
+def db_session() -> Session:
+    """The request's database session; the view commits it once at the end."""
+    if "db_session" not in g:
+        g.db_session = current_app.extensions["lms.db"].session_factory()
+    return g.db_session
+
+
+def _close_db_session(_exception: BaseException | None) -> None:
+    session = g.pop("db_session", None)
+    if session is not None:
+        session.close()  # rolls back anything the view did not commit
+
+
+def current_actor() -> Actor:
+    """The signed-in user (or anonymous visitor) as the actor operations record."""
+    if current_user.is_authenticated:
+        return Actor(current_user.id, current_user.email, request.remote_addr)
+    return Actor.anonymous(request.remote_addr)
+
+
+def start_authenticated_session() -> None:
+    """Stamp a fresh session for the idle and absolute timeouts (called right after login_user)."""
+    # Not a permanent session: the cookie dies with the browser, and Flask-Login's "strong"
+    # protection only logs out on a changed client for non-permanent sessions.
+    stamp = clock.now().timestamp()
+    session["signed_in_at"] = stamp
+    session["last_seen_at"] = stamp
+
+
+def _enforce_session_timeouts() -> None:
+    """End a session idle too long or older than the absolute limit, whatever the cookie says."""
+    if not current_user.is_authenticated:
+        return
+    now = clock.now().timestamp()
+    idle = dt.timedelta(minutes=current_app.config["SESSION_IDLE_MINUTES"]).total_seconds()
+    maximum = dt.timedelta(hours=current_app.config["SESSION_MAX_HOURS"]).total_seconds()
+    signed_in_at = session.get("signed_in_at", 0)
+    last_seen_at = session.get("last_seen_at", 0)
+    if now - last_seen_at > idle or now - signed_in_at > maximum:
+        logout_user()
+        session.clear()
+        flash("Your session ended after a period of inactivity. Please sign in again.", "info")
+        return
+    if request.endpoint != "static":
+        session["last_seen_at"] = now
+
+
+def _set_security_headers(response):
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("Referrer-Policy", "same-origin")
+    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+    if request.endpoint != "static":
+        # Pages carry personal data: never keep them in a shared or browser cache.
+        headers["Cache-Control"] = "no-store"
+    if current_app.config["LMS_ENV"] == "production":
+        headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+    return response
+
+
+def register_request_hooks(app: Flask) -> None:
+    app.before_request(_enforce_session_timeouts)
+    app.after_request(_set_security_headers)
+    app.teardown_appcontext(_close_db_session)

@@ -1,0 +1,56 @@
+"""Configuration from LMS_* variables, and the production safety stops."""
+
+import pytest
+
+from lms.config import ConfigError, load_config
+
+
+def test_development_generates_and_keeps_a_secret_key(tmp_path):
+    env = {"LMS_INSTANCE_PATH": str(tmp_path)}
+    first = load_config(env)["SECRET_KEY"]
+    assert len(first) >= 48
+    assert load_config(env)["SECRET_KEY"] == first
+    assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
+
+
+def test_development_defaults_to_sqlite_in_the_instance_folder(tmp_path):
+    config = load_config({"LMS_INSTANCE_PATH": str(tmp_path)})
+    assert config["DATABASE_URL"] == f"sqlite:///{tmp_path / 'lms.sqlite3'}"
+    assert config["SESSION_COOKIE_NAME"] == "lms_session"
+    assert config["SESSION_COOKIE_SECURE"] is False
+
+
+def test_production_without_secret_key_stops(tmp_path):
+    env = {"LMS_ENV": "production", "LMS_DATABASE_URL": "postgresql+psycopg://db/lms"}
+    with pytest.raises(ConfigError, match="LMS_SECRET_KEY"):
+        load_config(env)
+
+
+def test_production_on_sqlite_stops():
+    env = {"LMS_ENV": "production", "LMS_SECRET_KEY": "x" * 64}
+    with pytest.raises(ConfigError, match="SQLite"):
+        load_config(env)
+
+
+def test_production_hardens_cookies():
+    env = {
+        "LMS_ENV": "production",
+        "LMS_SECRET_KEY": "x" * 64,
+        "LMS_DATABASE_URL": "postgresql+psycopg://db/lms",
+    }
+    config = load_config(env)
+    assert config["SESSION_COOKIE_NAME"] == "__Host-lms_session"
+    assert config["SESSION_COOKIE_SECURE"] is True
+    assert config["SESSION_COOKIE_HTTPONLY"] is True
+    assert config["SESSION_COOKIE_SAMESITE"] == "Lax"
+    assert config["SESSION_COOKIE_PATH"] == "/"
+
+
+def test_unknown_environment_stops():
+    with pytest.raises(ConfigError, match="LMS_ENV"):
+        load_config({"LMS_ENV": "staging"})
+
+
+def test_numbers_are_checked(tmp_path):
+    with pytest.raises(ConfigError, match="LMS_SESSION_IDLE_MINUTES"):
+        load_config({"LMS_INSTANCE_PATH": str(tmp_path), "LMS_SESSION_IDLE_MINUTES": "half"})

@@ -1,0 +1,112 @@
+"""Auditors download the curriculum documentation; what they view and download is logged."""
+
+from sqlalchemy import select
+
+from lms.actor import Actor
+from lms.audit.models import AuditEvent
+from lms.curriculum.loader import load_edition
+from lms.curriculum.operations import plan_publication, publish_edition
+from tests.unit.test_curriculum_loader import Folder
+
+
+def publish_small(db, tmp_path):
+    edition, _ = load_edition(Folder(tmp_path / "demo" / "2030").path)
+    stored, _ = publish_edition(db, Actor.system("test"), plan_publication(db, edition, {}))
+    db.commit()
+    return stored
+
+
+def actions(db):
+    return [
+        (e.action, e.details)
+        for e in db.execute(select(AuditEvent).order_by(AuditEvent.sequence)).scalars()
+    ]
+
+
+def test_auditor_home_lists_documents_and_downloads_are_logged(client, auth, users, db, tmp_path):
+    edition = publish_small(db, tmp_path)
+    auth.login("auditor@example.org")
+    home = client.get("/auditor").get_data(as_text=True)
+    assert "Curriculum documentation (PDF)" in home
+    response = client.get(f"/audit/curriculum/{edition.id}/documentation.pdf")
+    assert response.status_code == 200
+    assert response.data.startswith(b"%PDF-")
+    assert "curriculum-demo-2030-v1.pdf" in response.headers["Content-Disposition"]
+    logged = actions(db)
+    assert ("auditor.view", {"path": "/auditor", "status": 200}) in logged
+    download = next(details for action, details in logged if action == "export.download")
+    assert download["filename"] == "curriculum-demo-2030-v1.pdf"
+    assert len(download["sha256"]) == 64
+
+
+def test_answer_key_is_refused_to_hr(client, auth, users, db, tmp_path):
+    edition = publish_small(db, tmp_path)
+    auth.login("hr@example.org")
+    assert client.get(f"/audit/curriculum/{edition.id}/documentation.pdf").status_code == 200
+    assert client.get(f"/audit/curriculum/{edition.id}/answer-key.pdf").status_code == 403
+
+
+def test_other_roles_views_are_not_logged_as_auditor_views(client, auth, users, db):
+    auth.login("hr@example.org")
+    client.get("/hr")
+    assert not [a for a, _ in actions(db) if a == "auditor.view"]
+
+
+def test_packet_requested_on_the_web_is_prepared_and_downloaded(app, client, auth, users, db):
+    import io
+    import json
+    import zipfile
+
+    from tests.conftest import csrf_token
+
+    app.config["EXPORT_JOBS_INLINE"] = True  # the test client cannot wait for a thread
+    auth.login("auditor@example.org")
+    response = client.post(
+        "/audit/packets",
+        data={
+            "csrf_token": csrf_token(client, "/audit/packets"),
+            "as_of": "2026-11-01",
+        },
+    )
+    assert response.status_code == 302
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Ready" in page
+    download = client.get(response.headers["Location"] + "/download")
+    assert download.status_code == 200
+    with zipfile.ZipFile(io.BytesIO(download.data)) as packet:
+        assert json.loads(packet.read("manifest.json"))["as_of"] == "2026-11-01"
+
+
+def test_packet_for_a_future_date_is_refused(client, auth, users):
+    from tests.conftest import csrf_token
+
+    auth.login("auditor@example.org")
+    response = client.post(
+        "/audit/packets",
+        data={
+            "csrf_token": csrf_token(client, "/audit/packets"),
+            "as_of": "2099-01-01",
+        },
+    )
+    assert response.status_code == 400
+    assert "The date cannot be in the future." in response.get_data(as_text=True)
+
+
+def test_an_auditor_limited_to_a_period_sees_only_records_in_it(client, auth, make_user, db):
+    import datetime as dt
+
+    from lms.auth.models import Role
+
+    make_user(
+        "period@mce.example",
+        Role.AUDITOR,
+        access_ends_on=dt.date(2099, 1, 1),
+        records_from=dt.date(2026, 1, 1),
+        records_until=dt.date(2026, 6, 30),
+    )
+    auth.login("period@mce.example")
+    inside = client.get("/audit/roster.csv?as_of=2026-03-31")
+    assert inside.status_code == 200
+    outside = client.get("/audit/roster.csv?as_of=2026-11-01")
+    assert outside.status_code == 403
+    assert "Your access covers records up to 2026-06-30." in outside.get_data(as_text=True)
