@@ -64,8 +64,31 @@ def string_enum(enum_class: type[enum.StrEnum], name: str) -> Enum:
     )
 
 
+#: Connection execution option marking a transaction that only reads, for a long time (an
+#: audit packet, a report). See :func:`begin_long_read`.
+LONG_READ_OPTION = "lms_long_read"
+
+
+def begin_long_read(session: Session) -> None:
+    """Begin ``session``'s transaction as a long read-only one.
+
+    On SQLite every other transaction begins IMMEDIATE, taking the single write lock at once;
+    a read that lasts seconds must not hold that lock, so it begins DEFERRED instead, reading a
+    snapshot while others write. Call before the session's first query. No effect elsewhere.
+    """
+    session.connection(execution_options={LONG_READ_OPTION: True})
+
+
 def _configure_sqlite(engine: Engine) -> None:
-    """Enforce foreign keys and let SQLAlchemy, not pysqlite, issue BEGIN (so savepoints work)."""
+    """Enforce foreign keys and let SQLAlchemy, not pysqlite, issue BEGIN (so savepoints work).
+
+    Transactions begin IMMEDIATE. In WAL mode a DEFERRED transaction that has read and then
+    wants to write fails at once with "database is locked" if another connection committed in
+    between (its snapshot is stale, and waiting cannot help); that is what a page view hit when
+    it appended to the audit log while a packet job recorded its progress. IMMEDIATE takes the
+    write lock up front, so writers queue behind ``busy_timeout`` instead. (Django made the same
+    choice available for SQLite as ``transaction_mode="IMMEDIATE"``.)
+    """
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record) -> None:
@@ -80,7 +103,8 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection) -> None:
-        connection.exec_driver_sql("BEGIN")
+        long_read = connection.get_execution_options().get(LONG_READ_OPTION, False)
+        connection.exec_driver_sql("BEGIN DEFERRED" if long_read else "BEGIN IMMEDIATE")
 
 
 def make_engine(url: str) -> Engine:

@@ -32,6 +32,7 @@ def audit_packet(as_of: str, people: str | None, out: Path) -> None:
     """Write the audit packet ZIP for AS_OF (default people: everyone employed that day)."""
     from lms.audit.packet import PacketOptions, build_packet
     from lms.cli import new_session
+    from lms.db import begin_long_read
     from lms.training.operations import settings_from_config
 
     try:
@@ -52,6 +53,7 @@ def audit_packet(as_of: str, people: str | None, out: Path) -> None:
     partial = out.with_name(out.name + ".partial")
     session = new_session()
     try:
+        begin_long_read(session)
         with (
             partial.open("wb") as target,
             click.progressbar(length=1, label="Building the audit packet") as bar,

@@ -17,6 +17,7 @@ from lms.actor import Actor
 from lms.audit.models import ExportJob, ExportStatus
 from lms.audit.operations import record
 from lms.audit.packet import PacketOptions, build_packet
+from lms.db import begin_long_read
 
 #: A running job whose thread has not reported for this long died with its process.
 STALE_AFTER = dt.timedelta(minutes=5)
@@ -70,6 +71,7 @@ def run_job(session_factory: Callable[[], Session], job_id: int, options: Packet
 
     reader = session_factory()
     try:
+        begin_long_read(reader)
         with tempfile.TemporaryFile() as target:
             build_packet(reader, target, options, progress)
             reader.close()
