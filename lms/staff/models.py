@@ -6,7 +6,7 @@ import datetime as dt
 import enum
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, String, Text
+from sqlalchemy import CheckConstraint, Date, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.db import Base, UTCDateTime, string_enum
@@ -121,6 +121,9 @@ class Person(Base):
     evidence: Mapped[list[EvidenceDocument]] = relationship(
         lazy="raise", order_by="EvidenceDocument.uploaded_at"
     )
+    employment_periods: Mapped[list[EmploymentPeriod]] = relationship(
+        lazy="raise", order_by="EmploymentPeriod.hired_on", back_populates="person"
+    )
 
     @property
     def display_name(self) -> str:
@@ -131,3 +134,28 @@ class Person(Base):
     @property
     def identity_verified(self) -> bool:
         return self.identity_verified_at is not None
+
+
+class EmploymentPeriod(Base):
+    """One spell of employment: a hire and, once they leave, the last day employed.
+
+    ``Person.hire_on`` and ``Person.separated_on`` describe the latest period; this table keeps
+    every period, so a rehire does not overwrite the first hire and questions about a past date
+    are answered from the period that covered it.
+    """
+
+    __tablename__ = "employment_periods"
+    __table_args__ = (
+        UniqueConstraint("person_id", "hired_on"),
+        CheckConstraint(
+            "separated_on IS NULL OR separated_on >= hired_on", name="separated_after_hire"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    hired_on: Mapped[dt.date] = mapped_column(Date)
+    separated_on: Mapped[dt.date | None] = mapped_column(Date)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+    person: Mapped[Person] = relationship(lazy="raise", back_populates="employment_periods")
