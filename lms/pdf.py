@@ -1,34 +1,77 @@
 """Shared PDF plumbing: embedded fonts and a page template with "Page N of M" footers.
 
-Fonts are the Bitstream Vera family that reportlab itself ships, so every PDF embeds its fonts
-and renders the same on any machine, with nothing to install.
+The fonts are DejaVu Sans 2.37 (Vera's letterforms plus Latin Extended, Vietnamese, Greek and
+Cyrillic; the upstream TTFs as packaged in dejavu-fonts-ttf 2.37.3), vendored in ``lms/fonts/``
+with their LICENSE, so names such as "Nguyễn Thị Hương" or "Łukasz Wróbel" print as written.
+Every PDF embeds (subsets) them, so it renders the same on any machine, with nothing to install.
 """
 
 from __future__ import annotations
 
+import itertools
+import unicodedata
 from functools import cache
 from pathlib import Path
 
-import reportlab
 from reportlab.lib.styles import ParagraphStyle, StyleSheet1
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
 FONT, BOLD, ITALIC, BOLD_ITALIC = "LMSSans", "LMSSans-Bold", "LMSSans-Italic", "LMSSans-BoldItalic"
+FONT_FOLDER = Path(__file__).parent / "fonts"
 _FONT_FILES = {
-    FONT: "Vera.ttf",
-    BOLD: "VeraBd.ttf",
-    ITALIC: "VeraIt.ttf",
-    BOLD_ITALIC: "VeraBI.ttf",
+    FONT: "DejaVuSans.ttf",
+    BOLD: "DejaVuSans-Bold.ttf",
+    ITALIC: "DejaVuSans-Oblique.ttf",
+    BOLD_ITALIC: "DejaVuSans-BoldOblique.ttf",
 }
+
+
+def printable(text: str, font: str = FONT) -> str:
+    """``text`` as the PDFs print it in ``font``: composed (NFC), with each run of characters the
+    font has no glyph for written as code points: "Li 王小明" -> "Li [U+738B U+5C0F U+660E]"."""
+    register_fonts()
+    return pdfmetrics.getFont(font).printable(text)
+
+
+class _PrintableTTFont(TTFont):
+    """A TrueType font that measures and draws ``printable(text)``, so every PDF of the app, drawn
+    on a canvas or laid out in paragraphs, gets the same fallback with nothing to call."""
+
+    def __init__(self, name: str, filename: str) -> None:
+        super().__init__(name, filename)
+        self._chars = frozenset(map(chr, self.face.charToGlyph))
+
+    def printable(self, text: str | bytes) -> str:
+        # DejaVu has no CJK, Thai, Ethiopic, … glyphs, and reportlab would print its empty
+        # .notdef box for them and put nothing usable in the text layer. Code points are ugly
+        # but lossless: the name can be recovered exactly and matched against the record, and a
+        # reader sees at once that the PDF could not draw it, where boxes or blanks pass for a
+        # real (misspelt) name. NFC first, because reportlab does not position combining
+        # accents: a name stored decomposed ("e" + U+0302 + U+0303) would print its accents
+        # beside the letter instead of on it.
+        if isinstance(text, bytes):
+            text = text.decode("utf-8")
+        text = unicodedata.normalize("NFC", text)
+        if self._chars.issuperset(text):
+            return text
+        return "".join(
+            f"[{' '.join(f'U+{ord(char):04X}' for char in run)}]" if missing else "".join(run)
+            for missing, run in itertools.groupby(text, lambda char: char not in self._chars)
+        )
+
+    def stringWidth(self, text, size, encoding="utf8"):
+        return super().stringWidth(self.printable(text), size, encoding)
+
+    def splitString(self, text, doc, encoding="utf-8"):
+        return super().splitString(self.printable(text), doc, encoding)
 
 
 @cache
 def register_fonts() -> None:
-    folder = Path(reportlab.__file__).parent / "fonts"
     for name, filename in _FONT_FILES.items():
-        pdfmetrics.registerFont(TTFont(name, str(folder / filename)))
+        pdfmetrics.registerFont(_PrintableTTFont(name, str(FONT_FOLDER / filename)))
     pdfmetrics.registerFontFamily(
         FONT, normal=FONT, bold=BOLD, italic=ITALIC, boldItalic=BOLD_ITALIC
     )
@@ -39,7 +82,10 @@ def styles() -> StyleSheet1:
     """Paragraph styles for reports: plain, readable, in the embedded fonts."""
     register_fonts()
     sheet = StyleSheet1()
-    base = ParagraphStyle("Body", fontName=FONT, fontSize=10, leading=14, spaceAfter=6)
+    # bulletFontName too: reportlab's default for bullets is Helvetica.
+    base = ParagraphStyle(
+        "Body", fontName=FONT, bulletFontName=FONT, fontSize=10, leading=14, spaceAfter=6
+    )
     sheet.add(base)
     sheet.add(ParagraphStyle("Small", parent=base, fontSize=8, leading=10))
     sheet.add(
@@ -72,17 +118,34 @@ def styles() -> StyleSheet1:
     return sheet
 
 
+#: Where no font is given, reportlab falls back to Helvetica, a base-14 font it never embeds:
+#: Table, for one, sets each cell's style font (Helvetica unless the table style names another)
+#: before drawing the cell, even a cell that holds a Paragraph. Fonts named in Paragraph markup
+#: (``<font face=...>``) are set on the text object and do not pass through here.
+_EMBEDDED_FOR = {
+    "Helvetica": FONT,
+    "Helvetica-Bold": BOLD,
+    "Helvetica-Oblique": ITALIC,
+    "Helvetica-BoldOblique": BOLD_ITALIC,
+}
+
+
 class NumberedCanvas(canvas.Canvas):
-    """Defers each page until the end so the footer can say "Page N of M"."""
+    """Defers each page until the end so the footer can say "Page N of M"; draws only in the
+    embedded fonts."""
 
     footer_text = ""
 
     def __init__(self, *args, **kwargs) -> None:
         register_fonts()
-        # Without this reportlab starts every page in Helvetica, which is never embedded.
-        kwargs.setdefault("initialFontName", FONT)
+        # Without this reportlab starts every page in Helvetica, which is never embedded; the doc
+        # templates pass initialFontName=None explicitly, so a setdefault is not enough.
+        kwargs["initialFontName"] = kwargs.get("initialFontName") or FONT
         super().__init__(*args, **kwargs)
         self._saved_pages: list[dict] = []
+
+    def setFont(self, psfontname: str, size: float, leading: float | None = None) -> None:
+        super().setFont(_EMBEDDED_FOR.get(psfontname, psfontname), size, leading)
 
     def showPage(self) -> None:
         self._saved_pages.append(dict(self.__dict__))

@@ -3,8 +3,8 @@
 Rendering is a pure function of a ``CertificateDocument``: the same data gives the same bytes
 (reportlab's invariant mode fixes the creation date and file identifier), so a certificate
 downloaded twice, or re-rendered for an audit years later, is byte-identical. The fonts are the
-Bitstream Vera TrueType files that ship inside reportlab, embedded (subset) in the file, so the
-PDF looks the same everywhere and needs no system fonts.
+app's DejaVu Sans (``lms.pdf``), embedded (subset) in the file, so the PDF looks the same
+everywhere and needs no system fonts.
 """
 
 from __future__ import annotations
@@ -12,17 +12,17 @@ from __future__ import annotations
 import datetime as dt
 import io
 import math
+import unicodedata
 from dataclasses import dataclass
-from pathlib import Path
 
-import reportlab
 from reportlab.graphics.barcode.qr import QrCode
 from reportlab.lib.colors import HexColor
 from reportlab.lib.pagesizes import landscape, letter
 from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
+
+from lms import pdf
 
 PAGE_WIDTH, PAGE_HEIGHT = landscape(letter)  # 792 x 612 points
 MARGIN = 44
@@ -31,9 +31,7 @@ INK = HexColor("#1b1f24")
 MUTED = HexColor("#4a5360")
 RULE = HexColor("#c9d1d9")
 
-REGULAR, BOLD, ITALIC = "LmsVera", "LmsVera-Bold", "LmsVera-Italic"
-_FONT_FILES = {REGULAR: "Vera.ttf", BOLD: "VeraBd.ttf", ITALIC: "VeraIt.ttf"}
-FONT_FOLDER = Path(reportlab.__file__).parent / "fonts"
+REGULAR, BOLD, ITALIC = pdf.FONT, pdf.BOLD, pdf.ITALIC
 
 #: Lines of the module table per column on the first page and on any continuation page.
 LINES_FIRST_PAGE = 14
@@ -69,14 +67,6 @@ class CertificateDocument:
     verification_url: str
     director_name: str
     director_title: str
-
-
-def register_fonts() -> None:
-    """Register the bundled Vera fonts with reportlab once per process."""
-    registered = set(pdfmetrics.getRegisteredFontNames())
-    for name, file_name in _FONT_FILES.items():
-        if name not in registered:
-            pdfmetrics.registerFont(TTFont(name, str(FONT_FOLDER / file_name)))
 
 
 def long_date(day: dt.date) -> str:
@@ -285,6 +275,18 @@ def _footer(canvas: Canvas, document: CertificateDocument) -> None:
     canvas.setFont(REGULAR, 6.5)
     canvas.setFillColor(MUTED)
     canvas.drawString(MARGIN + 10, 34, f"Curriculum content SHA-256: {document.edition_sha256}")
+    if pdf.printable(document.holder_name, BOLD) != unicodedata.normalize(
+        "NFC", document.holder_name
+    ):
+        # The fonts lack some of the name's letters (e.g. Chinese), which lms.pdf prints as code
+        # points; say so on the certificate itself, and where the name is shown as recorded.
+        canvas.setFont(ITALIC, 7)
+        canvas.drawString(
+            MARGIN + 10,
+            45,
+            "Letters of the name that this certificate's typeface cannot show are given as "
+            "Unicode code points [U+…]; the verification page shows the name as recorded.",
+        )
 
 
 def _continuation_page(
@@ -306,7 +308,7 @@ def _continuation_page(
 
 def render_certificate(document: CertificateDocument) -> bytes:
     """The certificate as PDF bytes: the same document always gives the same bytes."""
-    register_fonts()
+    pdf.register_fonts()
     buffer = io.BytesIO()
     canvas = Canvas(
         buffer,

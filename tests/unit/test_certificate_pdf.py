@@ -4,6 +4,7 @@ data always gives the same bytes."""
 import dataclasses
 import datetime as dt
 import io
+import unicodedata
 
 import pytest
 from pypdf import PdfReader
@@ -15,6 +16,7 @@ from lms.certificates.pdf import (
     format_hours,
     render_certificate,
 )
+from tests.support.pdfs import assert_only_embedded_fonts
 
 SHA = "3f8a9c2e41b7d6e05a1c9b8f7e6d5c4b3a29180f7e6d5c4b3a29180f7e6d5c4b"
 TITLES = [
@@ -112,7 +114,41 @@ def test_one_landscape_letter_page_with_embedded_fonts_only(rendered):
     for font in fonts.values():
         font = font.get_object()
         assert "/FontFile2" in font["/FontDescriptor"], font["/BaseFont"]  # TrueType, embedded
-        assert "Vera" in font["/BaseFont"]
+    assert set(assert_only_embedded_fonts(rendered)) == {"DejaVuSans", "DejaVuSans-Bold"}
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Nguyễn Thị Hương",
+        "Łukasz Wróbel",
+        "Đorđe Ştefan Jean-Baptiste Désir",  # Serbo-Croatian, Romanian, Haitian
+        "Ɛlena Ŋuyen Șerban Ţărână",  # the rarer Latin Extended letters
+    ],
+)
+def test_names_print_in_any_latin_alphabet(name):
+    pdf = render_certificate(document(holder_name=name, director_name="Dr. Małgorzata Trần"))
+    text = text_of(pdf)
+    assert name in text.splitlines()
+    assert "Dr. Małgorzata Trần" in text
+    assert "Unicode code points" not in text
+    assert_only_embedded_fonts(pdf)
+
+
+def test_a_name_stored_decomposed_prints_composed():
+    decomposed = unicodedata.normalize("NFD", "Nguyễn Thị Hương")
+    assert decomposed != "Nguyễn Thị Hương"
+    text = text_of(render_certificate(document(holder_name=decomposed)))
+    assert "Nguyễn Thị Hương" in text.splitlines()
+
+
+def test_letters_the_font_lacks_print_as_code_points_with_a_note():
+    pdf = render_certificate(document(holder_name="Li 王小明"))
+    text = text_of(pdf)
+    assert "Li [U+738B U+5C0F U+660E]" in text.splitlines()
+    assert "Unicode code points [U+…]; the verification page shows the name as recorded." in text
+    assert "\x00" not in text  # what reportlab put in the text layer for a missing glyph
+    assert_only_embedded_fonts(pdf)
 
 
 def test_same_data_gives_the_same_bytes(rendered):
