@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from lms import clock
 from lms.eligibility.models import EducationCredential, ExperienceRecord, HumanServicesBasis
 from lms.eligibility.rules import CredentialLevel, Population
-from lms.staff.models import Person, Position, StaffStatus
+from lms.staff.models import EmploymentPeriod, Person, Position, StaffStatus
 from lms.training.models import CycleKind, TrainingCycle
 
 FIRST = ("Ana", "Ben", "Chloe", "Dev", "Elena", "Femi", "Grace", "Hugo", "Iris", "Jalen")
@@ -54,6 +54,7 @@ def add_mentors(session: Session, count: int, today: dt.date, seed: int = 7) -> 
         people.append(person)
     session.flush()
     for person in people:
+        session.add(EmploymentPeriod(person_id=person.id, hired_on=person.hire_on, created_at=now))
         session.add(
             EducationCredential(
                 person_id=person.id,

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from importlib import metadata
 from typing import IO, Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lms import clock
@@ -22,6 +22,7 @@ from lms.audit.operations import chain_head
 from lms.audit.queries import module_history
 from lms.audit.reports import certificate_register_csv, roster, roster_csv, roster_pdf
 from lms.certificates.queries import certificate_rows
+from lms.compliance.queries import employed_between
 from lms.curriculum.documentation import (
     DeliveryPolicy,
     answer_key_pdf,
@@ -88,11 +89,7 @@ def people_on(session: Session, day: dt.date, person_ids: Sequence[int] | None) 
     if person_ids is not None:
         statement = statement.where(Person.id.in_(person_ids))
     else:
-        statement = statement.where(
-            Person.hire_on.is_not(None),
-            Person.hire_on <= day,
-            or_(Person.separated_on.is_(None), Person.separated_on >= day),
-        )
+        statement = statement.where(employed_between(day, day))
     return list(session.execute(statement).scalars())
 
 

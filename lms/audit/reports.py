@@ -24,7 +24,6 @@ from lms.curriculum.documentation import grid_style
 from lms.curriculum.models import CurriculumEdition
 from lms.eligibility.report import STATUS_WORDS, result_on
 from lms.pdf import numbered_canvas, styles
-from lms.staff.models import Person
 from lms.staff.queries import determinations_in_force
 from lms.training.rules import CyclePolicy
 
@@ -91,15 +90,15 @@ def latest_certificates(
 
 
 def roster(session: Session, day: dt.date, policy: CyclePolicy, timezone: str) -> list[RosterRow]:
-    """Every mentor employed on ``day``, worst training status first: five queries."""
+    """Every mentor employed on ``day``, worst training status first: six queries."""
     dashboard = compliance_dashboard(session, day, policy, timezone=timezone, chart=False)
     ids = [row.record.person_id for row in dashboard.rows]
     determinations = determinations_in_force(session, ids, day, timezone)
     certificates = latest_certificates(session, ids, day)
-    hires = dict(session.execute(select(Person.id, Person.hire_on).where(Person.id.in_(ids))).all())
     rows = []
     for row in dashboard.rows:
         person_id = row.record.person_id
+        employment = row.record.employment_on(day)  # the hire in force then, not a later rehire
         determination = determinations.get(person_id)
         result = result_on(determination, day) if determination else None
         certificate = certificates.get(person_id)
@@ -107,7 +106,7 @@ def roster(session: Session, day: dt.date, policy: CyclePolicy, timezone: str) -
             RosterRow(
                 person_id=person_id,
                 name=row.record.name,
-                hire_on=hires.get(person_id),
+                hire_on=employment.hired_on if employment else None,
                 eligibility_status=STATUS_WORDS[result.status.value] if result else "No record",
                 pathway=result.pathway.value.replace("_", " ") if result and result.pathway else "",
                 training_status=row.state.status.label,

@@ -1,8 +1,9 @@
 """The compliance dashboard's data: mentors employed on a date with their training state, counts
 by status and the daily share of mentors current over the year before.
 
-Two queries load everything, however many people (mentors with their supervisors; their cycles
-with the first day of module activity in each); the rest is ``lms.compliance.rules``.
+Three queries load everything, however many people (mentors with their supervisors; their
+periods of employment; their cycles with the first day of module activity in each); the rest
+is ``lms.compliance.rules``.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from lms import clock
@@ -28,7 +29,7 @@ from lms.compliance.rules import (
     daily_shares,
     monthly_summaries,
 )
-from lms.staff.models import CLINICAL_POSITIONS, Person, Position, StaffStatus
+from lms.staff.models import CLINICAL_POSITIONS, EmploymentPeriod, Person, Position, StaffStatus
 from lms.training.models import ModuleProgress, TrainingCycle
 from lms.training.rules import CyclePolicy, Employment, TrainingStatus
 
@@ -68,10 +69,7 @@ def _scope(
     positions = (filters.position,) if filters.position else TRACKED_POSITIONS
     conditions = [
         Person.position.in_(positions),
-        Person.status != StaffStatus.CANDIDATE,
-        Person.hire_on.is_not(None),
-        Person.hire_on <= until,
-        or_(Person.separated_on.is_(None), Person.separated_on >= since),
+        employed_between(since, until),
     ]
     if team_of is not None:
         conditions.append(Person.supervisor_id == team_of)
@@ -80,6 +78,31 @@ def _scope(
     if filters.without_supervisor:
         conditions.append(Person.supervisor_id.is_(None))
     return conditions
+
+
+def employed_between(since: dt.date, until: dt.date) -> ColumnElement[bool]:
+    """Whether the person had a period of employment overlapping ``since`` to ``until``."""
+    return (
+        select(EmploymentPeriod.id)
+        .where(
+            EmploymentPeriod.person_id == Person.id,
+            EmploymentPeriod.hired_on <= until,
+            or_(EmploymentPeriod.separated_on.is_(None), EmploymentPeriod.separated_on >= since),
+        )
+        .exists()
+    )
+
+
+def employments_of(session: Session, person_ids: Select) -> dict[int, tuple[Employment, ...]]:
+    """Every period of employment of the people ``person_ids`` selects, oldest first: one query."""
+    periods: dict[int, list[Employment]] = {}
+    for person_id, hired_on, separated_on in session.execute(
+        select(EmploymentPeriod.person_id, EmploymentPeriod.hired_on, EmploymentPeriod.separated_on)
+        .where(EmploymentPeriod.person_id.in_(person_ids))
+        .order_by(EmploymentPeriod.person_id, EmploymentPeriod.hired_on)
+    ):
+        periods.setdefault(person_id, []).append(Employment(hired_on, separated_on))
+    return {person_id: tuple(found) for person_id, found in periods.items()}
 
 
 def mentor_records(
@@ -91,7 +114,8 @@ def mentor_records(
     filters: ComplianceFilters = ComplianceFilters(),
     timezone: str = clock.DEFAULT_TIMEZONE,
 ) -> list[MentorRecord]:
-    """Mentors employed at some time from ``since`` to ``until`` with every cycle: two queries."""
+    """Mentors employed at some time from ``since`` to ``until`` with every period of employment
+    and every cycle: three queries."""
     conditions = _scope(since, until, team_of, filters)
     boss = aliased(Person)
     # Columns rather than whole Person objects: a fraction of the cost for thousands of rows.
@@ -101,8 +125,6 @@ def mentor_records(
             Person.legal_name,
             Person.preferred_name,
             Person.position,
-            Person.hire_on,
-            Person.separated_on,
             Person.supervisor_id,
             boss.legal_name,
             boss.preferred_name,
@@ -111,11 +133,13 @@ def mentor_records(
         .where(*conditions)
     ).all()
     first_started_at = func.min(ModuleProgress.started_at)
+    in_scope = select(Person.id).where(*conditions)
+    employments = employments_of(session, in_scope)
     cycles: dict[int, list[CycleFacts]] = {}
     for person_id, completed_on, started_at in session.execute(
         select(TrainingCycle.person_id, TrainingCycle.completed_on, first_started_at)
         .outerjoin(ModuleProgress, ModuleProgress.cycle_id == TrainingCycle.id)
-        .where(TrainingCycle.person_id.in_(select(Person.id).where(*conditions)))
+        .where(TrainingCycle.person_id.in_(in_scope))
         .group_by(TrainingCycle.id, TrainingCycle.person_id, TrainingCycle.completed_on)
     ):
         started_on = clock.local_date(started_at, timezone) if started_at else None
@@ -127,7 +151,7 @@ def mentor_records(
             position=position.value,
             supervisor_id=supervisor_id,
             supervisor_name=display_name(boss_legal, boss_preferred) if boss_legal else None,
-            employment=Employment(hire_on, separated_on),
+            employments=employments.get(person_id, ()),
             cycles=tuple(cycles.get(person_id, ())),
         )
         for (
@@ -135,8 +159,6 @@ def mentor_records(
             legal_name,
             preferred_name,
             position,
-            hire_on,
-            separated_on,
             supervisor_id,
             boss_legal,
             boss_preferred,

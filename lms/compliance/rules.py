@@ -21,6 +21,7 @@ from lms.training.rules import (
     TrainingStatus,
     add_one_year,
     completion_chain,
+    employment_on,
     initial_due_on,
     training_state,
 )
@@ -58,12 +59,15 @@ class MentorRecord:
     position: str
     supervisor_id: int | None
     supervisor_name: str | None
-    employment: Employment
+    employments: tuple[Employment, ...]  # every period of employment, a rehire being a new one
     cycles: tuple[CycleFacts, ...] = ()
 
     @property
     def completed_on_days(self) -> list[dt.date]:
         return [c.completed_on for c in self.cycles if c.completed_on is not None]
+
+    def employment_on(self, day: dt.date) -> Employment | None:
+        return employment_on(self.employments, day)
 
 
 @dataclass(frozen=True)
@@ -135,11 +139,14 @@ def started_on(record: MentorRecord, as_of: dt.date) -> dt.date | None:
     Only the initial cycle's start matters to the status, and on any day before the first
     completion every cycle not completed by then is that initial one.
     """
+    employment = record.employment_on(as_of)
+    if employment is None:
+        return None
     days = [
         c.started_on
         for c in record.cycles
         if c.started_on is not None
-        and c.started_on >= record.employment.hired_on
+        and c.started_on >= employment.hired_on
         and (c.completed_on is None or c.completed_on > as_of)
     ]
     return min(days, default=None)
@@ -147,8 +154,11 @@ def started_on(record: MentorRecord, as_of: dt.date) -> dt.date | None:
 
 def state_on(record: MentorRecord, as_of: dt.date, policy: CyclePolicy) -> TrainingState | None:
     """The mentor's training state on ``as_of``; None when not employed that day."""
+    employment = record.employment_on(as_of)
+    if employment is None:
+        return None
     return training_state(
-        record.employment, record.completed_on_days, as_of, policy, started_on(record, as_of)
+        employment, record.completed_on_days, as_of, policy, started_on(record, as_of)
     )
 
 
@@ -187,7 +197,9 @@ def not_current_periods(
 ) -> list[tuple[dt.date, dt.date | None]]:
     """The periods (first day, last day or None for open-ended) in which someone hired under
     ``employment`` is overdue or lapsed, before the end of employment is applied."""
-    chain = completion_chain([d for d in completed_on_days if d >= employment.hired_on], policy)
+    last_day = employment.separated_on or dt.date.max
+    within = [d for d in completed_on_days if employment.hired_on <= d <= last_day]
+    chain = completion_chain(within, policy)
     overdue_from = initial_due_on(employment, policy) + ONE_DAY
     if not chain:
         return [(overdue_from, None)]
@@ -224,12 +236,12 @@ def daily_shares(
     days = (end - start).days + 1
     employed, not_current = [0] * (days + 1), [0] * (days + 1)
     for record in records:
-        job = record.employment
-        _add_period(employed, start, job.hired_on, job.separated_on, end)
-        for first, last in not_current_periods(job, record.completed_on_days, policy):
-            if job.separated_on is not None and (last is None or last > job.separated_on):
-                last = job.separated_on
-            _add_period(not_current, start, first, last, end)
+        for job in record.employments:
+            _add_period(employed, start, job.hired_on, job.separated_on, end)
+            for first, last in not_current_periods(job, record.completed_on_days, policy):
+                if job.separated_on is not None and (last is None or last > job.separated_on):
+                    last = job.separated_on
+                _add_period(not_current, start, first, last, end)
     shares, on_staff, behind = [], 0, 0
     for index in range(days):
         on_staff += employed[index]

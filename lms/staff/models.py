@@ -10,6 +10,7 @@ from sqlalchemy import CheckConstraint, Date, ForeignKey, String, Text, UniqueCo
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.db import Base, UTCDateTime, string_enum
+from lms.training.rules import Employment
 
 if TYPE_CHECKING:
     from lms.eligibility.models import EducationCredential, EvidenceDocument, ExperienceRecord
@@ -159,3 +160,7 @@ class EmploymentPeriod(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
 
     person: Mapped[Person] = relationship(lazy="raise", back_populates="employment_periods")
+
+    @property
+    def employment(self) -> Employment:
+        return Employment(self.hired_on, self.separated_on)

@@ -15,11 +15,14 @@ from lms.audit.operations import record
 from lms.auth.models import User
 from lms.staff.models import (
     CLINICAL_POSITIONS,
+    EmploymentPeriod,
     Person,
     Position,
     StaffStatus,
     VerificationMethod,
 )
+from lms.staff.rules import employment_after_change
+from lms.training.rules import Employment
 from lms.validation import InvalidInput
 
 
@@ -133,6 +136,7 @@ def create_person(session: Session, actor: Actor, details: PersonDetails, today:
     details = _clean(details)
     _validate(session, details, None, today)
     now = clock.now()
+    employment = employment_after_change([], details.status, details.hire_on, details.separated_on)
     person = Person(
         **{name: getattr(details, name) for name in _PERSON_FIELDS},
         user_id=_linked_user_id(session, details.user_email, None),
@@ -142,6 +146,7 @@ def create_person(session: Session, actor: Actor, details: PersonDetails, today:
     session.add(person)
     session.flush()
     record(session, actor, "person.create", "person", person.id, _audit_values(person))
+    _store_employment(session, actor, person, [], employment)
     record_determination(session, actor, person, "person.create", today)
     return person
 
@@ -170,6 +175,13 @@ def update_person(
 
     details = _clean(details)
     _validate(session, details, person.id, today)
+    periods = employment_periods(session, person.id)
+    employment = employment_after_change(
+        [period.employment for period in periods],
+        details.status,
+        details.hire_on,
+        details.separated_on,
+    )
     before = _audit_values(person)
     dob_changed = details.date_of_birth != person.date_of_birth
     position_changed = details.position != person.position
@@ -185,9 +197,52 @@ def update_person(
     person.updated_at = clock.now()
     session.flush()
     record(session, actor, "person.update", "person", person.id, {"changes": changes})
+    _store_employment(session, actor, person, periods, employment)
     if dob_changed or position_changed:
         trigger = "person.date_of_birth" if dob_changed else "person.position"
         record_determination(session, actor, person, trigger, today)
+
+
+def employment_periods(session: Session, person_id: int) -> list[EmploymentPeriod]:
+    return list(
+        session.execute(
+            select(EmploymentPeriod)
+            .where(EmploymentPeriod.person_id == person_id)
+            .order_by(EmploymentPeriod.hired_on)
+        ).scalars()
+    )
+
+
+def _store_employment(
+    session: Session,
+    actor: Actor,
+    person: Person,
+    stored: list[EmploymentPeriod],
+    wanted: list[Employment],
+) -> None:
+    """Bring the stored periods in line with ``wanted``. ``employment_after_change`` only ever
+    changes the latest period or adds one after it, so that is all there is to write."""
+    if [period.employment for period in stored] == wanted:
+        return
+    if len(wanted) > len(stored):
+        period = EmploymentPeriod(person_id=person.id, created_at=clock.now())
+        session.add(period)
+        action, before = "employment.start", None
+    else:
+        period = stored[-1]
+        action, before = "employment.change", _period_values(period.employment)
+    period.hired_on, period.separated_on = wanted[-1].hired_on, wanted[-1].separated_on
+    session.flush()
+    details = {"person_id": person.id, "before": before, "after": _period_values(wanted[-1])}
+    record(session, actor, action, "employment_period", period.id, details)
+
+
+def _period_values(employment: Employment) -> dict[str, str | None]:
+    ended = employment.separated_on
+    return {
+        "hired_on": employment.hired_on.isoformat(),
+        "separated_on": ended.isoformat() if ended else None,
+    }
 
 
 def _clear_identity_verification(person: Person) -> None:

@@ -66,6 +66,16 @@ class Employment:
     separated_on: dt.date | None = None  # the last day employed
 
 
+def employment_on(periods: Iterable[Employment], day: dt.date) -> Employment | None:
+    """The period that answers for ``day``: the latest one begun on or before it.
+
+    None before the first hire. A day after that period's separation is still answered by it
+    (the person had left), which ``training_state`` reports as no status.
+    """
+    begun = [period for period in periods if period.hired_on <= day]
+    return max(begun, key=lambda period: period.hired_on, default=None)
+
+
 @dataclass(frozen=True)
 class Completion:
     completed_on: dt.date

@@ -36,6 +36,7 @@ def mentor(
     separated: dt.date | None = None,
     started: dt.date | None = None,
     person_id: int | None = None,
+    rehires: tuple[Employment, ...] = (),
 ) -> MentorRecord:
     """A mentor whose completed cycles are ``completions``; ``started`` opens an unfinished one."""
     cycles = [CycleFacts(day, day - dt.timedelta(days=3)) for day in completions]
@@ -47,7 +48,7 @@ def mentor(
         position="therapeutic_mentor",
         supervisor_id=None,
         supervisor_name=None,
-        employment=Employment(hired, separated),
+        employments=(Employment(hired, separated), *rehires),
         cycles=tuple(cycles),
     )
 
@@ -132,7 +133,7 @@ class TestStartedOn:
             "therapeutic_mentor",
             None,
             None,
-            Employment(D(2026, 1, 1)),
+            (Employment(D(2026, 1, 1)),),
             (CycleFacts(D(2026, 1, 25), D(2026, 1, 5)), CycleFacts(None, D(2026, 11, 1))),
         )
         assert started_on(record, D(2026, 1, 3)) == D(2026, 1, 5)  # not yet started that day
@@ -220,8 +221,9 @@ class TestDailyShares:
         start, end = D(2025, 3, 1), D(2026, 3, 1)
         for share in daily_shares(records, start, end, POLICY):
             states = [
-                training_state(r.employment, r.completed_on_days, share.day, POLICY)
+                training_state(employment, r.completed_on_days, share.day, POLICY)
                 for r in records
+                if (employment := r.employment_on(share.day)) is not None
             ]
             employed = [s for s in states if s is not None]
             assert share.employed == len(employed), share.day
@@ -231,11 +233,16 @@ class TestDailyShares:
 def _random_history(rng: random.Random, number: int) -> MentorRecord:
     hired = D(2023, 6, 1) + dt.timedelta(days=rng.randint(0, 1000))
     separated = hired + dt.timedelta(days=rng.randint(0, 700)) if rng.random() < 0.3 else None
+    rehires = ()
+    if separated is not None and rng.random() < 0.5:  # some come back after a gap
+        rehires = (Employment(separated + dt.timedelta(days=rng.randint(1, 200))),)
     days, day = [], hired + dt.timedelta(days=rng.randint(-20, 60))  # some before the hire
     while day < D(2026, 6, 1) and rng.random() < 0.85:
         days.append(day)
         day += dt.timedelta(days=rng.choice((1, 200, 300, 330, 365, 380, 420)))
-    return mentor(f"M{number}", hired, *days, separated=separated, person_id=number + 1)
+    return mentor(
+        f"M{number}", hired, *days, separated=separated, person_id=number + 1, rehires=rehires
+    )
 
 
 def test_not_current_periods_of_a_late_start_and_a_lapse():

@@ -1,0 +1,63 @@
+"""Pure rules for staff records: how a change of hire and separation dates moves the history of
+employment. No database, no clock."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from lms.staff.models import StaffStatus
+from lms.training.rules import Employment
+from lms.validation import InvalidInput
+
+
+def _long_date(day: dt.date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def employment_after_change(
+    periods: Sequence[Employment],
+    status: StaffStatus,
+    hire_on: dt.date | None,
+    separated_on: dt.date | None,
+) -> list[Employment]:
+    """The periods of employment, oldest first, once the person's record reads ``status``,
+    ``hire_on`` and ``separated_on`` (which always describe the latest period).
+
+    - A candidate has no period of their own: their hire date, if any, is a planned start. A
+      former employee may become a candidate again; their earlier periods stay as they were.
+    - A hire date after the end of the latest period is a rehire: a new period.
+    - Otherwise the change is to the latest period: a correction of its dates, a separation, or
+      taking back a separation recorded in error (with the hire date unchanged).
+
+    Raises ``InvalidInput`` for a change that would lose or contradict history.
+    """
+    history = list(periods)
+    latest = history[-1] if history else None
+    if status is StaffStatus.CANDIDATE or hire_on is None:
+        if latest is not None and latest.separated_on is None:
+            raise InvalidInput(
+                f"This person has been employed since {_long_date(latest.hired_on)}. "
+                "Record the day they left instead of making them a candidate.",
+                "status",
+            )
+        return history
+    current = Employment(hire_on, separated_on)
+    if latest is None:
+        return [current]
+    if latest.separated_on is not None and hire_on > latest.separated_on:
+        return [*history, current]
+    if latest.separated_on is not None and separated_on is None and hire_on != latest.hired_on:
+        # Taking back a separation keeps the hire date; a new date this early is a mistyped rehire.
+        raise InvalidInput(
+            f"A rehire date must be after the day they left ({_long_date(latest.separated_on)}).",
+            "hire_on",
+        )
+    earlier = history[:-1]
+    if earlier and earlier[-1].separated_on is not None and hire_on <= earlier[-1].separated_on:
+        raise InvalidInput(
+            "The hire date must be after the end of the previous employment "
+            f"({_long_date(earlier[-1].separated_on)}).",
+            "hire_on",
+        )
+    return [*earlier, current]
