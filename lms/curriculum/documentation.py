@@ -94,7 +94,8 @@ def _inline(token: Token | None) -> str:
             case "em_close":
                 parts.append("</i>")
             case "code_inline":
-                parts.append(f'<font face="Courier">{escape(child.content)}</font>')
+                # In the body font: a monospaced base-14 face would not be embedded.
+                parts.append(escape(child.content))
             case "softbreak":
                 parts.append(" ")
             case "hardbreak":
