@@ -139,6 +139,14 @@ def load_config(env: Mapping[str, str] | None = None) -> dict[str, object]:
         "PUBLIC_URL": env.get("LMS_PUBLIC_URL", "http://127.0.0.1:5000").rstrip("/"),
         "TRAINING_DIRECTOR_NAME": env.get("LMS_TRAINING_DIRECTOR", "Training Director"),
         "TRAINING_DIRECTOR_TITLE": env.get("LMS_TRAINING_DIRECTOR_TITLE", "Director of Training"),
+        # Public certificate checks: serials matching no certificate allowed from one address
+        # within the window, then 429 until the window has passed (slows guessing serials).
+        "CERTIFICATE_VERIFY_MAX_FAILURES": _int(
+            env, "LMS_CERTIFICATE_VERIFY_MAX_FAILURES", 30, minimum=1
+        ),
+        "CERTIFICATE_VERIFY_WINDOW_MINUTES": _int(
+            env, "LMS_CERTIFICATE_VERIFY_WINDOW_MINUTES", 10, minimum=1
+        ),
         # Alerts: days before a due date, weekly reminders after, licence and candidate checks.
         "ALERT_DUE_DAYS": _int_list(env, "LMS_ALERT_DUE_DAYS", (60, 30, 14, 7, 1, 0)),
         "ALERT_REPEAT_DAYS": _int(env, "LMS_ALERT_REPEAT_DAYS", 7, minimum=1),

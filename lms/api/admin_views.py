@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 
+from lms import clock
 from lms.api.forms import TokenForm
 from lms.api.models import ApiToken
 from lms.api.operations import create_token, revoke_token
@@ -21,7 +22,8 @@ blueprint = Blueprint("api_tokens", __name__, url_prefix="/admin/api-tokens")
 @blueprint.get("/")
 @requires(Role.ADMIN)
 def index():
-    return render_template("api/tokens.html", rows=tokens_with_creators(db_session()))
+    rows = tokens_with_creators(db_session())
+    return render_template("api/tokens.html", rows=rows, now=clock.now())
 
 
 @blueprint.route("/new", methods=["GET", "POST"])
@@ -34,7 +36,9 @@ def new():
         return render_template("api/token_new.html", form=form), 422
     database = db_session()
     try:
-        token, secret = create_token(database, current_actor(), form.name.data, form.role.data)
+        token, secret = create_token(
+            database, current_actor(), form.name.data, form.role.data, form.lifetime_days.data
+        )
     except InvalidInput as error:
         database.rollback()
         attach_error(form, error)

@@ -13,7 +13,8 @@ from flask_login import current_user
 
 from lms import clock
 from lms.actor import Actor
-from lms.api.operations import authenticate_token
+from lms.api.errors import explain_unauthorized
+from lms.api.operations import TokenExpired, authenticate_token
 from lms.auth.models import Role
 from lms.web import db_session
 
@@ -71,7 +72,16 @@ def authenticate_api_request() -> None:
     if secret is None:
         return
     database, now = db_session(), clock.now()
-    token = authenticate_token(database, secret, now)
+    try:
+        token = authenticate_token(database, secret, now)
+    except TokenExpired as expired:
+        # Anonymous, like an unknown or revoked token: a public endpoint still answers, and
+        # any other says why in its 401 so the integration's owner knows to get a new token.
+        explain_unauthorized(
+            f"This API token expired at {expired.expires_at:%Y-%m-%d %H:%M} UTC."
+            " Ask an administrator for a new one."
+        )
+        return
     if token is None:
         return
     if token.last_used_at == now:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response, jsonify, request
+from flask import Response, g, jsonify, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 API_PREFIX = "/api/v1"
@@ -20,6 +20,11 @@ MESSAGES = {
 }
 
 
+def explain_unauthorized(message: str) -> None:
+    """Say why the token sent with this request was refused, should the endpoint answer 401."""
+    g.api_unauthorized_message = message
+
+
 def is_api_request() -> bool:
     """Whether the current request is for the JSON API (matched or not)."""
     return request.path == API_PREFIX or request.path.startswith(f"{API_PREFIX}/")
@@ -27,6 +32,8 @@ def is_api_request() -> bool:
 
 def json_error(status: int, message: str | None = None, field: str | None = None) -> Response:
     """``{"error": message}`` (plus ``field`` when one input is to blame) with ``status``."""
+    if status == 401 and message is None:
+        message = g.get("api_unauthorized_message")
     body: dict[str, str] = {"error": message or MESSAGES.get(status, MESSAGES[500])}
     if field is not None:
         body["field"] = field

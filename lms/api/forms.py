@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField
+from wtforms import SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
-from lms.api.operations import MAX_NAME_LENGTH
+from lms.api.operations import DEFAULT_LIFETIME_DAYS, LIFETIME_DAYS_CHOICES, MAX_NAME_LENGTH
 from lms.auth.models import Role
 from lms.forms import enum_choices
 
@@ -25,4 +25,11 @@ class TokenForm(FlaskForm):
         description="The token can do what this role may do in the API, and nothing more.",
         choices=enum_choices(Role, blank="Choose…"),
         validators=[DataRequired("Choose the role the token acts as.")],
+    )
+    lifetime_days = SelectField(
+        "Expires after",
+        description="The token stops working then; create a new one to replace it.",
+        choices=[SelectChoice(days, f"{days} days") for days in LIFETIME_DAYS_CHOICES],
+        coerce=int,
+        default=DEFAULT_LIFETIME_DAYS,
     )

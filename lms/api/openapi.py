@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from lms.certificates.rules import CertificateState
 from lms.eligibility.models import HumanServicesBasis
 from lms.eligibility.rules import (
     RULESET,
@@ -244,6 +245,42 @@ PERSON_ELIGIBILITY = {
     ]
 }
 
+CERTIFICATE_VERIFICATION = {
+    "type": "object",
+    "description": "What the public verification page shows, and nothing more about the holder.",
+    "required": [
+        "serial",
+        "status",
+        "as_of",
+        "holder_name",
+        "curriculum_title",
+        "edition",
+        "issued_on",
+        "expires_on",
+        "revoked_on",
+    ],
+    "properties": {
+        "serial": {
+            "type": "string",
+            "description": "The serial as issued (canonical form).",
+            "examples": ["TM-2026-7F3K-9QXQ"],
+        },
+        "status": {
+            "type": "string",
+            "enum": _values(CertificateState),
+            "description": "On `as_of`: revoked from the revocation date, expired from the "
+            "expiry date, otherwise valid.",
+        },
+        "as_of": DATE | {"description": "Today, in the provider's time zone."},
+        "holder_name": {"type": "string"},
+        "curriculum_title": {"type": "string"},
+        "edition": {"type": "string"},
+        "issued_on": DATE,
+        "expires_on": DATE,
+        "revoked_on": _nullable(DATE),
+    },
+}
+
 ERROR = {
     "type": "object",
     "required": ["error"],
@@ -265,6 +302,7 @@ SCHEMAS = {
     "EligibilityResult": ELIGIBILITY_RESULT,
     "DeterminationSummary": DETERMINATION_SUMMARY,
     "PersonEligibility": PERSON_ELIGIBILITY,
+    "CertificateVerification": CERTIFICATE_VERIFICATION,
     "Person": _record(
         PERSON_INPUT,
         {
@@ -344,7 +382,7 @@ def _error_response(description: str) -> dict[str, Any]:
 RESPONSES = {
     "BadRequest": _error_response("The body is not valid JSON."),
     "Unauthorized": {
-        **_error_response("No token, or a token that is unknown or revoked."),
+        **_error_response("No token, or a token that is unknown, revoked or expired."),
         "headers": {"WWW-Authenticate": {"schema": {"type": "string"}, "description": "Bearer"}},
     },
     "Forbidden": _error_response("The token's role may not use this endpoint."),
@@ -354,12 +392,34 @@ RESPONSES = {
         "Bad input, nothing written: `error` says what is wrong and `field` names the input."
     ),
     "ServerError": _error_response("Something went wrong; nothing was written."),
+    "NoSuchCertificate": _error_response(
+        "No such certificate: the same answer for an unknown serial and a malformed one."
+    ),
+    "TooManyRequests": {
+        **_error_response(
+            "Too many serials matching no certificate were checked from this address recently."
+        ),
+        "headers": {
+            "Retry-After": {
+                "schema": {"type": "integer", "minimum": 1},
+                "description": "Seconds until this address may check again.",
+            }
+        },
+    },
 }
 
 PARAMETERS = {
     "PersonId": {"name": "person_id", "in": "path", "required": True, "schema": ID},
     "CredentialId": {"name": "credential_id", "in": "path", "required": True, "schema": ID},
     "ExperienceId": {"name": "experience_id", "in": "path", "required": True, "schema": ID},
+    "Serial": {
+        "name": "serial",
+        "in": "path",
+        "required": True,
+        "description": "As printed on the certificate; case, spaces and dashes are ignored, "
+        "and O, I and L are read as 0, 1 and 1.",
+        "schema": {"type": "string", "examples": ["TM-2026-7F3K-9QXQ"]},
+    },
 }
 
 
@@ -439,6 +499,23 @@ PATHS = {
                     "description": "The OpenAPI 3.1 description of this API.",
                     "content": {"application/json": {"schema": {"type": "object"}}},
                 }
+            },
+        }
+    },
+    "/certificates/{serial}/verification": {
+        "get": {
+            "operationId": "verification",
+            "summary": "Check a certificate: valid, expired or revoked (public, no token)",
+            "description": "Anyone may call this. Each serial matching no certificate counts "
+            "against the caller's address; after too many within a few minutes (by default "
+            "30 in 10) the address gets 429, for every serial, until the window has passed.",
+            "security": [],
+            "parameters": [_parameter("Serial")],
+            "responses": {
+                "200": _json("CertificateVerification", "The certificate's status today."),
+                "404": {"$ref": "#/components/responses/NoSuchCertificate"},
+                "429": {"$ref": "#/components/responses/TooManyRequests"},
+                "500": {"$ref": "#/components/responses/ServerError"},
             },
         }
     },
@@ -565,10 +642,12 @@ DESCRIPTION = """\
 Staff records, education, experience and the mentor-eligibility rules (ruleset ma-tm-2023) of
 a Massachusetts Therapeutic Mentoring provider, for HR systems that feed the app.
 
-Authenticate every request with `Authorization: Bearer <token>`. An administrator creates
-tokens under Admin → API tokens; each is scoped to one role and shown once. Session cookies
-do not authenticate the API. Every error is JSON: `{"error": "…"}`, plus `"field"` on 422.
-Dates are `YYYY-MM-DD`; each request is one transaction, and a refused one writes nothing.
+Authenticate every request with `Authorization: Bearer <token>` (except this document and
+certificate verification, which are public). An administrator creates tokens under
+Admin → API tokens; each is scoped to one role, shown once, and expires after the lifetime
+chosen when it was created. Session cookies do not authenticate the API. Every error is
+JSON: `{"error": "…"}`, plus `"field"` on 422. Dates are `YYYY-MM-DD`; each request is one
+transaction, and a refused one writes nothing.
 """
 
 

@@ -47,28 +47,25 @@ from lms.web import current_actor, db_session
 
 blueprint = Blueprint("certificates", __name__)
 
-#: Verifications of unknown serials allowed from one address per window, then 429. Counted in
-#: the audit log, so the limit holds across every worker and server sharing the database.
-DEFAULT_MAX_FAILED_VERIFICATIONS = 30
-VERIFY_WINDOW = dt.timedelta(minutes=10)
-
 
 def _today() -> dt.date:
     return clock.today(current_app.config["LMS_TIMEZONE"])
 
 
 def _retry_after() -> int | None:
-    """Seconds until this address may verify again, or None when it is not limited."""
-    limit = int(
-        current_app.config.get("CERTIFICATE_VERIFY_MAX_FAILURES", DEFAULT_MAX_FAILED_VERIFICATIONS)
-    )
+    """Seconds until this address may verify again, or None when it is not limited.
+
+    A limited number of verifications of unknown serials is allowed from one address per
+    window (both configurable), then 429. They are counted in the audit log, so the limit
+    holds across every worker and server sharing the database.
+    """
+    limit = current_app.config["CERTIFICATE_VERIFY_MAX_FAILURES"]
+    window = dt.timedelta(minutes=current_app.config["CERTIFICATE_VERIFY_WINDOW_MINUTES"])
     now = clock.now()
-    count, oldest = failed_verifications_since(
-        db_session(), request.remote_addr, now - VERIFY_WINDOW
-    )
+    count, oldest = failed_verifications_since(db_session(), request.remote_addr, now - window)
     if count < limit:
         return None
-    return max(1, math.ceil((oldest + VERIFY_WINDOW - now).total_seconds()))
+    return max(1, math.ceil((oldest + window - now).total_seconds()))
 
 
 def _lookup(raw: str) -> tuple[Certificate, CurriculumEdition] | None:

@@ -54,3 +54,36 @@ def test_unknown_environment_stops():
 def test_numbers_are_checked(tmp_path):
     with pytest.raises(ConfigError, match="LMS_SESSION_IDLE_MINUTES"):
         load_config({"LMS_INSTANCE_PATH": str(tmp_path), "LMS_SESSION_IDLE_MINUTES": "half"})
+
+
+def test_certificate_check_limit_defaults_to_30_in_10_minutes(tmp_path):
+    config = load_config({"LMS_INSTANCE_PATH": str(tmp_path)})
+    assert config["CERTIFICATE_VERIFY_MAX_FAILURES"] == 30
+    assert config["CERTIFICATE_VERIFY_WINDOW_MINUTES"] == 10
+
+
+def test_certificate_check_limit_is_configurable(tmp_path):
+    config = load_config(
+        {
+            "LMS_INSTANCE_PATH": str(tmp_path),
+            "LMS_CERTIFICATE_VERIFY_MAX_FAILURES": "5",
+            "LMS_CERTIFICATE_VERIFY_WINDOW_MINUTES": "60",
+        }
+    )
+    assert config["CERTIFICATE_VERIFY_MAX_FAILURES"] == 5
+    assert config["CERTIFICATE_VERIFY_WINDOW_MINUTES"] == 60
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("LMS_CERTIFICATE_VERIFY_MAX_FAILURES", "0"),
+        ("LMS_CERTIFICATE_VERIFY_MAX_FAILURES", "thirty"),
+        ("LMS_CERTIFICATE_VERIFY_WINDOW_MINUTES", "0"),
+        ("LMS_CERTIFICATE_VERIFY_WINDOW_MINUTES", "-10"),
+        ("LMS_CERTIFICATE_VERIFY_WINDOW_MINUTES", "1.5"),
+    ],
+)
+def test_a_bad_certificate_check_limit_stops_the_app(tmp_path, variable, value):
+    with pytest.raises(ConfigError, match=variable):
+        load_config({"LMS_INSTANCE_PATH": str(tmp_path), variable: value})

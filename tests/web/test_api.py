@@ -2,6 +2,7 @@
 
 import datetime as dt
 import json
+import re
 from decimal import Decimal
 
 import pytest
@@ -26,12 +27,21 @@ from tests.web.test_permissions import (  # noqa: F401 -- records is a fixture
     records,
 )
 
+#: Later than any date these tests move the clock to.
+FAR_FUTURE = dt.datetime(2100, 1, 1, tzinfo=dt.UTC)
+
 
 @pytest.fixture
 def tokens(db, users) -> dict[str, str]:
-    """One token per role, keyed by the role's value: the secrets."""
+    """One token per role, keyed by the role's value: the secrets.
+
+    They outlive any frozen clock here (expiry is tested in test_api_tokens.py).
+    """
     actor = Actor(users["admin"].id, "admin@example.org")
-    secrets = {role.value: create_token(db, actor, f"{role} system", role)[1] for role in Role}
+    secrets = {}
+    for role in Role:
+        token, secrets[role.value] = create_token(db, actor, f"{role} system", role)
+        token.expires_at = FAR_FUTURE
     db.commit()
     return secrets
 
@@ -825,15 +835,18 @@ def test_eligibility_of_a_person_without_facts(hr, frozen_clock):
 # -- the OpenAPI document -----------------------------------------------------------------------
 
 
+#: A URL rule's variable, with or without a converter: ``<int:person_id>``, ``<serial>``.
+RULE_VARIABLE = re.compile(r"<(?:[^:<>]+:)?([^:<>]+)>")
+
+
 def api_routes(app) -> dict[tuple[str, str], str]:
-    """(OpenAPI path, method) -> endpoint, for every route on the api blueprint."""
+    """(OpenAPI path, method) -> endpoint, for every route under /api/v1, whatever blueprint
+    serves it (the certificate verification lives with the certificates)."""
     routes = {}
     for rule in app.url_map.iter_rules():
-        if not is_api(rule.endpoint):
+        if not rule.rule.startswith("/api/v1/"):
             continue
-        path = rule.rule.removeprefix("/api/v1")
-        for argument in rule.arguments:
-            path = path.replace(f"<int:{argument}>", f"{{{argument}}}")
+        path = RULE_VARIABLE.sub(r"{\1}", rule.rule.removeprefix("/api/v1"))
         for method in rule.methods - {"HEAD", "OPTIONS"}:
             routes[(path, method.lower())] = rule.endpoint
     return routes
@@ -867,13 +880,43 @@ def test_openapi_describes_every_route_and_nothing_else(app):
     assert set(operations) == set(routes)
     for key, endpoint in routes.items():
         operation = operations[key]
-        assert f"api.{operation['operationId']}" == endpoint, key
+        assert endpoint.rsplit(".", 1)[-1] == operation["operationId"], key
         access = declared_access(app.view_functions[endpoint])
         if access == PUBLIC:
             assert operation["security"] == [], key
         else:
             assert sorted(operation["x-roles"]) == sorted(access), key
             assert {"401", "403", "500"} <= set(operation["responses"]), key
+
+
+def test_api_routes_include_those_of_other_blueprints(app):
+    routes = api_routes(app)
+    assert routes[("/staff/{person_id}", "get")] == "api.person"
+    assert routes[("/certificates/{serial}/verification", "get")] == "certificates.verification"
+
+
+def test_openapi_documents_the_public_certificate_verification():
+    document = openapi_document()
+    operation = document["paths"]["/certificates/{serial}/verification"]["get"]
+    assert operation["security"] == []  # public: no token
+    assert set(operation["responses"]) >= {"200", "404", "429"}
+    ok = operation["responses"]["200"]["content"]["application/json"]["schema"]
+    assert ok == {"$ref": "#/components/schemas/CertificateVerification"}
+    schema = document["components"]["schemas"]["CertificateVerification"]
+    assert schema["properties"]["status"]["enum"] == [
+        "not_yet_issued",
+        "valid",
+        "expired",
+        "revoked",
+    ]
+    for status in ("404", "429"):
+        name = operation["responses"][status]["$ref"].rsplit("/", 1)[-1]
+        response = document["components"]["responses"][name]
+        assert response["content"]["application/json"]["schema"] == {
+            "$ref": "#/components/schemas/Error"
+        }
+    too_many = operation["responses"]["429"]["$ref"].rsplit("/", 1)[-1]
+    assert "Retry-After" in document["components"]["responses"][too_many]["headers"]
 
 
 def test_openapi_path_parameters_are_declared(app):

@@ -10,9 +10,10 @@ from sqlalchemy import func, select
 
 from lms.actor import Actor
 from lms.api.models import ApiToken
-from lms.api.operations import authenticate_token, create_token, revoke_token
+from lms.api.operations import TokenExpired, authenticate_token, create_token, revoke_token
 from lms.audit.models import AuditEvent
 from lms.auth.models import Role
+from lms.staff.models import Person
 from lms.validation import InvalidInput
 from tests.conftest import csrf_token
 
@@ -25,10 +26,10 @@ def admin_client(client, auth, users):
     return client
 
 
-def create_through_page(client, name="HRIS nightly sync", role="hr"):
+def create_through_page(client, name="HRIS nightly sync", role="hr", **extra):
     token = csrf_token(client, "/admin/api-tokens/new")
     return client.post(
-        "/admin/api-tokens/new", data={"csrf_token": token, "name": name, "role": role}
+        "/admin/api-tokens/new", data={"csrf_token": token, "name": name, "role": role, **extra}
     )
 
 
@@ -44,7 +45,7 @@ def staff_list(client, secret: str):
     return client.get("/api/v1/staff", headers={"Authorization": f"Bearer {secret}"})
 
 
-def test_secret_is_shown_once_and_stored_only_as_a_hash(admin_client, db, users):
+def test_secret_is_shown_once_and_stored_only_as_a_hash(frozen_clock, admin_client, db, users):
     response = create_through_page(admin_client)
     assert response.status_code == 201
     assert response.headers["Cache-Control"] == "no-store"
@@ -60,7 +61,12 @@ def test_secret_is_shown_once_and_stored_only_as_a_hash(admin_client, db, users)
     assert token.role is Role.HR
     assert token.created_by_id == users["admin"].id
     (event,) = audit_events(db, "api_token.create")
-    assert event.details == {"name": "HRIS nightly sync", "role": "hr", "token_prefix": secret[:12]}
+    assert event.details == {
+        "name": "HRIS nightly sync",
+        "role": "hr",
+        "token_prefix": secret[:12],
+        "expires_at": "2027-02-21T15:00:00+00:00",  # the default lifetime: 90 days
+    }
     assert secret not in json.dumps(event.details)
 
     # Never again: not on the list, not on the form, not in a flashed message.
@@ -200,3 +206,151 @@ def test_authenticate_token(db):
 def test_admin_home_links_to_the_token_pages(admin_client):
     page = admin_client.get("/admin", follow_redirects=True).get_data(as_text=True)
     assert 'href="/admin/api-tokens/"' in page
+
+
+# -- expiry -------------------------------------------------------------------------------------
+
+#: The frozen clock's start (2026-11-23 15:00 UTC) plus each lifetime, counted on a calendar.
+EXPIRY_AFTER = {
+    30: dt.datetime(2026, 12, 23, 15, 0, tzinfo=dt.UTC),
+    90: dt.datetime(2027, 2, 21, 15, 0, tzinfo=dt.UTC),
+    180: dt.datetime(2027, 5, 22, 15, 0, tzinfo=dt.UTC),
+    365: dt.datetime(2027, 11, 23, 15, 0, tzinfo=dt.UTC),
+}
+
+
+def audit_count(db) -> int:
+    return db.execute(select(func.count()).select_from(AuditEvent)).scalar_one()
+
+
+@pytest.mark.parametrize("days", [30, 90, 180, 365])
+def test_the_chosen_lifetime_sets_the_expiry(frozen_clock, admin_client, db, days):
+    response = create_through_page(admin_client, lifetime_days=str(days))
+    assert response.status_code == 201
+    assert EXPIRY_AFTER[days].strftime("%Y-%m-%d %H:%M UTC") in response.get_data(as_text=True)
+    token = db.execute(select(ApiToken)).scalar_one()
+    assert token.created_at == frozen_clock.current
+    assert token.expires_at == EXPIRY_AFTER[days]
+    (event,) = audit_events(db, "api_token.create")
+    assert event.details["expires_at"] == EXPIRY_AFTER[days].isoformat()
+
+
+def test_the_form_offers_the_lifetimes_with_90_days_chosen(admin_client):
+    page = admin_client.get("/admin/api-tokens/new").get_data(as_text=True)
+    for days in (30, 90, 180, 365):
+        assert f'<option {"selected " if days == 90 else ""}value="{days}">' in page
+
+
+def test_a_token_made_without_a_lifetime_lives_90_days(db, frozen_clock):
+    token, _ = create_token(db, Actor.system("test"), "Sync", Role.HR)
+    assert token.expires_at == EXPIRY_AFTER[90]
+
+
+@pytest.mark.parametrize("lifetime", ["7", "forever", "0"])
+def test_a_lifetime_not_offered_creates_nothing(admin_client, db, lifetime):
+    response = create_through_page(admin_client, lifetime_days=lifetime)
+    assert response.status_code == 422
+    assert not SECRET_PATTERN.search(response.get_data(as_text=True))
+    assert token_count(db) == 0
+
+
+@pytest.mark.parametrize("lifetime", [0, 7, 91, 3650, -90])
+def test_create_token_refuses_a_lifetime_not_offered(db, lifetime):
+    with pytest.raises(InvalidInput) as caught:
+        create_token(db, Actor.system("test"), "Sync", Role.HR, lifetime)
+    assert caught.value.field == "lifetime_days"
+    assert "30, 90, 180 or 365 days" in caught.value.message
+    assert token_count(db) == 0
+
+
+def test_a_token_works_until_its_expiry_instant(db, client, frozen_clock):
+    token, secret = create_token(db, Actor.system("test"), "Sync", Role.HR, 30)
+    db.commit()
+    frozen_clock.current = EXPIRY_AFTER[30] - dt.timedelta(seconds=1)
+    assert staff_list(client, secret).status_code == 200
+    last_use = db.get(ApiToken, token.id).last_used_at
+    assert last_use == EXPIRY_AFTER[30] - dt.timedelta(seconds=1)
+    audited = audit_count(db)
+
+    frozen_clock.current = EXPIRY_AFTER[30]
+    refused = staff_list(client, secret)
+    assert refused.status_code == 401
+    assert refused.headers["WWW-Authenticate"] == 'Bearer error="invalid_token"'
+    assert refused.get_json() == {
+        "error": "This API token expired at 2026-12-23 15:00 UTC."
+        " Ask an administrator for a new one."
+    }
+    # Nothing is written: not even the last use (a refused token is not a use).
+    assert db.get(ApiToken, token.id).last_used_at == last_use
+    assert audit_count(db) == audited
+
+
+def test_an_expired_token_cannot_write(db, client, frozen_clock):
+    _, secret = create_token(db, Actor.system("test"), "Sync", Role.HR, 30)
+    db.commit()
+    audited = audit_count(db)
+    frozen_clock.current = EXPIRY_AFTER[30] + dt.timedelta(days=1)
+    response = client.post(
+        "/api/v1/staff",
+        headers={"Authorization": f"Bearer {secret}"},
+        json={
+            "legal_name": "Ada Ng",
+            "date_of_birth": "1990-01-01",
+            "position": "therapeutic_mentor",
+        },
+    )
+    assert response.status_code == 401
+    assert "expired" in response.get_json()["error"]
+    assert db.execute(select(func.count()).select_from(Person)).scalar_one() == 0
+    assert audit_count(db) == audited
+
+
+def test_an_expired_token_does_not_block_public_endpoints(db, client, frozen_clock):
+    _, secret = create_token(db, Actor.system("test"), "Sync", Role.HR, 30)
+    db.commit()
+    frozen_clock.current = EXPIRY_AFTER[30]
+    response = client.get("/api/v1/openapi.json", headers={"Authorization": f"Bearer {secret}"})
+    assert response.status_code == 200
+
+
+def test_unknown_and_revoked_tokens_keep_the_general_message(db, client):
+    token, secret = create_token(db, Actor.system("test"), "Sync", Role.HR)
+    revoke_token(db, Actor.system("test"), token)
+    db.commit()
+    general = "Send a valid API token as 'Authorization: Bearer <token>'."
+    assert staff_list(client, secret).get_json() == {"error": general}
+    assert staff_list(client, "tmlms_unknown").get_json() == {"error": general}
+
+
+def test_authenticate_token_refuses_an_expired_token(db, frozen_clock):
+    token, secret = create_token(db, Actor.system("test"), "Sync", Role.HR, 90)
+    just_before = EXPIRY_AFTER[90] - dt.timedelta(microseconds=1)
+    assert authenticate_token(db, secret, just_before) is token
+    with pytest.raises(TokenExpired) as caught:
+        authenticate_token(db, secret, EXPIRY_AFTER[90])
+    assert caught.value.expires_at == EXPIRY_AFTER[90]
+    assert token.last_used_at == just_before  # the refusal recorded no use
+
+
+def table_row(page: str, name: str) -> str:
+    (row,) = [row for row in page.split("<tr>") if f"<td>{name}</td>" in row]
+    return row
+
+
+def test_the_list_shows_each_expiry_and_marks_expired_tokens(frozen_clock, admin_client, auth):
+    create_through_page(admin_client, name="Quarterly export", lifetime_days="30")
+    create_through_page(admin_client, name="HRIS nightly sync", lifetime_days="365")
+    frozen_clock.current = EXPIRY_AFTER[30]
+    auth.login("admin@example.org")  # the earlier session has timed out by then
+    page = admin_client.get("/admin/api-tokens/").get_data(as_text=True)
+    assert '<th scope="col">Expires</th>' in page
+
+    expired = table_row(page, "Quarterly export")
+    assert "<td>2026-12-23 15:00 UTC</td>" in expired
+    assert "<strong>Expired</strong>" in expired
+    assert "Revoke" not in expired  # nothing left to stop
+
+    active = table_row(page, "HRIS nightly sync")
+    assert "<td>2027-11-23 15:00 UTC</td>" in active
+    assert "Active" in active and "Expired" not in active
+    assert "Revoke" in active

@@ -9,7 +9,9 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
 
+from lms import create_app
 from lms.actor import Actor
+from lms.api.openapi import openapi_document
 from lms.audit.models import AuditEvent
 from lms.auth.models import Role
 from lms.certificates.models import Certificate
@@ -19,7 +21,7 @@ from lms.curriculum.operations import plan_publication, publish_edition
 from lms.staff.models import Position, StaffStatus
 from lms.staff.operations import PersonDetails, create_person
 from lms.training.operations import ensure_current_cycle
-from tests.conftest import csrf_token
+from tests.conftest import TEST_ARGON2, csrf_token
 from tests.integration.test_training_operations import SETTINGS, complete_module
 from tests.unit.test_curriculum_loader import Folder
 
@@ -199,6 +201,48 @@ def test_checking_unknown_serials_is_rate_limited_per_address(app, client, issue
     # Ten minutes after the first failure, the address may check again.
     issued.clock.advance(minutes=10, seconds=1)
     assert client.get(f"/verify/{issued.serial}").status_code == 200
+
+
+def test_the_json_verification_has_the_documented_shape(client, issued):
+    document = openapi_document()
+    schema = document["components"]["schemas"]["CertificateVerification"]
+    body = client.get(f"/api/v1/certificates/{issued.serial}/verification").get_json()
+    assert set(body) == set(schema["properties"]) == set(schema["required"])
+    assert body["status"] in schema["properties"]["status"]["enum"]
+    error = document["components"]["schemas"]["Error"]
+    missing = client.get(f"/api/v1/certificates/{UNKNOWN}/verification").get_json()
+    assert set(missing) <= set(error["properties"]) and set(error["required"]) <= set(missing)
+
+
+@pytest.fixture
+def strict_client(monkeypatch, db, database_url):
+    """A client of an app started with LMS_CERTIFICATE_VERIFY_MAX_FAILURES=2 and
+    LMS_CERTIFICATE_VERIFY_WINDOW_MINUTES=3 in its environment."""
+    monkeypatch.setenv("LMS_CERTIFICATE_VERIFY_MAX_FAILURES", "2")
+    monkeypatch.setenv("LMS_CERTIFICATE_VERIFY_WINDOW_MINUTES", "3")
+    app = create_app({"DATABASE_URL": database_url, **TEST_ARGON2})
+    app.extensions["lms.db"].session_factory = lambda: db
+    yield app.test_client()
+    app.extensions["lms.db"].engine.dispose()
+
+
+def test_the_configured_limit_and_window_are_honoured(issued, strict_client):
+    for _ in range(2):
+        assert strict_client.get(f"/verify/{UNKNOWN}").status_code == 404
+    refused = strict_client.get(f"/verify/{UNKNOWN}")
+    assert refused.status_code == 429
+    assert refused.headers["Retry-After"] == "180"  # the clock stands still: the whole window
+    api = strict_client.get(f"/api/v1/certificates/{issued.serial}/verification")
+    assert api.status_code == 429
+    assert api.headers["Retry-After"] == "180"
+    assert len(failed_checks(issued.db)) == 2
+
+    issued.clock.advance(minutes=2, seconds=59)
+    still = strict_client.get(f"/verify/{issued.serial}")
+    assert (still.status_code, still.headers["Retry-After"]) == (429, "1")
+    # Three minutes after the failures, not the default ten, the address may check again.
+    issued.clock.advance(seconds=2)
+    assert strict_client.get(f"/verify/{issued.serial}").status_code == 200
 
 
 # -- downloads ----------------------------------------------------------------------------------
