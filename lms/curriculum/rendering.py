@@ -10,7 +10,7 @@ from markdown_it import MarkdownIt
 
 #: The placeholders a module may use (curricula/FORMAT.md) and what each becomes without a setting.
 PLACEHOLDER_DEFAULTS: Mapping[str, str] = {
-    "organisation_name": "Your agency",
+    "organisation_name": "your agency",
     "on_call_phone": "the on-call number listed on your agency badge",
     "emergency_protocol": (
         "call 911 first when anyone is in immediate danger, then the on-call senior clinician"
@@ -62,9 +62,31 @@ def fill_placeholders(text: str, settings: Mapping[str, str]) -> str:
         if key not in PLACEHOLDER_DEFAULTS:
             raise ValueError(f"unknown placeholder {match.group(0)}")
         # A blank setting would leave a hole in a sentence; the default always reads well.
-        return settings.get(key, "").strip() or PLACEHOLDER_DEFAULTS[key]
+        setting = settings.get(key, "").strip()
+        if setting:
+            return setting  # a provider's name is printed exactly as they wrote it
+        default = PLACEHOLDER_DEFAULTS[key]
+        if _starts_sentence(text, match.start()):
+            return default[0].upper() + default[1:]  # "Your agency" opening a sentence
+        return default
 
     return PLACEHOLDER_PATTERN.sub(value, text)
+
+
+#: Markdown and punctuation that may stand between a sentence's end and its first word.
+_OPENERS = " \t\n#*_>-\"'(["
+
+
+def _starts_sentence(text: str, position: int) -> bool:
+    """Whether the text at ``position`` opens a sentence, a heading, a list item or a title."""
+    before = text[:position].rstrip(_OPENERS)
+    between = text[len(before) : position]
+    new_block = "\n\n" in between or _BLOCK_START.search(between) is not None
+    return not before or new_block or before[-1] in ".!?:"
+
+
+#: A line that opens a heading, list item or quotation.
+_BLOCK_START = re.compile(r"\n[ \t]*[#>*-]")
 
 
 def _markdown() -> MarkdownIt:

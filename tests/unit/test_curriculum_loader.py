@@ -701,7 +701,24 @@ class TestRendering:
     def test_placeholders_take_defaults(self):
         text = "At {{ organisation_name }}, call {{on_call_phone}}."
         assert fill_placeholders(text, {}) == (
-            "At Your agency, call the on-call number listed on your agency badge."
+            "At your agency, call the on-call number listed on your agency badge."
+        )
+
+    def test_a_default_opening_a_sentence_is_capitalised(self):
+        text = (
+            "# {{ organisation_name }} policies\n\n{{ organisation_name }}'s rules come first. "
+            "Ask {{ supervisor_contact }}. **{{ organisation_name }}** decides; "
+            "ask about {{ organisation_name }}'s rule.\n\n- {{ supervisor_contact }} knows."
+        )
+        assert fill_placeholders(text, {}) == (
+            "# Your agency policies\n\nYour agency's rules come first. "
+            "Ask your assigned supervisor. **Your agency** decides; "
+            "ask about your agency's rule.\n\n- Your assigned supervisor knows."
+        )
+        # A provider's own setting is printed exactly as they wrote it.
+        opening = "# {{ organisation_name }} policies\n\n{{ organisation_name }}'s rules"
+        assert fill_placeholders(opening, {"organisation_name": "eHealth Mentors"}) == (
+            "# eHealth Mentors policies\n\neHealth Mentors's rules"
         )
 
     def test_placeholders_take_settings(self):
