@@ -3,14 +3,102 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import ColumnElement, Row, Select, func, or_, select
 from sqlalchemy.orm import Session, selectinload, undefer
 
 from lms import clock
-from lms.eligibility.models import Determination, EvidenceDocument
+from lms.eligibility.models import (
+    Determination,
+    EducationCredential,
+    EvidenceDocument,
+    ExperienceRecord,
+)
 from lms.staff.models import CLINICAL_POSITIONS, Person, Position, StaffStatus
+
+#: The staff list's order: by legal name, then id so that equal names never swap between pages.
+LIST_ORDER = (Person.legal_name, Person.id)
+
+
+@dataclass(frozen=True)
+class StaffFilters:
+    """The staff list's filters that SQL can apply (eligibility needs the rules)."""
+
+    status: StaffStatus | None = None
+    position: Position | None = None
+    search: str | None = None
+
+    def conditions(self) -> list[ColumnElement[bool]]:
+        conditions = []
+        if self.status is not None:
+            conditions.append(Person.status == self.status)
+        if self.position is not None:
+            conditions.append(Person.position == self.position)
+        if self.search and self.search.strip():
+            pattern = f"%{self.search.strip().lower()}%"
+            conditions.append(
+                or_(
+                    Person.legal_name.ilike(pattern),
+                    Person.preferred_name.ilike(pattern),
+                    Person.work_email.ilike(pattern),
+                )
+            )
+        return conditions
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of a list: which page, how long pages are, and how many items in all."""
+
+    number: int
+    size: int
+    total: int
+
+    @classmethod
+    def clamped(cls, requested: int, size: int, total: int) -> Page:
+        """The requested page, or the last one when the list has shrunk below it."""
+        last = cls(number=1, size=size, total=total).count
+        return cls(number=max(1, min(requested, last)), size=size, total=total)
+
+    @property
+    def count(self) -> int:
+        """How many pages; an empty list still has one (empty) page."""
+        return max(1, -(-self.total // self.size))
+
+    @property
+    def offset(self) -> int:
+        return (self.number - 1) * self.size
+
+    @property
+    def first_shown(self) -> int:
+        """1-based position of the first item on this page (0 when the list is empty)."""
+        return self.offset + 1 if self.total else 0
+
+    @property
+    def last_shown(self) -> int:
+        return min(self.offset + self.size, self.total)
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.count
+
+    def numbers_to_show(self, around: int = 2) -> list[int | None]:
+        """Page numbers for a pager: the first, the last and a few around this one; ``None``
+        where numbers are skipped, so 100 pages never become 100 links."""
+        wanted = {1, self.count, *range(self.number - around, self.number + around + 1)}
+        numbers: list[int | None] = []
+        for number in sorted(n for n in wanted if 1 <= n <= self.count):
+            if numbers and number - numbers[-1] > 1:
+                numbers.append(None)
+            numbers.append(number)
+        return numbers
 
 
 def people_with_facts(
@@ -20,26 +108,120 @@ def people_with_facts(
     position: Position | None = None,
     search: str | None = None,
 ) -> Sequence[Person]:
-    """People with their credentials and experience loaded: three queries, however many."""
+    """Every matching person with their credentials and experience loaded, however many."""
+    filters = StaffFilters(status=status, position=position, search=search)
     statement = (
         select(Person)
+        .where(*filters.conditions())
         .options(selectinload(Person.credentials), selectinload(Person.experiences))
-        .order_by(Person.legal_name, Person.id)
+        .order_by(*LIST_ORDER)
     )
-    if status is not None:
-        statement = statement.where(Person.status == status)
-    if position is not None:
-        statement = statement.where(Person.position == position)
-    if search:
-        pattern = f"%{search.strip().lower()}%"
-        statement = statement.where(
-            or_(
-                Person.legal_name.ilike(pattern),
-                Person.preferred_name.ilike(pattern),
-                Person.work_email.ilike(pattern),
-            )
-        )
     return session.execute(statement).scalars().all()
+
+
+def count_people(session: Session, filters: StaffFilters) -> int:
+    return session.execute(
+        select(func.count()).select_from(Person).where(*filters.conditions())
+    ).scalar_one()
+
+
+def people_page(session: Session, filters: StaffFilters, page: Page) -> Sequence[Person]:
+    """One page of people, with credentials and experience: three queries, whatever the page."""
+    return (
+        session.execute(
+            select(Person)
+            .where(*filters.conditions())
+            .options(selectinload(Person.credentials), selectinload(Person.experiences))
+            .order_by(*LIST_ORDER)
+            .limit(page.size)
+            .offset(page.offset)
+        )
+        .scalars()
+        .all()
+    )
+
+
+@dataclass(frozen=True)
+class MentorFacts:
+    """What ``facts_document`` reads about one mentor, as plain rows (no ORM objects)."""
+
+    person: Row
+    credentials: list[Row]
+    experiences: list[Row]
+
+
+def mentor_facts(session: Session, filters: StaffFilters) -> list[MentorFacts]:
+    """Every therapeutic mentor matching ``filters``, in the list's order, with just the columns
+    eligibility needs: three queries however many mentors. Facts are selected through the same
+    filters rather than an IN list of ids, which would need splitting for thousands of people.
+    ``verified`` and ``human_services_field`` mirror the models' properties of the same names."""
+    conditions = [*filters.conditions(), Person.position == Position.THERAPEUTIC_MENTOR]
+    people = session.execute(
+        select(
+            Person.id,
+            Person.date_of_birth,
+            Person.identity_verified_at.is_not(None).label("identity_verified"),
+        )
+        .where(*conditions)
+        .order_by(*LIST_ORDER)
+    ).all()
+    credentials = _grouped_by_person(
+        session,
+        select(
+            EducationCredential.person_id,
+            EducationCredential.level,
+            EducationCredential.field_of_study,
+            EducationCredential.institution,
+            EducationCredential.human_services_basis.is_not(None).label("human_services_field"),
+            EducationCredential.accredited,
+            EducationCredential.conferred_on,
+            EducationCredential.verified_at.is_not(None).label("verified"),
+        )
+        .join(Person, Person.id == EducationCredential.person_id)
+        .where(*conditions)
+        .order_by(
+            EducationCredential.person_id, EducationCredential.conferred_on, EducationCredential.id
+        ),
+    )
+    experiences = _grouped_by_person(
+        session,
+        select(
+            ExperienceRecord.person_id,
+            ExperienceRecord.employer,
+            ExperienceRecord.role,
+            ExperienceRecord.start_on,
+            ExperienceRecord.end_on,
+            ExperienceRecord.hours_per_week,
+            ExperienceRecord.population,
+            ExperienceRecord.target_population,
+            ExperienceRecord.verified_at.is_not(None).label("verified"),
+        )
+        .join(Person, Person.id == ExperienceRecord.person_id)
+        .where(*conditions)
+        .order_by(ExperienceRecord.person_id, ExperienceRecord.start_on, ExperienceRecord.id),
+    )
+    return [
+        MentorFacts(person, credentials.get(person.id, []), experiences.get(person.id, []))
+        for person in people
+    ]
+
+
+def _grouped_by_person(session: Session, statement: Select) -> dict[int, list[Row]]:
+    by_person: dict[int, list[Row]] = defaultdict(list)
+    for row in session.execute(statement):
+        by_person[row.person_id].append(row)
+    return by_person
+
+
+def people_with_facts_by_id(session: Session, person_ids: Sequence[int]) -> list[Person]:
+    """The given people, in the given order, with credentials and experience loaded."""
+    people = session.execute(
+        select(Person)
+        .where(Person.id.in_(person_ids))
+        .options(selectinload(Person.credentials), selectinload(Person.experiences))
+    ).scalars()
+    by_id = {person.id: person for person in people}
+    return [by_id[person_id] for person_id in person_ids if person_id in by_id]
 
 
 def person_with_facts(session: Session, person_id: int) -> Person | None:

@@ -13,17 +13,29 @@ from lms.auth.models import Role
 from lms.auth.permissions import requires
 from lms.eligibility.facts_json import parse_facts
 from lms.eligibility.forms import EvidenceForm
-from lms.eligibility.rules import CREDENTIAL_NAMES, EligibilityStatus, evaluate
-from lms.eligibility.snapshot import evaluate_person, facts_document
+from lms.eligibility.rules import CREDENTIAL_NAMES, EligibilityResult, EligibilityStatus, evaluate
+from lms.eligibility.snapshot import evaluate_document, evaluate_person, facts_document
 from lms.eligibility.timeline import build_timeline
 from lms.forms import attach_error
 from lms.staff.access import READ_ALL_ROLES, ensure_can_view
 from lms.staff.forms import PersonForm, VerifyForm
 from lms.staff.models import Person, Position, StaffStatus, VerificationMethod
-from lms.staff.operations import PersonDetails, create_person, update_person, verify_identity
+from lms.staff.operations import (
+    PersonDetails,
+    create_person,
+    employment_periods,
+    update_person,
+    verify_identity,
+)
 from lms.staff.queries import (
+    MentorFacts,
+    Page,
+    StaffFilters,
+    count_people,
     determination_history,
-    people_with_facts,
+    mentor_facts,
+    people_page,
+    people_with_facts_by_id,
     person_for_user,
     person_with_facts,
     supervisors,
@@ -52,36 +64,95 @@ def _enum_arg(name: str, enum_class):
         abort(400)
 
 
+PAGE_SIZE = 50
+BAD_PAGE = "The page number must be a whole number, 1 or more."
+
+
 @blueprint.route("/")
 @requires(*READ_ALL_ROLES)
 def index():
-    status = _enum_arg("status", StaffStatus)
-    position = _enum_arg("position", Position)
-    eligibility = _enum_arg("eligibility", EligibilityStatus)
     search = (request.args.get("q") or "").strip()[:100]
+    filters = StaffFilters(
+        status=_enum_arg("status", StaffStatus),
+        position=_enum_arg("position", Position),
+        search=search or None,
+    )
+    eligibility = _enum_arg("eligibility", EligibilityStatus)
+    requested_page = _requested_page()
     as_of = today()
-    rows = []
-    for person in people_with_facts(
-        db_session(), status=status, position=position, search=search or None
-    ):
-        result = (
-            evaluate_person(person, as_of)
-            if person.position is Position.THERAPEUTIC_MENTOR
-            else None
-        )
-        if eligibility is not None and (result is None or result.status is not eligibility):
-            continue
-        unverified = _unverified_summary(person)
-        rows.append((person, result, unverified))
+    database = db_session()
+    if eligibility is None:
+        # Count and page in SQL: only the people shown are loaded and evaluated.
+        page = Page.clamped(requested_page, PAGE_SIZE, count_people(database, filters))
+        shown = [
+            (person, _evaluate_mentor(person, as_of))
+            for person in people_page(database, filters, page)
+        ]
+    else:
+        results = _mentors_whose_eligibility_is(eligibility, filters, as_of)
+        page = Page.clamped(requested_page, PAGE_SIZE, len(results))
+        page_ids = list(results)[page.offset : page.offset + page.size]
+        shown = [
+            (person, results[person.id]) for person in people_with_facts_by_id(database, page_ids)
+        ]
+    chosen = {
+        "status": filters.status,
+        "position": filters.position,
+        "eligibility": eligibility,
+        "q": search,
+    }
     return render_template(
         "staff/index.html",
-        rows=rows,
+        rows=[(person, result, _unverified_summary(person)) for person, result in shown],
+        page=page,
+        link_arguments={name: str(value) for name, value in chosen.items() if value},
         as_of=as_of,
-        filters={"status": status, "position": position, "eligibility": eligibility, "q": search},
+        filters=chosen,
         statuses=list(StaffStatus),
         positions=list(Position),
         eligibility_statuses=list(EligibilityStatus),
     )
+
+
+def _requested_page() -> int:
+    """``?page=N``; a page past the end is clamped later, once the total is known."""
+    text = request.args.get("page") or "1"
+    try:
+        number = int(text) if text.isascii() and text.isdigit() else 0
+    except ValueError:  # more digits than Python will convert
+        number = 0
+    if number < 1:
+        abort(400, BAD_PAGE)
+    return number
+
+
+def _evaluate_mentor(person: Person, as_of) -> EligibilityResult | None:
+    """Mentor qualifications apply to therapeutic mentors only."""
+    if person.position is not Position.THERAPEUTIC_MENTOR:
+        return None
+    return evaluate_person(person, as_of)
+
+
+def _mentors_whose_eligibility_is(
+    eligibility: EligibilityStatus, filters: StaffFilters, as_of
+) -> dict[int, EligibilityResult]:
+    """Ids (in the list's order) and results of the mentors matching ``filters`` whose status
+    evaluated today is ``eligibility``.
+
+    Status moves with time (birthdays, hours of experience adding up), so neither SQL nor the
+    stored determinations can answer this: every mentor left after the SQL filters goes through
+    the rules. Only the columns the rules read are loaded, as rows, in three queries however many
+    mentors; the full records are then loaded for the one page shown.
+    """
+    evaluated = (
+        (mentor.person.id, evaluate_document(_facts_document(mentor, as_of)))
+        for mentor in mentor_facts(db_session(), filters)
+    )
+    return {person_id: result for person_id, result in evaluated if result.status is eligibility}
+
+
+def _facts_document(mentor: MentorFacts, as_of) -> dict:
+    return facts_document(mentor.person, mentor.credentials, mentor.experiences, as_of)
 
 
 def _unverified_summary(person: Person) -> list[str]:
@@ -214,6 +285,7 @@ def render_person_page(person_id: int, status: int = 200, **forms):
             timeline=build_timeline(facts, result) if mentor else None,
             credential_names=CREDENTIAL_NAMES,
             history=determination_history(database, person.id),
+            earlier_employment=employment_periods(database, person.id)[:-1],
             may_edit=may_edit,
             may_download=current_user.has_role(*READ_ALL_ROLES),
             verify_form=forms.get("verify_form") or VerifyForm(formdata=None),

@@ -1,6 +1,9 @@
 """Pages that list people must not run one query per person."""
 
+import pytest
+
 from lms.auth.models import Role
+from tests.web.staff_records import add_people, numbered
 
 
 def test_user_list_costs_the_same_for_ten_or_four_hundred_users(
@@ -18,3 +21,29 @@ def test_user_list_costs_the_same_for_ten_or_four_hundred_users(
     assert page.status_code == 200
     assert "many389@example.org" in page.get_data(as_text=True)
     assert many.count == few.count <= 6, many.statements
+
+
+@pytest.mark.parametrize(
+    ("path", "most"),
+    [
+        # user, roles, unread notifications; count, one page, its credentials, its experience
+        ("/staff/?page=2", 7),
+        # user, roles, unread notifications; every mentor's eligibility columns, credentials and
+        # experience; then one page, its credentials, its experience
+        ("/staff/?eligibility=provisional&page=2", 9),
+    ],
+)
+def test_staff_list_costs_the_same_for_sixty_or_three_hundred_people(
+    client, auth, users, db, count_queries, path, most
+):
+    auth.login("hr@example.org")
+    add_people(db, numbered("First", 1, 60), qualified=True)
+    with count_queries() as few:
+        page = client.get(path)
+    assert "First 051" in page.get_data(as_text=True)
+    add_people(db, numbered("Later", 1, 240), qualified=True)
+    with count_queries() as many:
+        page = client.get(path)
+    assert page.status_code == 200
+    assert "Later 001" in page.get_data(as_text=True)  # the 61st: page 2 now runs on into them
+    assert many.count == few.count <= most, many.statements

@@ -1,0 +1,71 @@
+"""HR records a separation and a rehire through the person form; the page keeps the first
+employment, and a rehire dated too early is refused with the reason."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from lms.actor import Actor
+from lms.staff.models import Position, StaffStatus
+from lms.staff.operations import PersonDetails, create_person, employment_periods
+from tests.conftest import csrf_token
+
+TODAY = dt.date(2026, 11, 23)
+
+
+@pytest.fixture
+def mentor(db):
+    person = create_person(
+        db,
+        Actor.system("test"),
+        PersonDetails(
+            legal_name="Dario Pereira",
+            date_of_birth=dt.date(1998, 2, 3),
+            position=Position.THERAPEUTIC_MENTOR,
+            status=StaffStatus.SEPARATED,
+            hire_on=dt.date(2023, 9, 5),
+            separated_on=dt.date(2025, 1, 10),
+        ),
+        TODAY,
+    )
+    db.commit()
+    return person
+
+
+def post_edit(client, person, **fields):
+    path = f"/staff/{person.id}/edit"
+    data = {
+        "csrf_token": csrf_token(client, path),
+        "legal_name": person.legal_name,
+        "date_of_birth": person.date_of_birth.isoformat(),
+        "position": person.position.value,
+        "supervisor_id": "",
+    }
+    return client.post(path, data=data | fields)
+
+
+def test_a_rehire_keeps_the_earlier_employment_on_the_page(client, auth, users, db, mentor):
+    auth.login("hr@example.org")
+    response = post_edit(client, mentor, status="active", hire_on="2026-10-01")
+    assert response.status_code == 302
+    page = client.get(f"/staff/{mentor.id}").get_data(as_text=True)
+    assert "Earlier employment" in page
+    assert "2023-09-05 to 2025-01-10" in page
+    assert [p.hired_on for p in employment_periods(db, mentor.id)] == [
+        dt.date(2023, 9, 5),
+        dt.date(2026, 10, 1),
+    ]
+
+
+def test_a_rehire_dated_before_the_day_they_left_is_refused(client, auth, users, db, mentor):
+    auth.login("hr@example.org")
+    response = post_edit(client, mentor, status="active", hire_on="2024-12-01")
+    assert response.status_code == 422
+    assert "A rehire date must be after the day they left (10 January 2025)." in (
+        response.get_data(as_text=True)
+    )
+    db.expire_all()
+    assert mentor.status is StaffStatus.SEPARATED
+    assert [p.hired_on for p in employment_periods(db, mentor.id)] == [dt.date(2023, 9, 5)]
