@@ -38,15 +38,21 @@ class StaffFilters:
         if self.position is not None:
             conditions.append(Person.position == self.position)
         if self.search and self.search.strip():
-            pattern = f"%{self.search.strip().lower()}%"
+            # Typed % and _ are letters to look for, not LIKE wildcards.
+            pattern = "%" + like_escape(self.search.strip().lower()) + "%"
             conditions.append(
                 or_(
-                    Person.legal_name.ilike(pattern),
-                    Person.preferred_name.ilike(pattern),
-                    Person.work_email.ilike(pattern),
+                    Person.legal_name.ilike(pattern, escape="\\"),
+                    Person.preferred_name.ilike(pattern, escape="\\"),
+                    Person.work_email.ilike(pattern, escape="\\"),
                 )
             )
         return conditions
+
+
+def like_escape(text: str) -> str:
+    """``text`` with LIKE's wildcards and the escape character itself escaped by a backslash."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 @dataclass(frozen=True)

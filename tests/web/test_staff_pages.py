@@ -251,3 +251,14 @@ def test_staff_list_costs_the_same_for_few_and_many_people(hr_client, db, count_
     assert "Many 239" not in page.get_data(as_text=True)
     # user, roles, unread notifications; count, one page, its credentials, its experience
     assert many.count == few.count <= 7, many.statements
+
+
+def test_search_treats_percent_and_underscore_as_letters(hr_client, db):
+    make_person(db, "Ana_Maria Lopes")
+    make_person(db, "Kai Moreno")
+    underscore = hr_client.get("/staff/?q=_").get_data(as_text=True)
+    assert "Ana_Maria Lopes" in underscore
+    assert "Kai Moreno" not in underscore
+    percent = hr_client.get("/staff/?q=%25").get_data(as_text=True)
+    assert "Ana_Maria Lopes" not in percent
+    assert "Kai Moreno" not in percent
