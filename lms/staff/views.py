@@ -61,7 +61,8 @@ def _enum_arg(name: str, enum_class):
     try:
         return enum_class(value)
     except ValueError:
-        abort(400)
+        allowed = ", ".join(member.value for member in enum_class)
+        abort(400, f"Unknown {name} filter {value[:40]!r}: choose one of {allowed}.")
 
 
 PAGE_SIZE = 50

@@ -262,3 +262,13 @@ def test_search_treats_percent_and_underscore_as_letters(hr_client, db):
     percent = hr_client.get("/staff/?q=%25").get_data(as_text=True)
     assert "Ana_Maria Lopes" not in percent
     assert "Kai Moreno" not in percent
+
+
+def test_an_unknown_filter_value_is_named_in_the_error(hr_client):
+    response = hr_client.get("/staff/?status=retired")
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert (
+        "Unknown status filter &#39;retired&#39;: choose one of candidate, active, separated."
+        in page
+    )
