@@ -45,7 +45,6 @@ def register_extensions(app: Flask) -> None:
     # Access is checked before CSRF so that a refused user learns nothing more than "refused".
     app.before_request(enforce_declared_access)
     csrf.init_app(app)
-    app.jinja_env.globals["organisation_name"] = app.config["LMS_ORGANISATION_NAME"]
 
 
 def register_blueprints(app: Flask) -> None:
@@ -59,6 +58,7 @@ def register_blueprints(app: Flask) -> None:
     from lms.curriculum.views import blueprint as curriculum_blueprint
     from lms.eligibility.views import blueprint as facts_blueprint
     from lms.home.views import blueprint as home_blueprint
+    from lms.organisation.views import blueprint as organisation_blueprint
     from lms.staff.import_views import blueprint as staff_import_blueprint
     from lms.staff.views import blueprint as staff_blueprint
     from lms.training.views import blueprint as training_blueprint
@@ -79,6 +79,7 @@ def register_blueprints(app: Flask) -> None:
         notifications_blueprint,
         compliance_blueprint,
         auditor_blueprint,
+        organisation_blueprint,  # also gives every template the organisation's name
     ):
         app.register_blueprint(blueprint)
 

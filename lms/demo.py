@@ -309,6 +309,7 @@ def demo_command(if_empty: bool) -> None:
         click.echo("Refusing to load demo accounts into a production configuration.", err=True)
         sys.exit(2)
     from lms.cli import cli_actor, new_session
+    from lms.organisation.queries import organisation_settings
 
     session = new_session()
     try:
@@ -317,7 +318,7 @@ def demo_command(if_empty: bool) -> None:
             cli_actor(),
             current_app.extensions["lms.auth"].hasher,
             clock.today(current_app.config["LMS_TIMEZONE"]),
-            current_app.config["CURRICULUM_PLACEHOLDERS"],
+            organisation_settings(session, current_app.config).curriculum_placeholders,
             settings_from_config(current_app.config),
         )
         session.commit()

@@ -24,8 +24,15 @@ FURTHEST_AS_OF = dt.timedelta(days=365)
 
 def _settings():
     from lms.alerts.operations import settings_from_config
+    from lms.cli import new_session
+    from lms.organisation.queries import organisation_settings
 
-    return settings_from_config(current_app.config)
+    session = new_session()
+    try:
+        organisation = organisation_settings(session, current_app.config).organisation_name
+    finally:
+        session.close()
+    return settings_from_config(current_app.config, organisation)
 
 
 def _parse_as_of(value: str | None, today: dt.date) -> dt.date:

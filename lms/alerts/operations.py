@@ -76,7 +76,9 @@ class AlertSettings:
         return f"{self.public_url}/notifications/"
 
 
-def settings_from_config(config: Mapping[str, Any]) -> AlertSettings:
+def settings_from_config(config: Mapping[str, Any], organisation: str) -> AlertSettings:
+    """Alert settings from the app config and the organisation's name (from
+    lms.organisation.queries.organisation_settings, which the database may override)."""
     return AlertSettings(
         policy=AlertPolicy(
             due_days=tuple(config["ALERT_DUE_DAYS"]),
@@ -91,7 +93,7 @@ def settings_from_config(config: Mapping[str, Any]) -> AlertSettings:
         max_attempts=int(config["ALERT_MAX_ATTEMPTS"]),
         timezone=str(config["LMS_TIMEZONE"]),
         public_url=str(config["PUBLIC_URL"]),
-        organisation=str(config["LMS_ORGANISATION_NAME"]),
+        organisation=organisation,
         smtp=SmtpSettings.from_config(config),
     )
 

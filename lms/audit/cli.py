@@ -33,6 +33,7 @@ def audit_packet(as_of: str, people: str | None, out: Path) -> None:
     from lms.audit.packet import PacketOptions, build_packet
     from lms.cli import new_session
     from lms.db import begin_long_read
+    from lms.organisation.queries import organisation_settings
     from lms.training.operations import settings_from_config
 
     try:
@@ -43,17 +44,18 @@ def audit_packet(as_of: str, people: str | None, out: Path) -> None:
     if day > clock.today(current_app.config["LMS_TIMEZONE"]):
         click.echo("as-of: the date cannot be in the future", err=True)
         sys.exit(2)
-    options = PacketOptions(
-        as_of=day,
-        organisation=current_app.config["LMS_ORGANISATION_NAME"],
-        timezone=current_app.config["LMS_TIMEZONE"],
-        settings=settings_from_config(current_app.config),
-        person_ids=_parse_people(people),
-    )
+    person_ids = _parse_people(people)
     partial = out.with_name(out.name + ".partial")
     session = new_session()
     try:
         begin_long_read(session)
+        options = PacketOptions(
+            as_of=day,
+            organisation=organisation_settings(session, current_app.config).organisation_name,
+            timezone=current_app.config["LMS_TIMEZONE"],
+            settings=settings_from_config(current_app.config),
+            person_ids=person_ids,
+        )
         with (
             partial.open("wb") as target,
             click.progressbar(length=1, label="Building the audit packet") as bar,

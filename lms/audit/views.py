@@ -31,6 +31,7 @@ from lms.curriculum.documentation import (
 )
 from lms.curriculum.models import CurriculumEdition
 from lms.eligibility.report import eligibility_file_pdf
+from lms.organisation.views import current_settings
 from lms.staff.models import Person
 from lms.staff.queries import determination_in_force
 from lms.training.operations import edition_modules, settings_from_config
@@ -86,7 +87,7 @@ def curriculum_documentation(edition_id: int):
             settings.policy.renewal_window_days,
             settings.max_attempts,
         ),
-        current_app.config["LMS_ORGANISATION_NAME"],
+        current_settings().organisation_name,
     )
     filename = f"curriculum-{edition.curriculum_key}-{edition.edition}-v{edition.version}.pdf"
     return _pdf_download(data, filename, "curriculum_documentation", edition.id)
@@ -96,7 +97,7 @@ def curriculum_documentation(edition_id: int):
 @requires(Role.AUDITOR, Role.ADMIN)
 def answer_key(edition_id: int):
     edition, modules = _edition(edition_id)
-    data = answer_key_pdf(edition, modules, current_app.config["LMS_ORGANISATION_NAME"])
+    data = answer_key_pdf(edition, modules, current_settings().organisation_name)
     filename = f"answer-key-{edition.curriculum_key}-{edition.edition}-v{edition.version}.pdf"
     return _pdf_download(data, filename, "answer_key", edition.id)
 
@@ -156,7 +157,7 @@ def eligibility_file(person_id: int):
         database, person.id, day, current_app.config["LMS_TIMEZONE"]
     )
     data = eligibility_file_pdf(
-        person.legal_name, day, determination, current_app.config["LMS_ORGANISATION_NAME"]
+        person.legal_name, day, determination, current_settings().organisation_name
     )
     return _pdf_download(data, f"eligibility-{person.id}-{day}.pdf", "eligibility_file", person.id)
 
@@ -169,7 +170,7 @@ def _packet_options(day: dt.date):
 
     return PacketOptions(
         as_of=day,
-        organisation=current_app.config["LMS_ORGANISATION_NAME"],
+        organisation=current_settings().organisation_name,
         timezone=current_app.config["LMS_TIMEZONE"],
         settings=settings_from_config(current_app.config),
     )
@@ -276,7 +277,7 @@ def roster_report_pdf():
     from lms.audit.reports import roster_pdf
 
     day = _as_of_argument()
-    data = roster_pdf(_roster_rows(day), day, current_app.config["LMS_ORGANISATION_NAME"])
+    data = roster_pdf(_roster_rows(day), day, current_settings().organisation_name)
     return _pdf_download(data, f"roster-{day}.pdf", "roster_report", None)
 
 
@@ -322,6 +323,6 @@ def transcript(person_id: int):
         transcript_data(database, person.id, as_of=day, timezone=timezone),
         certificates,
         day,
-        current_app.config["LMS_ORGANISATION_NAME"],
+        current_settings().organisation_name,
     )
     return _pdf_download(data, f"transcript-{person.id}-{day}.pdf", "transcript", person.id)

@@ -41,6 +41,7 @@ from lms.certificates.serials import is_valid_serial, normalise_serial
 from lms.curriculum.models import CurriculumEdition
 from lms.errors import render_error
 from lms.forms import attach_error
+from lms.organisation.queries import organisation_settings
 from lms.staff.models import Person
 from lms.validation import InvalidInput
 from lms.web import current_actor, db_session
@@ -177,9 +178,13 @@ def certificate_document(
 ) -> CertificateDocument:
     """Everything printed on a certificate, from its rows and the app's settings."""
     config = current_app.config
-    modules = certificate_modules(db_session(), certificate)
+    database = db_session()
+    modules = certificate_modules(database, certificate)
+    # The organisation and signatory in force when it was issued: a certificate is a record,
+    # and reprints of it stay the same bytes after the settings change.
+    organisation = organisation_settings(database, config, at=certificate.issued_at)
     return CertificateDocument(
-        organisation_name=str(config["LMS_ORGANISATION_NAME"]),
+        organisation_name=organisation.organisation_name,
         holder_name=certificate.holder_name,
         curriculum_title=edition.title,
         edition=edition.edition,
@@ -198,8 +203,8 @@ def certificate_document(
         expires_on=certificate.expires_on,
         serial=certificate.serial,
         verification_url=f"{config['PUBLIC_URL']}/verify/{certificate.serial}",
-        director_name=str(config["TRAINING_DIRECTOR_NAME"]),
-        director_title=str(config["TRAINING_DIRECTOR_TITLE"]),
+        director_name=organisation.training_director_name,
+        director_title=organisation.training_director_title,
     )
 
 

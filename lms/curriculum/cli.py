@@ -69,6 +69,7 @@ def curriculum_publish(path: Path, dry_run: bool) -> None:
 
     from lms.cli import cli_actor, new_session
     from lms.curriculum.operations import plan_publication, publish_edition
+    from lms.organisation.queries import organisation_settings
 
     edition, problems = load_edition(path)
     if edition is None:
@@ -78,7 +79,8 @@ def curriculum_publish(path: Path, dry_run: bool) -> None:
         sys.exit(2)
     session = new_session()
     try:
-        plan = plan_publication(session, edition, current_app.config["CURRICULUM_PLACEHOLDERS"])
+        placeholders = organisation_settings(session, current_app.config).curriculum_placeholders
+        plan = plan_publication(session, edition, placeholders)
         for line in plan.diff.lines():
             click.echo(line)
         if plan.existing is not None:

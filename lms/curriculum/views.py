@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
 from lms.auth.forms import ConfirmForm
@@ -12,6 +12,7 @@ from lms.config import PROJECT_ROOT
 from lms.curriculum.loader import find_editions, load_edition
 from lms.curriculum.models import CurriculumEdition
 from lms.curriculum.operations import plan_publication, publish_edition
+from lms.organisation.views import current_settings
 from lms.web import current_actor, db_session
 
 blueprint = Blueprint("curriculum_admin", __name__, url_prefix="/admin/curriculum")
@@ -22,7 +23,7 @@ CURRICULA = PROJECT_ROOT / "curricula"
 def _candidates():
     """Every edition folder under curricula/, loaded and compared with what is published."""
     database = db_session()
-    placeholders = current_app.config["CURRICULUM_PLACEHOLDERS"]
+    placeholders = current_settings().curriculum_placeholders
     for folder in find_editions(CURRICULA):
         edition, problems = load_edition(folder)
         plan = plan_publication(database, edition, placeholders) if edition else None

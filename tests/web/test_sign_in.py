@@ -56,7 +56,7 @@ def test_email_is_case_insensitive(auth, users):
 
 def test_deactivated_account_is_refused(auth, users, db):
     users["hr"].is_active = False
-    db.flush()
+    db.commit()  # the sign-in page's request would roll back what was only flushed
     response = auth.login("hr@example.org")
     assert response.status_code == 403
     assert "deactivated" in response.get_data(as_text=True)
