@@ -28,6 +28,10 @@ PAGES = (
     "/staff/?eligibility=eligible",  # evaluates every mentor to decide who matches
     "/staff/?eligibility=eligible&page=5",
     "/training/team",
+    "/training/team?page=30",
+    "/training/team?q=silva",  # a name search: LIKE over every active mentor
+    "/training/team?status=overdue",  # evaluates every mentor's training to decide who matches
+    "/training/team?status=overdue&page=5",
 )
 PASSWORD = "quiet lantern meadow river"  # noqa: S105 - a throw-away bench account
 
@@ -79,7 +83,7 @@ def main(count: int) -> None:
             timings.append(time.perf_counter() - started)
         assert response.status_code == 200, (path, response.status_code)
         print(
-            f"{path:<36} {count} mentors: best {min(timings) * 1000:.0f} ms, "
+            f"{path:<38} {count} mentors: best {min(timings) * 1000:.0f} ms, "
             f"{len(statements)} SQL statements, {len(response.data) // 1024} KiB"
         )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Flask, current_app, flash, g, request, session
+from flask import Flask, abort, current_app, flash, g, request, session
 from flask_login import current_user, logout_user
 from sqlalchemy.orm import Session
 
@@ -36,6 +36,22 @@ def current_actor() -> Actor:
     if current_user.is_authenticated:
         return Actor(current_user.id, current_user.email, request.remote_addr)
     return Actor.anonymous(request.remote_addr)
+
+
+BAD_PAGE = "The page number must be a whole number, 1 or more."
+
+
+def requested_page_number() -> int:
+    """``?page=N`` of a paged list (1 when absent or empty); anything but a whole number of 1 or
+    more is a 400 saying so. A page past the end is clamped later, once the total is known."""
+    text = request.args.get("page") or "1"
+    try:
+        number = int(text) if text.isascii() and text.isdigit() else 0
+    except ValueError:  # more digits than Python will convert
+        number = 0
+    if number < 1:
+        abort(400, BAD_PAGE)
+    return number
 
 
 def start_authenticated_session() -> None:

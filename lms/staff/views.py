@@ -42,7 +42,7 @@ from lms.staff.queries import (
     verifier_names,
 )
 from lms.validation import InvalidInput
-from lms.web import current_actor, db_session
+from lms.web import current_actor, db_session, requested_page_number
 
 blueprint = Blueprint("staff", __name__, url_prefix="/staff")
 
@@ -66,7 +66,6 @@ def _enum_arg(name: str, enum_class):
 
 
 PAGE_SIZE = 50
-BAD_PAGE = "The page number must be a whole number, 1 or more."
 
 
 @blueprint.route("/")
@@ -79,7 +78,7 @@ def index():
         search=search or None,
     )
     eligibility = _enum_arg("eligibility", EligibilityStatus)
-    requested_page = _requested_page()
+    requested_page = requested_page_number()
     as_of = today()
     database = db_session()
     if eligibility is None:
@@ -113,18 +112,6 @@ def index():
         positions=list(Position),
         eligibility_statuses=list(EligibilityStatus),
     )
-
-
-def _requested_page() -> int:
-    """``?page=N``; a page past the end is clamped later, once the total is known."""
-    text = request.args.get("page") or "1"
-    try:
-        number = int(text) if text.isascii() and text.isdigit() else 0
-    except ValueError:  # more digits than Python will convert
-        number = 0
-    if number < 1:
-        abort(400, BAD_PAGE)
-    return number
 
 
 def _evaluate_mentor(person: Person, as_of) -> EligibilityResult | None:

@@ -1,20 +1,26 @@
-"""Read-only queries for training progress."""
+"""Read-only queries for training progress: the team page, in pages of a few dozen mentors."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from lms import clock
 from lms.curriculum.models import EditionModule
 from lms.staff.models import Person, Position, StaffStatus
+from lms.staff.queries import LIST_ORDER, Page, like_escape
 from lms.training.models import ModuleProgress, TrainingCycle
-from lms.training.rules import CyclePolicy, Employment, TrainingState, training_state
+from lms.training.rules import (
+    CyclePolicy,
+    Employment,
+    TrainingState,
+    TrainingStatus,
+    training_state,
+)
 
 
 @dataclass(frozen=True)
@@ -25,76 +31,233 @@ class TeamRow:
     modules_total: int
 
 
-def team_progress(
-    session: Session, as_of: dt.date, policy: CyclePolicy, supervisor_id: int | None = None
-) -> list[TeamRow]:
-    """Every active mentor (or one supervisor's) with status and open-cycle progress.
+@dataclass(frozen=True)
+class TeamFilters:
+    """Which active mentors the team page lists, as far as SQL can tell (status needs the
+    rules, see ``mentors_in_status``)."""
 
-    Four queries in all, however many people: people, cycles, progress counts, module counts.
+    supervisor_id: int | None = None  # one supervisor's team; None: every active mentor
+    search: str | None = None  # part of the legal or preferred name
+
+    def conditions(self) -> list[ColumnElement[bool]]:
+        conditions = [
+            Person.position == Position.THERAPEUTIC_MENTOR,
+            Person.status == StaffStatus.ACTIVE,
+        ]
+        if self.supervisor_id is not None:
+            conditions.append(Person.supervisor_id == self.supervisor_id)
+        if self.search and self.search.strip():
+            # Typed % and _ are letters to look for, not LIKE wildcards.
+            pattern = "%" + like_escape(self.search.strip().lower()) + "%"
+            conditions.append(
+                or_(
+                    Person.legal_name.ilike(pattern, escape="\\"),
+                    Person.preferred_name.ilike(pattern, escape="\\"),
+                )
+            )
+        return conditions
+
+
+@dataclass(frozen=True)
+class _Cycle:
+    """What the team page needs of one cycle, with its module activity summed up."""
+
+    id: int
+    edition_id: int | None
+    completed_on: dt.date | None
+    is_open: bool
+    modules_done: int
+    first_started_at: dt.datetime | None
+
+
+def count_team(session: Session, filters: TeamFilters) -> int:
+    return session.execute(
+        select(func.count()).select_from(Person).where(*filters.conditions())
+    ).scalar_one()
+
+
+def team_page(
+    session: Session,
+    filters: TeamFilters,
+    page: Page,
+    as_of: dt.date,
+    policy: CyclePolicy,
+    timezone: str = clock.DEFAULT_TIMEZONE,
+) -> list[TeamRow]:
+    """One page of mentors with status and open-cycle progress: three queries, whatever the
+    page or the size of the team (people, their cycles with progress, module counts)."""
+    people = (
+        session.execute(
+            select(Person)
+            .where(*filters.conditions())
+            .order_by(*LIST_ORDER)
+            .limit(page.size)
+            .offset(page.offset)
+        )
+        .scalars()
+        .all()
+    )
+    return _team_rows(session, people, as_of, policy, timezone)
+
+
+def team_rows_by_id(
+    session: Session,
+    person_ids: Sequence[int],
+    as_of: dt.date,
+    policy: CyclePolicy,
+    timezone: str = clock.DEFAULT_TIMEZONE,
+) -> list[TeamRow]:
+    """The given mentors (a page's worth), in the given order: three queries."""
+    if not person_ids:
+        return []
+    found = session.execute(select(Person).where(Person.id.in_(person_ids))).scalars()
+    by_id = {person.id: person for person in found}
+    people = [by_id[person_id] for person_id in person_ids if person_id in by_id]
+    return _team_rows(session, people, as_of, policy, timezone)
+
+
+def mentors_in_status(
+    session: Session,
+    filters: TeamFilters,
+    status: TrainingStatus,
+    as_of: dt.date,
+    policy: CyclePolicy,
+    timezone: str = clock.DEFAULT_TIMEZONE,
+) -> list[int]:
+    """Ids, in the list's order, of the mentors matching ``filters`` whose training status on
+    ``as_of`` is ``status``.
+
+    Status moves with the calendar (due dates pass, renewal windows open), so no stored column
+    answers this: every mentor left after the SQL filters goes through ``training_state``, the
+    same rule the page shows. Only the columns the rule reads are loaded, as rows, in two
+    queries however many mentors; the caller then loads the full rows of one page.
     """
-    statement = (
-        select(Person)
-        .where(Person.position == Position.THERAPEUTIC_MENTOR, Person.status == StaffStatus.ACTIVE)
-        .order_by(Person.legal_name, Person.id)
-    )
-    if supervisor_id is not None:
-        statement = statement.where(Person.supervisor_id == supervisor_id)
-    people: Sequence[Person] = session.execute(statement).scalars().all()
-    ids = [person.id for person in people]
-    cycles_by_person: dict[int, list[TrainingCycle]] = defaultdict(list)
-    for cycle in session.execute(
-        select(TrainingCycle).where(TrainingCycle.person_id.in_(ids))
-    ).scalars():
-        cycles_by_person[cycle.person_id].append(cycle)
+    conditions = filters.conditions()
+    people = session.execute(
+        select(Person.id, Person.hire_on, Person.separated_on)
+        .where(*conditions)
+        .order_by(*LIST_ORDER)
+    ).all()
+    cycles = _cycles_of(session, select(Person.id).where(*conditions))
+    matching = []
+    for person_id, hire_on, separated_on in people:
+        state = _state(hire_on, separated_on, cycles.get(person_id, []), as_of, policy, timezone)
+        if state is not None and state.status is status:
+            matching.append(person_id)
+    return matching
+
+
+def _team_rows(
+    session: Session,
+    people: Sequence[Person],
+    as_of: dt.date,
+    policy: CyclePolicy,
+    timezone: str,
+) -> list[TeamRow]:
+    if not people:
+        return []
+    cycles = _cycles_of(session, [person.id for person in people])
     open_cycles = {
-        person_id: next((c for c in cycles if c.is_open), None)
-        for person_id, cycles in cycles_by_person.items()
+        person_id: next((cycle for cycle in found if cycle.is_open), None)
+        for person_id, found in cycles.items()
     }
-    open_ids = [c.id for c in open_cycles.values() if c is not None]
-    done = dict(
-        session.execute(
-            select(ModuleProgress.cycle_id, func.count())
-            .where(ModuleProgress.cycle_id.in_(open_ids), ModuleProgress.completed_on.is_not(None))
-            .group_by(ModuleProgress.cycle_id)
-        ).all()
-    )
-    started = dict(
-        session.execute(
-            select(ModuleProgress.cycle_id, func.min(ModuleProgress.started_at))
-            .where(ModuleProgress.cycle_id.in_(open_ids))
-            .group_by(ModuleProgress.cycle_id)
-        ).all()
-    )
-    edition_ids = {c.edition_id for c in open_cycles.values() if c is not None}
-    totals = dict(
-        session.execute(
-            select(EditionModule.edition_id, func.count())
-            .where(EditionModule.edition_id.in_(edition_ids))
-            .group_by(EditionModule.edition_id)
-        ).all()
+    edition_ids = {c.edition_id for c in open_cycles.values() if c and c.edition_id is not None}
+    totals = (
+        dict(
+            session.execute(
+                select(EditionModule.edition_id, func.count())
+                .where(EditionModule.edition_id.in_(edition_ids))
+                .group_by(EditionModule.edition_id)
+            ).all()
+        )
+        if edition_ids
+        else {}
     )
     rows = []
     for person in people:
-        cycles = cycles_by_person.get(person.id, [])
         open_cycle = open_cycles.get(person.id)
-        started_at = started.get(open_cycle.id) if open_cycle else None
-        state = (
-            training_state(
-                Employment(person.hire_on, person.separated_on),
-                [c.completed_on for c in cycles if c.completed_on],
-                as_of,
-                policy,
-                clock.local_date(started_at) if started_at else None,
-            )
-            if person.hire_on
-            else None
-        )
         rows.append(
             TeamRow(
                 person,
-                state,
-                done.get(open_cycle.id, 0) if open_cycle else 0,
+                _state(
+                    person.hire_on,
+                    person.separated_on,
+                    cycles.get(person.id, []),
+                    as_of,
+                    policy,
+                    timezone,
+                ),
+                open_cycle.modules_done if open_cycle else 0,
                 totals.get(open_cycle.edition_id, 0) if open_cycle else 0,
             )
         )
     return rows
+
+
+def _cycles_of(session: Session, person_ids: Select | Sequence[int]) -> dict[int, list[_Cycle]]:
+    """Every cycle of the people ``person_ids`` lists or selects, with the modules completed in
+    it and its first module activity: one query."""
+    by_person: dict[int, list[_Cycle]] = {}
+    statement = (
+        select(
+            TrainingCycle.person_id,
+            TrainingCycle.id,
+            TrainingCycle.edition_id,
+            TrainingCycle.completed_on,
+            TrainingCycle.withdrawn_on,
+            func.count(ModuleProgress.completed_on),  # counts the non-null: modules completed
+            func.min(ModuleProgress.started_at),
+        )
+        .outerjoin(ModuleProgress, ModuleProgress.cycle_id == TrainingCycle.id)
+        .where(TrainingCycle.person_id.in_(person_ids))
+        .group_by(
+            TrainingCycle.id,
+            TrainingCycle.person_id,
+            TrainingCycle.edition_id,
+            TrainingCycle.completed_on,
+            TrainingCycle.withdrawn_on,
+        )
+    )
+    for (
+        person_id,
+        cycle_id,
+        edition_id,
+        completed_on,
+        withdrawn_on,
+        done,
+        started,
+    ) in session.execute(statement):
+        by_person.setdefault(person_id, []).append(
+            _Cycle(
+                id=cycle_id,
+                edition_id=edition_id,
+                completed_on=completed_on,
+                is_open=completed_on is None and withdrawn_on is None,
+                modules_done=done,
+                first_started_at=started,
+            )
+        )
+    return by_person
+
+
+def _state(
+    hire_on: dt.date | None,
+    separated_on: dt.date | None,
+    cycles: Sequence[_Cycle],
+    as_of: dt.date,
+    policy: CyclePolicy,
+    timezone: str,
+) -> TrainingState | None:
+    """The status the page shows, from the hire date, every completion and the first module
+    activity in the open cycle; None for a mentor with no hire date."""
+    if hire_on is None:
+        return None
+    open_cycle = next((cycle for cycle in cycles if cycle.is_open), None)
+    started_at = open_cycle.first_started_at if open_cycle else None
+    return training_state(
+        Employment(hire_on, separated_on),
+        [cycle.completed_on for cycle in cycles if cycle.completed_on],
+        as_of,
+        policy,
+        clock.local_date(started_at, timezone) if started_at else None,
+    )

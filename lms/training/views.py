@@ -15,7 +15,7 @@ from lms.auth.permissions import requires
 from lms.curriculum.models import CurriculumEdition, ModuleVersion
 from lms.curriculum.rendering import render_markdown
 from lms.forms import attach_error
-from lms.staff.queries import person_for_user
+from lms.staff.queries import Page, person_for_user
 from lms.training.forms import AttestationForm
 from lms.training.models import Attestation, KnowledgeCheckAttempt, ModuleProgress, TrainingCycle
 from lms.training.operations import (
@@ -31,11 +31,17 @@ from lms.training.operations import (
     start_attempt,
     submit_attempt,
 )
-from lms.training.queries import team_progress
+from lms.training.queries import (
+    TeamFilters,
+    count_team,
+    mentors_in_status,
+    team_page,
+    team_rows_by_id,
+)
 from lms.training.quiz import correct_choice
-from lms.training.rules import training_state
+from lms.training.rules import TrainingStatus, training_state
 from lms.validation import InvalidInput
-from lms.web import current_actor, db_session
+from lms.web import current_actor, db_session, requested_page_number
 
 blueprint = Blueprint("training", __name__, url_prefix="/training")
 
@@ -302,9 +308,15 @@ def attestation(cycle_id: int, position: int):
     )
 
 
+TEAM_PAGE_SIZE = 50
+
+
 @blueprint.route("/team")
 @requires(Role.SUPERVISOR, Role.HR, Role.ADMIN)
 def team():
+    search = (request.args.get("q") or "").strip()[:100]
+    status = _training_status_arg()
+    requested_page = requested_page_number()
     database = db_session()
     supervisor_id = None
     if not current_user.has_role(Role.HR, Role.ADMIN):
@@ -312,12 +324,47 @@ def team():
         if me is None:
             return render_template("training/no_record.html")
         supervisor_id = me.id
+    filters = TeamFilters(supervisor_id=supervisor_id, search=search or None)
+    today = _today()
+    policy = _settings().policy
+    timezone = current_app.config["LMS_TIMEZONE"]
+    if status is None:
+        # Count and page in SQL: only the mentors shown are loaded and evaluated.
+        page = Page.clamped(requested_page, TEAM_PAGE_SIZE, count_team(database, filters))
+        rows = team_page(database, filters, page, today, policy, timezone)
+    else:
+        # Status is training_state() evaluated today: it changes as dates pass with no write
+        # to the database, so neither SQL nor a stored column can filter on it exactly. Every
+        # mentor the SQL filters leave is evaluated from two column-only queries (tens of ms
+        # for thousands of mentors, as the staff list does for eligibility), then only the
+        # page shown is loaded in full.
+        matching = mentors_in_status(database, filters, status, today, policy, timezone)
+        page = Page.clamped(requested_page, TEAM_PAGE_SIZE, len(matching))
+        page_ids = matching[page.offset : page.offset + page.size]
+        rows = team_rows_by_id(database, page_ids, today, policy, timezone)
+    chosen = {"q": search, "status": status}
     return render_template(
         "training/team.html",
-        rows=team_progress(database, _today(), _settings().policy, supervisor_id),
+        rows=rows,
+        page=page,
+        filters=chosen,
+        filtered=bool(search or status),
+        link_arguments={name: str(value) for name, value in chosen.items() if value},
+        statuses=list(TrainingStatus),
         everyone=supervisor_id is None,
-        today=_today(),
+        today=today,
     )
+
+
+def _training_status_arg() -> TrainingStatus | None:
+    value = request.args.get("status") or None
+    if value is None:
+        return None
+    try:
+        return TrainingStatus(value)
+    except ValueError:
+        allowed = ", ".join(status.value for status in TrainingStatus)
+        abort(400, f"Unknown status filter {value[:40]!r}: choose one of {allowed}.")
 
 
 def _viewable_person(person_id: int):

@@ -391,6 +391,7 @@ def test_the_list_costs_the_same_for_five_or_three_hundred_mentors(
     with count_queries() as many_export:
         hr_client.get("/compliance/export.csv")
     assert len(listed) > 250
-    # The user and session checks, the supervisors, then mentors, employment periods, cycles.
-    assert many.count == few.count <= 7, many.statements
+    # The user and session checks, the supervisors, then mentors, employment periods, cycles;
+    # the page's layout also reads the organisation settings (the CSV has no layout).
+    assert many.count == few.count <= 8, many.statements
     assert many_export.count == few_export.count <= 7, many_export.statements

@@ -4,6 +4,14 @@ import pytest
 
 from lms.auth.models import Role
 from tests.web.staff_records import add_people, numbered
+from tests.web.team_records import (
+    DAY,
+    TODAY,
+    add_completion,
+    add_mentors,
+    add_open_cycle,
+    publish_demo_edition,
+)
 
 
 def test_user_list_costs_the_same_for_ten_or_four_hundred_users(
@@ -26,11 +34,12 @@ def test_user_list_costs_the_same_for_ten_or_four_hundred_users(
 @pytest.mark.parametrize(
     ("path", "most"),
     [
-        # user, roles, unread notifications; count, one page, its credentials, its experience
-        ("/staff/?page=2", 7),
-        # user, roles, unread notifications; every mentor's eligibility columns, credentials and
-        # experience; then one page, its credentials, its experience
-        ("/staff/?eligibility=provisional&page=2", 9),
+        # user, roles, organisation settings, unread notifications; count, one page, its
+        # credentials, its experience
+        ("/staff/?page=2", 8),
+        # user, roles, organisation settings, unread notifications; every mentor's eligibility
+        # columns, credentials and experience; then one page, its credentials, its experience
+        ("/staff/?eligibility=provisional&page=2", 10),
     ],
 )
 def test_staff_list_costs_the_same_for_sixty_or_three_hundred_people(
@@ -46,4 +55,40 @@ def test_staff_list_costs_the_same_for_sixty_or_three_hundred_people(
         page = client.get(path)
     assert page.status_code == 200
     assert "Later 001" in page.get_data(as_text=True)  # the 61st: page 2 now runs on into them
+    assert many.count == few.count <= most, many.statements
+
+
+@pytest.mark.parametrize(
+    ("path", "most"),
+    [
+        # the layout's user, roles, organisation settings and unread notifications; then count,
+        # one page, its cycles with module progress summed, the open cycles' module counts
+        ("/training/team?page=2", 8),
+        # the layout's four; every matching mentor's hire dates and cycles (columns only); then
+        # one page, its cycles, the module counts
+        ("/training/team?status=in_progress&page=2", 9),
+        ("/training/team?q=t&status=in_progress&page=2", 9),
+    ],
+)
+def test_team_progress_costs_the_same_for_sixty_or_three_hundred_mentors(
+    client, auth, users, db, frozen_clock, tmp_path, count_queries, path, most
+):
+    auth.login("hr@example.org")
+    edition_id = publish_demo_edition(db, tmp_path)
+    first = add_mentors(db, numbered("First", 1, 60))
+    add_open_cycle(db, first, edition_id, started=2, completed=1)
+    add_completion(
+        db, add_mentors(db, ["Ezra Earlier"], hire_on=TODAY - 500 * DAY), TODAY - 400 * DAY
+    )
+    with count_queries() as few:
+        page = client.get(path)
+    assert "First 051" in page.get_data(as_text=True)
+    later = add_mentors(db, numbered("Later", 1, 240))
+    add_open_cycle(db, later, edition_id, started=2, completed=1)
+    with count_queries() as many:
+        page = client.get(path)
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert "Later 001" in text  # the 61st: page 2 now runs on into them
+    assert "1 of 2 (50%)" in text
     assert many.count == few.count <= most, many.statements
