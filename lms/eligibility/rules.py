@@ -17,10 +17,10 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import math
-from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from fractions import Fraction
+from typing import NamedTuple
 
 RULESET = "ma-tm-2023"
 
@@ -169,152 +169,299 @@ def minimum_age_reached_on(date_of_birth: dt.date) -> dt.date:
 
 def days_for_display(hour_days: Fraction) -> float:
     """Full days of credit rounded half up to one decimal (decisions use the exact figure)."""
-    tenths = math.floor(hour_days * 10 / FULL_TIME_HOURS + Fraction(1, 2))
-    return tenths / 10
+    return _days_for_display(hour_days.numerator, hour_days.denominator)
+
+
+def _days_for_display(scaled_hour_days: int, scale: int) -> float:
+    # floor(hour_days / 40 x 10 + 1/2) in integers: with hour_days = n / s, that is
+    # floor((2n + 4s) / 8s).
+    return (2 * scaled_hour_days + 4 * scale) // (8 * scale) / 10
 
 
 # -- the experience measure ---------------------------------------------------------------------
+#
+# Evaluating thousands of people at once (HR's staff list filters on status) made Fraction
+# arithmetic the bottleneck, so the measure works in whole numbers: hours are multiplied by the
+# least common denominator of all hours in the facts (the *scale*: 1 for whole hours, at most
+# 100 for the two decimals the records hold, larger for the longer decimals the JSON input
+# accepts), which keeps every figure exact and integral.
+# Days are ordinals (dt.date.toordinal) so that day arithmetic is integer arithmetic too.
+# The private records are named tuples rather than frozen dataclasses because several are made
+# per evaluation and tuples are several times quicker to create.
+
+# A few hundredths of an hour a week would take past the year 9999 to add up to a year.
+LAST_ORDINAL = dt.date.max.toordinal()
 
 
-@dataclass(frozen=True)
-class _Segment:
-    start_on: dt.date
-    end_before: dt.date | None  # first day after the segment; None: runs on forever
-    hour_days_per_day: Fraction
+def _hours_scale(entries: Iterable[ExperienceEntry]) -> int:
+    """The least common denominator of the entries' hours per week."""
+    scale = 1
+    for entry in entries:
+        scale = math.lcm(scale, entry.hours_per_week.denominator)
+    return scale
+
+
+def _scaled_hours(entry: ExperienceEntry, scale: int) -> int:
+    hours = entry.hours_per_week
+    return hours.numerator * (scale // hours.denominator)
+
+
+class _ScaledCurve(NamedTuple):
+    """Cumulative credit in hour-days x ``scale``, piecewise constant daily credit capped at
+    40 hours. Each segment is (first day, first day after or None for ever, daily credit), days
+    as ordinals, and only segments earning credit are kept."""
+
+    segments: tuple[tuple[int, int | None, int], ...]
+    scale: int
+
+    @classmethod
+    def of(cls, entries: Sequence[ExperienceEntry], scale: int) -> _ScaledCurve:
+        if len(entries) == 1:
+            return cls(_single_segment(entries[0], scale), scale)  # most people: no sweep needed
+        changes: dict[int, int] = {}
+        for entry in entries:
+            hours = _scaled_hours(entry, scale)
+            start = entry.start_on.toordinal()
+            changes[start] = changes.get(start, 0) + hours
+            if entry.end_on is not None:
+                after = entry.end_on.toordinal() + 1
+                changes[after] = changes.get(after, 0) - hours
+        if not changes:
+            return cls((), scale)
+        return cls(_segments(changes, FULL_TIME_HOURS * scale), scale)
+
+    def credit_through(self, day: int) -> int:
+        """Scaled hour-days earned on every day up to and including ordinal ``day``."""
+        total, stop = 0, day + 1
+        for start, end_before, rate in self.segments:
+            if start >= stop:
+                break
+            end = stop if end_before is None or end_before > stop else end_before
+            total += rate * (end - start)
+        return total
+
+    def first_day_reaching(self, threshold: int) -> int | None:
+        """The first ordinal by the end of which the scaled credit reaches ``threshold``
+        (None: never, or not before the last representable date)."""
+        total = 0
+        for start, end_before, rate in self.segments:
+            if end_before is not None and total + rate * (end_before - start) < threshold:
+                total += rate * (end_before - start)
+                continue
+            days_needed = -((total - threshold) // rate)  # ceil((threshold - total) / rate)
+            day = start + days_needed - 1
+            return day if day <= LAST_ORDINAL else None
+        return None
+
+
+def _single_segment(entry: ExperienceEntry, scale: int) -> tuple[tuple[int, int | None, int], ...]:
+    end_before = None if entry.end_on is None else entry.end_on.toordinal() + 1
+    rate = min(_scaled_hours(entry, scale), FULL_TIME_HOURS * scale)
+    return ((entry.start_on.toordinal(), end_before, rate),) if rate > 0 else ()
+
+
+def _segments(changes: dict[int, int], cap: int) -> tuple[tuple[int, int | None, int], ...]:
+    """Sweep the changes of hours (ordinal: change) into segments of capped daily credit."""
+    points = sorted(changes)
+    segments, hours = [], 0
+    for index, point in enumerate(points):
+        hours += changes[point]
+        rate = cap if hours > cap else hours
+        if rate > 0:
+            following = points[index + 1] if index + 1 < len(points) else None
+            segments.append((point, following, rate))
+    return tuple(segments)
+
+
+NO_CREDIT = _ScaledCurve((), 1)
 
 
 @dataclass(frozen=True)
 class ExperienceCurve:
-    """Cumulative credit of a set of entries: piecewise constant daily credit, capped at 40 h."""
+    """Cumulative credit of a set of entries in hour-days: piecewise constant daily credit,
+    capped at 40 h. The timeline draws it; the evaluation uses its scaled form directly."""
 
-    segments: tuple[_Segment, ...] = field(default_factory=tuple)
+    scaled: _ScaledCurve = NO_CREDIT
 
     @classmethod
     def of(cls, entries: Iterable[ExperienceEntry]) -> ExperienceCurve:
-        changes: dict[dt.date, Fraction] = defaultdict(Fraction)
-        for entry in entries:
-            changes[entry.start_on] += entry.hours_per_week
-            if entry.end_on is not None:
-                changes[entry.end_on + ONE_DAY] -= entry.hours_per_week
-        points = sorted(changes)
-        segments, hours = [], Fraction(0)
-        for index, point in enumerate(points):
-            hours += changes[point]
-            following = points[index + 1] if index + 1 < len(points) else None
-            rate = min(Fraction(FULL_TIME_HOURS), hours)
-            if rate > 0:
-                segments.append(_Segment(point, following, rate))
-        return cls(tuple(segments))
+        entries = list(entries)
+        return cls(_ScaledCurve.of(entries, _hours_scale(entries)))
 
     def credit_through(self, day: dt.date) -> Fraction:
         """Hour-days earned on every day up to and including ``day``."""
-        total = Fraction(0)
-        stop = day + ONE_DAY
-        for segment in self.segments:
-            if segment.start_on >= stop:
-                break
-            end = stop if segment.end_before is None else min(segment.end_before, stop)
-            total += segment.hour_days_per_day * (end - segment.start_on).days
-        return total
+        return Fraction(self.scaled.credit_through(day.toordinal()), self.scaled.scale)
 
     def points(self, start: dt.date, end: dt.date) -> list[tuple[dt.date, Fraction]]:
         """(day, credit by the end of that day) wherever the pace changes between ``start``
         and ``end``: straight lines between these points draw the curve exactly."""
-        days = {start, end}
-        for segment in self.segments:
-            days.add(segment.start_on - ONE_DAY)  # the last day before the new pace
-            if segment.end_before is not None:
-                days.add(segment.end_before - ONE_DAY)  # the last day at this pace
-        return [(day, self.credit_through(day)) for day in sorted(days) if start <= day <= end]
+        days = {start.toordinal(), end.toordinal()}
+        for first, end_before, _rate in self.scaled.segments:
+            days.add(first - 1)  # the last day before the new pace
+            if end_before is not None:
+                days.add(end_before - 1)  # the last day at this pace
+        return [
+            (dt.date.fromordinal(day), self.credit_through(dt.date.fromordinal(day)))
+            for day in sorted(days)
+            if start.toordinal() <= day <= end.toordinal()
+        ]
 
     def first_day_reaching(self, threshold: int) -> dt.date | None:
-        """The first day by the end of which the credit reaches ``threshold`` (None: never)."""
-        total = Fraction(0)
-        for segment in self.segments:
-            rate = segment.hour_days_per_day
-            if segment.end_before is None:
-                days_needed = math.ceil((threshold - total) / rate)
-                return segment.start_on + dt.timedelta(days=days_needed - 1)
-            length = (segment.end_before - segment.start_on).days
-            if total + rate * length >= threshold:
-                days_needed = math.ceil((threshold - total) / rate)
-                return segment.start_on + dt.timedelta(days=days_needed - 1)
-            total += rate * length
-        return None
+        """The first day by the end of which the credit reaches ``threshold`` (None: never, or
+        not before the last representable date)."""
+        day = self.scaled.first_day_reaching(threshold * self.scaled.scale)
+        return None if day is None else dt.date.fromordinal(day)
 
 
 # -- the evaluation -----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _PathwayCheck:
+class _PathwayCheck(NamedTuple):
     pathway: Pathway
     credential: Credential | None  # the earliest-conferred qualifying credential
     experience_needed: int  # hour-days
+    experience_earned: int  # hour-days x scale, by the end of as_of
+    has_experience: bool  # by the end of as_of
     first_day: dt.date | None  # when both the credential and the experience are in place
 
+    @property
+    def holds_on_as_of(self) -> bool:
+        # The credentials checked were all conferred by as_of.
+        return self.credential is not None and self.has_experience
 
-def _qualifying(credentials: Sequence[Credential], pathway: Pathway) -> list[Credential]:
-    if pathway is Pathway.HIGH_SCHOOL:
-        return list(credentials)  # any credential at all: diploma, GED or any degree
-    levels = BACHELOR_OR_HIGHER if pathway is Pathway.BACHELOR else ASSOCIATE_OR_HIGHER
-    return [c for c in credentials if c.level in levels and c.human_services_field and c.accredited]
+
+class _QualifyingCredentials(NamedTuple):
+    """For each pathway the earliest-conferred credential that qualifies (the first listed on a
+    tie), or None."""
+
+    bachelor: Credential | None
+    associate: Credential | None
+    high_school: Credential | None
+
+    @classmethod
+    def among(cls, credentials: Iterable[Credential]) -> _QualifyingCredentials:
+        bachelor = associate = high_school = None
+        for credential in credentials:
+            # Any credential at all counts for the high-school pathway: diploma, GED or degree.
+            high_school = _earlier(credential, high_school)
+            if credential.human_services_field and credential.accredited:
+                if credential.level in ASSOCIATE_OR_HIGHER:
+                    associate = _earlier(credential, associate)
+                if credential.level in BACHELOR_OR_HIGHER:
+                    bachelor = _earlier(credential, bachelor)
+        return cls(bachelor, associate, high_school)
+
+
+def _earlier(credential: Credential, earliest: Credential | None) -> Credential:
+    if earliest is None or credential.conferred_on < earliest.conferred_on:
+        return credential
+    return earliest
+
+
+def _pathway_check(
+    pathway: Pathway,
+    needed: int,
+    credential: Credential | None,
+    curve: _ScaledCurve,
+    earned: int,
+    project: bool,
+) -> _PathwayCheck:
+    """``project``: find the first day the pathway holds, not only whether it does on as_of."""
+    experience_day = (
+        curve.first_day_reaching(needed * curve.scale)
+        if project and credential is not None
+        else None
+    )
+    first_day = (
+        None
+        if experience_day is None
+        else max(credential.conferred_on, dt.date.fromordinal(experience_day))
+    )
+    has_experience = earned >= needed * curve.scale
+    return _PathwayCheck(pathway, credential, needed, earned, has_experience, first_day)
 
 
 def _pathway_checks(
-    credentials: Sequence[Credential], youth: ExperienceCurve, target: ExperienceCurve
-) -> list[_PathwayCheck]:
-    plans = (
-        (Pathway.BACHELOR, youth, ONE_YEAR_HOUR_DAYS),
-        (Pathway.ASSOCIATE, target, ONE_YEAR_HOUR_DAYS),
-        (Pathway.HIGH_SCHOOL, youth, TWO_YEARS_HOUR_DAYS),
+    as_of: dt.date,
+    credentials: Sequence[Credential],
+    entries: Sequence[ExperienceEntry],
+    scale: int,
+    project: bool = True,
+) -> tuple[_PathwayCheck, ...]:
+    """The pathways in the order they are reported, on facts known by ``as_of``."""
+    youth = _ScaledCurve.of([e for e in entries if e.population is Population.YOUTH], scale)
+    target = _ScaledCurve.of([e for e in entries if e.target_population], scale)
+    youth_earned = youth.credit_through(as_of.toordinal())
+    target_earned = target.credit_through(as_of.toordinal())
+    bachelor, associate, high_school = _QualifyingCredentials.among(credentials)
+    return (
+        _pathway_check(
+            Pathway.BACHELOR, ONE_YEAR_HOUR_DAYS, bachelor, youth, youth_earned, project
+        ),
+        _pathway_check(
+            Pathway.ASSOCIATE, ONE_YEAR_HOUR_DAYS, associate, target, target_earned, project
+        ),
+        _pathway_check(
+            Pathway.HIGH_SCHOOL, TWO_YEARS_HOUR_DAYS, high_school, youth, youth_earned, project
+        ),
     )
-    checks = []
-    for pathway, curve, needed in plans:
-        qualifying = sorted(_qualifying(credentials, pathway), key=lambda c: c.conferred_on)
-        credential = qualifying[0] if qualifying else None
-        experience_day = curve.first_day_reaching(needed)
-        first_day = (
-            max(credential.conferred_on, experience_day)
-            if credential is not None and experience_day is not None
-            else None
-        )
-        checks.append(_PathwayCheck(pathway, credential, needed, first_day))
-    return checks
 
 
-@dataclass(frozen=True)
-class _Evaluation:
-    """One evaluation over a set of facts: when it first holds, and by which pathway."""
+class _Evaluation(NamedTuple):
+    """The all-facts evaluation: when it first holds, by which pathway on ``as_of``, and the
+    scaled credit earned by then."""
 
     first_day: dt.date | None
     pathway_on_as_of: Pathway | None
     checks: tuple[_PathwayCheck, ...]
-    youth: ExperienceCurve
-    target: ExperienceCurve
+    scale: int
+    turns_21: dt.date
+
+    @property
+    def youth_credit(self) -> int:
+        return self.checks[0].experience_earned  # the bachelor's pathway counts youth work
+
+    @property
+    def target_credit(self) -> int:
+        return self.checks[1].experience_earned  # the associate's counts target-population work
 
 
-def _evaluate_facts(
-    as_of: dt.date,
-    date_of_birth: dt.date,
-    credentials: Sequence[Credential],
-    entries: Sequence[ExperienceEntry],
-) -> _Evaluation:
+def _as_known_on(
+    as_of: dt.date, credentials: Sequence[Credential], entries: Sequence[ExperienceEntry]
+) -> tuple[list[Credential], list[ExperienceEntry]]:
     # Facts dated after the day evaluated are ignored: a degree not yet awarded may never be,
     # and a job not yet started may never start.
-    credentials = [c for c in credentials if c.conferred_on <= as_of]
-    entries = [e for e in entries if e.start_on <= as_of]
-    youth = ExperienceCurve.of(e for e in entries if e.population is Population.YOUTH)
-    target = ExperienceCurve.of(e for e in entries if e.target_population)
-    checks = tuple(_pathway_checks(credentials, youth, target))
-    pathway_days = [check.first_day for check in checks if check.first_day is not None]
-    first_day = (
-        max(minimum_age_reached_on(date_of_birth), min(pathway_days)) if pathway_days else None
+    return (
+        [c for c in credentials if c.conferred_on <= as_of],
+        [e for e in entries if e.start_on <= as_of],
     )
+
+
+def _evaluate_all_facts(facts: EligibilityFacts, scale: int) -> _Evaluation:
+    as_of = facts.as_of
+    checks = _pathway_checks(
+        as_of, *_as_known_on(as_of, facts.credentials, facts.experience), scale
+    )
+    pathway_days = [check.first_day for check in checks if check.first_day is not None]
+    turns_21 = minimum_age_reached_on(facts.date_of_birth)
+    first_day = max(turns_21, min(pathway_days)) if pathway_days else None
     pathway = None
-    if first_day is not None and first_day <= as_of:
-        pathway = next(c.pathway for c in checks if c.first_day and c.first_day <= as_of)
-    return _Evaluation(first_day, pathway, checks, youth, target)
+    if turns_21 <= as_of:
+        pathway = next((c.pathway for c in checks if c.holds_on_as_of), None)
+    return _Evaluation(first_day, pathway, checks, scale, turns_21)
+
+
+def _holds_on_verified_facts(facts: EligibilityFacts, scale: int) -> bool:
+    """Whether some pathway holds on ``as_of`` counting only verified credentials and
+    experience; the caller has checked the age (it holds on all facts)."""
+    credentials = [c for c in facts.credentials if c.verified]
+    entries = [e for e in facts.experience if e.verified]
+    if len(credentials) == len(facts.credentials) and len(entries) == len(facts.experience):
+        return True  # the same facts as the all-facts evaluation
+    as_of = facts.as_of
+    known = _as_known_on(as_of, credentials, entries)
+    checks = _pathway_checks(as_of, *known, scale, project=False)
+    return any(check.holds_on_as_of for check in checks)
 
 
 def _add_years(day: dt.date, years: int) -> dt.date:
@@ -324,40 +471,34 @@ def _add_years(day: dt.date, years: int) -> dt.date:
         return dt.date(day.year + years, 2, 28)
 
 
+def _status(facts: EligibilityFacts, all_facts: _Evaluation, scale: int) -> EligibilityStatus:
+    if all_facts.pathway_on_as_of is None:
+        return EligibilityStatus.NOT_ELIGIBLE  # fewer facts cannot do better
+    if facts.identity_verified and _holds_on_verified_facts(facts, scale):
+        return EligibilityStatus.ELIGIBLE
+    return EligibilityStatus.PROVISIONAL
+
+
 def evaluate(facts: EligibilityFacts) -> EligibilityResult:
     """Determine a person's eligibility on ``facts.as_of`` under ruleset ma-tm-2023."""
     as_of = facts.as_of
-    all_facts = _evaluate_facts(as_of, facts.date_of_birth, facts.credentials, facts.experience)
-    verified = _evaluate_facts(
-        as_of,
-        facts.date_of_birth,
-        [c for c in facts.credentials if c.verified],
-        [e for e in facts.experience if e.verified],
-    )
-    holds_now = all_facts.pathway_on_as_of is not None
-    holds_verified = verified.pathway_on_as_of is not None and facts.identity_verified
-    if holds_verified:
-        status = EligibilityStatus.ELIGIBLE
-    elif holds_now:
-        status = EligibilityStatus.PROVISIONAL
-    else:
-        status = EligibilityStatus.NOT_ELIGIBLE
-
+    scale = _hours_scale(facts.experience)
+    all_facts = _evaluate_all_facts(facts, scale)
+    status = _status(facts, all_facts, scale)
     eligible_from = all_facts.first_day
     if eligible_from is not None and eligible_from > _add_years(as_of, PROJECTION_YEARS):
         eligible_from = None
-
-    result = EligibilityResult(
+    age_years = age_on(facts.date_of_birth, as_of)
+    reasons = _reasons(facts, status, eligible_from, age_years, all_facts)
+    return EligibilityResult(
         status=status,
         pathway=all_facts.pathway_on_as_of,
         eligible_from=eligible_from,
-        age_years=age_on(facts.date_of_birth, as_of),
-        youth_experience_hour_days=all_facts.youth.credit_through(as_of),
-        target_experience_hour_days=all_facts.target.credit_through(as_of),
-        reasons=(),
+        age_years=age_years,
+        youth_experience_hour_days=Fraction(all_facts.youth_credit, scale),
+        target_experience_hour_days=Fraction(all_facts.target_credit, scale),
+        reasons=tuple(reasons),
     )
-    reasons = tuple(_reasons(facts, result, all_facts, verified))
-    return EligibilityResult(**{**result.__dict__, "reasons": reasons})
 
 
 # -- reasons ------------------------------------------------------------------------------------
@@ -381,35 +522,36 @@ PATHWAY_EXPERIENCE = {
 }
 
 
-def _days(hour_days: Fraction) -> str:
-    return f"{days_for_display(hour_days):,.1f}"
+def _days(scaled_hour_days: int, scale: int) -> str:
+    return f"{_days_for_display(scaled_hour_days, scale):,.1f}"
 
 
 def _reasons(
     facts: EligibilityFacts,
-    result: EligibilityResult,
+    status: EligibilityStatus,
+    eligible_from: dt.date | None,
+    age_years: int,
     all_facts: _Evaluation,
-    verified: _Evaluation,
 ) -> Iterator[str]:
     as_of = facts.as_of
-    turns_21 = minimum_age_reached_on(facts.date_of_birth)
+    turns_21 = all_facts.turns_21
     if turns_21 <= as_of:
-        yield f"Age: {result.age_years}, at least 21 since {turns_21.isoformat()}."
+        yield f"Age: {age_years}, at least 21 since {turns_21.isoformat()}."
     else:
-        yield f"Age: {result.age_years}; turns 21 on {turns_21.isoformat()}."
+        yield f"Age: {age_years}; turns 21 on {turns_21.isoformat()}."
     if not facts.identity_verified:
         yield "Identity and date of birth are not verified yet: check a government ID."
 
     for check in all_facts.checks:
-        yield _pathway_reason(check, all_facts, as_of)
+        yield _pathway_reason(check, all_facts)
 
-    if result.status is EligibilityStatus.PROVISIONAL:
+    if status is EligibilityStatus.PROVISIONAL:
         yield from _unverified_reasons(facts, all_facts)
-    if result.status is not EligibilityStatus.NOT_ELIGIBLE:
+    if status is not EligibilityStatus.NOT_ELIGIBLE:
         return
-    if result.eligible_from is not None:
+    if eligible_from is not None:
         yield (
-            f"On the facts recorded, requirements are met from {result.eligible_from.isoformat()}"
+            f"On the facts recorded, requirements are met from {eligible_from.isoformat()}"
             " if current jobs continue at their hours."
         )
     else:
@@ -419,22 +561,22 @@ def _reasons(
         )
 
 
-def _pathway_reason(check: _PathwayCheck, evaluation: _Evaluation, as_of: dt.date) -> str:
+def _pathway_reason(check: _PathwayCheck, evaluation: _Evaluation) -> str:
     name = PATHWAY_NAMES[check.pathway]
-    curve = evaluation.target if check.pathway is Pathway.ASSOCIATE else evaluation.youth
-    earned = curve.credit_through(as_of)
     needed_days = check.experience_needed // FULL_TIME_HOURS
     kind = PATHWAY_EXPERIENCE[check.pathway]
-    if check.first_day is not None and check.first_day <= as_of:
+    if check.holds_on_as_of:
+        earned = _days(check.experience_earned, evaluation.scale)
         return (
             f"{name} met: {check.credential.describe()}; "
-            f"{_days(earned)} days of {kind} ({needed_days} needed)."
+            f"{earned} days of {kind} ({needed_days} needed)."
         )
     missing = []
     if check.credential is None:
         missing.append(f"needs {PATHWAY_CREDENTIAL[check.pathway]}")
-    if earned < check.experience_needed:
-        missing.append(f"has {_days(earned)} of the {needed_days} days of {kind} needed")
+    if not check.has_experience:
+        earned = _days(check.experience_earned, evaluation.scale)
+        missing.append(f"has {earned} of the {needed_days} days of {kind} needed")
     return f"{name} not met: {'; '.join(missing)}."
 
 
