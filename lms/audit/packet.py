@@ -32,6 +32,7 @@ from lms.curriculum.models import CurriculumEdition
 from lms.eligibility.models import EvidenceDocument
 from lms.eligibility.report import eligibility_file_pdf
 from lms.staff.models import Person
+from lms.staff.operations import employment_periods
 from lms.staff.queries import determination_in_force
 from lms.training.operations import TrainingSettings, edition_modules
 from lms.training.transcript import CertificateLine, transcript_data, transcript_pdf
@@ -149,7 +150,14 @@ def _person_files(
     lines = transcript_data(session, person.id, as_of=day, timezone=options.timezone)
     writer.add(
         f"{folder}/transcript.pdf",
-        transcript_pdf(person, lines, certificates, day, options.organisation),
+        transcript_pdf(
+            person,
+            lines,
+            certificates,
+            day,
+            options.organisation,
+            [period.employment for period in employment_periods(session, person.id)],
+        ),
         f"Training transcript of {person.legal_name}",
     )
     determination = determination_in_force(session, person.id, day, options.timezone)

@@ -311,6 +311,7 @@ def transcript(person_id: int):
     admins and auditors (lms.staff.access)."""
     from lms.audit.packet import certificate_lines
     from lms.staff.access import viewable_person
+    from lms.staff.operations import employment_periods
     from lms.training.transcript import transcript_data, transcript_pdf
 
     database = db_session()
@@ -324,5 +325,6 @@ def transcript(person_id: int):
         certificates,
         day,
         current_settings().organisation_name,
+        [period.employment for period in employment_periods(database, person.id)],
     )
     return _pdf_download(data, f"transcript-{person.id}-{day}.pdf", "transcript", person.id)

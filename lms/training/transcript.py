@@ -22,6 +22,7 @@ from lms.curriculum.models import CurriculumEdition, EditionModule, ModuleVersio
 from lms.pdf import numbered_canvas, styles
 from lms.staff.models import Person
 from lms.training.models import Attestation, KnowledgeCheckAttempt, ModuleProgress, TrainingCycle
+from lms.training.rules import Employment
 
 
 @dataclass(frozen=True)
@@ -188,19 +189,35 @@ def _module_rows(line: CycleLine, sheet) -> list[list[Paragraph]]:
     return rows
 
 
+def employment_summary(periods: Sequence[Employment], as_of: dt.date) -> str:
+    """The periods of employment begun by ``as_of``, as they stood that day: "employed
+    2024-01-15 to 2025-03-31 and from 2026-06-01"; a later rehire is not yet known then."""
+    spans = []
+    for period in sorted(periods, key=lambda p: p.hired_on):
+        if period.hired_on > as_of:
+            continue
+        ended = period.separated_on
+        if ended is not None and ended <= as_of:
+            spans.append(f"{period.hired_on.isoformat()} to {ended.isoformat()}")
+        else:
+            spans.append(f"from {period.hired_on.isoformat()}")
+    return "employed " + " and ".join(spans) if spans else "not employed by then"
+
+
 def transcript_pdf(
     person: Person,
     lines: Sequence[CycleLine],
     certificates: Sequence[CertificateLine],
     as_of: dt.date,
     organisation: str,
+    employments: Sequence[Employment] = (),
 ) -> bytes:
     sheet = styles()
     story = [
         Paragraph(f"Training transcript: {escape(person.legal_name)}", sheet["Title"]),
         Paragraph(
-            f"{escape(organisation)} · hired "
-            f"{person.hire_on.isoformat() if person.hire_on else '—'} · as of {as_of.isoformat()}",
+            f"{escape(organisation)} · {employment_summary(employments, as_of)} · "
+            f"as of {as_of.isoformat()}",
             sheet["Body"],
         ),
     ]

@@ -17,7 +17,9 @@ from lms.staff.models import EmploymentPeriod, Person, Position, StaffStatus
 from lms.staff.operations import PersonDetails, create_person, update_person
 from lms.training.models import CycleKind, TrainingCycle
 from lms.training.rules import CyclePolicy, Employment, TrainingStatus, add_one_year
+from lms.training.transcript import employment_summary, transcript_pdf
 from lms.validation import InvalidInput
+from tests.support.pdfs import text_of
 
 D = dt.date
 POLICY = CyclePolicy(initial_training_days=30, renewal_window_days=90)
@@ -129,3 +131,19 @@ def test_a_refused_change_writes_nothing(db, users, rehired):
     assert periods(db, rehired) == before
     assert rehired.status is StaffStatus.ACTIVE
     assert db.execute(select(AuditEvent.id)).scalars().all() == events
+
+
+@pytest.mark.parametrize(
+    ("day", "expected"),
+    [
+        (D(2024, 1, 14), "not employed by then"),
+        (D(2024, 6, 1), "employed from 2024-01-15"),
+        (D(2025, 10, 1), "employed 2024-01-15 to 2025-03-31"),
+        (D(2026, 6, 15), "employed 2024-01-15 to 2025-03-31 and from 2026-06-01"),
+    ],
+)
+def test_the_transcript_states_the_employment_known_on_its_date(db, rehired, day, expected):
+    employments = periods(db, rehired)
+    assert employment_summary(employments, day) == expected
+    content = text_of(transcript_pdf(rehired, [], [], day, "Agency", employments))
+    assert f"Agency · {expected} · as of {day.isoformat()}" in content
