@@ -30,7 +30,7 @@ from lms.eligibility.operations import (
 )
 from lms.eligibility.rules import CredentialLevel, Population
 from lms.staff.models import Person, Position, StaffStatus, VerificationMethod
-from lms.staff.operations import PersonDetails, create_person, verify_identity
+from lms.staff.operations import PersonDetails, create_person, update_person, verify_identity
 from lms.training.operations import (
     TrainingSettings,
     record_imported_completion,
@@ -286,6 +286,52 @@ def _load_demo_staff(
         False,
         verify=False,
     )
+
+    # Left for a year and came back: the first employment and its training stay on record, and
+    # the rehire starts a new initial cycle (already overdue).
+    first_hire, left_on = _years_ago(today, 3), _years_ago(today, 1, 100)
+    alex = mentor("Alex Romero", dt.date(1996, 11, 2), StaffStatus.ACTIVE, hired=first_hire)
+    verify_identity(session, actor, alex, VerificationMethod.GOVERNMENT_ID, None, today)
+    degree(
+        alex,
+        CredentialLevel.BACHELOR,
+        "Social Work",
+        "Salem State University",
+        dt.date(2018, 5, 19),
+        HumanServicesBasis.LISTED,
+    )
+    job(alex, "Lynn Youth Street Outreach", "Outreach worker", dt.date(2018, 7, 1), None, 20, True)
+    record_imported_completion(
+        session,
+        actor,
+        alex,
+        first_hire + dt.timedelta(days=21),
+        "Demo: completed on paper during the first employment",
+        today,
+        training_settings,
+    )
+    alex_details = dict(
+        legal_name="Alex Romero",
+        date_of_birth=dt.date(1996, 11, 2),
+        position=Position.THERAPEUTIC_MENTOR,
+        supervisor_id=supervisor.id,
+    )
+    update_person(
+        session,
+        actor,
+        alex,
+        PersonDetails(
+            **alex_details,
+            status=StaffStatus.SEPARATED,
+            hire_on=first_hire,
+            separated_on=left_on,
+        ),
+        today,
+    )
+    rehired = PersonDetails(
+        **alex_details, status=StaffStatus.ACTIVE, hire_on=today - dt.timedelta(days=40)
+    )
+    update_person(session, actor, alex, rehired, today)
 
     taylor = mentor(
         "Taylor Brooks",
