@@ -232,6 +232,13 @@ def attempt(attempt_id: int):
             for key in request.form
             if key.startswith("q-")
         }
+        unanswered = _unanswered_numbers(attempt_row.paper, answers)
+        if unanswered and attempt_row.submitted_at is None:
+            # A mis-tap on a phone must not use up an attempt: nothing is marked or stored.
+            error = f"Answer every question before submitting: {_listed(unanswered)} not answered."
+            return _attempt_page(
+                attempt_row, module_version, cycle, position, edition, answers, error
+            )
         try:
             submit_attempt(database, current_actor(), attempt_row, answers, edition.pass_mark)
         except InvalidInput as error:
@@ -239,17 +246,34 @@ def attempt(attempt_id: int):
             abort(400, error.message)
         database.commit()
         return redirect(url_for("training.attempt", attempt_id=attempt_id))
+    return _attempt_page(attempt_row, module_version, cycle, position, edition)
+
+
+def _unanswered_numbers(paper, answers) -> list[int]:
+    return [number for number, item in enumerate(paper, start=1) if not answers.get(item["id"])]
+
+
+def _listed(numbers: list[int]) -> str:
+    if len(numbers) == 1:
+        return f"question {numbers[0]} is"
+    return "questions " + ", ".join(map(str, numbers[:-1])) + f" and {numbers[-1]} are"
+
+
+def _attempt_page(attempt_row, module_version, cycle, position, edition, answers=None, error=None):
+    """The knowledge check: the form (with the answers already chosen after an error), or the
+    marked paper once submitted."""
+    chosen_answers = attempt_row.answers or answers or {}
     questions = {q["id"]: q for q in module_version.questions}
     paper = [
         {
             "question": questions[item["id"]],
             "options": _shown_options(questions[item["id"]], item["options"]),
-            "chosen": set((attempt_row.answers or {}).get(item["id"], [])),
+            "chosen": set(chosen_answers.get(item["id"], [])),
             "correct": correct_choice(questions[item["id"]]),
         }
         for item in attempt_row.paper
     ]
-    return render_template(
+    page = render_template(
         "training/attempt.html",
         attempt=attempt_row,
         paper=paper,
@@ -258,7 +282,9 @@ def attempt(attempt_id: int):
         position=position,
         pass_mark=edition.pass_mark,
         submitted=attempt_row.submitted_at is not None,
+        error=error,
     )
+    return (page, 422) if error else page
 
 
 def _shown_options(question, order):

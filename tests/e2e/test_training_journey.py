@@ -35,6 +35,16 @@ def take_module(page, title: str, fail_first: bool) -> None:
     page.get_by_role("button", name="Start the knowledge check").click()
     check_accessibility(page)
     if fail_first:
+        # Submitting with questions left blank uses no attempt and keeps what was chosen.
+        answer(page, {"Which one?": ["That one"]})
+        summary = page.locator(".error-summary").inner_text()
+        assert "Answer every question before submitting" in summary
+        assert "are not answered" in summary
+        group = page.get_by_role("group", name=re.compile("Which one"))
+        assert group.get_by_label("That one", exact=True).is_checked()
+        assert "Attempt 1:" in page.locator("main").inner_text()
+        check_accessibility(page)
+        screenshot(page, "knowledge-check-unanswered")
         answer(page, WRONG)
         assert "Not passed" in page.locator("#result-heading").inner_text()
         check_accessibility(page)
