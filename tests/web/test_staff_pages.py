@@ -274,3 +274,19 @@ def test_an_unknown_filter_value_is_named_in_the_error(hr_client):
         "Unknown status filter &#39;retired&#39;: choose one of candidate, active, separated."
         in page
     )
+
+
+def test_the_determination_history_names_each_change_in_words(hr_client, db):
+    person = make_person(db, "Noor Haddad")
+    add_credential(
+        db,
+        Actor.system("test"),
+        person,
+        CredentialDetails(CredentialLevel.GED, "HiSET", dt.date(2015, 6, 1), True),
+        TODAY,
+    )
+    db.commit()
+    page = hr_client.get(f"/staff/{person.id}").get_data(as_text=True)
+    assert "<td>Record created</td>" in page
+    assert "<td>Education added</td>" in page
+    assert "person.create" not in page
