@@ -32,8 +32,7 @@ from lms.curriculum.models import CurriculumEdition
 from lms.eligibility.models import EvidenceDocument
 from lms.eligibility.report import eligibility_file_pdf
 from lms.staff.models import Person
-from lms.staff.operations import employment_periods
-from lms.staff.queries import determination_in_force
+from lms.staff.queries import determination_in_force, employment_periods
 from lms.training.operations import TrainingSettings, edition_modules
 from lms.training.transcript import CertificateLine, transcript_data, transcript_pdf
 

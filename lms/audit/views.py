@@ -311,7 +311,7 @@ def transcript(person_id: int):
     admins and auditors (lms.staff.access)."""
     from lms.audit.packet import certificate_lines
     from lms.staff.access import viewable_person
-    from lms.staff.operations import employment_periods
+    from lms.staff.queries import employment_periods
     from lms.training.transcript import transcript_data, transcript_pdf
 
     database = db_session()

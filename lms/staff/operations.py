@@ -21,6 +21,7 @@ from lms.staff.models import (
     StaffStatus,
     VerificationMethod,
 )
+from lms.staff.queries import employment_periods
 from lms.staff.rules import employment_after_change
 from lms.training.rules import Employment
 from lms.validation import InvalidInput
@@ -201,16 +202,6 @@ def update_person(
     if dob_changed or position_changed:
         trigger = "person.date_of_birth" if dob_changed else "person.position"
         record_determination(session, actor, person, trigger, today)
-
-
-def employment_periods(session: Session, person_id: int) -> list[EmploymentPeriod]:
-    return list(
-        session.execute(
-            select(EmploymentPeriod)
-            .where(EmploymentPeriod.person_id == person_id)
-            .order_by(EmploymentPeriod.hired_on)
-        ).scalars()
-    )
 
 
 def _store_employment(

@@ -17,7 +17,7 @@ from lms.eligibility.models import (
     EvidenceDocument,
     ExperienceRecord,
 )
-from lms.staff.models import CLINICAL_POSITIONS, Person, Position, StaffStatus
+from lms.staff.models import CLINICAL_POSITIONS, EmploymentPeriod, Person, Position, StaffStatus
 
 #: The staff list's order: by legal name, then id so that equal names never swap between pages.
 LIST_ORDER = (Person.legal_name, Person.id)
@@ -38,16 +38,17 @@ class StaffFilters:
         if self.position is not None:
             conditions.append(Person.position == self.position)
         if self.search and self.search.strip():
-            # Typed % and _ are letters to look for, not LIKE wildcards.
-            pattern = "%" + like_escape(self.search.strip().lower()) + "%"
             conditions.append(
-                or_(
-                    Person.legal_name.ilike(pattern, escape="\\"),
-                    Person.preferred_name.ilike(pattern, escape="\\"),
-                    Person.work_email.ilike(pattern, escape="\\"),
-                )
+                containing(self.search, Person.legal_name, Person.preferred_name, Person.work_email)
             )
         return conditions
+
+
+def containing(search: str, *columns: ColumnElement[str]) -> ColumnElement[bool]:
+    """Any of ``columns`` contains ``search``, ignoring case. Typed % and _ are letters to look
+    for, not LIKE wildcards."""
+    pattern = "%" + like_escape(search.strip().lower()) + "%"
+    return or_(*(column.ilike(pattern, escape="\\") for column in columns))
 
 
 def like_escape(text: str) -> str:
@@ -327,3 +328,14 @@ def determinations_in_force(
         .where(ranked.c.rank == 1)
     ).scalars()
     return {row.person_id: row for row in rows}
+
+
+def employment_periods(session: Session, person_id: int) -> list[EmploymentPeriod]:
+    """The person's periods of employment, oldest first."""
+    return list(
+        session.execute(
+            select(EmploymentPeriod)
+            .where(EmploymentPeriod.person_id == person_id)
+            .order_by(EmploymentPeriod.hired_on)
+        ).scalars()
+    )

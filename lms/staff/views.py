@@ -23,7 +23,6 @@ from lms.staff.models import Person, Position, StaffStatus, VerificationMethod
 from lms.staff.operations import (
     PersonDetails,
     create_person,
-    employment_periods,
     update_person,
     verify_identity,
 )
@@ -33,6 +32,7 @@ from lms.staff.queries import (
     StaffFilters,
     count_people,
     determination_history,
+    employment_periods,
     mentor_facts,
     people_page,
     people_with_facts_by_id,

@@ -6,13 +6,13 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session
 
 from lms import clock
 from lms.curriculum.models import EditionModule
 from lms.staff.models import Person, Position, StaffStatus
-from lms.staff.queries import LIST_ORDER, Page, like_escape
+from lms.staff.queries import LIST_ORDER, Page, containing
 from lms.training.models import ModuleProgress, TrainingCycle
 from lms.training.rules import (
     CyclePolicy,
@@ -47,14 +47,7 @@ class TeamFilters:
         if self.supervisor_id is not None:
             conditions.append(Person.supervisor_id == self.supervisor_id)
         if self.search and self.search.strip():
-            # Typed % and _ are letters to look for, not LIKE wildcards.
-            pattern = "%" + like_escape(self.search.strip().lower()) + "%"
-            conditions.append(
-                or_(
-                    Person.legal_name.ilike(pattern, escape="\\"),
-                    Person.preferred_name.ilike(pattern, escape="\\"),
-                )
-            )
+            conditions.append(containing(self.search, Person.legal_name, Person.preferred_name))
         return conditions
 
 

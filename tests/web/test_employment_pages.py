@@ -9,7 +9,8 @@ import pytest
 
 from lms.actor import Actor
 from lms.staff.models import Position, StaffStatus
-from lms.staff.operations import PersonDetails, create_person, employment_periods
+from lms.staff.operations import PersonDetails, create_person
+from lms.staff.queries import employment_periods
 from tests.conftest import csrf_token
 
 TODAY = dt.date(2026, 11, 23)
