@@ -22,7 +22,6 @@ from lms.audit.operations import chain_head
 from lms.audit.queries import module_history
 from lms.audit.reports import certificate_register_csv, roster, roster_csv, roster_pdf
 from lms.certificates.queries import certificate_rows
-from lms.compliance.queries import employed_between
 from lms.curriculum.documentation import (
     DeliveryPolicy,
     answer_key_pdf,
@@ -32,7 +31,7 @@ from lms.curriculum.models import CurriculumEdition
 from lms.eligibility.models import EvidenceDocument
 from lms.eligibility.report import eligibility_file_pdf
 from lms.staff.models import Person
-from lms.staff.queries import determination_in_force, employment_periods
+from lms.staff.queries import determination_in_force, employed_between, employment_periods
 from lms.training.operations import TrainingSettings, edition_modules
 from lms.training.transcript import CertificateLine, transcript_data, transcript_pdf
 

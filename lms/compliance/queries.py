@@ -30,6 +30,7 @@ from lms.compliance.rules import (
     monthly_summaries,
 )
 from lms.staff.models import CLINICAL_POSITIONS, EmploymentPeriod, Person, Position, StaffStatus
+from lms.staff.queries import employed_between
 from lms.training.models import ModuleProgress, TrainingCycle
 from lms.training.rules import CyclePolicy, Employment, TrainingStatus
 
@@ -78,19 +79,6 @@ def _scope(
     if filters.without_supervisor:
         conditions.append(Person.supervisor_id.is_(None))
     return conditions
-
-
-def employed_between(since: dt.date, until: dt.date) -> ColumnElement[bool]:
-    """Whether the person had a period of employment overlapping ``since`` to ``until``."""
-    return (
-        select(EmploymentPeriod.id)
-        .where(
-            EmploymentPeriod.person_id == Person.id,
-            EmploymentPeriod.hired_on <= until,
-            or_(EmploymentPeriod.separated_on.is_(None), EmploymentPeriod.separated_on >= since),
-        )
-        .exists()
-    )
 
 
 def employments_of(session: Session, person_ids: Select) -> dict[int, tuple[Employment, ...]]:

@@ -339,3 +339,16 @@ def employment_periods(session: Session, person_id: int) -> list[EmploymentPerio
             .order_by(EmploymentPeriod.hired_on)
         ).scalars()
     )
+
+
+def employed_between(since: dt.date, until: dt.date) -> ColumnElement[bool]:
+    """Whether the person had a period of employment overlapping ``since`` to ``until``."""
+    return (
+        select(EmploymentPeriod.id)
+        .where(
+            EmploymentPeriod.person_id == Person.id,
+            EmploymentPeriod.hired_on <= until,
+            or_(EmploymentPeriod.separated_on.is_(None), EmploymentPeriod.separated_on >= since),
+        )
+        .exists()
+    )
