@@ -16,7 +16,7 @@ os.environ["LMS_INSTANCE_PATH"] = tempfile.mkdtemp(prefix="lms-bench-")
 
 from bench.synthetic import add_mentors
 from lms import clock, create_app
-from lms.audit.packet import PacketOptions, build_packet
+from lms.auditors.packet import PacketOptions, build_packet
 from lms.migrate import upgrade
 from lms.training.operations import settings_from_config
 

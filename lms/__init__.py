@@ -51,7 +51,7 @@ def register_blueprints(app: Flask) -> None:
     from lms.alerts.views import blueprint as notifications_blueprint
     from lms.api.admin_views import blueprint as api_tokens_blueprint
     from lms.api.views import blueprint as api_blueprint
-    from lms.audit.views import blueprint as auditor_blueprint
+    from lms.auditors.views import blueprint as auditor_blueprint
     from lms.auth.views import account_blueprint, admin_blueprint, auth_blueprint
     from lms.certificates.views import blueprint as certificates_blueprint
     from lms.compliance.views import blueprint as compliance_blueprint

@@ -131,7 +131,7 @@ audit_group = AppGroup("audit", help="Check the audit log.")
 @audit_group.command("verify")
 def audit_verify() -> None:
     """Recompute the hash chain; exit 1 naming the first broken entry."""
-    from lms.audit.operations import verify_chain
+    from lms.auditlog.operations import verify_chain
 
     session = new_session()
     try:
@@ -146,7 +146,7 @@ def audit_verify() -> None:
 
 def register_commands(app: Flask) -> None:
     from lms.alerts.cli import alerts_group
-    from lms.audit.cli import export_group
+    from lms.auditors.cli import export_group
     from lms.compliance.cli import compliance_group
     from lms.curriculum.cli import curriculum_group
     from lms.demo import demo_command

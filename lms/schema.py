@@ -5,7 +5,8 @@ Alembic's env.py and the migration tests import it so autogenerate sees every ta
 
 from lms.alerts import models as alert_models
 from lms.api import models as api_models
-from lms.audit import models as audit_models
+from lms.auditlog import models as audit_log_models
+from lms.auditors import models as auditor_models
 from lms.auth import models as auth_models
 from lms.certificates import models as certificate_models
 from lms.curriculum import models as curriculum_models
@@ -19,7 +20,8 @@ __all__ = [
     "Base",
     "alert_models",
     "api_models",
-    "audit_models",
+    "audit_log_models",
+    "auditor_models",
     "auth_models",
     "certificate_models",
     "curriculum_models",

@@ -44,7 +44,7 @@ from lms.alerts.rules import (
     long_date,
     provisional_since,
 )
-from lms.audit.operations import record
+from lms.auditlog.operations import record
 from lms.auth.models import Role, User, UserRole
 from lms.eligibility.models import Determination
 from lms.staff.models import CLINICAL_POSITIONS, Person, Position, StaffStatus

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from lms import clock
 from lms.actor import Actor
 from lms.api.models import ApiToken
-from lms.audit.operations import record
+from lms.auditlog.operations import record
 from lms.auth.models import Role
 from lms.validation import InvalidInput
 

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from lms import clock
 from lms.actor import Actor
-from lms.audit.operations import record
+from lms.auditlog.operations import record
 from lms.auth.models import LoginAttempt, LoginOutcome, Role, User, UserRole
 from lms.auth.passwords import common_passwords, verify_password
 from lms.auth.rules import ThrottlePolicy, access_problem, locked_until, password_problems

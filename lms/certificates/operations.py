@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from lms import clock
 from lms.actor import Actor
-from lms.audit.operations import record
+from lms.auditlog.operations import record
 from lms.certificates.models import Certificate
 from lms.certificates.serials import generate_serial
 from lms.staff.models import Person

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from lms.audit.models import AuditEvent
+from lms.auditlog.models import AuditEvent
 from lms.certificates.models import Certificate
 from lms.certificates.rules import CertificateStatus, certificate_status
 from lms.curriculum.models import CurriculumEdition, EditionModule, ModuleVersion

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from lms import clock
 from lms.actor import Actor
-from lms.audit.operations import record
+from lms.auditlog.operations import record
 from lms.eligibility.models import (
     Determination,
     EducationCredential,

@@ -15,7 +15,7 @@ from flask import (
     url_for,
 )
 
-from lms.audit.operations import record
+from lms.auditlog.operations import record
 from lms.auth.models import Role
 from lms.auth.permissions import requires
 from lms.eligibility.forms import CredentialForm, EvidenceForm, ExperienceForm

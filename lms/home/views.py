@@ -50,7 +50,7 @@ def mentor():
 @blueprint.route("/auditor")
 @requires(Role.AUDITOR)
 def auditor():
-    from lms.audit.queries import published_editions
+    from lms.auditors.queries import published_editions
     from lms.web import db_session
 
     return render_template("home/auditor.html", editions=published_editions(db_session()))

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from lms import clock
 from lms.actor import Actor
-from lms.audit.operations import record
+from lms.auditlog.operations import record
 from lms.organisation.models import OrganisationSettingsVersion
 from lms.organisation.queries import version_in_force
 from lms.organisation.rules import (

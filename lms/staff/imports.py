@@ -24,7 +24,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from lms.actor import Actor
-from lms.audit.operations import record
+from lms.auditlog.operations import record
 from lms.eligibility.models import HumanServicesBasis
 from lms.eligibility.operations import (
     CredentialDetails,

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lms.actor import Actor
-from lms.audit.operations import record
+from lms.auditlog.operations import record
 from lms.staff.models import Person
 from lms.training.operations import TrainingSettings, record_imported_completion
 from lms.validation import InvalidInput

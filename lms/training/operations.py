@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from lms import clock
 from lms.actor import Actor
-from lms.audit.operations import record
+from lms.auditlog.operations import record
 from lms.curriculum.models import CurriculumEdition, EditionModule, ModuleVersion
 from lms.staff.models import Person, Position, StaffStatus
 from lms.training.models import (

@@ -19,7 +19,7 @@ from lms.alerts.mailer import SmtpSettings
 from lms.alerts.models import Alert, AlertDelivery, AlertKind, DeliveryStatus, Notification
 from lms.alerts.operations import AlertSettings, decide_alerts, plan_alerts
 from lms.alerts.rules import AlertPolicy
-from lms.audit.models import AuditEvent
+from lms.auditlog.models import AuditEvent
 from lms.auth.models import Role, User, UserRole
 from lms.eligibility.models import Determination
 from lms.staff.models import Person, Position, StaffStatus

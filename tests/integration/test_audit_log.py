@@ -5,7 +5,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import DatabaseError
 
 from lms.actor import Actor
-from lms.audit.operations import chain_head, record, verify_chain
+from lms.auditlog.operations import chain_head, record, verify_chain
 
 ACTOR = Actor(None, "cli:test", "192.0.2.10")
 

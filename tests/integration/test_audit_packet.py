@@ -14,8 +14,8 @@ import pytest
 from sqlalchemy import select
 
 from lms.actor import Actor
-from lms.audit.packet import PacketOptions, build_packet
-from lms.audit.reports import certificate_register_csv, roster
+from lms.auditors.documents import certificate_register_csv, roster
+from lms.auditors.packet import PacketOptions, build_packet
 from lms.certificates.models import Certificate
 from lms.certificates.operations import revoke_certificate
 from lms.curriculum.loader import load_edition

@@ -3,7 +3,7 @@
 from sqlalchemy import func, select
 
 from lms import clock
-from lms.audit.models import AuditEvent
+from lms.auditlog.models import AuditEvent
 from lms.auth.models import Role, User
 from lms.demo import DEMO_ACCOUNTS
 from lms.eligibility.rules import EligibilityStatus

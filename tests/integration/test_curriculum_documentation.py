@@ -7,7 +7,7 @@ import pytest
 from pypdf import PdfReader
 
 from lms.actor import Actor
-from lms.audit.queries import module_history
+from lms.auditors.queries import module_history
 from lms.config import PROJECT_ROOT
 from lms.curriculum.documentation import (
     DeliveryPolicy,

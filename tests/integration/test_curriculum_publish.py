@@ -3,7 +3,7 @@
 from sqlalchemy import func, select
 
 from lms.actor import Actor
-from lms.audit.models import AuditEvent
+from lms.auditlog.models import AuditEvent
 from lms.curriculum.loader import load_edition
 from lms.curriculum.models import CurriculumEdition, ModuleVersion
 from lms.curriculum.operations import plan_publication, publish_edition

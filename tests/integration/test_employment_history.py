@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy import select
 
 from lms.actor import Actor
-from lms.audit.models import AuditEvent
-from lms.audit.packet import people_on
-from lms.audit.reports import roster
+from lms.auditlog.models import AuditEvent
+from lms.auditors.documents import roster
+from lms.auditors.packet import people_on
 from lms.compliance.queries import compliance_dashboard
 from lms.staff.models import EmploymentPeriod, Person, Position, StaffStatus
 from lms.staff.operations import PersonDetails, create_person, update_person

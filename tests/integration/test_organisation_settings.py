@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from lms.actor import Actor
-from lms.audit.models import AuditEvent
+from lms.auditlog.models import AuditEvent
 from lms.config import load_config
 from lms.organisation.models import OrganisationSettingsVersion
 from lms.organisation.operations import save_organisation_settings

@@ -13,8 +13,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import sessionmaker
 
 from lms.actor import Actor
-from lms.audit.models import AuditEvent
-from lms.audit.operations import record, verify_chain
+from lms.auditlog.models import AuditEvent
+from lms.auditlog.operations import record, verify_chain
 from lms.db import begin_long_read, make_engine
 from lms.migrate import upgrade
 

@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import func, select
 
 from lms.actor import Actor
-from lms.audit.models import AuditEvent
+from lms.auditlog.models import AuditEvent
 from lms.eligibility.models import Determination, EducationCredential, ExperienceRecord
 from lms.eligibility.rules import EligibilityStatus
 from lms.staff.imports import (

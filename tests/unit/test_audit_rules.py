@@ -4,7 +4,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 
-from lms.audit.rules import GENESIS_HASH, AuditEntry, entry_hash, find_chain_break
+from lms.auditlog.rules import GENESIS_HASH, AuditEntry, entry_hash, find_chain_break
 
 AT = dt.datetime(2026, 11, 23, 12, 0, tzinfo=dt.UTC)
 

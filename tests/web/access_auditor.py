@@ -19,7 +19,7 @@ def sample_values(records) -> dict:
     if "job_id" not in records:
         import datetime as dt
 
-        from lms.audit.models import ExportJob, ExportStatus
+        from lms.auditors.models import ExportJob, ExportStatus
         from lms.auth.models import User
 
         auditor = (

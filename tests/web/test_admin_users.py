@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from sqlalchemy import func, select
 
-from lms.audit.models import AuditEvent
+from lms.auditlog.models import AuditEvent
 from lms.auth.models import Role, User
 from tests.conftest import csrf_token
 

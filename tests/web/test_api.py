@@ -12,7 +12,7 @@ from lms.actor import Actor
 from lms.api.openapi import openapi_document
 from lms.api.operations import create_token
 from lms.api.schemas import CREDENTIAL_FIELDS, EXPERIENCE_FIELDS, PERSON_FIELDS
-from lms.audit.models import AuditEvent
+from lms.auditlog.models import AuditEvent
 from lms.auth.models import Role
 from lms.auth.permissions import declared_access
 from lms.eligibility.models import Determination, EducationCredential, ExperienceRecord

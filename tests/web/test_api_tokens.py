@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from lms.actor import Actor
 from lms.api.models import ApiToken
 from lms.api.operations import TokenExpired, authenticate_token, create_token, revoke_token
-from lms.audit.models import AuditEvent
+from lms.auditlog.models import AuditEvent
 from lms.auth.models import Role
 from lms.staff.models import Person
 from lms.validation import InvalidInput

@@ -3,7 +3,7 @@
 from sqlalchemy import select
 
 from lms.actor import Actor
-from lms.audit.models import AuditEvent
+from lms.auditlog.models import AuditEvent
 from lms.curriculum.loader import load_edition
 from lms.curriculum.operations import plan_publication, publish_edition
 from tests.unit.test_curriculum_loader import Folder

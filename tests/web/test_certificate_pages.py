@@ -12,7 +12,7 @@ from sqlalchemy import select
 from lms import create_app
 from lms.actor import Actor
 from lms.api.openapi import openapi_document
-from lms.audit.models import AuditEvent
+from lms.auditlog.models import AuditEvent
 from lms.auth.models import Role
 from lms.certificates.models import Certificate
 from lms.certificates.operations import revoke_certificate

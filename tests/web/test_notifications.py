@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from lms.alerts.models import Alert, AlertKind, Notification
-from lms.audit.models import AuditEvent
+from lms.auditlog.models import AuditEvent
 from lms.staff.models import Person, Position, StaffStatus
 from tests.conftest import csrf_token
 

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from lms.actor import Actor
-from lms.audit.models import AuditEvent
+from lms.auditlog.models import AuditEvent
 from lms.auth.models import Role
 from lms.certificates.models import Certificate
 from lms.curriculum.models import ModuleVersion

@@ -4,7 +4,7 @@ import datetime as dt
 
 from sqlalchemy import func, select
 
-from lms.audit.models import AuditEvent
+from lms.auditlog.models import AuditEvent
 from lms.auth.models import LoginAttempt, LoginOutcome, Role, User
 from tests.conftest import PASSWORD, csrf_token
 

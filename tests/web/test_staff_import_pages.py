@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
-from lms.audit.models import AuditEvent
+from lms.auditlog.models import AuditEvent
 from lms.staff.imports import COLUMN_NAMES
 from lms.staff.models import Person
 from tests.conftest import csrf_token

@@ -30,7 +30,7 @@ def _parse_people(value: str | None) -> list[int] | None:
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path))
 def audit_packet(as_of: str, people: str | None, out: Path) -> None:
     """Write the audit packet ZIP for AS_OF (default people: everyone employed that day)."""
-    from lms.audit.packet import PacketOptions, build_packet
+    from lms.auditors.packet import PacketOptions, build_packet
     from lms.cli import new_session
     from lms.db import begin_long_read
     from lms.organisation.queries import organisation_settings

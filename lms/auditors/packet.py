@@ -18,9 +18,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lms import clock
-from lms.audit.operations import chain_head
-from lms.audit.queries import module_history
-from lms.audit.reports import certificate_register_csv, roster, roster_csv, roster_pdf
+from lms.auditlog.operations import chain_head
+from lms.auditors.documents import certificate_register_csv, roster, roster_csv, roster_pdf
+from lms.auditors.queries import module_history
 from lms.certificates.queries import certificate_rows
 from lms.curriculum.documentation import (
     DeliveryPolicy,

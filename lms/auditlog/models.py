@@ -1,22 +1,21 @@
-"""Audit events and the head of their hash chain."""
+"""The audit log: append-only events and the head of their hash chain."""
 
 from __future__ import annotations
 
 import datetime as dt
-import enum
 from typing import Any
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, LargeBinary, String
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from lms.db import Base, UTCDateTime, string_enum
+from lms.db import Base, UTCDateTime
 
 
 class AuditEvent(Base):
     """One change, who made it and from where; never updated, never deleted.
 
     ``entry_hash`` is SHA-256 over ``previous_hash`` and this row's content, so editing or
-    deleting any row breaks the chain from that row on (see ``lms.audit.rules``).
+    deleting any row breaks the chain from that row on (see ``lms.auditlog.rules``).
     """
 
     __tablename__ = "audit_events"
@@ -52,32 +51,3 @@ class AuditChainHead(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     last_sequence: Mapped[int] = mapped_column(Integer)
     last_hash: Mapped[str] = mapped_column(String(64))
-
-
-class ExportStatus(enum.StrEnum):
-    QUEUED = "queued"
-    RUNNING = "running"
-    READY = "ready"
-    FAILED = "failed"
-
-
-class ExportJob(Base):
-    """An audit packet requested from the web: built in the background, kept in the database
-    (so any app server can hand it over), downloaded when ready."""
-
-    __tablename__ = "export_jobs"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
-    as_of: Mapped[dt.date] = mapped_column(Date)
-    status: Mapped[ExportStatus] = mapped_column(string_enum(ExportStatus, "status"))
-    progress_done: Mapped[int] = mapped_column(Integer, default=0)
-    progress_total: Mapped[int] = mapped_column(Integer, default=0)
-    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
-    heartbeat_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
-    finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
-    error: Mapped[str | None] = mapped_column(String(500))
-    filename: Mapped[str | None] = mapped_column(String(200))
-    sha256: Mapped[str | None] = mapped_column(String(64))
-    size_bytes: Mapped[int | None] = mapped_column(Integer)
-    content: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)

@@ -9,8 +9,8 @@ from sqlalchemy.orm import Session
 
 from lms import clock
 from lms.actor import Actor
-from lms.audit.models import AuditChainHead, AuditEvent
-from lms.audit.rules import GENESIS_HASH, AuditEntry, ChainBreak, entry_hash, find_chain_break
+from lms.auditlog.models import AuditChainHead, AuditEvent
+from lms.auditlog.rules import GENESIS_HASH, AuditEntry, ChainBreak, entry_hash, find_chain_break
 
 _HEAD_ID = 1
 

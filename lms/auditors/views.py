@@ -19,8 +19,8 @@ from flask import (
 from flask_login import current_user
 
 from lms import clock
-from lms.audit.operations import record
-from lms.audit.queries import module_history
+from lms.auditlog.operations import record
+from lms.auditors.queries import module_history
 from lms.auth.models import Role
 from lms.auth.permissions import requires
 from lms.auth.rules import records_range_problem
@@ -166,7 +166,7 @@ def eligibility_file(person_id: int):
 
 
 def _packet_options(day: dt.date):
-    from lms.audit.packet import PacketOptions
+    from lms.auditors.packet import PacketOptions
 
     return PacketOptions(
         as_of=day,
@@ -177,7 +177,7 @@ def _packet_options(day: dt.date):
 
 
 def _job(job_id: int):
-    from lms.audit.models import ExportJob
+    from lms.auditors.models import ExportJob
 
     job = db_session().get(ExportJob, job_id) or abort(404)
     if not current_user.has_role(Role.ADMIN) and job.requested_by_id != current_user.id:
@@ -190,8 +190,8 @@ def _job(job_id: int):
 def packets():
     from sqlalchemy import select
 
-    from lms.audit.jobs import request_packet, start_job
-    from lms.audit.models import ExportJob
+    from lms.auditors.jobs import request_packet, start_job
+    from lms.auditors.models import ExportJob
 
     database = db_session()
     if request.method == "POST":
@@ -222,7 +222,7 @@ def packets():
 @blueprint.route("/packets/<int:job_id>")
 @requires(Role.AUDITOR, Role.ADMIN)
 def packet(job_id: int):
-    from lms.audit.jobs import is_stale
+    from lms.auditors.jobs import is_stale
 
     job = _job(job_id)
     return render_template("audit/packet.html", job=job, stale=is_stale(job, clock.now()))
@@ -234,7 +234,7 @@ def packet_download(job_id: int):
     from sqlalchemy import select
     from sqlalchemy.orm import undefer
 
-    from lms.audit.models import ExportJob, ExportStatus
+    from lms.auditors.models import ExportJob, ExportStatus
 
     _job(job_id)
     database = db_session()
@@ -261,7 +261,7 @@ def packet_download(job_id: int):
 
 
 def _roster_rows(day: dt.date):
-    from lms.audit.reports import roster
+    from lms.auditors.documents import roster
 
     return roster(
         db_session(),
@@ -274,7 +274,7 @@ def _roster_rows(day: dt.date):
 @blueprint.route("/roster.pdf")
 @requires(Role.AUDITOR, Role.ADMIN, Role.HR)
 def roster_report_pdf():
-    from lms.audit.reports import roster_pdf
+    from lms.auditors.documents import roster_pdf
 
     day = _as_of_argument()
     data = roster_pdf(_roster_rows(day), day, current_settings().organisation_name)
@@ -288,7 +288,7 @@ def _csv_download(data: bytes, filename: str, what: str) -> Response:
 @blueprint.route("/roster.csv")
 @requires(Role.AUDITOR, Role.ADMIN, Role.HR)
 def roster_report_csv():
-    from lms.audit.reports import roster_csv
+    from lms.auditors.documents import roster_csv
 
     day = _as_of_argument()
     return _csv_download(roster_csv(_roster_rows(day)), f"roster-{day}.csv", "roster_report")
@@ -297,7 +297,7 @@ def roster_report_csv():
 @blueprint.route("/certificates.csv")
 @requires(Role.AUDITOR, Role.ADMIN, Role.HR)
 def certificate_register():
-    from lms.audit.reports import certificate_register_csv
+    from lms.auditors.documents import certificate_register_csv
 
     day = _as_of_argument()
     data = certificate_register_csv(db_session(), day)
@@ -309,7 +309,7 @@ def certificate_register():
 def transcript(person_id: int):
     """The person's own transcript for mentors, their team's for supervisors, anyone's for HR,
     admins and auditors (lms.staff.access)."""
-    from lms.audit.packet import certificate_lines
+    from lms.auditors.packet import certificate_lines
     from lms.staff.access import viewable_person
     from lms.staff.queries import employment_periods
     from lms.training.transcript import transcript_data, transcript_pdf

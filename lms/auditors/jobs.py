@@ -14,9 +14,9 @@ from sqlalchemy.orm import Session
 
 from lms import clock
 from lms.actor import Actor
-from lms.audit.models import ExportJob, ExportStatus
-from lms.audit.operations import record
-from lms.audit.packet import PacketOptions, build_packet
+from lms.auditlog.operations import record
+from lms.auditors.models import ExportJob, ExportStatus
+from lms.auditors.packet import PacketOptions, build_packet
 from lms.db import begin_long_read
 
 #: A running job whose thread has not reported for this long died with its process.

@@ -1,0 +1,2 @@
+"""What auditors use: curriculum documentation, dated reports, the audit packet and its
+background job, and their pages."""
