@@ -19,7 +19,7 @@ CONTENT_SECURITY_POLICY = (
 
 
 def db_session() -> Session:
-    """The request's database session; the view commits it once at the end."""
+    """The request's database session, committed once by ``lms.transaction`` at the end."""
     if "db_session" not in g:
         g.db_session = current_app.extensions["lms.db"].session_factory()
     return g.db_session
@@ -98,6 +98,9 @@ def _set_security_headers(response):
 
 
 def register_request_hooks(app: Flask) -> None:
+    from lms.transaction import register_transaction_boundary
+
+    register_transaction_boundary(app)
     app.before_request(_enforce_session_timeouts)
     app.after_request(_set_security_headers)
     app.teardown_appcontext(_close_db_session)

@@ -23,7 +23,7 @@ FURTHEST_AS_OF = dt.timedelta(days=365)
 
 
 def _settings():
-    from lms.alerts.operations import settings_from_config
+    from lms.alerts.settings import settings_from_config
     from lms.cli import new_session
     from lms.organisation.queries import organisation_settings
 
@@ -70,7 +70,8 @@ def run_command(as_of_text: str | None, dry_run: bool) -> None:
     in the outbox and later runs retry them); 2 on bad input.
     """
     from lms.alerts.mailer import SmtpSender
-    from lms.alerts.operations import decide_alerts, deliver
+    from lms.alerts.operations import decide_alerts
+    from lms.alerts.outbox import deliver
     from lms.cli import cli_actor, new_session
 
     settings = _settings()
@@ -120,7 +121,8 @@ def run_command(as_of_text: str | None, dry_run: bool) -> None:
 
 
 def _dry_run(as_of: dt.date, settings) -> None:
-    from lms.alerts.operations import plan_alerts, preview_deliveries
+    from lms.alerts.outbox import preview_deliveries
+    from lms.alerts.queries import plan_alerts
     from lms.cli import new_session
 
     session = new_session()
@@ -149,7 +151,7 @@ def _dry_run(as_of: dt.date, settings) -> None:
 @alerts_group.command("status")
 def status_command() -> None:
     """Show how many outbox rows are pending, sent, failed or without an address."""
-    from lms.alerts.operations import outbox_status
+    from lms.alerts.outbox import outbox_status
     from lms.cli import new_session
 
     session = new_session()
@@ -169,7 +171,7 @@ def status_command() -> None:
 @alerts_group.command("retry-failed")
 def retry_failed_command() -> None:
     """Queue every delivery that gave up for sending again (e.g. after a long mail outage)."""
-    from lms.alerts.operations import retry_failed
+    from lms.alerts.outbox import retry_failed
     from lms.cli import cli_actor, new_session
 
     session = new_session()

@@ -105,7 +105,6 @@ def read(notification_id: int):
     if notification.user_id != current_user.id:
         abort(403)
     mark_read(database, notification, clock.now())
-    database.commit()
     return redirect(url_for("notifications.index", page=request.form.get("page", type=int)))
 
 
@@ -114,7 +113,6 @@ def read(notification_id: int):
 def read_all():
     database = db_session()
     count = mark_all_read(database, current_user.id, clock.now())
-    database.commit()
     flash(f"Marked {count} notification(s) as read.", "success")
     return redirect(url_for("notifications.index"))
 
@@ -129,7 +127,6 @@ def preferences():
     changed = set_alert_digest(
         database, current_actor(), current_user._get_current_object(), DELIVERY_CHOICES[choice]
     )
-    database.commit()
     if changed:
         flash(
             "You will get one digest email a day."

@@ -12,8 +12,7 @@ from lms.api.queries import tokens_with_creators
 from lms.auth.forms import ConfirmForm
 from lms.auth.models import Role
 from lms.auth.permissions import requires
-from lms.forms import attach_error
-from lms.validation import InvalidInput
+from lms.transaction import form_errors
 from lms.web import current_actor, db_session
 
 blueprint = Blueprint("api_tokens", __name__, url_prefix="/admin/api-tokens")
@@ -35,17 +34,13 @@ def new():
     if not form.validate():
         return render_template("api/token_new.html", form=form), 422
     database = db_session()
-    try:
+    with form_errors(form):
         token, secret = create_token(
             database, current_actor(), form.name.data, form.role.data, form.lifetime_days.data
         )
-    except InvalidInput as error:
-        database.rollback()
-        attach_error(form, error)
-        return render_template("api/token_new.html", form=form), 422
-    database.commit()
-    # Shown in this response only: no redirect or flash would keep the secret anywhere.
-    return render_template("api/token_created.html", token=token, secret=secret), 201
+        # Shown in this response only: no redirect or flash would keep the secret anywhere.
+        return render_template("api/token_created.html", token=token, secret=secret), 201
+    return render_template("api/token_new.html", form=form), 422
 
 
 @blueprint.post("/<int:token_id>/revoke")
@@ -56,6 +51,5 @@ def revoke(token_id: int):
     if not ConfirmForm().validate():
         abort(400)
     revoke_token(database, current_actor(), token)
-    database.commit()
     flash(f"The token “{token.name}” ({token.token_prefix}…) is revoked.", "success")
     return redirect(url_for("api_tokens.index"))

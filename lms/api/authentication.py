@@ -14,8 +14,13 @@ from flask_login import current_user
 from lms import clock
 from lms.actor import Actor
 from lms.api.errors import explain_unauthorized
-from lms.api.operations import TokenExpired, authenticate_token
+from lms.api.operations import (
+    TokenExpired,
+    authenticate_token,
+    record_token_use,
+)
 from lms.auth.models import Role
+from lms.transaction import regardless_of_outcome
 from lms.web import db_session
 
 
@@ -85,8 +90,10 @@ def authenticate_api_request() -> None:
     if token is None:
         return
     if token.last_used_at == now:
-        # Just recorded, and true whatever the request goes on to do: keep it.
-        database.commit()
+        # Just recorded, and true whatever the request goes on to do: kept even when the
+        # request is refused and its own work rolled back.
+        token_id = token.id
+        regardless_of_outcome(lambda session: record_token_use(session, token_id, now))
     g._login_user = ApiPrincipal(token.role, token.token_prefix)
 
 

@@ -10,7 +10,7 @@ import datetime as dt
 import hashlib
 import secrets
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from lms import clock
@@ -121,3 +121,8 @@ def authenticate_token(session: Session, secret: str, now: dt.datetime) -> ApiTo
         token.last_used_at = now
         session.flush()
     return token
+
+
+def record_token_use(session: Session, token_id: int, now: dt.datetime) -> None:
+    """Stamp the token's last use (in whatever transaction the caller runs it)."""
+    session.execute(update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now))

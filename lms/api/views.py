@@ -82,13 +82,11 @@ LIST_PARAMETERS = {"status", "position", "limit", "offset"}
 
 @blueprint.errorhandler(InvalidInput)
 def invalid_input(error: InvalidInput):
-    db_session().rollback()
     return json_error(422, error.message, error.field)
 
 
 @blueprint.errorhandler(FactsError)
 def invalid_facts(error: FactsError):
-    db_session().rollback()
     return json_error(422, str(error), error.field)  # the same line the CLI prints
 
 
@@ -181,7 +179,6 @@ def create_staff():
     values = merge({**dict.fromkeys(PERSON_FIELDS), **PERSON_DEFAULTS}, given, PERSON_REQUIRED)
     database = db_session()
     person = create_person(database, api_actor(), PersonDetails(**values), today())
-    database.commit()
     return created(
         person_json(*_person_or_404(person.id)), url_for("api.person", person_id=person.id)
     )
@@ -201,7 +198,6 @@ def update_staff(person_id: int):
     values = merge(person_details(person, user_email), given, PERSON_REQUIRED)
     database = db_session()
     update_person(database, api_actor(), person, PersonDetails(**values), today())
-    database.commit()
     return person_json(*_person_or_404(person_id))
 
 
@@ -245,7 +241,6 @@ def add_staff_credential(person_id: int):
     values = merge(defaults, given, CREDENTIAL_REQUIRED)
     database = db_session()
     credential = add_credential(database, api_actor(), person, CredentialDetails(**values), today())
-    database.commit()
     return created(credential_json(credential))
 
 
@@ -260,7 +255,6 @@ def update_staff_credential(person_id: int, credential_id: int):
     update_credential(
         database, api_actor(), person, credential, CredentialDetails(**values), today()
     )
-    database.commit()
     return credential_json(credential)
 
 
@@ -280,7 +274,6 @@ def add_staff_experience(person_id: int):
     values = merge(defaults, given, EXPERIENCE_REQUIRED)
     database = db_session()
     entry = add_experience(database, api_actor(), person, ExperienceDetails(**values), today())
-    database.commit()
     return created(experience_json(entry))
 
 
@@ -293,5 +286,4 @@ def update_staff_experience(person_id: int, experience_id: int):
     values = merge(experience_details(entry), given, EXPERIENCE_REQUIRED)
     database = db_session()
     update_experience(database, api_actor(), person, entry, ExperienceDetails(**values), today())
-    database.commit()
     return experience_json(entry)

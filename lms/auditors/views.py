@@ -57,7 +57,6 @@ def _download(
             "bytes": len(data),
         },
     )
-    database.commit()
     response = Response(data, mimetype=mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
@@ -126,7 +125,6 @@ def log_auditor_views(response: Response) -> Response:
                 "status": response.status_code,
             },
         )
-        database.commit()
     return response
 
 
@@ -201,7 +199,6 @@ def packets():
             abort(400)
         day = _as_of_argument(request.form.get("as_of"))
         job = request_packet(database, current_actor(), day)
-        database.commit()
         start_job(
             current_app.extensions["lms.db"].session_factory,
             job.id,
@@ -251,7 +248,6 @@ def packet_download(job_id: int):
         job.id,
         {"filename": job.filename, "sha256": job.sha256, "bytes": job.size_bytes},
     )
-    database.commit()
     response = Response(job.content, mimetype="application/zip")
     response.headers["Content-Disposition"] = f'attachment; filename="{job.filename}"'
     return response

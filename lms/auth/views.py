@@ -44,6 +44,7 @@ from lms.auth.permissions import SIGNED_IN, public, requires
 from lms.auth.queries import list_users
 from lms.auth.rules import ThrottlePolicy, access_problem
 from lms.extensions import login_manager
+from lms.transaction import discard_writes, keep_refusal_record
 from lms.web import current_actor, db_session, start_authenticated_session
 
 auth_blueprint = Blueprint("auth", __name__)
@@ -132,8 +133,8 @@ def login():
     result = sign_in(
         database, auth_settings(), form.email.data, form.password.data, request.remote_addr or ""
     )
-    database.commit()
     if result.user is None:
+        keep_refusal_record()  # the failed attempt counts towards the sign-in limits
         response = current_app.make_response(
             (
                 render_template("auth/login.html", form=form, error=result.message),
@@ -156,7 +157,6 @@ def login():
 def logout():
     database = db_session()
     sign_out(database, current_actor(), current_user._get_current_object())
-    database.commit()
     logout_user()
     session.clear()
     flash("You have signed out.", "info")
@@ -187,7 +187,6 @@ def change_password():
         except AccountError as error:
             _attach_error(form, error)
             return render_template("auth/change_password.html", form=form), 422
-        database.commit()
         # Every other session has ended; keep this one by signing in again under the new version.
         session.clear()
         login_user(user)
@@ -252,10 +251,9 @@ def new_user():
                 records_until=form.records_until.data,
             )
         except AccountError as error:
-            database.rollback()
+            discard_writes()
             _attach_error(form, error)
             return render_template("admin/user_new.html", form=form), 422
-        database.commit()
         flash(f"Account created for {user.email}.", "success")
         return redirect(url_for("admin.user_detail", user_id=user.id))
     return render_template("admin/user_new.html", form=form)
@@ -306,10 +304,9 @@ def user_detail(user_id: int):
             records_until=form.records_until.data,
         )
     except AccountError as error:
-        database.rollback()
+        discard_writes()
         _attach_error(form, error)
         return _render_detail(_user_or_404(user_id), details_form=form, status=422)
-    database.commit()
     flash("Changes saved.", "success")
     return redirect(url_for("admin.user_detail", user_id=user.id))
 
@@ -325,10 +322,9 @@ def reset_password(user_id: int):
     try:
         set_password(database, current_actor(), auth_settings().hasher, user, form.password.data)
     except AccountError as error:
-        database.rollback()
+        discard_writes()
         _attach_error(form, error)
         return _render_detail(_user_or_404(user_id), password_form=form, status=422)
-    database.commit()
     flash(f"Password reset for {user.email}; their sessions have been ended.", "success")
     return redirect(url_for("admin.user_detail", user_id=user.id))
 
@@ -347,9 +343,8 @@ def set_active(user_id: int):
     try:
         set_user_active(database, current_actor(), user, wanted == "true")
     except AccountError as error:
-        database.rollback()
+        discard_writes()
         flash(error.message, "error")
         return redirect(url_for("admin.user_detail", user_id=user_id))
-    database.commit()
     flash(f"{user.email} is now {'active' if user.is_active else 'deactivated'}.", "success")
     return redirect(url_for("admin.user_detail", user_id=user.id))

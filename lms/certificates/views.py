@@ -40,10 +40,9 @@ from lms.certificates.rules import certificate_status
 from lms.certificates.serials import is_valid_serial, normalise_serial
 from lms.curriculum.models import CurriculumEdition
 from lms.errors import render_error
-from lms.forms import attach_error
 from lms.organisation.queries import organisation_settings
 from lms.staff.models import Person
-from lms.validation import InvalidInput
+from lms.transaction import form_errors, keep_refusal_record
 from lms.web import current_actor, db_session
 
 blueprint = Blueprint("certificates", __name__)
@@ -78,7 +77,7 @@ def _lookup(raw: str) -> tuple[Certificate, CurriculumEdition] | None:
     if found is None:
         database = db_session()
         record_failed_verification(database, current_actor(), raw)
-        database.commit()
+        keep_refusal_record()  # counted for the rate limit although the answer is a 404
     return found
 
 
@@ -220,7 +219,6 @@ def download(certificate_id: int):
     pdf = render_certificate(certificate_document(certificate, edition))
     if current_user.has_role(Role.AUDITOR):
         record_download(database, current_actor(), certificate)
-        database.commit()
     return Response(
         pdf,
         mimetype="application/pdf",
@@ -237,13 +235,8 @@ def revoke(certificate_id: int):
     certificate = database.get(Certificate, certificate_id) or abort(404)
     form = RevokeForm()
     if form.validate():
-        try:
+        with form_errors(form):
             revoke_certificate(database, current_actor(), certificate, form.reason.data, _today())
-        except InvalidInput as error:
-            database.rollback()
-            attach_error(form, error)
-        else:
-            database.commit()
             flash(
                 f"Certificate {certificate.serial} is revoked from today; "
                 "the public verification page says so now.",

@@ -70,7 +70,6 @@ def publish():
         return redirect(url_for("curriculum_admin.index"))
     database = db_session()
     published, created = publish_edition(database, current_actor(), plan)
-    database.commit()
     if created:
         flash(f"Published {published.label}.", "success")
     else:

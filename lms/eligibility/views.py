@@ -38,13 +38,12 @@ from lms.eligibility.operations import (
     verify_fact,
 )
 from lms.eligibility.rules import CredentialLevel, Population
-from lms.forms import attach_error
 from lms.staff.access import READ_ALL_ROLES
 from lms.staff.forms import VerifyForm
 from lms.staff.models import Person, VerificationMethod
 from lms.staff.queries import evidence_document
 from lms.staff.views import render_person_page, today
-from lms.validation import InvalidInput
+from lms.transaction import flashed_errors, form_errors
 from lms.web import current_actor, db_session
 
 blueprint = Blueprint("facts", __name__, url_prefix="/staff/<int:person_id>")
@@ -110,7 +109,7 @@ def _save(kind: str, person: Person, form, fact=None):
         return _form_page(kind, form, person, fact, 422)
     database = db_session()
     actor = current_actor()
-    try:
+    with form_errors(form):
         if kind == "credentials":
             details = _credential_details(form)
             if fact is None:
@@ -123,13 +122,9 @@ def _save(kind: str, person: Person, form, fact=None):
                 add_experience(database, actor, person, details, today())
             else:
                 update_experience(database, actor, person, fact, details, today())
-    except InvalidInput as error:
-        database.rollback()
-        attach_error(form, error)
-        return _form_page(kind, form, _person(person.id), fact, 422)
-    database.commit()
-    flash("Saved. The determination has been updated.", "success")
-    return redirect(url_for("staff.show", person_id=person.id, _anchor=kind))
+        flash("Saved. The determination has been updated.", "success")
+        return redirect(url_for("staff.show", person_id=person.id, _anchor=kind))
+    return _form_page(kind, form, _person(person.id), fact, 422)
 
 
 def _blank_form(kind: str):
@@ -174,7 +169,7 @@ def verify(person_id: int, kind: str, fact_id: int):
     form = VerifyForm()
     if form.validate():
         database = db_session()
-        try:
+        with form_errors(form):
             verify_fact(
                 database,
                 current_actor(),
@@ -184,11 +179,6 @@ def verify(person_id: int, kind: str, fact_id: int):
                 form.note.data,
                 today(),
             )
-        except InvalidInput as error:
-            database.rollback()
-            attach_error(form, error)
-        else:
-            database.commit()
             flash("Verified.", "success")
             return redirect(url_for("staff.show", person_id=person_id, _anchor=f"{kind}-{fact_id}"))
     return render_person_page(person_id, 422, verify_form=form, failed=f"{kind}-{fact_id}")
@@ -204,13 +194,8 @@ def remove(person_id: int, kind: str, fact_id: int):
     if not ConfirmForm().validate():
         abort(400)
     database = db_session()
-    try:
+    with flashed_errors():
         remove_fact(database, current_actor(), person, fact, today())
-    except InvalidInput as error:
-        database.rollback()
-        flash(error.message, "error")
-    else:
-        database.commit()
         flash("Removed. The determination has been updated.", "success")
     return redirect(url_for("staff.show", person_id=person_id, _anchor=kind))
 
@@ -233,7 +218,7 @@ def upload_evidence(person_id: int, kind: str):
             "credentials": EvidenceSubject.CREDENTIAL,
             "experience": EvidenceSubject.EXPERIENCE,
         }[kind]
-        try:
+        with form_errors(form):
             attach_evidence(
                 database,
                 current_actor(),
@@ -243,11 +228,6 @@ def upload_evidence(person_id: int, kind: str):
                 upload.filename or "",
                 upload.read(),
             )
-        except InvalidInput as error:
-            database.rollback()
-            attach_error(form, error)
-        else:
-            database.commit()
             flash("Evidence attached.", "success")
             return redirect(url_for("staff.show", person_id=person_id, _anchor=anchor))
     return render_person_page(person_id, 422, evidence_form=form, failed=anchor)
@@ -267,7 +247,6 @@ def download_evidence(person_id: int, document_id: int):
         document.id,
         {"person_id": person_id, "sha256": document.sha256},
     )
-    database.commit()
     return send_file(
         io.BytesIO(document.content),
         mimetype=document.media_type,

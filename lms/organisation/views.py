@@ -7,12 +7,11 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from lms.auth.models import Role
 from lms.auth.permissions import requires
-from lms.forms import attach_error
 from lms.organisation.forms import OrganisationSettingsForm
 from lms.organisation.operations import save_organisation_settings
 from lms.organisation.queries import history_with_changes, organisation_settings
 from lms.organisation.rules import FIELDS, OrganisationSettings, environment_settings
-from lms.validation import InvalidInput
+from lms.transaction import form_errors
 from lms.web import current_actor, db_session
 
 blueprint = Blueprint("organisation", __name__)
@@ -60,21 +59,17 @@ def settings():
     if not form.validate():
         return _page(form, 422)
     database = db_session()
-    try:
+    with form_errors(form):
         _, saved = save_organisation_settings(
             database, current_actor(), form.details(), current_app.config
         )
-    except InvalidInput as error:
-        database.rollback()
-        attach_error(form, error)
-        return _page(form, 422)
-    database.commit()
-    if saved:
-        flash(
-            "Organisation settings saved. Pages and new certificates use them now; the course "
-            "text gets them when an edition is next published.",
-            "success",
-        )
-    else:
-        flash("Nothing changed: the settings were already these.", "info")
-    return redirect(url_for("organisation.settings"))
+        if saved:
+            flash(
+                "Organisation settings saved. Pages and new certificates use them now; the course "
+                "text gets them when an edition is next published.",
+                "success",
+            )
+        else:
+            flash("Nothing changed: the settings were already these.", "info")
+        return redirect(url_for("organisation.settings"))
+    return _page(form, 422)

@@ -22,6 +22,7 @@ from lms.staff.imports import (
     run_import,
 )
 from lms.staff.views import today
+from lms.transaction import discard_writes
 from lms.web import current_actor, db_session
 
 blueprint = Blueprint("staff_import", __name__, url_prefix="/staff/import")
@@ -105,7 +106,7 @@ def check():
     filename = _display_name(upload.filename)
     database = db_session()
     result = check_import(database, current_actor(), data, today(), filename)
-    database.rollback()
+    discard_writes()  # a dry run
     return _check_page(result, data, filename)
 
 
@@ -124,8 +125,7 @@ def confirm():
     database = db_session()
     result = run_import(database, current_actor(), data, today(), filename)
     if not result.applied:
-        database.rollback()
+        discard_writes()
         return _check_page(result, data, filename)
-    database.commit()
     flash(f"Imported {result.summary()} from {filename}.", "success")
     return redirect(url_for("staff.index"))

@@ -16,7 +16,6 @@ from lms.eligibility.forms import EvidenceForm
 from lms.eligibility.rules import CREDENTIAL_NAMES, EligibilityResult, EligibilityStatus, evaluate
 from lms.eligibility.snapshot import evaluate_document, evaluate_person, facts_document
 from lms.eligibility.timeline import build_timeline
-from lms.forms import attach_error
 from lms.staff.access import READ_ALL_ROLES, ensure_can_view
 from lms.staff.forms import PersonForm, VerifyForm
 from lms.staff.models import Person, Position, StaffStatus, VerificationMethod
@@ -41,7 +40,7 @@ from lms.staff.queries import (
     supervisors,
     verifier_names,
 )
-from lms.validation import InvalidInput
+from lms.transaction import form_errors
 from lms.web import current_actor, db_session, requested_page_number
 
 blueprint = Blueprint("staff", __name__, url_prefix="/staff")
@@ -187,13 +186,8 @@ def new():
     if request.method == "POST":
         if form.validate():
             database = db_session()
-            try:
+            with form_errors(form):
                 person = create_person(database, current_actor(), _details(form), today())
-            except InvalidInput as error:
-                database.rollback()
-                attach_error(form, error)
-            else:
-                database.commit()
                 flash(f"{person.legal_name} added.", "success")
                 return redirect(url_for("staff.show", person_id=person.id))
         return render_template("staff/edit.html", form=form, person=None), 422
@@ -215,13 +209,8 @@ def edit(person_id: int):
     form.supervisor_id.choices = _supervisor_choices()
     if request.method == "POST":
         if form.validate():
-            try:
+            with form_errors(form):
                 update_person(database, current_actor(), person, _details(form), today())
-            except InvalidInput as error:
-                database.rollback()
-                attach_error(form, error)
-            else:
-                database.commit()
                 flash("Changes saved.", "success")
                 return redirect(url_for("staff.show", person_id=person_id))
         return render_template("staff/edit.html", form=form, person=person), 422
@@ -301,7 +290,7 @@ def verify_identity_view(person_id: int):
     person = database.get(Person, person_id) or abort(404)
     form = VerifyForm()
     if form.validate():
-        try:
+        with form_errors(form):
             verify_identity(
                 database,
                 current_actor(),
@@ -310,11 +299,6 @@ def verify_identity_view(person_id: int):
                 form.note.data,
                 today(),
             )
-        except InvalidInput as error:
-            database.rollback()
-            attach_error(form, error)
-        else:
-            database.commit()
             flash("Identity and date of birth verified.", "success")
             return redirect(url_for("staff.show", person_id=person_id, _anchor="identity"))
     return render_person_page(person_id, 422, verify_form=form, failed="identity")

@@ -14,7 +14,6 @@ from lms.auth.models import Role
 from lms.auth.permissions import requires
 from lms.curriculum.models import CurriculumEdition, ModuleVersion
 from lms.curriculum.rendering import render_markdown
-from lms.forms import attach_error
 from lms.staff.queries import Page, person_for_user
 from lms.training.forms import AttestationForm
 from lms.training.models import Attestation, KnowledgeCheckAttempt, ModuleProgress, TrainingCycle
@@ -40,6 +39,7 @@ from lms.training.queries import (
 )
 from lms.training.quiz import correct_choice
 from lms.training.rules import TrainingStatus, training_state
+from lms.transaction import flashed_errors, form_errors
 from lms.validation import InvalidInput
 from lms.web import current_actor, db_session, requested_page_number
 
@@ -82,7 +82,6 @@ def index():
     today = _today()
     settings = _settings()
     cycle = ensure_current_cycle(database, person, today, settings)
-    database.commit()  # an assignment made now must survive this request
     modules, progress = [], {}
     if cycle is not None and cycle.edition_id:
         modules = edition_modules(database, cycle.edition_id)
@@ -140,7 +139,6 @@ def module(cycle_id: int, position: int):
         module_version, progress = open_module(database, cycle, position, section, _settings())
     except InvalidInput as error:
         abort(404, error.message)
-    database.commit()
     current = module_version.sections[section]
     attempts = (
         database.execute(
@@ -190,16 +188,12 @@ def new_attempt(cycle_id: int, position: int):
         abort(400, "This training is already complete.")
     _, progress = _progress_at(cycle, position)
     database = db_session()
-    try:
+    with flashed_errors():
         attempt = start_attempt(
             database, current_actor(), progress, _settings(), random.SystemRandom()
         )
-    except InvalidInput as error:
-        database.rollback()
-        flash(error.message, "error")
-        return redirect(url_for("training.module", cycle_id=cycle_id, position=position))
-    database.commit()
-    return redirect(url_for("training.attempt", attempt_id=attempt.id))
+        return redirect(url_for("training.attempt", attempt_id=attempt.id))
+    return redirect(url_for("training.module", cycle_id=cycle_id, position=position))
 
 
 def _my_attempt(attempt_id: int):
@@ -242,9 +236,7 @@ def attempt(attempt_id: int):
         try:
             submit_attempt(database, current_actor(), attempt_row, answers, edition.pass_mark)
         except InvalidInput as error:
-            database.rollback()
             abort(400, error.message)
-        database.commit()
         return redirect(url_for("training.attempt", attempt_id=attempt_id))
     return _attempt_page(attempt_row, module_version, cycle, position, edition)
 
@@ -302,7 +294,7 @@ def attestation(cycle_id: int, position: int):
     form = AttestationForm()
     database = db_session()
     if form.validate():
-        try:
+        with form_errors(form):
             attest(
                 database,
                 current_actor(),
@@ -313,11 +305,6 @@ def attestation(cycle_id: int, position: int):
                 _today(),
                 _settings(),
             )
-        except InvalidInput as error:
-            database.rollback()
-            attach_error(form, error)
-        else:
-            database.commit()
             if cycle.completed_on is not None:
                 flash("Module complete, and with it your training cycle. Well done.", "success")
                 return redirect(url_for("training.index"))
@@ -448,12 +435,7 @@ def reset(progress_id: int):
     _viewable_person(cycle.person_id)
     if not ConfirmForm().validate():
         abort(400)
-    try:
+    with flashed_errors():
         reset_attempts(database, current_actor(), progress)
-    except InvalidInput as error:
-        database.rollback()
-        flash(error.message, "error")
-    else:
-        database.commit()
         flash("The knowledge check is open again for a fresh set of attempts.", "success")
     return redirect(url_for("training.person", person_id=cycle.person_id))

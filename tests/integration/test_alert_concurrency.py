@@ -17,7 +17,8 @@ from sqlalchemy.orm import sessionmaker
 
 from lms.alerts.mailer import SmtpSender
 from lms.alerts.models import Alert, AlertDelivery, DeliveryAttempt, Notification
-from lms.alerts.operations import DecideCounts, DeliveryReport, decide_alerts, deliver
+from lms.alerts.operations import DecideCounts, decide_alerts
+from lms.alerts.outbox import DeliveryReport, deliver
 from lms.db import make_engine
 from lms.migrate import upgrade
 from tests.integration.test_alert_delivery import smtp  # noqa: F401 (a fixture)
@@ -54,7 +55,7 @@ def test_two_runs_at_once_write_and_send_each_alert_once(
 ):
     inbox, port = smtp
     # One row per claim, so the two senders take turns claiming from the same outbox.
-    monkeypatch.setattr("lms.alerts.operations.CLAIM_BATCH", 1)
+    monkeypatch.setattr("lms.alerts.outbox.CLAIM_BATCH", 1)
     settings = alert_settings(port)
     with scratch_database(URL, "alerts") as url:
         engine = make_engine(url)

@@ -20,7 +20,9 @@ from sqlalchemy import select
 
 from lms.alerts.mailer import Item, SendError, SmtpSender, SmtpSettings, build_message
 from lms.alerts.models import AlertDelivery, DeliveryAttempt, DeliveryStatus
-from lms.alerts.operations import LEASE, decide_alerts, deliver, retry_delay
+from lms.alerts.operations import decide_alerts
+from lms.alerts.outbox import LEASE, deliver
+from lms.alerts.settings import retry_delay
 from tests.integration.test_alerts_decide import ACTOR, NOW, TODAY, alert_settings, build_org
 
 
@@ -290,7 +292,7 @@ def test_the_sender_fails_fast_once_the_server_is_unreachable():
 
 
 def test_a_claim_takes_at_most_its_batch_and_never_a_leased_row(db, frozen_clock):
-    from lms.alerts.operations import _claim, _due
+    from lms.alerts.outbox import _claim, _due
 
     build_org(db)
     decide_alerts(db, ACTOR, TODAY, alert_settings())

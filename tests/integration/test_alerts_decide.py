@@ -17,8 +17,10 @@ from sqlalchemy.orm import Session
 from lms.actor import Actor
 from lms.alerts.mailer import SmtpSettings
 from lms.alerts.models import Alert, AlertDelivery, AlertKind, DeliveryStatus, Notification
-from lms.alerts.operations import AlertSettings, decide_alerts, plan_alerts
+from lms.alerts.operations import decide_alerts
+from lms.alerts.queries import plan_alerts
 from lms.alerts.rules import AlertPolicy
+from lms.alerts.settings import AlertSettings
 from lms.auditlog.models import AuditEvent
 from lms.auth.models import Role, User, UserRole
 from lms.eligibility.models import Determination
