@@ -26,6 +26,8 @@ def create_app(overrides: Mapping[str, object] | None = None) -> Flask:
         count = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 
+    import lms.reactions  # noqa: F401 - wires the features' reactions to each other's events
+
     register_extensions(app)
     register_blueprints(app)
     register_cli(app)

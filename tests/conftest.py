@@ -25,6 +25,7 @@ from argon2 import PasswordHasher
 from sqlalchemy import event, text
 from sqlalchemy.orm import Session
 
+import lms.reactions  # noqa: F401 - operations announce events that these react to
 from lms import clock, create_app
 from lms.auth.models import Role, User, UserRole
 from lms.auth.passwords import MIN_MEMORY_KIB, MIN_PARALLELISM, MIN_TIME_COST

@@ -30,8 +30,9 @@ from lms.alerts.settings import AlertSettings
 from lms.auth.models import Role, User, UserRole
 from lms.eligibility.models import Determination
 from lms.staff.models import CLINICAL_POSITIONS, Person, Position, StaffStatus
+from lms.staff.rules import Employment
 from lms.training.models import TrainingCycle
-from lms.training.rules import Employment, training_state
+from lms.training.rules import training_state
 
 
 @dataclass(frozen=True)

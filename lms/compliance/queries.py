@@ -31,8 +31,9 @@ from lms.compliance.rules import (
 )
 from lms.staff.models import CLINICAL_POSITIONS, EmploymentPeriod, Person, Position, StaffStatus
 from lms.staff.queries import employed_between
+from lms.staff.rules import Employment
 from lms.training.models import ModuleProgress, TrainingCycle
-from lms.training.rules import CyclePolicy, Employment, TrainingStatus
+from lms.training.rules import CyclePolicy, TrainingStatus
 
 #: The positions whose training the dashboard follows (the ones assigned the curriculum).
 TRACKED_POSITIONS = (Position.THERAPEUTIC_MENTOR,)

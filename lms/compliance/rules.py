@@ -13,15 +13,14 @@ import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from lms.staff.rules import Employment, employment_on
 from lms.training.rules import (
     ONE_DAY,
     CyclePolicy,
-    Employment,
     TrainingState,
     TrainingStatus,
     add_one_year,
     completion_chain,
-    employment_on,
     initial_due_on,
     training_state,
 )

@@ -10,7 +10,7 @@ from sqlalchemy import CheckConstraint, Date, ForeignKey, String, Text, UniqueCo
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.db import Base, UTCDateTime, string_enum
-from lms.training.rules import Employment
+from lms.staff.rules import Employment, StaffStatus
 
 if TYPE_CHECKING:
     from lms.eligibility.models import EducationCredential, EvidenceDocument, ExperienceRecord
@@ -34,12 +34,6 @@ POSITION_LABELS = {
     Position.OTHER: "Other",
 }
 CLINICAL_POSITIONS = frozenset({Position.LICENSED_CLINICIAN, Position.SENIOR_CLINICIAN})
-
-
-class StaffStatus(enum.StrEnum):
-    CANDIDATE = "candidate"
-    ACTIVE = "active"
-    SEPARATED = "separated"
 
 
 class VerificationMethod(enum.StrEnum):

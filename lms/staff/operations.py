@@ -13,6 +13,7 @@ from lms import clock
 from lms.actor import Actor
 from lms.auditlog.operations import record
 from lms.auth.models import User
+from lms.events import PersonChanged, announce
 from lms.staff.models import (
     CLINICAL_POSITIONS,
     EmploymentPeriod,
@@ -22,8 +23,7 @@ from lms.staff.models import (
     VerificationMethod,
 )
 from lms.staff.queries import employment_periods
-from lms.staff.rules import employment_after_change
-from lms.training.rules import Employment
+from lms.staff.rules import Employment, employment_after_change
 from lms.validation import InvalidInput
 
 
@@ -132,8 +132,6 @@ def _audit_values(person: Person) -> dict[str, object]:
 
 def create_person(session: Session, actor: Actor, details: PersonDetails, today: dt.date) -> Person:
     """Add a candidate or employee and store their first determination."""
-    from lms.eligibility.operations import record_determination
-
     details = _clean(details)
     _validate(session, details, None, today)
     now = clock.now()
@@ -148,7 +146,7 @@ def create_person(session: Session, actor: Actor, details: PersonDetails, today:
     session.flush()
     record(session, actor, "person.create", "person", person.id, _audit_values(person))
     _store_employment(session, actor, person, [], employment)
-    record_determination(session, actor, person, "person.create", today)
+    announce(PersonChanged(session, actor, person, "person.create", today))
     return person
 
 
@@ -172,8 +170,6 @@ def update_person(
     session: Session, actor: Actor, person: Person, details: PersonDetails, today: dt.date
 ) -> None:
     """Change a person's record; a new date of birth clears the identity verification."""
-    from lms.eligibility.operations import record_determination
-
     details = _clean(details)
     _validate(session, details, person.id, today)
     periods = employment_periods(session, person.id)
@@ -201,7 +197,7 @@ def update_person(
     _store_employment(session, actor, person, periods, employment)
     if dob_changed or position_changed:
         trigger = "person.date_of_birth" if dob_changed else "person.position"
-        record_determination(session, actor, person, trigger, today)
+        announce(PersonChanged(session, actor, person, trigger, today))
 
 
 def _store_employment(
@@ -252,8 +248,6 @@ def verify_identity(
     today: dt.date,
 ) -> None:
     """Record that HR checked the person's identity and date of birth."""
-    from lms.eligibility.operations import record_determination
-
     if method is not VerificationMethod.GOVERNMENT_ID and not (note and note.strip()):
         raise InvalidInput(
             "Identity is checked against a government ID; say how it was checked otherwise.",
@@ -272,4 +266,4 @@ def verify_identity(
         person.id,
         {"method": method.value, "note": person.identity_verification_note},
     )
-    record_determination(session, actor, person, "person.verify_identity", today)
+    announce(PersonChanged(session, actor, person, "person.verify_identity", today))

@@ -4,11 +4,35 @@ employment. No database, no clock."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+import enum
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
-from lms.staff.models import StaffStatus
-from lms.training.rules import Employment
 from lms.validation import InvalidInput
+
+
+class StaffStatus(enum.StrEnum):
+    CANDIDATE = "candidate"
+    ACTIVE = "active"
+    SEPARATED = "separated"
+
+
+@dataclass(frozen=True)
+class Employment:
+    """One period of employment; a rehire is a new Employment starting on the rehire date."""
+
+    hired_on: dt.date
+    separated_on: dt.date | None = None  # the last day employed
+
+
+def employment_on(periods: Iterable[Employment], day: dt.date) -> Employment | None:
+    """The period that answers for ``day``: the latest one begun on or before it.
+
+    None before the first hire. A day after that period's separation is still answered by it
+    (the person had left), which ``training_state`` reports as no status.
+    """
+    begun = [period for period in periods if period.hired_on <= day]
+    return max(begun, key=lambda period: period.hired_on, default=None)
 
 
 def _long_date(day: dt.date) -> str:

@@ -15,7 +15,9 @@ from lms import clock
 from lms.actor import Actor
 from lms.auditlog.operations import record
 from lms.curriculum.models import CurriculumEdition, EditionModule, ModuleVersion
+from lms.events import CycleCompleted, announce
 from lms.staff.models import Person, Position, StaffStatus
+from lms.staff.rules import Employment
 from lms.training.models import (
     Attestation,
     CycleKind,
@@ -26,7 +28,6 @@ from lms.training.models import (
 from lms.training.quiz import AnswerError, check_answers, draw_paper, mark
 from lms.training.rules import (
     CyclePolicy,
-    Employment,
     completion_chain,
     initial_due_on,
     next_expiry,
@@ -423,9 +424,7 @@ def _complete_cycle_if_done(
             "edition_id": cycle.edition_id,
         },
     )
-    from lms.certificates.operations import issue_certificate
-
-    issue_certificate(session, actor, cycle, person, today)
+    announce(CycleCompleted(session, actor, cycle, person, today))
 
 
 def cycle_with_edition(session: Session, cycle_id: int) -> TrainingCycle | None:

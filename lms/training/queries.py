@@ -13,14 +13,9 @@ from lms import clock
 from lms.curriculum.models import EditionModule
 from lms.staff.models import Person, Position, StaffStatus
 from lms.staff.queries import LIST_ORDER, Page, containing
+from lms.staff.rules import Employment
 from lms.training.models import ModuleProgress, TrainingCycle
-from lms.training.rules import (
-    CyclePolicy,
-    Employment,
-    TrainingState,
-    TrainingStatus,
-    training_state,
-)
+from lms.training.rules import CyclePolicy, TrainingState, TrainingStatus, training_state
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,8 @@ import enum
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from lms.staff.rules import Employment
+
 ONE_DAY = dt.timedelta(days=1)
 
 
@@ -56,24 +58,6 @@ STATUS_LABELS = {
 class CyclePolicy:
     initial_training_days: int = 30
     renewal_window_days: int = 90
-
-
-@dataclass(frozen=True)
-class Employment:
-    """One period of employment; a rehire is a new Employment starting on the rehire date."""
-
-    hired_on: dt.date
-    separated_on: dt.date | None = None  # the last day employed
-
-
-def employment_on(periods: Iterable[Employment], day: dt.date) -> Employment | None:
-    """The period that answers for ``day``: the latest one begun on or before it.
-
-    None before the first hire. A day after that period's separation is still answered by it
-    (the person had left), which ``training_state`` reports as no status.
-    """
-    begun = [period for period in periods if period.hired_on <= day]
-    return max(begun, key=lambda period: period.hired_on, default=None)
 
 
 @dataclass(frozen=True)

@@ -21,8 +21,8 @@ from lms.curriculum.documentation import grid_style
 from lms.curriculum.models import CurriculumEdition, EditionModule, ModuleVersion
 from lms.pdf import numbered_canvas, styles
 from lms.staff.models import Person
+from lms.staff.rules import Employment
 from lms.training.models import Attestation, KnowledgeCheckAttempt, ModuleProgress, TrainingCycle
-from lms.training.rules import Employment
 
 
 @dataclass(frozen=True)

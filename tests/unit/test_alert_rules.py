@@ -26,13 +26,8 @@ from lms.alerts.rules import (
     relative_days,
     training_threshold,
 )
-from lms.training.rules import (
-    CyclePolicy,
-    Employment,
-    TrainingState,
-    TrainingStatus,
-    training_state,
-)
+from lms.staff.rules import Employment
+from lms.training.rules import CyclePolicy, TrainingState, TrainingStatus, training_state
 
 POLICY = AlertPolicy()
 DUE = dt.date(2027, 3, 1)

@@ -22,7 +22,8 @@ from lms.compliance.rules import (
     started_on,
     state_on,
 )
-from lms.training.rules import CyclePolicy, Employment, TrainingStatus, training_state
+from lms.staff.rules import Employment
+from lms.training.rules import CyclePolicy, TrainingStatus, training_state
 from lms.validation import InvalidInput
 
 POLICY = CyclePolicy(initial_training_days=30, renewal_window_days=90)

@@ -8,8 +8,7 @@ import datetime as dt
 import pytest
 
 from lms.staff.models import StaffStatus
-from lms.staff.rules import employment_after_change
-from lms.training.rules import Employment, employment_on
+from lms.staff.rules import Employment, employment_after_change, employment_on
 from lms.validation import InvalidInput
 
 D = dt.date

@@ -6,9 +6,9 @@ import datetime as dt
 
 import pytest
 
+from lms.staff.rules import Employment
 from lms.training.rules import (
     CyclePolicy,
-    Employment,
     TrainingStatus,
     add_one_year,
     completion_chain,
