@@ -12,7 +12,7 @@ HOST    ?= 127.0.0.1
 PORT    ?= 5000
 AXE     := tests/e2e/node_modules/axe-core/axe.min.js
 
-.PHONY: run test lint format bench chromium clean
+.PHONY: run test test-slow lint format bench chromium clean
 
 $(PYTHON):
 	python3 -m venv $(VENV)
@@ -51,6 +51,10 @@ test: $(VENV)/.installed-test $(AXE) chromium
 	  LMS_TEST_DATABASE_URL="$$url" $(PYTEST) || exit $$?; \
 	  echo "=== Both runs passed: SQLite and PostgreSQL ==="; \
 	fi
+
+## test-slow: the long sampling runs that the default suite deselects (-m slow)
+test-slow: $(VENV)/.installed-test
+	$(PYTEST) -m slow
 
 ## bench: time the pages that list people with 2,000 synthetic mentors (N=… to change)
 bench: $(VENV)/.installed-test
