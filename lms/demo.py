@@ -13,7 +13,6 @@ from flask.cli import with_appcontext
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from lms import clock
 from lms.actor import Actor
 from lms.auth.models import Role, User
 from lms.auth.operations import create_user
@@ -29,6 +28,7 @@ from lms.eligibility.operations import (
     verify_fact,
 )
 from lms.eligibility.rules import CredentialLevel, Population
+from lms.provider_time import provider_today
 from lms.staff.models import Person, Position, StaffStatus, VerificationMethod
 from lms.staff.operations import PersonDetails, create_person, update_person, verify_identity
 from lms.training.operations import (
@@ -363,7 +363,7 @@ def demo_command(if_empty: bool) -> None:
             session,
             cli_actor(),
             current_app.extensions["lms.auth"].hasher,
-            clock.today(current_app.config["LMS_TIMEZONE"]),
+            provider_today(),
             organisation_settings(session, current_app.config).curriculum_placeholders,
             settings_from_config(current_app.config),
         )

@@ -10,10 +10,9 @@ import json
 from decimal import Decimal
 from typing import Any
 
-from flask import Blueprint, abort, current_app, request, url_for
+from flask import Blueprint, abort, request, url_for
 from werkzeug.exceptions import BadRequest
 
-from lms import clock
 from lms.api.authentication import api_actor, ignore_session_user
 from lms.api.errors import json_error
 from lms.api.openapi import openapi_document
@@ -61,6 +60,7 @@ from lms.eligibility.operations import (
 from lms.eligibility.rules import evaluate
 from lms.eligibility.snapshot import evaluate_person
 from lms.extensions import csrf
+from lms.provider_time import provider_today
 from lms.staff.models import Person, Position, StaffStatus
 from lms.staff.operations import PersonDetails, create_person, update_person
 from lms.validation import InvalidInput
@@ -91,7 +91,7 @@ def invalid_facts(error: FactsError):
 
 
 def today():
-    return clock.today(current_app.config["LMS_TIMEZONE"])
+    return provider_today()
 
 
 def _refuse_constant(name: str):

@@ -10,7 +10,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from lms import clock
+from lms.provider_time import provider_today
 
 export_group = AppGroup("export", help="Documents for auditors.")
 
@@ -41,7 +41,7 @@ def audit_packet(as_of: str, people: str | None, out: Path) -> None:
     except ValueError:
         click.echo("as-of: give the date as YYYY-MM-DD", err=True)
         sys.exit(2)
-    if day > clock.today(current_app.config["LMS_TIMEZONE"]):
+    if day > provider_today():
         click.echo("as-of: the date cannot be in the future", err=True)
         sys.exit(2)
     person_ids = _parse_people(people)

@@ -32,6 +32,7 @@ from lms.curriculum.documentation import (
 from lms.curriculum.models import CurriculumEdition
 from lms.eligibility.report import eligibility_file_pdf
 from lms.organisation.views import current_settings
+from lms.provider_time import provider_today
 from lms.staff.models import Person
 from lms.staff.queries import determination_in_force
 from lms.training.operations import edition_modules, settings_from_config
@@ -130,7 +131,7 @@ def log_auditor_views(response: Response) -> Response:
 
 def _as_of_argument(raw: str | None = None):
     """?as_of=YYYY-MM-DD (or the given text), default today; the future is refused."""
-    today = clock.today(current_app.config["LMS_TIMEZONE"])
+    today = provider_today()
     raw = raw or request.args.get("as_of") or today.isoformat()
     try:
         day = dt.date.fromisoformat(raw)
@@ -212,7 +213,7 @@ def packets():
     return render_template(
         "audit/packets.html",
         jobs=database.execute(statement).scalars().all(),
-        today=clock.today(current_app.config["LMS_TIMEZONE"]),
+        today=provider_today(),
     )
 
 

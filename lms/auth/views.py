@@ -19,7 +19,6 @@ from flask import (
 )
 from flask_login import current_user, login_user, logout_user
 
-from lms import clock
 from lms.auth.forms import (
     ChangePasswordForm,
     ConfirmForm,
@@ -44,6 +43,7 @@ from lms.auth.permissions import SIGNED_IN, public, requires
 from lms.auth.queries import list_users
 from lms.auth.rules import ThrottlePolicy, access_problem
 from lms.extensions import login_manager
+from lms.provider_time import provider_today
 from lms.transaction import discard_writes, keep_refusal_record
 from lms.web import current_actor, db_session, start_authenticated_session
 
@@ -99,7 +99,7 @@ def _load_user(session_user_id: str) -> User | None:
     user = db_session().get(User, user_id)
     if user is None or user.session_version != version:
         return None
-    today = clock.today(current_app.config["LMS_TIMEZONE"])
+    today = provider_today()
     if access_problem(user.is_active, user.access_starts_on, user.access_ends_on, today):
         return None
     return user

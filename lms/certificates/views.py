@@ -41,6 +41,7 @@ from lms.certificates.serials import is_valid_serial, normalise_serial
 from lms.curriculum.models import CurriculumEdition
 from lms.errors import render_error
 from lms.organisation.queries import organisation_settings
+from lms.provider_time import provider_today
 from lms.staff.models import Person
 from lms.transaction import form_errors, keep_refusal_record
 from lms.web import current_actor, db_session
@@ -49,7 +50,7 @@ blueprint = Blueprint("certificates", __name__)
 
 
 def _today() -> dt.date:
-    return clock.today(current_app.config["LMS_TIMEZONE"])
+    return provider_today()
 
 
 def _retry_after() -> int | None:

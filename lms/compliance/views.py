@@ -12,7 +12,6 @@ from typing import TypeVar
 from flask import Blueprint, Response, abort, current_app, render_template, request
 from flask_login import current_user
 
-from lms import clock
 from lms.auth.models import Role
 from lms.auth.permissions import requires
 from lms.compliance.chart import build_chart, percent
@@ -26,6 +25,7 @@ from lms.compliance.queries import (
     supervisor_choices,
 )
 from lms.compliance.rules import STATUS_ORDER, latest_as_of, parse_as_of
+from lms.provider_time import provider_today
 from lms.staff.models import Person
 from lms.staff.queries import person_for_user
 from lms.training.operations import settings_from_config
@@ -60,7 +60,7 @@ class Parameters:
 
 
 def _today() -> dt.date:
-    return clock.today(current_app.config["LMS_TIMEZONE"])
+    return provider_today()
 
 
 def _scope() -> Scope | None:

@@ -7,12 +7,11 @@ import sys
 from decimal import Decimal
 
 import click
-from flask import current_app
 from flask.cli import AppGroup
 
-from lms import clock
 from lms.eligibility.facts_json import FactsError, parse_facts
 from lms.eligibility.rules import evaluate
+from lms.provider_time import provider_today
 from lms.validation import InvalidInput
 
 eligibility_group = AppGroup("eligibility", help="Evaluate mentor eligibility (ma-tm-2023).")
@@ -28,7 +27,7 @@ def evaluate_command(facts_file) -> None:
         click.echo(f"input: not valid JSON ({error.msg} at line {error.lineno})", err=True)
         sys.exit(2)
     try:
-        facts = parse_facts(data, clock.today(current_app.config["LMS_TIMEZONE"]))
+        facts = parse_facts(data, provider_today())
     except FactsError as error:
         click.echo(str(error), err=True)
         sys.exit(2)

@@ -6,10 +6,9 @@ import sys
 from pathlib import Path
 
 import click
-from flask import current_app
 from flask.cli import AppGroup
 
-from lms import clock
+from lms.provider_time import provider_today
 
 staff_group = AppGroup("staff", help="Staff records.")
 
@@ -28,7 +27,7 @@ def import_command(csv_file: Path, dry_run: bool) -> None:
 
     with csv_file.open("rb") as stream:
         data = stream.read(MAX_IMPORT_BYTES + 1)  # one byte more is enough to say "too large"
-    today = clock.today(current_app.config["LMS_TIMEZONE"])
+    today = provider_today()
     session = new_session()
     try:
         operation = check_import if dry_run else run_import

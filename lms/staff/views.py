@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms import SelectChoice
 
-from lms import clock
 from lms.auth.models import Role
 from lms.auth.permissions import requires
 from lms.eligibility.facts_json import parse_facts
@@ -16,6 +15,7 @@ from lms.eligibility.forms import EvidenceForm
 from lms.eligibility.rules import CREDENTIAL_NAMES, EligibilityResult, EligibilityStatus, evaluate
 from lms.eligibility.snapshot import evaluate_document, evaluate_person, facts_document
 from lms.eligibility.timeline import build_timeline
+from lms.provider_time import provider_today
 from lms.staff.access import READ_ALL_ROLES, ensure_can_view
 from lms.staff.forms import PersonForm, VerifyForm
 from lms.staff.models import Person, Position, StaffStatus, VerificationMethod
@@ -50,7 +50,7 @@ VIEW_ROLES = (*READ_ALL_ROLES, Role.MENTOR, Role.SUPERVISOR)
 
 
 def today():
-    return clock.today(current_app.config["LMS_TIMEZONE"])
+    return provider_today()
 
 
 def _enum_arg(name: str, enum_class):

@@ -8,7 +8,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from lms import clock
+from lms.provider_time import provider_today
 
 training_group = AppGroup("training", help="Training records.")
 
@@ -28,7 +28,7 @@ def import_command(csv_file, dry_run: bool) -> None:
             session,
             cli_actor(),
             csv_file.read(),
-            clock.today(current_app.config["LMS_TIMEZONE"]),
+            provider_today(),
             settings_from_config(current_app.config),
             dry_run,
         )

@@ -9,11 +9,11 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user
 from sqlalchemy import select
 
-from lms import clock
 from lms.auth.models import Role
 from lms.auth.permissions import requires
 from lms.curriculum.models import CurriculumEdition, ModuleVersion
 from lms.curriculum.rendering import render_markdown
+from lms.provider_time import provider_date, provider_today
 from lms.staff.queries import Page, person_for_user
 from lms.training.forms import AttestationForm
 from lms.training.models import Attestation, KnowledgeCheckAttempt, ModuleProgress, TrainingCycle
@@ -51,7 +51,7 @@ def _settings():
 
 
 def _today():
-    return clock.today(current_app.config["LMS_TIMEZONE"])
+    return provider_today()
 
 
 def _my_person():
@@ -95,7 +95,7 @@ def index():
             [c.completed_on for c in cycles if c.completed_on],
             today,
             settings.policy,
-            clock.local_date(started) if started else None,
+            provider_date(started) if started else None,
         )
         if employment
         else None
