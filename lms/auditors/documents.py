@@ -20,9 +20,9 @@ from sqlalchemy.orm import Session
 from lms.certificates.models import Certificate
 from lms.certificates.rules import CertificateState, certificate_status
 from lms.compliance.queries import compliance_dashboard
-from lms.curriculum.documentation import grid_style
+from lms.curriculum.documents import grid_style
 from lms.curriculum.models import CurriculumEdition
-from lms.eligibility.report import STATUS_WORDS, result_on
+from lms.eligibility.documents import STATUS_WORDS, result_on
 from lms.pdf import numbered_canvas, styles
 from lms.staff.queries import determinations_in_force
 from lms.training.rules import CyclePolicy

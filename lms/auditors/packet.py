@@ -22,18 +22,18 @@ from lms.auditlog.operations import chain_head
 from lms.auditors.documents import certificate_register_csv, roster, roster_csv, roster_pdf
 from lms.auditors.queries import module_history
 from lms.certificates.queries import certificate_rows
-from lms.curriculum.documentation import (
+from lms.curriculum.documents import (
     DeliveryPolicy,
     answer_key_pdf,
     curriculum_documentation_pdf,
 )
 from lms.curriculum.models import CurriculumEdition
+from lms.eligibility.documents import eligibility_file_pdf
 from lms.eligibility.models import EvidenceDocument
-from lms.eligibility.report import eligibility_file_pdf
 from lms.staff.models import Person
 from lms.staff.queries import determination_in_force, employed_between, employment_periods
+from lms.training.documents import CertificateLine, transcript_data, transcript_pdf
 from lms.training.operations import TrainingSettings, edition_modules
-from lms.training.transcript import CertificateLine, transcript_data, transcript_pdf
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lms.curriculum.documentation import VersionHistoryEntry
+from lms.curriculum.documents import VersionHistoryEntry
 from lms.curriculum.models import CurriculumEdition, EditionModule, ModuleVersion
 
 

@@ -24,13 +24,13 @@ from lms.auditors.queries import module_history
 from lms.auth.models import Role
 from lms.auth.permissions import requires
 from lms.auth.rules import records_range_problem
-from lms.curriculum.documentation import (
+from lms.curriculum.documents import (
     DeliveryPolicy,
     answer_key_pdf,
     curriculum_documentation_pdf,
 )
 from lms.curriculum.models import CurriculumEdition
-from lms.eligibility.report import eligibility_file_pdf
+from lms.eligibility.documents import eligibility_file_pdf
 from lms.organisation.views import current_settings
 from lms.provider_time import provider_today
 from lms.staff.models import Person
@@ -309,7 +309,7 @@ def transcript(person_id: int):
     from lms.auditors.packet import certificate_lines
     from lms.staff.access import viewable_person
     from lms.staff.queries import employment_periods
-    from lms.training.transcript import transcript_data, transcript_pdf
+    from lms.training.documents import transcript_data, transcript_pdf
 
     database = db_session()
     person = viewable_person(database, current_user, person_id)

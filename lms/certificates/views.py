@@ -23,6 +23,7 @@ from lms import clock
 from lms.auth.models import Role
 from lms.auth.permissions import public, requires
 from lms.certificates.access import may_download_certificates_of
+from lms.certificates.documents import CertificateDocument, ModuleLine, render_certificate
 from lms.certificates.forms import RevokeForm
 from lms.certificates.models import Certificate
 from lms.certificates.operations import (
@@ -30,7 +31,6 @@ from lms.certificates.operations import (
     record_failed_verification,
     revoke_certificate,
 )
-from lms.certificates.pdf import CertificateDocument, ModuleLine, render_certificate
 from lms.certificates.queries import (
     certificate_by_serial,
     certificate_modules,

@@ -9,7 +9,7 @@ from pypdf import PdfReader
 from lms.actor import Actor
 from lms.auditors.queries import module_history
 from lms.config import PROJECT_ROOT
-from lms.curriculum.documentation import (
+from lms.curriculum.documents import (
     DeliveryPolicy,
     answer_key_pdf,
     curriculum_documentation_pdf,

@@ -7,6 +7,7 @@ from decimal import Decimal
 from pypdf import PdfReader
 
 from lms.actor import Actor
+from lms.eligibility.documents import eligibility_file_pdf
 from lms.eligibility.models import EvidenceSubject, HumanServicesBasis
 from lms.eligibility.operations import (
     CredentialDetails,
@@ -17,7 +18,6 @@ from lms.eligibility.operations import (
     update_credential,
     verify_fact,
 )
-from lms.eligibility.report import eligibility_file_pdf
 from lms.eligibility.rules import CredentialLevel, Population
 from lms.staff.models import Position, StaffStatus, VerificationMethod
 from lms.staff.operations import PersonDetails, create_person, verify_identity

@@ -16,9 +16,9 @@ from lms.compliance.queries import compliance_dashboard
 from lms.staff.models import EmploymentPeriod, Person, Position, StaffStatus
 from lms.staff.operations import PersonDetails, create_person, update_person
 from lms.staff.rules import Employment
+from lms.training.documents import employment_summary, transcript_pdf
 from lms.training.models import CycleKind, TrainingCycle
 from lms.training.rules import CyclePolicy, TrainingStatus, add_one_year
-from lms.training.transcript import employment_summary, transcript_pdf
 from lms.validation import InvalidInput
 from tests.support.pdfs import text_of
 

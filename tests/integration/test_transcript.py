@@ -6,8 +6,8 @@ import random
 
 from pypdf import PdfReader
 
+from lms.training.documents import CertificateLine, transcript_data, transcript_pdf
 from lms.training.operations import ensure_current_cycle, open_module, start_attempt, submit_attempt
-from lms.training.transcript import CertificateLine, transcript_data, transcript_pdf
 from tests.integration.test_training_operations import (  # noqa: F401 - fixtures
     ACTOR,
     HIRED,

@@ -9,7 +9,7 @@ import unicodedata
 import pytest
 from pypdf import PdfReader
 
-from lms.certificates.pdf import (
+from lms.certificates.documents import (
     CertificateDocument,
     ModuleLine,
     format_duration,

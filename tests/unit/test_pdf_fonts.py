@@ -10,7 +10,7 @@ from reportlab.lib.pagesizes import LETTER
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Table
 
-from lms.eligibility.report import eligibility_file_pdf
+from lms.eligibility.documents import eligibility_file_pdf
 from lms.pdf import BOLD, ITALIC, numbered_canvas, printable, styles
 from tests.support.pdfs import assert_only_embedded_fonts, text_of
 

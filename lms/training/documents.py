@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lms import clock
-from lms.curriculum.documentation import grid_style
+from lms.curriculum.documents import grid_style
 from lms.curriculum.models import CurriculumEdition, EditionModule, ModuleVersion
 from lms.pdf import numbered_canvas, styles
 from lms.staff.models import Person
