@@ -8,7 +8,8 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
-from lms.curriculum.loader import Edition, find_editions, load_edition
+from lms.curriculum.format import Edition
+from lms.curriculum.loader import find_editions, load_edition
 from lms.curriculum.topics import REQUIRED_TOPICS
 
 curriculum_group = AppGroup("curriculum", help="Check and publish curriculum editions.")

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, selectinload
 from lms import clock
 from lms.actor import Actor
 from lms.audit.operations import record
-from lms.curriculum.loader import Edition, Module
+from lms.curriculum.format import Edition, Module
 from lms.curriculum.models import CurriculumEdition, EditionModule, ModuleVersion
 from lms.curriculum.rendering import PLACEHOLDER_DEFAULTS, fill_placeholders
 

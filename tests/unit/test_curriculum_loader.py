@@ -12,16 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from lms.curriculum.loader import (
-    CurriculumProblem,
-    Option,
-    QuestionType,
-    Section,
-    edition_hash,
-    find_editions,
-    load_edition,
-    load_module,
-)
+from lms.curriculum.format import CurriculumProblem, Option, QuestionType, Section
+from lms.curriculum.loader import edition_hash, find_editions, load_edition, load_module
 from lms.curriculum.rendering import fill_placeholders, render_markdown
 from lms.curriculum.topics import REQUIRED_TOPIC_KEYS, REQUIRED_TOPICS
 
