@@ -39,6 +39,12 @@ class Option:
 
 @dataclass(frozen=True)
 class Question:
+    """One question of a module's pool.
+
+    ``scenario`` says the question applies knowledge to a realistic situation; ``section`` is
+    the title of the module section that teaches its answer (None when the file names none).
+    """
+
     id: str
     objective: str
     type: QuestionType
@@ -46,6 +52,8 @@ class Question:
     options: tuple[Option, ...]
     answer: bool | None
     rationale: str
+    scenario: bool = False
+    section: str | None = None
 
 
 @dataclass(frozen=True)

@@ -84,7 +84,9 @@ def read_module(path: Path, problems: list[CurriculumProblem]) -> ParsedModule:
     objective_ids = None
     if front is not None and front.objectives is not None:
         objective_ids = {objective.id for objective in front.objectives}
-    questions = read_pool(pool, objective_ids, path, problems)
+    # Without any section, a question naming one would only repeat that problem.
+    section_titles = {section.title for section in sections} if sections else None
+    questions = read_pool(pool, objective_ids, section_titles, path, problems)
     if front is not None and parsed is not None and questions is not None:
         _check_pool_against_front_matter(front, questions, Reader(parsed[1], problems))
     if len(problems) == before and front is not None and questions is not None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import difflib
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -15,7 +17,7 @@ MIN_OPTIONS, MAX_OPTIONS = 3, 5
 SELF_REFERENCE_PATTERN = re.compile(r"\ball of the above\b|\bboth [a-e] and [a-e]\b", re.I)
 
 _QUESTION_KEYS = ("id", "objective", "type", "prompt", "rationale")
-_OPTIONAL_QUESTION_KEYS = ("options", "answer")
+_OPTIONAL_QUESTION_KEYS = ("options", "answer", "scenario", "section")
 
 
 @dataclass(frozen=True)
@@ -38,13 +40,14 @@ class QuestionPool:
 def read_pool(
     pool: Pool | None,
     objective_ids: set[str] | None,
+    section_titles: Collection[str] | None,
     path: Path,
     problems: list[CurriculumProblem],
 ) -> QuestionPool | None:
     """The question pool; None when it could not be read at all.
 
-    ``objective_ids`` are the objectives questions may name; None when the front matter was too
-    broken to say (already reported), so no question is blamed.
+    ``objective_ids`` and ``section_titles`` are what questions may name; None when the front
+    matter or the body was too broken to say (already reported), so no question is blamed.
     """
     if pool is None:
         return None
@@ -59,7 +62,7 @@ def read_pool(
     questions: list[Question] = []
     seen: set[str] = set()
     for index, item in enumerate(data):
-        question = _read_question(reader, item, index, objective_ids)
+        question = _read_question(reader, item, index, objective_ids, section_titles)
         if question is None:
             continue
         if question.id in seen:
@@ -77,6 +80,7 @@ def _read_question(
     item: object,
     index: int,
     objective_ids: set[str] | None,
+    section_titles: Collection[str] | None,
 ) -> Question | None:
     """One question, or None when it has a problem (reported)."""
     route: Route = (index,)
@@ -94,9 +98,47 @@ def _read_question(
     prompt = reader.text(entry, "prompt", route, prefix)
     rationale = reader.text(entry, "rationale", route, prefix)
     options, answer = _answers(reader, entry, route, prefix, kind)
+    scenario = reader.flag(entry, "scenario", route, prefix)
+    section, section_ok = _section(reader, entry, route, prefix, section_titles)
     if not (question_id and objective and kind and prompt and rationale) or options is None:
         return None
-    return Question(question_id, objective, kind, prompt, options, answer, rationale)
+    if ("scenario" in entry and scenario is None) or not section_ok:
+        return None
+    return Question(
+        question_id,
+        objective,
+        kind,
+        prompt,
+        options,
+        answer,
+        rationale,
+        scenario=bool(scenario),
+        section=section,
+    )
+
+
+def _section(
+    reader: Reader,
+    entry: dict[Any, Any],
+    route: Route,
+    prefix: str,
+    section_titles: Collection[str] | None,
+) -> tuple[str | None, bool]:
+    """The ``section`` a question names (None when it names none) and whether it is sound."""
+    if "section" not in entry:
+        return None, True
+    title = reader.text(entry, "section", route, prefix)
+    if title is None:
+        return None, False
+    if section_titles is not None and title not in section_titles:
+        close = difflib.get_close_matches(title, list(section_titles), n=1)
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        reader.report(
+            (*route, "section"),
+            f"{prefix}section '{title}' is not the title of a '## ' section of this module{hint}",
+        )
+        return None, False
+    return title, True
 
 
 def _question_type(

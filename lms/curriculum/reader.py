@@ -186,6 +186,15 @@ class Reader:
         self.report((*route, key), f"{prefix}'{key}' must be a whole number {limits}")
         return None
 
+    def flag(self, mapping: dict[Any, Any], key: str, route: Route, prefix: str) -> bool | None:
+        if key not in mapping:
+            return None
+        value = mapping[key]
+        if isinstance(value, bool):
+            return value
+        self.report((*route, key), f"{prefix}'{key}' must be true or false")
+        return None
+
     def sequence(
         self, mapping: dict[Any, Any], key: str, route: Route, prefix: str
     ) -> list[Any] | None:

@@ -76,3 +76,46 @@ def test_the_real_course_publishes(db):
     assert created
     assert len(plan.modules) == 20
     assert len(edition.crosswalk) == 17
+
+
+def test_the_2026_course_hashes_as_it_did_before_scenario_and_section_existed(db):
+    # Published with the default settings by the code of f6cc11c, before questions could
+    # carry `scenario` or `section`: a module written without them must store the same
+    # content, or every provider would see all 20 modules as changed on republishing.
+    from lms.config import PROJECT_ROOT
+
+    plan, _, _ = publish(db, PROJECT_ROOT / "curricula" / "tm-core" / "2026")
+    assert plan.sha256 == "777f6c340da86e38cfeee6a9f3c15d019aa8bd68bf21c99db63be1e325fe516c"
+    assert dict((m.key, m.sha256) for m in plan.modules)["tm-service"] == (
+        "517a30873c60669ab86f11d675104615993bcebde4e8ad6a0e80c809802e385c"
+    )
+
+
+def test_scenario_and_section_are_stored_with_the_question(db, tmp_path):
+    folder = Folder(tmp_path / "demo" / "2030")
+    folder.edit("alpha.md", "## First section", "## First section at {{ organisation_name }}")
+    folder.edit(
+        "alpha.md",
+        "  prompt: Which one?\n",
+        "  prompt: Which one?\n  scenario: true\n"
+        "  section: First section at {{ organisation_name }}\n",
+    )
+    publish(db, folder.path, {"organisation_name": "Harbor Youth Services"})
+    alpha = db.execute(
+        select(ModuleVersion).where(ModuleVersion.module_key == "alpha")
+    ).scalar_one()
+    single, multiple, true_false = alpha.questions
+    # Filled like the section's own title, so the player can match the two.
+    assert alpha.sections[0]["title"] == "First section at Harbor Youth Services"
+    assert (single["scenario"], single["section"]) == (True, alpha.sections[0]["title"])
+    # Left out when not written, so that older modules keep their content and hash.
+    assert "scenario" not in multiple and "section" not in multiple
+    assert set(true_false) == {
+        "id",
+        "objective",
+        "type",
+        "prompt",
+        "options",
+        "answer",
+        "rationale",
+    }

@@ -537,6 +537,89 @@ class TestQuestions:
         ]
 
 
+class TestScenarioAndSection:
+    """The optional question fields ``scenario`` and ``section``."""
+
+    def test_default_to_not_a_scenario_and_no_section(self, folder):
+        edition, _ = load_edition(folder.path)
+        assert all(not q.scenario and q.section is None for q in edition.modules[0].questions)
+
+    def test_are_loaded(self, folder):
+        folder.edit(
+            "alpha.md",
+            "  prompt: Which one?\n",
+            "  prompt: Which one?\n  scenario: true\n  section: Second section\n",
+        )
+        edition, problems = load_edition(folder.path)
+        assert problems == []
+        single, multiple, _ = edition.modules[0].questions
+        assert (single.scenario, single.section) == (True, "Second section")
+        assert (multiple.scenario, multiple.section) == (False, None)
+
+    def test_scenario_false_is_the_default_written_out(self, folder):
+        folder.edit(
+            "alpha.md", "  prompt: Which one?\n", "  prompt: Which one?\n  scenario: false\n"
+        )
+        edition, problems = load_edition(folder.path)
+        assert problems == []
+        assert edition.modules[0].questions[0].scenario is False
+
+    def test_scenario_must_be_true_or_false(self, folder):
+        folder.edit(
+            "alpha.md", "  prompt: Which one?\n", "  prompt: Which one?\n  scenario: yes please\n"
+        )
+        assert folder.problems() == [
+            folder.problem("alpha.md", 37, "question q01: 'scenario' must be true or false")
+        ]
+
+    def test_section_must_be_the_exact_title_of_a_section(self, folder):
+        folder.edit(
+            "alpha.md",
+            "  prompt: Which one?\n",
+            "  prompt: Which one?\n  section: second section\n",
+        )
+        assert folder.problems() == [
+            folder.problem(
+                "alpha.md",
+                37,
+                "question q01: section 'second section' is not the title of a '## ' section of "
+                "this module (did you mean 'Second section'?)",
+            )
+        ]
+
+    def test_section_naming_no_section_at_all(self, folder):
+        folder.edit(
+            "alpha.md", "  prompt: Which one?\n", "  prompt: Which one?\n  section: Glossary\n"
+        )
+        assert folder.problems() == [
+            folder.problem(
+                "alpha.md",
+                37,
+                "question q01: section 'Glossary' is not the title of a '## ' section of "
+                "this module",
+            )
+        ]
+
+    def test_section_must_be_text(self, folder):
+        folder.edit("alpha.md", "  prompt: Which one?\n", "  prompt: Which one?\n  section: 2\n")
+        assert folder.problems() == [
+            folder.problem(
+                "alpha.md", 37, "question q01: 'section' must be text (put it in quotes)"
+            )
+        ]
+
+    def test_unknown_question_key_lists_the_new_fields(self, folder):
+        folder.edit("alpha.md", "  prompt: Which one?\n", "  prompt: Which one?\n  hint: Look.\n")
+        assert folder.problems() == [
+            folder.problem(
+                "alpha.md",
+                37,
+                "question q01: unknown key 'hint' (allowed: id, objective, type, prompt, "
+                "rationale, options, answer, scenario, section)",
+            )
+        ]
+
+
 class TestBody:
     def test_text_before_the_first_section(self, folder):
         folder.edit("alpha.md", "---\n\n## First section", "---\n\nWelcome.\n\n## First section")
