@@ -1,13 +1,14 @@
 """What a loaded curriculum edition is (curricula/FORMAT.md), as frozen dataclasses.
 
-Stdlib only, so that code which only needs these types (pure rules over loaded modules) does
-not pull in the readers' YAML and Markdown dependencies.
+Stdlib only, so that the pure item rules (``item_rules.py``) and the readers share these types
+without either pulling in the other's dependencies.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import enum
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -63,6 +64,19 @@ class Section:
 
 
 @dataclass(frozen=True)
+class ModuleLines:
+    """Where things are in a module file, so that checks made after loading can point at them.
+
+    Every line is 1-based; a key that is missing (a module built by hand) means "the file".
+    """
+
+    questions_per_attempt: int | None = None
+    knowledge_check: int | None = None  # the ```knowledge-check line
+    objectives: Mapping[str, int] = field(default_factory=dict)  # objective id -> its line
+    questions: Mapping[str, int] = field(default_factory=dict)  # question id -> its line
+
+
+@dataclass(frozen=True)
 class Module:
     """One module file: front matter, ``##`` sections in order, and the question pool."""
 
@@ -78,6 +92,7 @@ class Module:
     source: str
     source_path: Path
     content_hash: str
+    lines: ModuleLines = field(default_factory=ModuleLines, compare=False, hash=False)
 
 
 @dataclass(frozen=True)
@@ -101,12 +116,17 @@ class Edition:
 
 @dataclass(frozen=True)
 class CurriculumProblem:
-    """Something wrong in a curriculum file; ``line`` is 1-based, None when it is the whole file."""
+    """Something wrong in a curriculum file; ``line`` is 1-based, None when it is the whole file.
+
+    ``rule`` names the item-writing rule broken (``item_rules.py``); None for the file format.
+    """
 
     path: Path
     line: int | None
     message: str
+    rule: str | None = None
 
     def __str__(self) -> str:
         where = str(self.path) if self.line is None else f"{self.path}:{self.line}"
-        return f"{where}: {self.message}"
+        tag = f" [item rule: {self.rule}]" if self.rule else ""
+        return f"{where}: {self.message}{tag}"

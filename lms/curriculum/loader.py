@@ -1,6 +1,8 @@
-"""Load curriculum editions (curricula/FORMAT.md): the entry points.
+"""Load and check curriculum editions (curricula/FORMAT.md): the entry points.
 
 Pure: files in, frozen dataclasses (``format.py``) and problems out; no Flask, no database.
+``load_edition`` applies the file format only; ``check_edition`` adds the item-writing rules
+(``item_rules.py``) that an edition must also meet before ``lms curriculum publish`` takes it.
 The reading itself lives in ``edition_file.py`` (curriculum.yaml), ``module_file.py`` (a module
 file), ``questions.py`` (its knowledge check) and ``reader.py`` (YAML with line numbers).
 """
@@ -9,8 +11,10 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
+from lms.curriculum import item_rules
 from lms.curriculum.edition_file import Header, check_edition_files, read_header
 from lms.curriculum.format import EDITION_FILE, CurriculumProblem, Edition, Module
 from lms.curriculum.module_file import ParsedModule, read_module
@@ -26,7 +30,10 @@ def find_editions(path: str | Path) -> list[Path]:
 
 
 def load_edition(path: str | Path) -> tuple[Edition | None, list[CurriculumProblem]]:
-    """Load the edition in folder ``path``: the Edition when there is no problem, else None."""
+    """Load the edition in folder ``path``: the Edition when its format is sound, else None.
+
+    The item-writing rules are not applied here; ``check_edition`` applies them.
+    """
     folder = Path(path)
     header, parsed, problems = _read_edition(folder)
     if problems or header is None:
@@ -44,6 +51,44 @@ def load_module(path: str | Path) -> tuple[Module | None, list[CurriculumProblem
     module = read_module(Path(path), problems).module
     problems.sort(key=lambda p: p.line or 0)
     return module, problems
+
+
+@dataclass(frozen=True)
+class EditionCheck:
+    """An edition checked against the file format and the item-writing rules."""
+
+    folder: Path
+    #: The edition when its format is sound, whether or not it meets the item rules.
+    edition: Edition | None
+    #: Every module file sound on its own, in the order curriculum.yaml lists them when it can
+    #: say; the item rules are applied to these even when another file has a format problem.
+    modules: tuple[Module, ...]
+    format_problems: tuple[CurriculumProblem, ...]
+    item_problems: tuple[CurriculumProblem, ...]
+
+    @property
+    def problems(self) -> list[CurriculumProblem]:
+        """Every problem, file by file and line by line, curriculum.yaml first."""
+        return sorted((*self.format_problems, *self.item_problems), key=_problem_order)
+
+    @property
+    def publishable(self) -> Edition | None:
+        """The edition when it has no problem of either kind, else None."""
+        return self.edition if not (self.format_problems or self.item_problems) else None
+
+
+def check_edition(path: str | Path) -> EditionCheck:
+    """Check the edition in folder ``path`` against the file format and the item rules."""
+    folder = Path(path)
+    header, parsed, problems = _read_edition(folder)
+    listed = [key for key in (header.modules or ()) if key in parsed] if header else []
+    order = listed + sorted(key for key in parsed if key not in listed)
+    modules = tuple(module for key in order if (module := parsed[key].module) is not None)
+    edition = None
+    if not problems and header is not None:
+        edition = _build_edition(header, modules, folder)
+    item_problems = sorted(item_rules.check_modules(modules), key=_problem_order)
+    return EditionCheck(folder, edition, modules, tuple(problems), tuple(item_problems))
 
 
 def edition_hash(edition_file_bytes: bytes, modules: Sequence[Module]) -> str:

@@ -18,6 +18,7 @@ from lms.curriculum.format import (
     KNOWLEDGE_CHECK_INFO,
     CurriculumProblem,
     Module,
+    ModuleLines,
     Objective,
     Question,
     Section,
@@ -90,7 +91,18 @@ def read_module(path: Path, problems: list[CurriculumProblem]) -> ParsedModule:
     if front is not None and parsed is not None and questions is not None:
         _check_pool_against_front_matter(front, questions, Reader(parsed[1], problems))
     if len(problems) == before and front is not None and questions is not None:
-        result.module = _build_module(front, sections, questions.questions, text, path, raw)
+        assert parsed is not None and pool is not None  # questions were read from them
+        document = parsed[1]
+        where = ModuleLines(
+            questions_per_attempt=document.line("questions_per_attempt"),
+            knowledge_check=pool.fence_line,
+            objectives={
+                objective.id: document.line("objectives", index)
+                for index, objective in enumerate(front.objectives or ())
+            },
+            questions=questions.lines,
+        )
+        result.module = _build_module(front, sections, questions.questions, text, path, raw, where)
     return result
 
 
@@ -322,6 +334,7 @@ def _build_module(
     text: str,
     path: Path,
     raw: bytes,
+    lines: ModuleLines,
 ) -> Module:
     # Only called when the file had no problem, so every field holds a checked value.
     assert front.id and front.title and front.estimated_minutes and front.questions_per_attempt
@@ -338,4 +351,5 @@ def _build_module(
         source=text,
         source_path=path,
         content_hash=hashlib.sha256(raw).hexdigest(),
+        lines=lines,
     )

@@ -27,6 +27,10 @@ class Pool:
     text: str
     first_line: int
 
+    @property
+    def fence_line(self) -> int:
+        return self.first_line - 1
+
 
 @dataclass(frozen=True)
 class QuestionPool:
@@ -35,6 +39,7 @@ class QuestionPool:
     questions: list[Question]
     size: int
     assessed: set[str]
+    lines: dict[str, int]  # question id -> the line its entry starts on
 
 
 def read_pool(
@@ -60,19 +65,21 @@ def read_pool(
         reader.report((), "the knowledge check must be a YAML list of questions")
         return None
     questions: list[Question] = []
-    seen: set[str] = set()
+    lines: dict[str, int] = {}
     for index, item in enumerate(data):
         question = _read_question(reader, item, index, objective_ids, section_titles)
         if question is None:
             continue
-        if question.id in seen:
+        if question.id in lines:
             reader.report((index, "id"), f"question id '{question.id}' is used twice")
             continue
-        seen.add(question.id)
+        lines[question.id] = document.line(index)
         questions.append(question)
     # Counted over every entry, so that one broken question does not also break these checks.
     assessed = {item.get("objective") for item in data if isinstance(item, dict)}
-    return QuestionPool(questions, len(data), {key for key in assessed if isinstance(key, str)})
+    return QuestionPool(
+        questions, len(data), {key for key in assessed if isinstance(key, str)}, lines
+    )
 
 
 def _read_question(

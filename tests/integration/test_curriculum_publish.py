@@ -119,3 +119,36 @@ def test_scenario_and_section_are_stored_with_the_question(db, tmp_path):
         "answer",
         "rationale",
     }
+
+
+def test_the_publish_command_refuses_an_edition_that_breaks_the_item_rules(db, runner, tmp_path):
+    folder = Folder(tmp_path / "demo" / "2030", item_rules=True)
+    folder.edit("beta.md", "questions_per_attempt: 3", "questions_per_attempt: 4")
+    result = runner.invoke(args=["curriculum", "publish", str(folder.path)])
+    assert result.exit_code == 2
+    assert result.output.splitlines() == [
+        f"{folder.path / 'beta.md'}:6: the pool has 9 questions; it needs at least 12 "
+        "(3 x questions_per_attempt 4) so that a retake shows mostly new ones "
+        "[item rule: pool-size]",
+        "Not published: 1 problem(s).",
+    ]
+    assert count(db, CurriculumEdition) == 0
+
+
+def test_the_publish_command_refuses_the_2026_course(db, runner):
+    from lms.config import PROJECT_ROOT
+
+    path = PROJECT_ROOT / "curricula" / "tm-core" / "2026"
+    result = runner.invoke(args=["curriculum", "publish", "--dry-run", str(path)])
+    assert result.exit_code == 2
+    assert "[item rule: key-length]" in result.output
+    assert result.output.splitlines()[-1].startswith("Not published: ")
+    assert count(db, CurriculumEdition) == 0
+
+
+def test_the_publish_command_publishes_an_edition_that_meets_the_item_rules(db, runner, tmp_path):
+    folder = Folder(tmp_path / "demo" / "2030", item_rules=True)
+    result = runner.invoke(args=["curriculum", "publish", str(folder.path)])
+    assert result.exit_code == 0, result.output
+    assert "Published demo 2030 version 1" in result.output
+    assert count(db, CurriculumEdition) == 1
