@@ -21,7 +21,13 @@ from lms.curriculum.format import (
     QuestionType,
     Section,
 )
-from lms.curriculum.item_rules import Rule, absolute_words, check_module, measure_module
+from lms.curriculum.item_rules import (
+    ABSOLUTE_WORDS,
+    Rule,
+    absolute_words,
+    check_module,
+    measure_module,
+)
 
 PATH = Path("demo/2030/alpha.md")
 TEACHING = "Teaching"
@@ -438,3 +444,10 @@ def test_measurements_for_the_stats():
     assert (measures.single_count, measures.key_longest_count) == (3, 1)
     assert measures.max_key_ratio == Fraction(6, 5)
     assert (measures.true_count, measures.false_count, measures.true_false_count) == (1, 2, 3)
+
+
+def test_format_md_documents_every_rule_and_word():
+    text = (Path(__file__).resolve().parents[2] / "curricula" / "FORMAT.md").read_text("utf-8")
+    rules_section = text[text.index("## Item-writing rules") :]
+    assert [rule for rule in Rule if f"`{rule}`" not in rules_section] == []
+    assert ", ".join(ABSOLUTE_WORDS) in rules_section
