@@ -1,4 +1,4 @@
-"""``lms curriculum``: check curriculum editions against curricula/FORMAT.md."""
+"""``lms curriculum``: check editions against curricula/FORMAT.md, and publish them."""
 
 from __future__ import annotations
 
@@ -8,7 +8,9 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
-from lms.curriculum.loader import Edition, find_editions, load_edition
+from lms.curriculum.format import Edition
+from lms.curriculum.item_rules import ModuleMeasures, measure_module
+from lms.curriculum.loader import EditionCheck, check_edition, find_editions
 from lms.curriculum.topics import REQUIRED_TOPICS
 
 curriculum_group = AppGroup("curriculum", help="Check and publish curriculum editions.")
@@ -22,8 +24,10 @@ curriculum_group = AppGroup("curriculum", help="Check and publish curriculum edi
     required=True,
     type=click.Path(exists=True, file_okay=False, path_type=Path),
 )
-def curriculum_check(paths: tuple[Path, ...]) -> None:
-    """Check each edition at or under PATHS; print every problem as path:line and exit 2 if any."""
+@click.option("--stats", is_flag=True, help="Also print each module's item-rule measurements.")
+def curriculum_check(paths: tuple[Path, ...], stats: bool) -> None:
+    """Check each edition at or under PATHS against the file format and the item-writing rules;
+    print every problem as path:line and exit 2 if any."""
     failed = False
     for path in paths:
         editions = find_editions(path)
@@ -31,22 +35,27 @@ def curriculum_check(paths: tuple[Path, ...]) -> None:
             click.echo(f"{path}: no curriculum.yaml at or under this folder")
             failed = True
         for folder in editions:
-            if not check_edition(folder):
+            if not report_edition(check_edition(folder), stats):
                 failed = True
     if failed:
         sys.exit(2)
 
 
-def check_edition(folder: Path) -> bool:
-    """Print the edition's problems and a summary line; True when there are none."""
-    edition, problems = load_edition(folder)
-    for problem in problems:
+def report_edition(checked: EditionCheck, stats: bool = False) -> bool:
+    """Print the edition's problems (and measurements) and a summary line; True when none."""
+    for problem in checked.problems:
         click.echo(str(problem))
-    if edition is None:
-        count = len(problems)
-        click.echo(f"FAILED: {folder} — {count} problem{'' if count == 1 else 's'}")
+    if stats:
+        for line in stats_table([measure_module(module) for module in checked.modules]):
+            click.echo(line)
+    if checked.publishable is None:
+        count = len(checked.problems)
+        click.echo(
+            f"FAILED: {checked.folder} — {count} problem{'' if count == 1 else 's'} "
+            f"(format: {len(checked.format_problems)}, item rules: {len(checked.item_problems)})"
+        )
         return False
-    click.echo(f"OK: {summary(edition)}")
+    click.echo(f"OK: {summary(checked.publishable)}")
     return True
 
 
@@ -60,6 +69,47 @@ def summary(edition: Edition) -> str:
     )
 
 
+STATS_HEADINGS = (
+    "module",
+    "pool",
+    "per attempt",
+    "scenario",
+    "key longest",
+    "max key",
+    "T/F true/false",
+)
+
+
+def stats_table(measures: list[ModuleMeasures]) -> list[str]:
+    """One line per module: what the item rules measure, under a heading line."""
+    rows = [STATS_HEADINGS]
+    for m in measures:
+        rows.append(
+            (
+                m.module_id,
+                str(m.pool_size),
+                str(m.questions_per_attempt),
+                f"{m.scenario_count} ({_share(m.scenario_count, m.pool_size)})",
+                f"{m.key_longest_count}/{m.single_count} "
+                f"({_share(m.key_longest_count, m.single_count)})",
+                "-" if m.max_key_ratio is None else f"{float(m.max_key_ratio):.2f}",
+                f"{m.true_count}/{m.false_count}",
+            )
+        )
+    widths = [max(len(row[column]) for row in rows) for column in range(len(STATS_HEADINGS))]
+    return [
+        "  ".join(
+            cell.ljust(width) if column == 0 else cell.rjust(width)
+            for column, (cell, width) in enumerate(zip(row, widths, strict=True))
+        ).rstrip()
+        for row in rows
+    ]
+
+
+def _share(part: int, whole: int) -> str:
+    return f"{100 * part / whole:.0f}%" if whole else "-"
+
+
 @curriculum_group.command("publish")
 @click.argument("path", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Show what would change; store nothing.")
@@ -71,11 +121,13 @@ def curriculum_publish(path: Path, dry_run: bool) -> None:
     from lms.curriculum.operations import plan_publication, publish_edition
     from lms.organisation.queries import organisation_settings
 
-    edition, problems = load_edition(path)
+    # The same checks as `lms curriculum check`: the file format and the item-writing rules.
+    checked = check_edition(path)
+    edition = checked.publishable
     if edition is None:
-        for problem in problems:
+        for problem in checked.problems:
             click.echo(str(problem))
-        click.echo(f"Not published: {len(problems)} problem(s).")
+        click.echo(f"Not published: {len(checked.problems)} problem(s).")
         sys.exit(2)
     session = new_session()
     try:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, selectinload
 from lms import clock
 from lms.actor import Actor
 from lms.auditlog.operations import record
-from lms.curriculum.loader import Edition, Module
+from lms.curriculum.format import Edition, Module, Question
 from lms.curriculum.models import CurriculumEdition, EditionModule, ModuleVersion
 from lms.curriculum.rendering import PLACEHOLDER_DEFAULTS, fill_placeholders
 
@@ -40,21 +40,29 @@ def filled_module_content(module: Module, values: Mapping[str, str]) -> dict[str
         "sections": [
             {"title": fill(s.title), "markdown": fill(s.markdown)} for s in module.sections
         ],
-        "questions": [
-            {
-                "id": q.id,
-                "objective": q.objective,
-                "type": q.type.value,
-                "prompt": fill(q.prompt),
-                "options": [
-                    {"id": o.id, "text": fill(o.text), "correct": o.correct} for o in q.options
-                ],
-                "answer": q.answer,
-                "rationale": fill(q.rationale),
-            }
-            for q in module.questions
-        ],
+        "questions": [_question_content(q, fill) for q in module.questions],
     }
+
+
+def _question_content(question: Question, fill: Callable[[str], str]) -> dict[str, Any]:
+    content: dict[str, Any] = {
+        "id": question.id,
+        "objective": question.objective,
+        "type": question.type.value,
+        "prompt": fill(question.prompt),
+        "options": [
+            {"id": o.id, "text": fill(o.text), "correct": o.correct} for o in question.options
+        ],
+        "answer": question.answer,
+        "rationale": fill(question.rationale),
+    }
+    # Stored only when set, so that a module written without these fields keeps the content,
+    # and so the version hash, it always had: readers take a missing key as false / none.
+    if question.scenario:
+        content["scenario"] = True
+    if question.section is not None:
+        content["section"] = fill(question.section)  # as the section's own title is filled
+    return content
 
 
 @dataclass(frozen=True)

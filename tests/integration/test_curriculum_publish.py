@@ -76,3 +76,79 @@ def test_the_real_course_publishes(db):
     assert created
     assert len(plan.modules) == 20
     assert len(edition.crosswalk) == 17
+
+
+def test_the_2026_course_hashes_as_it_did_before_scenario_and_section_existed(db):
+    # Published with the default settings by the code of f6cc11c, before questions could
+    # carry `scenario` or `section`: a module written without them must store the same
+    # content, or every provider would see all 20 modules as changed on republishing.
+    from lms.config import PROJECT_ROOT
+
+    plan, _, _ = publish(db, PROJECT_ROOT / "curricula" / "tm-core" / "2026")
+    assert plan.sha256 == "777f6c340da86e38cfeee6a9f3c15d019aa8bd68bf21c99db63be1e325fe516c"
+    assert dict((m.key, m.sha256) for m in plan.modules)["tm-service"] == (
+        "517a30873c60669ab86f11d675104615993bcebde4e8ad6a0e80c809802e385c"
+    )
+
+
+def test_scenario_and_section_are_stored_with_the_question(db, tmp_path):
+    folder = Folder(tmp_path / "demo" / "2030")
+    folder.edit("alpha.md", "## First section", "## First section at {{ organisation_name }}")
+    folder.edit(
+        "alpha.md",
+        "  prompt: Which one?\n",
+        "  prompt: Which one?\n  scenario: true\n"
+        "  section: First section at {{ organisation_name }}\n",
+    )
+    publish(db, folder.path, {"organisation_name": "Harbor Youth Services"})
+    alpha = db.execute(
+        select(ModuleVersion).where(ModuleVersion.module_key == "alpha")
+    ).scalar_one()
+    single, multiple, true_false = alpha.questions
+    # Filled like the section's own title, so the player can match the two.
+    assert alpha.sections[0]["title"] == "First section at Harbor Youth Services"
+    assert (single["scenario"], single["section"]) == (True, alpha.sections[0]["title"])
+    # Left out when not written, so that older modules keep their content and hash.
+    assert "scenario" not in multiple and "section" not in multiple
+    assert set(true_false) == {
+        "id",
+        "objective",
+        "type",
+        "prompt",
+        "options",
+        "answer",
+        "rationale",
+    }
+
+
+def test_the_publish_command_refuses_an_edition_that_breaks_the_item_rules(db, runner, tmp_path):
+    folder = Folder(tmp_path / "demo" / "2030", item_rules=True)
+    folder.edit("beta.md", "questions_per_attempt: 3", "questions_per_attempt: 4")
+    result = runner.invoke(args=["curriculum", "publish", str(folder.path)])
+    assert result.exit_code == 2
+    assert result.output.splitlines() == [
+        f"{folder.path / 'beta.md'}:6: the pool has 9 questions; it needs at least 12 "
+        "(3 x questions_per_attempt 4) so that a retake shows mostly new ones "
+        "[item rule: pool-size]",
+        "Not published: 1 problem(s).",
+    ]
+    assert count(db, CurriculumEdition) == 0
+
+
+def test_the_publish_command_refuses_the_2026_course(db, runner):
+    from lms.config import PROJECT_ROOT
+
+    path = PROJECT_ROOT / "curricula" / "tm-core" / "2026"
+    result = runner.invoke(args=["curriculum", "publish", "--dry-run", str(path)])
+    assert result.exit_code == 2
+    assert "[item rule: key-length]" in result.output
+    assert result.output.splitlines()[-1].startswith("Not published: ")
+    assert count(db, CurriculumEdition) == 0
+
+
+def test_the_publish_command_publishes_an_edition_that_meets_the_item_rules(db, runner, tmp_path):
+    folder = Folder(tmp_path / "demo" / "2030", item_rules=True)
+    result = runner.invoke(args=["curriculum", "publish", str(folder.path)])
+    assert result.exit_code == 0, result.output
+    assert "Published demo 2030 version 1" in result.output
+    assert count(db, CurriculumEdition) == 1

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from markdown_it import MarkdownIt
 
-from lms.curriculum.loader import Module, find_editions, load_edition, load_module
+from lms.curriculum.format import Module
+from lms.curriculum.loader import find_editions, load_edition, load_module
 from lms.curriculum.topics import REQUIRED_TOPIC_KEYS
 
 CURRICULA = Path(__file__).resolve().parents[2] / "curricula"

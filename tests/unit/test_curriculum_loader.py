@@ -12,16 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from lms.curriculum.loader import (
-    CurriculumProblem,
-    Option,
-    QuestionType,
-    Section,
-    edition_hash,
-    find_editions,
-    load_edition,
-    load_module,
-)
+from lms.curriculum.format import CurriculumProblem, Option, QuestionType, Section
+from lms.curriculum.loader import edition_hash, find_editions, load_edition, load_module
 from lms.curriculum.rendering import fill_placeholders, render_markdown
 from lms.curriculum.topics import REQUIRED_TOPIC_KEYS, REQUIRED_TOPICS
 
@@ -113,8 +105,145 @@ Some *text*.
 """
 
 
-def module_text(module_id: str, topics: tuple[str, ...]) -> str:
-    return MODULE_TEMPLATE.format(module_id=module_id, topics=", ".join(topics))
+#: A knowledge check that also meets the item-writing rules (lms/curriculum/item_rules.py), for
+#: tests that go through `lms curriculum check` or `publish`: 9 questions for papers of 3, three
+#: per objective; 6 scenarios; 2 true_false (one true, one false); every option within a few
+#: characters of the others, the correct one strictly the longest in 1 of 5 single questions.
+ITEM_RULES_POOL = """\
+```knowledge-check
+- id: q01
+  objective: name
+  type: single
+  scenario: true
+  section: First section
+  prompt: Jay says he feels unsafe at home tonight. Whom do you call?
+  options:
+    - id: a
+      text: The on-call clinician
+      correct: true
+    - id: b
+      text: The school's principal
+    - id: c
+      text: The youth's best friend
+  rationale: Because.
+- id: q02
+  objective: name
+  type: single
+  section: Second section
+  prompt: Which heading starts a scenario?
+  options:
+    - id: a
+      text: Scenario sub-heading
+      correct: true
+    - id: b
+      text: Numbered list item
+    - id: c
+      text: Table header row
+  rationale: Because.
+- id: q03
+  objective: name
+  type: true_false
+  section: First section
+  prompt: The on-call number is on your agency badge.
+  answer: true
+  rationale: Because.
+- id: q04
+  objective: explain
+  type: multiple
+  scenario: true
+  section: Second section
+  prompt: After a session with Ana, what do you do?
+  options:
+    - id: a
+      text: Write a progress note
+      correct: true
+    - id: b
+      text: Update the hub weekly
+      correct: true
+    - id: c
+      text: Rewrite the care plan
+    - id: d
+      text: Skip the team meeting
+  rationale: Because.
+- id: q05
+  objective: explain
+  type: single
+  scenario: true
+  section: First section
+  prompt: Ana's brother is hurt and not breathing. What comes first?
+  options:
+    - id: a
+      text: Call 911 first
+      correct: true
+    - id: b
+      text: Text the family
+    - id: c
+      text: Wait and see it
+  rationale: Because.
+- id: q06
+  objective: explain
+  type: true_false
+  section: Second section
+  prompt: A mentor may rewrite the care plan alone.
+  answer: false
+  rationale: Because.
+- id: q07
+  objective: apply
+  type: single
+  scenario: true
+  section: Second section
+  prompt: Ana wants to try a new outing. What do you do?
+  options:
+    - id: a
+      text: Ask the family first
+      correct: true
+    - id: b
+      text: Plan the outing alone
+    - id: c
+      text: Cancel the session now
+  rationale: Because.
+- id: q08
+  objective: apply
+  type: single
+  scenario: true
+  section: First section
+  prompt: Ana tells you something that worries you. Where does it go?
+  options:
+    - id: a
+      text: Bring it to supervision
+      correct: true
+    - id: b
+      text: Post it on social media
+    - id: c
+      text: Tell the youth's school
+  rationale: Because.
+- id: q09
+  objective: apply
+  type: multiple
+  scenario: true
+  section: Second section
+  prompt: Ana is getting upset on the bus. Which steps help?
+  options:
+    - id: a
+      text: Offer two choices
+      correct: true
+    - id: b
+      text: Name the next step
+      correct: true
+    - id: c
+      text: Raise your voice
+    - id: d
+      text: End the visit early
+  rationale: Because.
+```
+"""
+
+
+def module_text(module_id: str, topics: tuple[str, ...], item_rules: bool = False) -> str:
+    text = MODULE_TEMPLATE.format(module_id=module_id, topics=", ".join(topics))
+    if item_rules:
+        text = text[: text.index("```knowledge-check")] + ITEM_RULES_POOL
+    return text
 
 
 ALPHA = module_text("alpha", ALPHA_TOPICS)
@@ -122,14 +251,18 @@ BETA = module_text("beta", BETA_TOPICS)
 
 
 class Folder:
-    """An edition folder in tmp_path that a test edits, then loads."""
+    """An edition folder in tmp_path that a test edits, then loads.
 
-    def __init__(self, path: Path) -> None:
+    Its knowledge checks are as small as the format allows; with ``item_rules=True`` they are
+    ITEM_RULES_POOL, which `lms curriculum check` and `publish` also accept.
+    """
+
+    def __init__(self, path: Path, item_rules: bool = False) -> None:
         self.path = path
         path.mkdir(parents=True)
         self.write("curriculum.yaml", EDITION_YAML)
-        self.write("alpha.md", ALPHA)
-        self.write("beta.md", BETA)
+        self.write("alpha.md", module_text("alpha", ALPHA_TOPICS, item_rules))
+        self.write("beta.md", module_text("beta", BETA_TOPICS, item_rules))
 
     def write(self, name: str, text: str) -> None:
         (self.path / name).write_text(text, encoding="utf-8")
@@ -542,6 +675,89 @@ class TestQuestions:
         folder.edit("alpha.md", "objective: apply", "objective: name")
         assert folder.problems() == [
             folder.problem("alpha.md", 7, "a module needs 3-6 objectives; it has 2")
+        ]
+
+
+class TestScenarioAndSection:
+    """The optional question fields ``scenario`` and ``section``."""
+
+    def test_default_to_not_a_scenario_and_no_section(self, folder):
+        edition, _ = load_edition(folder.path)
+        assert all(not q.scenario and q.section is None for q in edition.modules[0].questions)
+
+    def test_are_loaded(self, folder):
+        folder.edit(
+            "alpha.md",
+            "  prompt: Which one?\n",
+            "  prompt: Which one?\n  scenario: true\n  section: Second section\n",
+        )
+        edition, problems = load_edition(folder.path)
+        assert problems == []
+        single, multiple, _ = edition.modules[0].questions
+        assert (single.scenario, single.section) == (True, "Second section")
+        assert (multiple.scenario, multiple.section) == (False, None)
+
+    def test_scenario_false_is_the_default_written_out(self, folder):
+        folder.edit(
+            "alpha.md", "  prompt: Which one?\n", "  prompt: Which one?\n  scenario: false\n"
+        )
+        edition, problems = load_edition(folder.path)
+        assert problems == []
+        assert edition.modules[0].questions[0].scenario is False
+
+    def test_scenario_must_be_true_or_false(self, folder):
+        folder.edit(
+            "alpha.md", "  prompt: Which one?\n", "  prompt: Which one?\n  scenario: yes please\n"
+        )
+        assert folder.problems() == [
+            folder.problem("alpha.md", 37, "question q01: 'scenario' must be true or false")
+        ]
+
+    def test_section_must_be_the_exact_title_of_a_section(self, folder):
+        folder.edit(
+            "alpha.md",
+            "  prompt: Which one?\n",
+            "  prompt: Which one?\n  section: second section\n",
+        )
+        assert folder.problems() == [
+            folder.problem(
+                "alpha.md",
+                37,
+                "question q01: section 'second section' is not the title of a '## ' section of "
+                "this module (did you mean 'Second section'?)",
+            )
+        ]
+
+    def test_section_naming_no_section_at_all(self, folder):
+        folder.edit(
+            "alpha.md", "  prompt: Which one?\n", "  prompt: Which one?\n  section: Glossary\n"
+        )
+        assert folder.problems() == [
+            folder.problem(
+                "alpha.md",
+                37,
+                "question q01: section 'Glossary' is not the title of a '## ' section of "
+                "this module",
+            )
+        ]
+
+    def test_section_must_be_text(self, folder):
+        folder.edit("alpha.md", "  prompt: Which one?\n", "  prompt: Which one?\n  section: 2\n")
+        assert folder.problems() == [
+            folder.problem(
+                "alpha.md", 37, "question q01: 'section' must be text (put it in quotes)"
+            )
+        ]
+
+    def test_unknown_question_key_lists_the_new_fields(self, folder):
+        folder.edit("alpha.md", "  prompt: Which one?\n", "  prompt: Which one?\n  hint: Look.\n")
+        assert folder.problems() == [
+            folder.problem(
+                "alpha.md",
+                37,
+                "question q01: unknown key 'hint' (allowed: id, objective, type, prompt, "
+                "rationale, options, answer, scenario, section)",
+            )
         ]
 
 

@@ -273,7 +273,7 @@ def test_a_certificate_issued_after_a_save_carries_the_saved_signatory(
     frozen_clock.current = dt.datetime(2030, 1, 28, 15, 0, tzinfo=dt.UTC)
     auth.login("admin@example.org")  # the clock jumped past the session's limits
     save(admin)
-    folder = Folder(tmp_path / "demo" / "2030")
+    folder = Folder(tmp_path / "demo" / "2030", item_rules=True)  # the command checks them
     folder.edit(
         "alpha.md",
         "Call {{ on_call_phone }} when in doubt.",
