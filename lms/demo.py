@@ -101,11 +101,17 @@ def load_demo(
     return list(DEMO_ACCOUNTS)
 
 
+#: The 2026 edition stays published for the records trained on it; 2027 takes over on its
+#: effective date (2027-01-01), so both are in the demo as in a provider's database.
+DEMO_EDITIONS = ("2026", "2027")
+
+
 def _publish_demo_curriculum(session: Session, actor: Actor, placeholders) -> None:
-    edition, problems = load_edition(PROJECT_ROOT / "curricula" / "tm-core" / "2026")
-    if edition is None:
-        raise DemoRefused(f"the demo curriculum has problems: {problems[0]}")
-    publish_edition(session, actor, plan_publication(session, edition, placeholders))
+    for name in DEMO_EDITIONS:
+        edition, problems = load_edition(PROJECT_ROOT / "curricula" / "tm-core" / name)
+        if edition is None:
+            raise DemoRefused(f"the demo curriculum has problems: {problems[0]}")
+        publish_edition(session, actor, plan_publication(session, edition, placeholders))
 
 
 def _years_ago(today: dt.date, years: int, days: int = 0) -> dt.date:
