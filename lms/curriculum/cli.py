@@ -75,7 +75,7 @@ STATS_HEADINGS = (
     "per attempt",
     "scenario",
     "key longest",
-    "max key",
+    "max key ratio",
     "T/F true/false",
 )
 

@@ -118,9 +118,9 @@ def test_stats_print_each_modules_measurements(sound):
     result = check("--stats", sound.path)
     assert result.exit_code == 0, result.output
     assert result.output.splitlines() == [
-        "module  pool  per attempt  scenario  key longest  max key  T/F true/false",
-        "alpha      9            3   6 (67%)    1/5 (20%)     1.11             1/1",
-        "beta       9            3   5 (56%)    1/5 (20%)     1.11             1/1",
+        "module  pool  per attempt  scenario  key longest  max key ratio  T/F true/false",
+        "alpha      9            3   6 (67%)    1/5 (20%)           1.11             1/1",
+        "beta       9            3   5 (56%)    1/5 (20%)           1.11             1/1",
         OK_LINE,
     ]
 
@@ -131,7 +131,7 @@ def test_stats_of_a_failing_edition_come_after_its_problems(sound):
     assert result.exit_code == 2
     lines = result.output.splitlines()
     assert lines[0].endswith("(they may differ by at most 1) [item rule: true-false-balance]")
-    assert lines[2].startswith("alpha      9            3   6 (67%)    1/5 (20%)     1.11")
+    assert lines[2].startswith("alpha      9            3   6 (67%)    1/5 (20%)           1.11")
     assert lines[2].endswith("2/0")
 
 
