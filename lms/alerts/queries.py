@@ -30,9 +30,8 @@ from lms.alerts.settings import AlertSettings
 from lms.auth.models import Role, User, UserRole
 from lms.eligibility.models import Determination
 from lms.staff.models import CLINICAL_POSITIONS, Person, Position, StaffStatus
-from lms.staff.rules import Employment
-from lms.training.models import TrainingCycle
-from lms.training.rules import training_state
+from lms.training.queries import training_histories
+from lms.training.rules import TrainingHistory, state_on
 
 
 @dataclass(frozen=True)
@@ -114,22 +113,6 @@ def _people(session: Session) -> list[tuple[Person, _Account | None]]:
     ]
 
 
-def _completions(session: Session) -> dict[int, list[dt.date]]:
-    found: dict[int, list[dt.date]] = defaultdict(list)
-    rows = session.execute(
-        select(TrainingCycle.person_id, TrainingCycle.completed_on)
-        .join(Person, Person.id == TrainingCycle.person_id)
-        .where(
-            Person.status == StaffStatus.ACTIVE,
-            Person.position == Position.THERAPEUTIC_MENTOR,
-            TrainingCycle.completed_on.is_not(None),
-        )
-    )
-    for person_id, completed_on in rows:
-        found[person_id].append(completed_on)
-    return found
-
-
 def _provisional_streaks(session: Session, as_of: dt.date, timezone: str) -> dict[int, dt.date]:
     """Each current mentor's or candidate's provisional streak start, from their determinations."""
     history: dict[int, list[tuple[dt.date, str]]] = defaultdict(list)
@@ -189,9 +172,15 @@ def _alerted(session: Session) -> dict[tuple[int, str, dt.date], int]:
 
 
 def load_facts(session: Session, as_of: dt.date, settings: AlertSettings) -> AlertFacts:
-    """Everything the rules need, in five queries however many people there are."""
+    """Everything the rules need, in six queries however many people there are."""
     people = _people(session)
-    completions = _completions(session)
+    histories = training_histories(
+        session,
+        select(Person.id).where(
+            Person.position == Position.THERAPEUTIC_MENTOR, Person.status == StaffStatus.ACTIVE
+        ),
+        settings.timezone,
+    )
     streaks = _provisional_streaks(session, as_of, settings.timezone)
     contacts = {
         person.id: contact_for(person.id, person.work_email, account) for person, account in people
@@ -215,11 +204,8 @@ def load_facts(session: Session, as_of: dt.date, settings: AlertSettings) -> Ale
             and person.status is StaffStatus.ACTIVE
             and person.hire_on is not None
         ):
-            state = training_state(
-                Employment(person.hire_on, person.separated_on),
-                completions.get(person.id, []),
-                as_of,
-                settings.cycle_policy,
+            state = state_on(
+                histories.get(person.id, TrainingHistory(())), as_of, settings.cycle_policy
             )
             if state is not None:
                 supervisor = contacts.get(person.supervisor_id) if person.supervisor_id else None

@@ -13,13 +13,12 @@ from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from lms import clock
 from lms.compliance.rules import (
     ComplianceRow,
-    CycleFacts,
     DailyShare,
     MentorRecord,
     MonthSummary,
@@ -29,11 +28,10 @@ from lms.compliance.rules import (
     daily_shares,
     monthly_summaries,
 )
-from lms.staff.models import CLINICAL_POSITIONS, EmploymentPeriod, Person, Position, StaffStatus
+from lms.staff.models import CLINICAL_POSITIONS, Person, Position, StaffStatus
 from lms.staff.queries import employed_between
-from lms.staff.rules import Employment
-from lms.training.models import ModuleProgress, TrainingCycle
-from lms.training.rules import CyclePolicy, TrainingStatus
+from lms.training.queries import training_histories
+from lms.training.rules import CyclePolicy, TrainingHistory, TrainingStatus
 
 #: The positions whose training the dashboard follows (the ones assigned the curriculum).
 TRACKED_POSITIONS = (Position.THERAPEUTIC_MENTOR,)
@@ -82,18 +80,6 @@ def _scope(
     return conditions
 
 
-def employments_of(session: Session, person_ids: Select) -> dict[int, tuple[Employment, ...]]:
-    """Every period of employment of the people ``person_ids`` selects, oldest first: one query."""
-    periods: dict[int, list[Employment]] = {}
-    for person_id, hired_on, separated_on in session.execute(
-        select(EmploymentPeriod.person_id, EmploymentPeriod.hired_on, EmploymentPeriod.separated_on)
-        .where(EmploymentPeriod.person_id.in_(person_ids))
-        .order_by(EmploymentPeriod.person_id, EmploymentPeriod.hired_on)
-    ):
-        periods.setdefault(person_id, []).append(Employment(hired_on, separated_on))
-    return {person_id: tuple(found) for person_id, found in periods.items()}
-
-
 def mentor_records(
     session: Session,
     since: dt.date,
@@ -121,18 +107,7 @@ def mentor_records(
         .outerjoin(boss, boss.id == Person.supervisor_id)
         .where(*conditions)
     ).all()
-    first_started_at = func.min(ModuleProgress.started_at)
-    in_scope = select(Person.id).where(*conditions)
-    employments = employments_of(session, in_scope)
-    cycles: dict[int, list[CycleFacts]] = {}
-    for person_id, completed_on, started_at in session.execute(
-        select(TrainingCycle.person_id, TrainingCycle.completed_on, first_started_at)
-        .outerjoin(ModuleProgress, ModuleProgress.cycle_id == TrainingCycle.id)
-        .where(TrainingCycle.person_id.in_(in_scope))
-        .group_by(TrainingCycle.id, TrainingCycle.person_id, TrainingCycle.completed_on)
-    ):
-        started_on = clock.local_date(started_at, timezone) if started_at else None
-        cycles.setdefault(person_id, []).append(CycleFacts(completed_on, started_on))
+    histories = training_histories(session, select(Person.id).where(*conditions), timezone)
     return [
         MentorRecord(
             person_id=person_id,
@@ -140,8 +115,8 @@ def mentor_records(
             position=position.value,
             supervisor_id=supervisor_id,
             supervisor_name=display_name(boss_legal, boss_preferred) if boss_legal else None,
-            employments=employments.get(person_id, ()),
-            cycles=tuple(cycles.get(person_id, ())),
+            employments=histories.get(person_id, TrainingHistory(())).employments,
+            cycles=histories.get(person_id, TrainingHistory(())).cycles,
         )
         for (
             person_id,

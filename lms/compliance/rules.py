@@ -16,14 +16,17 @@ from dataclasses import dataclass
 from lms.staff.rules import Employment, employment_on
 from lms.training.rules import (
     ONE_DAY,
+    CycleFacts,
     CyclePolicy,
+    TrainingHistory,
     TrainingState,
     TrainingStatus,
     add_one_year,
     completion_chain,
     initial_due_on,
-    training_state,
 )
+from lms.training.rules import started_on as training_started_on
+from lms.training.rules import state_on as training_state_on
 from lms.validation import InvalidInput
 
 #: Worst first: the order of the list and of the counts.
@@ -42,14 +45,6 @@ EARLIEST_AS_OF = dt.date(1900, 1, 1)
 
 
 @dataclass(frozen=True)
-class CycleFacts:
-    """One training cycle as the dashboard needs it."""
-
-    completed_on: dt.date | None
-    started_on: dt.date | None  # first day of any module activity, where the provider works
-
-
-@dataclass(frozen=True)
 class MentorRecord:
     """A mentor's employment and training history, with who supervises them now."""
 
@@ -62,8 +57,12 @@ class MentorRecord:
     cycles: tuple[CycleFacts, ...] = ()
 
     @property
+    def history(self) -> TrainingHistory:
+        return TrainingHistory(self.employments, self.cycles)
+
+    @property
     def completed_on_days(self) -> list[dt.date]:
-        return [c.completed_on for c in self.cycles if c.completed_on is not None]
+        return self.history.completed_on_days
 
     def employment_on(self, day: dt.date) -> Employment | None:
         return employment_on(self.employments, day)
@@ -133,32 +132,14 @@ def parse_as_of(text: str | None, today: dt.date) -> dt.date:
 
 
 def started_on(record: MentorRecord, as_of: dt.date) -> dt.date | None:
-    """The first day of module activity in the cycle open on ``as_of`` (not yet completed then).
-
-    Only the initial cycle's start matters to the status, and on any day before the first
-    completion every cycle not completed by then is that initial one.
-    """
-    employment = record.employment_on(as_of)
-    if employment is None:
-        return None
-    days = [
-        c.started_on
-        for c in record.cycles
-        if c.started_on is not None
-        and c.started_on >= employment.hired_on
-        and (c.completed_on is None or c.completed_on > as_of)
-    ]
-    return min(days, default=None)
+    """The first day of module activity in the cycle open on ``as_of``
+    (``lms.training.rules.started_on``)."""
+    return training_started_on(record.history, as_of)
 
 
 def state_on(record: MentorRecord, as_of: dt.date, policy: CyclePolicy) -> TrainingState | None:
-    """The mentor's training state on ``as_of``; None when not employed that day."""
-    employment = record.employment_on(as_of)
-    if employment is None:
-        return None
-    return training_state(
-        employment, record.completed_on_days, as_of, policy, started_on(record, as_of)
-    )
+    """The mentor's training state on ``as_of`` (``lms.training.rules.state_on``)."""
+    return training_state_on(record.history, as_of, policy)
 
 
 def sort_key(row: ComplianceRow) -> tuple[int, int, str, int]:

@@ -9,7 +9,7 @@ from lms.auth.forms import ConfirmForm
 from lms.auth.models import Role
 from lms.auth.permissions import requires
 from lms.config import PROJECT_ROOT
-from lms.curriculum.loader import find_editions, load_edition
+from lms.curriculum.loader import check_edition, find_editions
 from lms.curriculum.models import CurriculumEdition
 from lms.curriculum.operations import plan_publication, publish_edition
 from lms.organisation.views import current_settings
@@ -25,9 +25,10 @@ def _candidates():
     database = db_session()
     placeholders = current_settings().curriculum_placeholders
     for folder in find_editions(CURRICULA):
-        edition, problems = load_edition(folder)
+        checked = check_edition(folder)  # the file format and the item-writing rules
+        edition = checked.publishable
         plan = plan_publication(database, edition, placeholders) if edition else None
-        yield folder.relative_to(CURRICULA).as_posix(), edition, problems, plan
+        yield folder.relative_to(CURRICULA).as_posix(), checked.edition, checked.problems, plan
 
 
 @blueprint.route("/")

@@ -11,11 +11,18 @@ from sqlalchemy.orm import Session
 
 from lms import clock
 from lms.curriculum.models import EditionModule
-from lms.staff.models import Person, Position, StaffStatus
+from lms.staff.models import EmploymentPeriod, Person, Position, StaffStatus
 from lms.staff.queries import LIST_ORDER, Page, containing
 from lms.staff.rules import Employment
 from lms.training.models import ModuleProgress, TrainingCycle
-from lms.training.rules import CyclePolicy, TrainingState, TrainingStatus, training_state
+from lms.training.rules import (
+    CycleFacts,
+    CyclePolicy,
+    TrainingHistory,
+    TrainingState,
+    TrainingStatus,
+    state_on,
+)
 
 
 @dataclass(frozen=True)
@@ -55,6 +62,7 @@ class _Cycle:
     completed_on: dt.date | None
     is_open: bool
     modules_done: int
+    modules_total: int  # modules in the cycle's edition
     first_started_at: dt.datetime | None
 
 
@@ -121,15 +129,24 @@ def mentors_in_status(
     queries however many mentors; the caller then loads the full rows of one page.
     """
     conditions = filters.conditions()
-    people = session.execute(
-        select(Person.id, Person.hire_on, Person.separated_on)
+    # The list's order and every period of employment in one query, the cycles in another.
+    order: list[int] = []
+    employments: dict[int, list[Employment]] = {}
+    for person_id, hired_on, separated_on in session.execute(
+        select(Person.id, EmploymentPeriod.hired_on, EmploymentPeriod.separated_on)
+        .outerjoin(EmploymentPeriod, EmploymentPeriod.person_id == Person.id)
         .where(*conditions)
-        .order_by(*LIST_ORDER)
-    ).all()
-    cycles = _cycles_of(session, select(Person.id).where(*conditions))
+        .order_by(*LIST_ORDER, EmploymentPeriod.hired_on)
+    ):
+        if not order or order[-1] != person_id:
+            order.append(person_id)
+        if hired_on is not None:
+            employments.setdefault(person_id, []).append(Employment(hired_on, separated_on))
+    cycles = _cycle_facts_of(session, select(Person.id).where(*conditions), timezone)
+    histories = _histories(employments, cycles)
     matching = []
-    for person_id, hire_on, separated_on in people:
-        state = _state(hire_on, separated_on, cycles.get(person_id, []), as_of, policy, timezone)
+    for person_id in order:
+        state = state_on(histories.get(person_id, TrainingHistory(())), as_of, policy)
         if state is not None and state.status is status:
             matching.append(person_id)
     return matching
@@ -144,39 +161,29 @@ def _team_rows(
 ) -> list[TeamRow]:
     if not people:
         return []
-    cycles = _cycles_of(session, [person.id for person in people])
+    person_ids = [person.id for person in people]
+    cycles = _cycles_of(session, person_ids)
+    # The same history training_histories loads, from the cycles this page reads anyway.
+    histories = _histories(
+        _employments_of(session, person_ids),
+        {
+            person_id: [_cycle_facts(c.completed_on, c.first_started_at, timezone) for c in found]
+            for person_id, found in cycles.items()
+        },
+    )
     open_cycles = {
         person_id: next((cycle for cycle in found if cycle.is_open), None)
         for person_id, found in cycles.items()
     }
-    edition_ids = {c.edition_id for c in open_cycles.values() if c and c.edition_id is not None}
-    totals = (
-        dict(
-            session.execute(
-                select(EditionModule.edition_id, func.count())
-                .where(EditionModule.edition_id.in_(edition_ids))
-                .group_by(EditionModule.edition_id)
-            ).all()
-        )
-        if edition_ids
-        else {}
-    )
     rows = []
     for person in people:
         open_cycle = open_cycles.get(person.id)
         rows.append(
             TeamRow(
                 person,
-                _state(
-                    person.hire_on,
-                    person.separated_on,
-                    cycles.get(person.id, []),
-                    as_of,
-                    policy,
-                    timezone,
-                ),
+                state_on(histories.get(person.id, TrainingHistory(())), as_of, policy),
                 open_cycle.modules_done if open_cycle else 0,
-                totals.get(open_cycle.edition_id, 0) if open_cycle else 0,
+                open_cycle.modules_total if open_cycle else 0,
             )
         )
     return rows
@@ -195,6 +202,10 @@ def _cycles_of(session: Session, person_ids: Select | Sequence[int]) -> dict[int
             TrainingCycle.withdrawn_on,
             func.count(ModuleProgress.completed_on),  # counts the non-null: modules completed
             func.min(ModuleProgress.started_at),
+            select(func.count())
+            .where(EditionModule.edition_id == TrainingCycle.edition_id)
+            .correlate(TrainingCycle)
+            .scalar_subquery(),
         )
         .outerjoin(ModuleProgress, ModuleProgress.cycle_id == TrainingCycle.id)
         .where(TrainingCycle.person_id.in_(person_ids))
@@ -214,6 +225,7 @@ def _cycles_of(session: Session, person_ids: Select | Sequence[int]) -> dict[int
         withdrawn_on,
         done,
         started,
+        total,
     ) in session.execute(statement):
         by_person.setdefault(person_id, []).append(
             _Cycle(
@@ -222,30 +234,73 @@ def _cycles_of(session: Session, person_ids: Select | Sequence[int]) -> dict[int
                 completed_on=completed_on,
                 is_open=completed_on is None and withdrawn_on is None,
                 modules_done=done,
+                modules_total=total or 0,
                 first_started_at=started,
             )
         )
     return by_person
 
 
-def _state(
-    hire_on: dt.date | None,
-    separated_on: dt.date | None,
-    cycles: Sequence[_Cycle],
-    as_of: dt.date,
-    policy: CyclePolicy,
-    timezone: str,
-) -> TrainingState | None:
-    """The status the page shows, from the hire date, every completion and the first module
-    activity in the open cycle; None for a mentor with no hire date."""
-    if hire_on is None:
-        return None
-    open_cycle = next((cycle for cycle in cycles if cycle.is_open), None)
-    started_at = open_cycle.first_started_at if open_cycle else None
-    return training_state(
-        Employment(hire_on, separated_on),
-        [cycle.completed_on for cycle in cycles if cycle.completed_on],
-        as_of,
-        policy,
-        clock.local_date(started_at, timezone) if started_at else None,
+def training_histories(
+    session: Session, person_ids: Select | Sequence[int], timezone: str
+) -> dict[int, TrainingHistory]:
+    """The training history of each person ``person_ids`` lists or selects — every period of
+    employment and every cycle with its first module activity — in two queries. The one loader
+    behind ``lms.training.rules.state_on`` for every page, report, alert and command."""
+    return _histories(
+        _employments_of(session, person_ids), _cycle_facts_of(session, person_ids, timezone)
     )
+
+
+def _cycle_facts_of(
+    session: Session, person_ids: Select | Sequence[int], timezone: str
+) -> dict[int, list[CycleFacts]]:
+    cycles: dict[int, list[CycleFacts]] = {}
+    for person_id, completed_on, started_at in session.execute(
+        select(
+            TrainingCycle.person_id,
+            TrainingCycle.completed_on,
+            func.min(ModuleProgress.started_at),
+        )
+        .outerjoin(ModuleProgress, ModuleProgress.cycle_id == TrainingCycle.id)
+        .where(TrainingCycle.person_id.in_(person_ids))
+        .group_by(TrainingCycle.id, TrainingCycle.person_id, TrainingCycle.completed_on)
+        .order_by(TrainingCycle.person_id, TrainingCycle.id)
+    ):
+        cycles.setdefault(person_id, []).append(_cycle_facts(completed_on, started_at, timezone))
+    return cycles
+
+
+def _employments_of(
+    session: Session, person_ids: Select | Sequence[int]
+) -> dict[int, list[Employment]]:
+    employments: dict[int, list[Employment]] = {}
+    for person_id, hired_on, separated_on in session.execute(
+        select(EmploymentPeriod.person_id, EmploymentPeriod.hired_on, EmploymentPeriod.separated_on)
+        .where(EmploymentPeriod.person_id.in_(person_ids))
+        .order_by(EmploymentPeriod.person_id, EmploymentPeriod.hired_on)
+    ):
+        employments.setdefault(person_id, []).append(Employment(hired_on, separated_on))
+    return employments
+
+
+def _cycle_facts(
+    completed_on: dt.date | None, started_at: dt.datetime | None, timezone: str
+) -> CycleFacts:
+    return CycleFacts(completed_on, clock.local_date(started_at, timezone) if started_at else None)
+
+
+def _histories(
+    employments: dict[int, list[Employment]], cycles: dict[int, list[CycleFacts]]
+) -> dict[int, TrainingHistory]:
+    return {
+        person_id: TrainingHistory(
+            tuple(employments.get(person_id, ())), tuple(cycles.get(person_id, ()))
+        )
+        for person_id in employments.keys() | cycles.keys()
+    }
+
+
+def training_history(session: Session, person_id: int, timezone: str) -> TrainingHistory:
+    """One person's training history (see ``training_histories``)."""
+    return training_histories(session, [person_id], timezone).get(person_id, TrainingHistory(()))

@@ -13,7 +13,7 @@ import enum
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from lms.staff.rules import Employment
+from lms.staff.rules import Employment, employment_on
 
 ONE_DAY = dt.timedelta(days=1)
 
@@ -168,4 +168,59 @@ def training_state(
         opens,
         latest.completed_on,
         (latest.expires_on - as_of).days,
+    )
+
+
+# -- one answer to "where did this person stand on a date" -------------------------------------
+
+
+@dataclass(frozen=True)
+class CycleFacts:
+    """One training cycle as the status needs it."""
+
+    completed_on: dt.date | None
+    started_on: dt.date | None  # first day of any module activity, where the provider works
+
+
+@dataclass(frozen=True)
+class TrainingHistory:
+    """Everything the training status reads about a person: every period of employment (a
+    rehire is a new one) and every cycle. Loaded by ``lms.training.queries.training_histories``;
+    every page, report, alert and command asks ``state_on`` with it."""
+
+    employments: tuple[Employment, ...]
+    cycles: tuple[CycleFacts, ...] = ()
+
+    @property
+    def completed_on_days(self) -> list[dt.date]:
+        return [c.completed_on for c in self.cycles if c.completed_on is not None]
+
+
+def started_on(history: TrainingHistory, as_of: dt.date) -> dt.date | None:
+    """The first day of module activity in the cycle open on ``as_of`` (not yet completed then).
+
+    Only the initial cycle's start matters to the status, and on any day before the first
+    completion every cycle not completed by then is that initial one.
+    """
+    employment = employment_on(history.employments, as_of)
+    if employment is None:
+        return None
+    days = [
+        c.started_on
+        for c in history.cycles
+        if c.started_on is not None
+        and c.started_on >= employment.hired_on
+        and (c.completed_on is None or c.completed_on > as_of)
+    ]
+    return min(days, default=None)
+
+
+def state_on(history: TrainingHistory, as_of: dt.date, policy: CyclePolicy) -> TrainingState | None:
+    """The training state on ``as_of``, from the employment period that covers that day; None
+    when the person was not employed then."""
+    employment = employment_on(history.employments, as_of)
+    if employment is None:
+        return None
+    return training_state(
+        employment, history.completed_on_days, as_of, policy, started_on(history, as_of)
     )

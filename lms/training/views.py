@@ -13,7 +13,7 @@ from lms.auth.models import Role
 from lms.auth.permissions import requires
 from lms.curriculum.models import CurriculumEdition, ModuleVersion
 from lms.curriculum.rendering import render_markdown
-from lms.provider_time import provider_date, provider_today
+from lms.provider_time import provider_timezone, provider_today
 from lms.staff.queries import Page, person_for_user
 from lms.training.forms import AttestationForm
 from lms.training.models import Attestation, KnowledgeCheckAttempt, ModuleProgress, TrainingCycle
@@ -22,7 +22,6 @@ from lms.training.operations import (
     attest,
     cycles_of,
     edition_modules,
-    employment_of,
     ensure_current_cycle,
     open_module,
     progress_for_cycle,
@@ -36,9 +35,10 @@ from lms.training.queries import (
     mentors_in_status,
     team_page,
     team_rows_by_id,
+    training_history,
 )
 from lms.training.quiz import correct_choice
-from lms.training.rules import TrainingStatus, training_state
+from lms.training.rules import TrainingStatus, state_on
 from lms.transaction import flashed_errors, form_errors
 from lms.validation import InvalidInput
 from lms.web import current_actor, db_session, requested_page_number
@@ -87,18 +87,8 @@ def index():
         modules = edition_modules(database, cycle.edition_id)
         progress = progress_for_cycle(database, cycle.id)
     cycles = cycles_of(database, person.id)
-    employment = employment_of(person)
-    started = min((p.started_at for p in progress.values()), default=None)
-    state = (
-        training_state(
-            employment,
-            [c.completed_on for c in cycles if c.completed_on],
-            today,
-            settings.policy,
-            provider_date(started) if started else None,
-        )
-        if employment
-        else None
+    state = state_on(
+        training_history(database, person.id, provider_timezone()), today, settings.policy
     )
     editions = {
         e.id: e

@@ -24,7 +24,7 @@ from lms.alerts.settings import AlertSettings
 from lms.auditlog.models import AuditEvent
 from lms.auth.models import Role, User, UserRole
 from lms.eligibility.models import Determination
-from lms.staff.models import Person, Position, StaffStatus
+from lms.staff.models import EmploymentPeriod, Person, Position, StaffStatus
 from lms.staff.operations import PersonDetails, create_person
 from lms.training.operations import TrainingSettings, record_imported_completion
 from lms.training.rules import CyclePolicy
@@ -372,6 +372,8 @@ def add_mentors(session: Session, supervisor: Person, first: int, number: int) -
             updated_at=NOW,
         )
         session.add(person)
+        session.flush()
+        session.add(EmploymentPeriod(person_id=person.id, hired_on=person.hire_on, created_at=NOW))
     session.flush()
 
 

@@ -19,7 +19,7 @@ def test_admin_reviews_and_publishes_the_course(client, auth, users, db):
         "/admin/curriculum/publish",
         data={
             "csrf_token": csrf_token(client, "/admin/curriculum/"),
-            "folder": "tm-core/2026",
+            "folder": "tm-core/2027",
             "sha256": sha,
         },
     )
@@ -35,7 +35,7 @@ def test_content_changed_since_review_is_not_published(client, auth, users, db):
         "/admin/curriculum/publish",
         data={
             "csrf_token": csrf_token(client, "/admin/curriculum/"),
-            "folder": "tm-core/2026",
+            "folder": "tm-core/2027",
             "sha256": "0" * 64,
         },
         follow_redirects=True,

@@ -218,7 +218,7 @@ def test_publishing_the_course_after_a_save_fills_in_the_saved_values(admin, db)
         "/admin/curriculum/publish",
         data={
             "csrf_token": csrf_token(admin, "/admin/curriculum/"),
-            "folder": "tm-core/2026",
+            "folder": "tm-core/2027",
             "sha256": sha,
         },
     )
@@ -231,7 +231,7 @@ def test_publishing_the_course_after_a_save_fills_in_the_saved_values(admin, db)
         "Harbor Youth Services's emergency protocol is: call 911, then the on-call clinician at "
         "617-555-0100."
     ) in text
-    assert "You reach the on-call senior clinician using 617-555-0100." in text
+    assert "You reach the on-call senior clinician through 617-555-0100." in text
 
 
 @pytest.fixture
