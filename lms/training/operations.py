@@ -242,7 +242,9 @@ def start_attempt(
             "You have used every attempt allowed. Ask your supervisor to reset the check."
         )
     module = session.get(ModuleVersion, progress.module_version_id)
-    paper = draw_paper(module.questions, module.questions_per_attempt, rng)
+    paper = draw_paper(
+        module.questions, module.questions_per_attempt, rng, _questions_seen(session, progress)
+    )
     attempt = KnowledgeCheckAttempt(
         progress_id=progress.id,
         module_version_id=module.id,
@@ -254,6 +256,14 @@ def start_attempt(
     session.add(attempt)
     session.flush()
     return attempt
+
+
+def _questions_seen(session: Session, progress: ModuleProgress) -> set[str]:
+    """The questions asked in the mentor's earlier attempts at this module in this cycle."""
+    papers = session.execute(
+        select(KnowledgeCheckAttempt.paper).where(KnowledgeCheckAttempt.progress_id == progress.id)
+    ).scalars()
+    return {item["id"] for paper in papers for item in paper}
 
 
 def _attempts_since_reset(session: Session, progress: ModuleProgress) -> int:

@@ -37,7 +37,7 @@ from lms.training.queries import (
     team_page,
     team_rows_by_id,
 )
-from lms.training.quiz import correct_choice
+from lms.training.quiz import correct_choice, sections_to_reread, to_review
 from lms.training.rules import TrainingStatus, training_state
 from lms.transaction import flashed_errors, form_errors
 from lms.validation import InvalidInput
@@ -256,19 +256,36 @@ def _attempt_page(attempt_row, module_version, cycle, position, edition, answers
     marked paper once submitted."""
     chosen_answers = attempt_row.answers or answers or {}
     questions = {q["id"]: q for q in module_version.questions}
+    # The correct options and rationales are shown only once the check is passed: a failed
+    # attempt that showed them would hand the answers to the retake.
+    passed = bool(attempt_row.passed)
     paper = [
         {
             "question": questions[item["id"]],
             "options": _shown_options(questions[item["id"]], item["options"]),
             "chosen": set(chosen_answers.get(item["id"], [])),
-            "correct": correct_choice(questions[item["id"]]),
+            "correct": correct_choice(questions[item["id"]]) if passed else frozenset(),
         }
         for item in attempt_row.paper
     ]
+    review = []
+    if attempt_row.submitted_at is not None and not passed:
+        right = {
+            item["id"]
+            for item in attempt_row.paper
+            if frozenset(chosen_answers.get(item["id"], ()))
+            == correct_choice(questions[item["id"]])
+        }
+        review = to_review(
+            attempt_row.paper, module_version.questions, module_version.objectives, right
+        )
     page = render_template(
         "training/attempt.html",
         attempt=attempt_row,
-        paper=paper,
+        paper=paper if passed or attempt_row.submitted_at is None else [],
+        review=review,
+        reread=sections_to_reread(review),
+        section_numbers={s["title"]: n for n, s in enumerate(module_version.sections)},
         module=module_version,
         cycle=cycle,
         position=position,
