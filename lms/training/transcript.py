@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from lms import clock
 from lms.curriculum.documentation import grid_style
 from lms.curriculum.models import CurriculumEdition, EditionModule, ModuleVersion
-from lms.pdf import numbered_canvas, styles
+from lms.pdf import estimated_length, format_duration, numbered_canvas, study_time, styles
 from lms.staff.models import Person
 from lms.staff.rules import Employment
 from lms.training.models import Attestation, KnowledgeCheckAttempt, ModuleProgress, TrainingCycle
@@ -151,7 +151,12 @@ def _module_rows(line: CycleLine, sheet) -> list[list[Paragraph]]:
     rows = [
         [
             Paragraph(f"<b>{h}</b>", sheet["Cell"])
-            for h in ("Module (version)", "Time", "Knowledge-check attempts", "Attestation")
+            for h in (
+                "Module (version)",
+                "Estimated length / study time recorded",
+                "Knowledge-check attempts",
+                "Attestation",
+            )
         ]
     ]
     for item in line.modules:
@@ -173,7 +178,11 @@ def _module_rows(line: CycleLine, sheet) -> list[list[Paragraph]]:
             if item.attestation
             else "—"
         )
-        minutes = item.progress.seconds_spent // 60 if item.progress else 0
+        recorded = (
+            format_duration(item.progress.seconds_spent) + " recorded"
+            if item.progress
+            else "not opened"
+        )
         rows.append(
             [
                 Paragraph(
@@ -181,12 +190,21 @@ def _module_rows(line: CycleLine, sheet) -> list[list[Paragraph]]:
                     f"{item.module.sha256[:10]})",
                     sheet["Cell"],
                 ),
-                Paragraph(f"{minutes} min" if item.progress else "not opened", sheet["Cell"]),
+                Paragraph(
+                    f"est. {item.module.estimated_minutes} min<br/>{recorded}", sheet["Cell"]
+                ),
                 Paragraph(attempts, sheet["Cell"]),
                 Paragraph(attestation, sheet["Cell"]),
             ]
         )
     return rows
+
+
+def _time_summary(line: CycleLine) -> str:
+    """The course's estimate and the time recorded, each named for what it is."""
+    estimated = sum(item.module.estimated_minutes for item in line.modules)
+    spent = sum(item.progress.seconds_spent for item in line.modules if item.progress)
+    return f"{estimated_length(estimated)} · {study_time(spent)}"
 
 
 def employment_summary(periods: Sequence[Employment], as_of: dt.date) -> str:
@@ -235,6 +253,7 @@ def transcript_pdf(
             Paragraph(escape(title), sheet["Small"]),
         ]
         if line.modules:
+            block.append(Paragraph(escape(_time_summary(line)), sheet["Small"]))
             table = Table(
                 _module_rows(line, sheet),
                 colWidths=[2.6 * inch, 0.8 * inch, 2.0 * inch, 1.6 * inch],
