@@ -456,3 +456,90 @@ def reset(progress_id: int):
         reset_attempts(database, current_actor(), progress)
         flash("The knowledge check is open again for a fresh set of attempts.", "success")
     return redirect(url_for("training.person", person_id=cycle.person_id))
+
+
+@blueprint.route("/item-analysis")
+@requires(Role.ADMIN, Role.AUDITOR)
+def item_analysis_editions():
+    editions = (
+        db_session()
+        .execute(
+            select(CurriculumEdition).order_by(
+                CurriculumEdition.curriculum_key,
+                CurriculumEdition.effective_on.desc(),
+                CurriculumEdition.version.desc(),
+            )
+        )
+        .scalars()
+        .all()
+    )
+    return render_template("training/item_analysis_editions.html", editions=editions)
+
+
+@blueprint.route("/item-analysis/editions/<int:edition_id>")
+@requires(Role.ADMIN, Role.AUDITOR)
+def item_analysis(edition_id: int):
+    from lms.training.analysis import TOO_EASY_ABOVE, TOO_HARD_BELOW
+    from lms.training.queries import item_analysis as analyse
+
+    database = db_session()
+    edition = database.get(CurriculumEdition, edition_id) or abort(404)
+    return render_template(
+        "training/item_analysis.html",
+        edition=edition,
+        modules=analyse(database, edition.id),
+        too_easy=TOO_EASY_ABOVE,
+        too_hard=TOO_HARD_BELOW,
+    )
+
+
+ITEM_ANALYSIS_COLUMNS = (
+    "module",
+    "module_version",
+    "question_id",
+    "objective",
+    "section",
+    "prompt",
+    "attempts",
+    "correct",
+    "share_correct",
+    "point_biserial",
+    "flags",
+)
+
+
+@blueprint.route("/item-analysis/editions/<int:edition_id>.csv")
+@requires(Role.ADMIN, Role.AUDITOR)
+def item_analysis_csv(edition_id: int):
+    from lms.spreadsheets import csv_text
+    from lms.training.queries import item_analysis as analyse
+
+    database = db_session()
+    edition = database.get(CurriculumEdition, edition_id) or abort(404)
+    rows = [
+        (
+            module.module.module_key,
+            module.module.version,
+            row.question_id,
+            row.objective,
+            row.section or "",
+            row.prompt,
+            row.statistics.attempts,
+            row.statistics.correct,
+            _rounded(row.statistics.share_correct),
+            _rounded(row.statistics.discrimination),
+            "; ".join(row.statistics.flags),
+        )
+        for module in analyse(database, edition.id)
+        for row in module.items
+    ]
+    filename = f"item-analysis-{edition.curriculum_key}-{edition.edition}-v{edition.version}.csv"
+    return current_app.response_class(
+        csv_text(ITEM_ANALYSIS_COLUMNS, rows),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 3)
