@@ -127,6 +127,15 @@ def index():
 @requires(Role.MENTOR)
 def module(cycle_id: int, position: int):
     cycle = _my_cycle(cycle_id)
+    if cycle.completed_on is not None:  # finished training is read, not studied again
+        return redirect(
+            url_for(
+                "training.reread",
+                cycle_id=cycle_id,
+                position=position,
+                section=request.args.get("section", 0, type=int),
+            )
+        )
     database = db_session()
     section = request.args.get("section", type=int)
     progress_row = None
@@ -165,6 +174,35 @@ def module(cycle_id: int, position: int):
         attestation=attestation,
         attestation_form=AttestationForm(formdata=None),
         statement=ATTESTATION_STATEMENT,
+    )
+
+
+@blueprint.route("/cycles/<int:cycle_id>/modules/<int:position>/reread")
+@requires(Role.MENTOR)
+def reread(cycle_id: int, position: int):
+    """A module of a completed cycle, read-only: nothing is recorded as training (no progress,
+    no study time, no audit entry), so re-reading cannot change what the records show."""
+    cycle = _my_cycle(cycle_id)
+    if cycle.completed_on is None:
+        abort(404, "Only completed training can be re-read; open training is studied.")
+    modules = edition_modules(db_session(), cycle.edition_id) if cycle.edition_id else []
+    if not 1 <= position <= len(modules):
+        abort(404, "That module is not part of this training.")
+    module_version = modules[position - 1]
+    section = request.args.get("section", 0, type=int)
+    if not 0 <= section < len(module_version.sections):
+        abort(404, "That section does not exist.")
+    current = module_version.sections[section]
+    return render_template(
+        "training/reread.html",
+        cycle=cycle,
+        edition=db_session().get(CurriculumEdition, cycle.edition_id),
+        modules=modules,
+        position=position,
+        module=module_version,
+        section=section,
+        section_title=current["title"],
+        section_html=render_markdown(current["markdown"]),
     )
 
 

@@ -174,3 +174,81 @@ def test_a_retake_is_a_new_paper_and_a_pass_shows_the_rationales(client, auth, d
     # The failed attempt, looked at again after the pass, still shows no answers.
     earlier = client.get(f"/training/attempts/{first}").get_data(as_text=True)
     assert "(correct answer)" not in earlier
+
+
+def _complete_every_module(db, cycle):
+    """Pass and sign off both modules as the mentor would; the cycle completes."""
+    import random
+
+    from lms.staff.models import Person
+    from lms.training.operations import attest, open_module, start_attempt, submit_attempt
+    from lms.training.quiz import correct_choice
+
+    settings = TrainingSettings(CyclePolicy(), "demo", 0, dt.timedelta(minutes=5))
+    mentor = db.get(Person, cycle.person_id)
+    for position in (1, 2):
+        module, progress = open_module(db, cycle, position, 0, settings)
+        attempt = start_attempt(db, Actor.system("test"), progress, settings, random.Random(1))
+        pool = {q["id"]: q for q in module.questions}
+        answers = {item["id"]: sorted(correct_choice(pool[item["id"]])) for item in attempt.paper}
+        submit_attempt(db, Actor.system("test"), attempt, answers, 75)
+        attest(
+            db,
+            Actor.system("test"),
+            mentor,
+            cycle,
+            progress,
+            "Men Tor",
+            dt.date(2030, 1, 20),
+            settings,
+        )
+    assert cycle.completed_on is not None
+    db.commit()
+
+
+def _snapshot(db):
+    from sqlalchemy import func
+
+    from lms.auditlog.models import AuditEvent
+    from lms.training.models import ModuleProgress
+
+    db.expire_all()
+    return (
+        db.execute(select(func.count()).select_from(AuditEvent)).scalar_one(),
+        sorted(
+            (p.id, p.current_section, p.furthest_section, p.seconds_spent, p.last_viewed_at)
+            for p in db.execute(select(ModuleProgress)).scalars()
+        ),
+    )
+
+
+def test_a_completed_mentor_re_reads_modules_without_anything_recorded(
+    client, auth, db, cycle, frozen_clock
+):
+    _complete_every_module(db, cycle)
+    auth.login("mentor@example.org")
+    before = _snapshot(db)
+
+    index = client.get("/training/").get_data(as_text=True)
+    assert f"/training/cycles/{cycle.id}/modules/1/reread" in index
+    page = client.get(f"/training/cycles/{cycle.id}/modules/1/reread?section=1")
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert "Second section" in text and "Nothing you read here is recorded as training" in text
+    frozen_clock.advance(minutes=3)
+    assert client.get(f"/training/cycles/{cycle.id}/modules/2/reread").status_code == 200
+    # The study page of a completed cycle sends the mentor to the read-only page.
+    study = client.get(f"/training/cycles/{cycle.id}/modules/2?section=1")
+    assert study.status_code == 302
+    assert study.headers["Location"].endswith(
+        f"/training/cycles/{cycle.id}/modules/2/reread?section=1"
+    )
+
+    assert _snapshot(db) == before  # no progress, no study time, no audit entries
+    assert client.get(f"/training/cycles/{cycle.id}/modules/3/reread").status_code == 404
+    assert client.get(f"/training/cycles/{cycle.id}/modules/1/reread?section=9").status_code == 404
+
+
+def test_open_training_is_not_re_read(client, auth, cycle):
+    auth.login("mentor@example.org")
+    assert client.get(f"/training/cycles/{cycle.id}/modules/1/reread").status_code == 404
