@@ -323,6 +323,7 @@ def _attempt_page(attempt_row, module_version, cycle, position, edition, answers
         paper=paper if passed or attempt_row.submitted_at is None else [],
         review=review,
         reread=sections_to_reread(review),
+        reread_first=_settings().reread_before_retake,
         section_numbers={s["title"]: n for n, s in enumerate(module_version.sections)},
         module=module_version,
         cycle=cycle,
