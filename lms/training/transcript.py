@@ -23,6 +23,7 @@ from lms.pdf import estimated_length, format_duration, numbered_canvas, study_ti
 from lms.staff.models import Person
 from lms.staff.rules import Employment
 from lms.training.models import Attestation, KnowledgeCheckAttempt, ModuleProgress, TrainingCycle
+from lms.training.rules import sections_read
 
 
 @dataclass(frozen=True)
@@ -147,7 +148,7 @@ def _cycle_heading(line: CycleLine) -> str:
     return f"{kind}: assigned {cycle.assigned_on.isoformat()}, {state}"
 
 
-def _module_rows(line: CycleLine, sheet) -> list[list[Paragraph]]:
+def _module_rows(line: CycleLine, sheet, min_section_seconds: int) -> list[list[Paragraph]]:
     rows = [
         [
             Paragraph(f"<b>{h}</b>", sheet["Cell"])
@@ -179,7 +180,9 @@ def _module_rows(line: CycleLine, sheet) -> list[list[Paragraph]]:
             else "—"
         )
         recorded = (
-            format_duration(item.progress.seconds_spent) + " recorded"
+            format_duration(item.progress.seconds_spent)
+            + " recorded<br/>"
+            + _sections_read(item, min_section_seconds)
             if item.progress
             else "not opened"
         )
@@ -198,6 +201,20 @@ def _module_rows(line: CycleLine, sheet) -> list[list[Paragraph]]:
             ]
         )
     return rows
+
+
+def _sections_read(item: ModuleLine, min_section_seconds: int) -> str:
+    total = len(item.module.sections)
+    counted = sections_read(
+        item.progress.section_seconds, item.progress.furthest_section, total, min_section_seconds
+    )
+    text = f"sections read: {counted.read} of {total}"
+    if counted.under_minimum:
+        text += (
+            f" ({counted.under_minimum} opened for less than the {min_section_seconds} s "
+            "minimum, not counted)"
+        )
+    return text
 
 
 def _time_summary(line: CycleLine) -> str:
@@ -229,7 +246,10 @@ def transcript_pdf(
     as_of: dt.date,
     organisation: str,
     employments: Sequence[Employment] = (),
+    min_section_seconds: int = 0,
 ) -> bytes:
+    """The transcript PDF. With ``min_section_seconds``, sections opened for less than that
+    are reported as not counted as read (LMS_MIN_SECTION_SECONDS)."""
     sheet = styles()
     story = [
         Paragraph(f"Training transcript: {escape(person.legal_name)}", sheet["Title"]),
@@ -255,7 +275,7 @@ def transcript_pdf(
         if line.modules:
             block.append(Paragraph(escape(_time_summary(line)), sheet["Small"]))
             table = Table(
-                _module_rows(line, sheet),
+                _module_rows(line, sheet, min_section_seconds),
                 colWidths=[2.6 * inch, 0.8 * inch, 2.0 * inch, 1.6 * inch],
                 repeatRows=1,
                 hAlign="LEFT",

@@ -38,7 +38,7 @@ from lms.training.queries import (
     team_rows_by_id,
 )
 from lms.training.quiz import correct_choice, sections_to_reread, to_review
-from lms.training.rules import TrainingStatus, training_state
+from lms.training.rules import TrainingStatus, sections_read, training_state
 from lms.transaction import flashed_errors, form_errors
 from lms.validation import InvalidInput
 from lms.web import current_actor, db_session, requested_page_number
@@ -472,6 +472,8 @@ def person(person_id: int):
         details=details,
         editions={e.id: e for e in database.execute(select(CurriculumEdition)).scalars()},
         max_attempts=settings.max_attempts,
+        min_section_seconds=settings.min_section_seconds,
+        sections_read=sections_read,
         may_reset=current_user.has_role(Role.SUPERVISOR, Role.HR),
         certificates=certificate_rows(database, person_row.id, _today()),
         may_download_certificates=may_download_certificates_of(database, current_user, person_row),
