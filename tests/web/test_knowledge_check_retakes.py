@@ -142,7 +142,10 @@ def test_a_failed_attempt_names_objectives_and_sections_but_never_the_answers(
         assert question["prompt"] in page  # which questions were wrong
         assert question["rationale"] not in page  # rationales explain the answer: not yet
         for option in question.get("options", []):
-            assert option["text"] not in page  # neither the right option nor any other
+            # Neither the right option nor any other. (Matched as a whole element: an option
+            # text such as "Second" is also part of the section title "Second section".)
+            assert not re.search(rf">\s*{re.escape(option['text'])}\s*<", page)
+    assert "<label" not in page and '<input type="radio"' not in page  # no choices shown
     # One question per objective, so every objective's text is named once.
     for objective in ("Name the thing.", "Explain the thing.", "Apply the thing."):
         assert page.count(objective) == 1
