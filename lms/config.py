@@ -127,6 +127,13 @@ def load_config(env: Mapping[str, str] | None = None) -> dict[str, object]:
         "MAX_KNOWLEDGE_CHECK_ATTEMPTS": _int(env, "LMS_MAX_KNOWLEDGE_CHECK_ATTEMPTS", 0),
         # Time between page views counts as study time only up to this many seconds.
         "STUDY_TIME_CAP_SECONDS": _int(env, "LMS_STUDY_TIME_CAP_SECONDS", 300, minimum=30),
+        # A section counts as read only after this many seconds on it (0 = off).
+        "MIN_SECTION_SECONDS": _int(env, "LMS_MIN_SECTION_SECONDS", 0),
+        # After a failed check, re-read the sections it flagged before a retake (off by default).
+        "REREAD_BEFORE_RETAKE": _choice(
+            env, "LMS_REREAD_BEFORE_RETAKE", ("0", "1", "false", "true", "off", "on"), "0"
+        )
+        in ("1", "true", "on"),
         # Filled into curriculum placeholders when an edition is published (curricula/FORMAT.md).
         "CURRICULUM_PLACEHOLDERS": {
             "organisation_name": env.get("LMS_ORGANISATION_NAME", ""),

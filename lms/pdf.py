@@ -170,3 +170,20 @@ class NumberedCanvas(canvas.Canvas):
 def numbered_canvas(footer: str) -> type[NumberedCanvas]:
     """A canvas class whose pages carry ``footer`` on the left and the page count on the right."""
     return type("FooteredCanvas", (NumberedCanvas,), {"footer_text": footer})
+
+
+def estimated_length(minutes: int) -> str:
+    """The course's estimated length, named as an estimate: 895 -> "Estimated course length:
+    14.9 hours". The curriculum's estimate, never the time the holder spent."""
+    hours = f"{minutes / 60:.1f}".removesuffix(".0")
+    return f"Estimated course length: {hours} hours"
+
+
+def study_time(seconds: int) -> str:
+    """The study time the app recorded, named as such: 2460 -> "Study time recorded: 41 min"."""
+    return f"Study time recorded: {format_duration(seconds)}"
+
+
+def format_duration(seconds: int) -> str:
+    hours, minutes = divmod(round(seconds / 60), 60)
+    return f"{hours} h {minutes:02d} min" if hours else f"{minutes} min"

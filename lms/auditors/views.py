@@ -323,5 +323,6 @@ def transcript(person_id: int):
         day,
         current_settings().organisation_name,
         [period.employment for period in employment_periods(database, person.id)],
+        min_section_seconds=current_app.config.get("MIN_SECTION_SECONDS", 0),
     )
     return _pdf_download(data, f"transcript-{person.id}-{day}.pdf", "transcript", person.id)

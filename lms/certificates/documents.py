@@ -23,6 +23,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 
 from lms import pdf
+from lms.pdf import estimated_length, study_time
 
 PAGE_WIDTH, PAGE_HEIGHT = landscape(letter)  # 792 x 612 points
 MARGIN = 44
@@ -39,7 +40,7 @@ LINES_OTHER_PAGES = 36
 LINE_HEIGHT = 11
 COLUMN_GAP = 24
 COLUMN_WIDTH = (PAGE_WIDTH - 2 * MARGIN - COLUMN_GAP) / 2
-TITLE_WIDTH = COLUMN_WIDTH - 70 - 40 - 8  # then the completion date and the hours
+TITLE_WIDTH = COLUMN_WIDTH - 70 - 40 - 8  # then the completion date and the estimated hours
 WRAP_INDENT = 6
 QR_SIZE = 92
 
@@ -76,11 +77,6 @@ def long_date(day: dt.date) -> str:
 def format_hours(minutes: int) -> str:
     """Minutes as decimal hours, as training credit is counted: 90 -> "1.5", 10 -> "0.17"."""
     return f"{minutes / 60:.2f}".rstrip("0").rstrip(".")
-
-
-def format_duration(seconds: int) -> str:
-    hours, minutes = divmod(round(seconds / 60), 60)
-    return f"{hours} h {minutes:02d} min" if hours else f"{minutes} min"
 
 
 def short_hash(sha256: str) -> str:
@@ -162,7 +158,7 @@ def _module_table(canvas: Canvas, columns: tuple[Column, Column], top: float) ->
         canvas.setFillColor(MUTED)
         canvas.drawString(x, top, "Module")
         canvas.drawString(x + TITLE_WIDTH + 8, top, "Completed")
-        canvas.drawRightString(x + COLUMN_WIDTH, top, "Hours")
+        canvas.drawRightString(x + COLUMN_WIDTH, top, "Est. hours")
         canvas.setStrokeColor(RULE)
         canvas.setLineWidth(0.5)
         canvas.line(x, top - 3, x + COLUMN_WIDTH, top - 3)
@@ -232,8 +228,7 @@ def _first_page(
     canvas.drawRightString(
         PAGE_WIDTH - MARGIN,
         top,
-        f"{len(document.modules)} modules · {format_hours(total)} hours of training · "
-        f"study time recorded {format_duration(spent)}",
+        f"{len(document.modules)} modules · {estimated_length(total)} · {study_time(spent)}",
     )
     below = _module_table(canvas, columns, top - 14)
     if more:

@@ -19,10 +19,11 @@ from sqlalchemy.orm import Session
 from lms import clock
 from lms.curriculum.documents import grid_style
 from lms.curriculum.models import CurriculumEdition, EditionModule, ModuleVersion
-from lms.pdf import numbered_canvas, styles
+from lms.pdf import estimated_length, format_duration, numbered_canvas, study_time, styles
 from lms.staff.models import Person
 from lms.staff.rules import Employment
 from lms.training.models import Attestation, KnowledgeCheckAttempt, ModuleProgress, TrainingCycle
+from lms.training.rules import sections_read
 
 
 @dataclass(frozen=True)
@@ -147,11 +148,16 @@ def _cycle_heading(line: CycleLine) -> str:
     return f"{kind}: assigned {cycle.assigned_on.isoformat()}, {state}"
 
 
-def _module_rows(line: CycleLine, sheet) -> list[list[Paragraph]]:
+def _module_rows(line: CycleLine, sheet, min_section_seconds: int) -> list[list[Paragraph]]:
     rows = [
         [
             Paragraph(f"<b>{h}</b>", sheet["Cell"])
-            for h in ("Module (version)", "Time", "Knowledge-check attempts", "Attestation")
+            for h in (
+                "Module (version)",
+                "Estimated length / study time recorded",
+                "Knowledge-check attempts",
+                "Attestation",
+            )
         ]
     ]
     for item in line.modules:
@@ -173,7 +179,13 @@ def _module_rows(line: CycleLine, sheet) -> list[list[Paragraph]]:
             if item.attestation
             else "—"
         )
-        minutes = item.progress.seconds_spent // 60 if item.progress else 0
+        recorded = (
+            format_duration(item.progress.seconds_spent)
+            + " recorded<br/>"
+            + _sections_read(item, min_section_seconds)
+            if item.progress
+            else "not opened"
+        )
         rows.append(
             [
                 Paragraph(
@@ -181,12 +193,35 @@ def _module_rows(line: CycleLine, sheet) -> list[list[Paragraph]]:
                     f"{item.module.sha256[:10]})",
                     sheet["Cell"],
                 ),
-                Paragraph(f"{minutes} min" if item.progress else "not opened", sheet["Cell"]),
+                Paragraph(
+                    f"est. {item.module.estimated_minutes} min<br/>{recorded}", sheet["Cell"]
+                ),
                 Paragraph(attempts, sheet["Cell"]),
                 Paragraph(attestation, sheet["Cell"]),
             ]
         )
     return rows
+
+
+def _sections_read(item: ModuleLine, min_section_seconds: int) -> str:
+    total = len(item.module.sections)
+    counted = sections_read(
+        item.progress.section_seconds, item.progress.furthest_section, total, min_section_seconds
+    )
+    text = f"sections read: {counted.read} of {total}"
+    if counted.under_minimum:
+        text += (
+            f" ({counted.under_minimum} opened for less than the {min_section_seconds} s "
+            "minimum, not counted)"
+        )
+    return text
+
+
+def _time_summary(line: CycleLine) -> str:
+    """The course's estimate and the time recorded, each named for what it is."""
+    estimated = sum(item.module.estimated_minutes for item in line.modules)
+    spent = sum(item.progress.seconds_spent for item in line.modules if item.progress)
+    return f"{estimated_length(estimated)} · {study_time(spent)}"
 
 
 def employment_summary(periods: Sequence[Employment], as_of: dt.date) -> str:
@@ -211,7 +246,10 @@ def transcript_pdf(
     as_of: dt.date,
     organisation: str,
     employments: Sequence[Employment] = (),
+    min_section_seconds: int = 0,
 ) -> bytes:
+    """The transcript PDF. With ``min_section_seconds``, sections opened for less than that
+    are reported as not counted as read (LMS_MIN_SECTION_SECONDS)."""
     sheet = styles()
     story = [
         Paragraph(f"Training transcript: {escape(person.legal_name)}", sheet["Title"]),
@@ -235,8 +273,9 @@ def transcript_pdf(
             Paragraph(escape(title), sheet["Small"]),
         ]
         if line.modules:
+            block.append(Paragraph(escape(_time_summary(line)), sheet["Small"]))
             table = Table(
-                _module_rows(line, sheet),
+                _module_rows(line, sheet, min_section_seconds),
                 colWidths=[2.6 * inch, 0.8 * inch, 2.0 * inch, 1.6 * inch],
                 repeatRows=1,
                 hAlign="LEFT",

@@ -86,6 +86,12 @@ class ModuleProgress(Base):
     completed_on: Mapped[dt.date | None] = mapped_column(Date)  # passed and attested
     # When attempts are capped, a supervisor's reset gives a fresh allowance from this moment.
     attempts_reset_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    #: Study seconds credited to each section, {"0": 95, "1": 40}: time on a section counts when
+    #: the mentor moves on from it. None on rows from before it was recorded.
+    section_seconds: Mapped[dict[str, int] | None] = mapped_column(JSON)
+    #: Sections a failed knowledge check flagged that must be re-read before a retake (when
+    #: LMS_REREAD_BEFORE_RETAKE is on): section indexes, emptied as each is read.
+    reread_due: Mapped[list[int] | None] = mapped_column(JSON)
 
     module_version: Mapped[ModuleVersion] = relationship(lazy="raise")
 

@@ -25,7 +25,14 @@ from lms.training.models import (
     ModuleProgress,
     TrainingCycle,
 )
-from lms.training.quiz import AnswerError, check_answers, draw_paper, mark
+from lms.training.quiz import (
+    AnswerError,
+    check_answers,
+    draw_paper,
+    mark,
+    sections_to_reread,
+    to_review,
+)
 from lms.training.rules import (
     CyclePolicy,
     completion_chain,
@@ -47,6 +54,8 @@ class TrainingSettings:
     curriculum_key: str
     max_attempts: int  # 0 = unlimited
     study_time_cap: dt.timedelta
+    min_section_seconds: int = 0  # 0 = every section opened counts as read
+    reread_before_retake: bool = False
 
 
 def employment_of(person: Person) -> Employment | None:
@@ -203,9 +212,18 @@ def open_module(
         )
         session.add(progress)
     else:
-        # Time between page views, capped: an idle tab must not count as study.
+        # Time between page views, capped: an idle tab must not count as study. It is credited
+        # to the section the mentor was on, which is the one they are moving on from.
         elapsed = min(now - progress.last_viewed_at, settings.study_time_cap)
-        progress.seconds_spent += max(0, int(elapsed.total_seconds()))
+        seconds = max(0, int(elapsed.total_seconds()))
+        progress.seconds_spent += seconds
+        left = str(progress.current_section)
+        per_section = dict(progress.section_seconds or {})
+        per_section[left] = per_section.get(left, 0) + seconds
+        progress.section_seconds = per_section  # a new dict: JSON columns see reassignment only
+        # A flagged section is re-read by this visit alone, not by time from before the failure.
+        if progress.reread_due and seconds >= settings.min_section_seconds:
+            progress.reread_due = [i for i in progress.reread_due if i != progress.current_section]
         progress.last_viewed_at = now
         progress.current_section = section
         progress.furthest_section = max(progress.furthest_section, section)
@@ -232,6 +250,13 @@ def start_attempt(
     ).scalar_one_or_none()
     if open_attempt is not None:
         return open_attempt
+    if settings.reread_before_retake and progress.reread_due:
+        module = session.get(ModuleVersion, progress.module_version_id)
+        titles = [module.sections[i]["title"] for i in sorted(progress.reread_due)]
+        raise InvalidInput(
+            "Re-read these sections before you try again: " + "; ".join(titles) + ".",
+            "section",
+        )
     used = session.execute(
         select(func.count())
         .select_from(KnowledgeCheckAttempt)
@@ -242,7 +267,9 @@ def start_attempt(
             "You have used every attempt allowed. Ask your supervisor to reset the check."
         )
     module = session.get(ModuleVersion, progress.module_version_id)
-    paper = draw_paper(module.questions, module.questions_per_attempt, rng)
+    paper = draw_paper(
+        module.questions, module.questions_per_attempt, rng, _questions_seen(session, progress)
+    )
     attempt = KnowledgeCheckAttempt(
         progress_id=progress.id,
         module_version_id=module.id,
@@ -254,6 +281,14 @@ def start_attempt(
     session.add(attempt)
     session.flush()
     return attempt
+
+
+def _questions_seen(session: Session, progress: ModuleProgress) -> set[str]:
+    """The questions asked in the mentor's earlier attempts at this module in this cycle."""
+    papers = session.execute(
+        select(KnowledgeCheckAttempt.paper).where(KnowledgeCheckAttempt.progress_id == progress.id)
+    ).scalars()
+    return {item["id"] for paper in papers for item in paper}
 
 
 def _attempts_since_reset(session: Session, progress: ModuleProgress) -> int:
@@ -319,6 +354,14 @@ def submit_attempt(
     progress = session.get(ModuleProgress, attempt.progress_id)
     if marked.passed and progress.passed_at is None:
         progress.passed_at = now
+    if not marked.passed:
+        # The sections the wrong answers point at, for an optional re-read before a retake.
+        # Re-reading one means opening it again after this failure, then moving on.
+        titles = sections_to_reread(
+            to_review(attempt.paper, module.questions, module.objectives, marked.correct_ids)
+        )
+        index_of = {section["title"]: i for i, section in enumerate(module.sections)}
+        progress.reread_due = sorted({index_of[t] for t in titles if t in index_of}) or None
     session.flush()
     record(
         session,
@@ -444,6 +487,8 @@ def settings_from_config(config: Mapping[str, object]) -> TrainingSettings:
         curriculum_key=str(config["CURRICULUM_KEY"]),
         max_attempts=int(config["MAX_KNOWLEDGE_CHECK_ATTEMPTS"]),
         study_time_cap=dt.timedelta(seconds=int(config["STUDY_TIME_CAP_SECONDS"])),
+        min_section_seconds=int(config.get("MIN_SECTION_SECONDS", 0)),
+        reread_before_retake=bool(config.get("REREAD_BEFORE_RETAKE", False)),
     )
 
 

@@ -1,4 +1,5 @@
-"""Read-only queries for training progress: the team page, in pages of a few dozen mentors."""
+"""Read-only queries for training: the team page, in pages of a few dozen mentors, and the
+item analysis of knowledge-check questions."""
 
 from __future__ import annotations
 
@@ -10,11 +11,13 @@ from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session
 
 from lms import clock
-from lms.curriculum.models import EditionModule
+from lms.curriculum.models import EditionModule, ModuleVersion
 from lms.staff.models import EmploymentPeriod, Person, Position, StaffStatus
 from lms.staff.queries import LIST_ORDER, Page, containing
 from lms.staff.rules import Employment
-from lms.training.models import ModuleProgress, TrainingCycle
+from lms.training.analysis import ItemStatistics, analyse_items, marked_paper
+from lms.training.models import KnowledgeCheckAttempt, ModuleProgress, TrainingCycle
+from lms.training.quiz import correct_choice
 from lms.training.rules import (
     CycleFacts,
     CyclePolicy,
@@ -304,3 +307,91 @@ def _histories(
 def training_history(session: Session, person_id: int, timezone: str) -> TrainingHistory:
     """One person's training history (see ``training_histories``)."""
     return training_histories(session, [person_id], timezone).get(person_id, TrainingHistory(()))
+
+
+@dataclass(frozen=True)
+class ItemRow:
+    """One question's statistics with what the director needs to find it in the curriculum."""
+
+    question_id: str
+    prompt: str
+    objective: str
+    section: str | None
+    statistics: ItemStatistics
+
+
+@dataclass(frozen=True)
+class ModuleItems:
+    module: ModuleVersion
+    attempts: int  # submitted attempts at this module in the edition
+    items: list[ItemRow]
+
+
+def item_analysis(session: Session, edition_id: int) -> list[ModuleItems]:
+    """Item statistics for every module of an edition, from the submitted attempts made in
+    cycles of that edition.
+
+    Answers are stored as JSON per attempt, so marking each question is done here rather than
+    in SQL: one query streams just the papers and answers (no people, no other rows) and each
+    attempt is folded into running sums (``analysis.analyse_items``) — one pass, memory bounded
+    by the number of questions.
+    """
+    modules = list(
+        session.execute(
+            select(ModuleVersion)
+            .join(EditionModule, EditionModule.module_version_id == ModuleVersion.id)
+            .where(EditionModule.edition_id == edition_id)
+            .order_by(EditionModule.position)
+        ).scalars()
+    )
+    correct = {
+        module.id: {question["id"]: correct_choice(question) for question in module.questions}
+        for module in modules
+    }
+    papers: dict[int, list[dict[str, bool]]] = {module.id: [] for module in modules}
+    rows = session.execute(
+        select(
+            KnowledgeCheckAttempt.module_version_id,
+            KnowledgeCheckAttempt.paper,
+            KnowledgeCheckAttempt.answers,
+        )
+        .join(ModuleProgress, ModuleProgress.id == KnowledgeCheckAttempt.progress_id)
+        .join(TrainingCycle, TrainingCycle.id == ModuleProgress.cycle_id)
+        .where(
+            TrainingCycle.edition_id == edition_id,
+            KnowledgeCheckAttempt.submitted_at.is_not(None),
+        )
+        .order_by(KnowledgeCheckAttempt.id)
+        .execution_options(yield_per=500)
+    )
+    for module_version_id, paper, answers in rows:
+        if module_version_id in papers:
+            papers[module_version_id].append(
+                marked_paper(paper, answers or {}, correct[module_version_id])
+            )
+    result = []
+    for module in modules:
+        questions = {question["id"]: question for question in module.questions}
+        objectives = {objective["id"]: objective["text"] for objective in module.objectives}
+        statistics = analyse_items(papers[module.id], list(questions))
+        result.append(
+            ModuleItems(
+                module,
+                len(papers[module.id]),
+                [
+                    ItemRow(
+                        item.question_id,
+                        questions[item.question_id]["prompt"],
+                        objectives.get(
+                            questions[item.question_id]["objective"],
+                            questions[item.question_id]["objective"],
+                        ),
+                        questions[item.question_id].get("section") or None,
+                        item,
+                    )
+                    for item in statistics
+                    if item.question_id in questions
+                ],
+            )
+        )
+    return result

@@ -7,7 +7,7 @@ attempt can be re-marked and shown later exactly as the mentor saw it.
 from __future__ import annotations
 
 import random
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,12 +15,17 @@ TRUE_FALSE_OPTIONS = ("true", "false")
 
 
 def draw_paper(
-    pool: Sequence[Mapping[str, Any]], count: int, rng: random.Random
+    pool: Sequence[Mapping[str, Any]],
+    count: int,
+    rng: random.Random,
+    seen: Collection[str] = frozenset(),
 ) -> list[dict[str, Any]]:
     """``count`` questions at random, covering every objective the pool allows, shuffled.
 
     One question per objective is taken first (objectives in random order, in case ``count``
-    is smaller than their number), then the rest are filled at random.
+    is smaller than their number), then the rest are filled at random. Questions in ``seen``
+    (asked in the mentor's earlier attempts) are drawn only when an objective, or the paper,
+    cannot be filled with unseen ones, so a retake tests the objective rather than memory.
     """
     count = min(count, len(pool))
     by_objective: dict[str, list[Mapping[str, Any]]] = {}
@@ -28,12 +33,25 @@ def draw_paper(
         by_objective.setdefault(question["objective"], []).append(question)
     objectives = list(by_objective)
     rng.shuffle(objectives)
-    chosen = [rng.choice(by_objective[objective]) for objective in objectives][:count]
+    chosen = [rng.choice(_unseen_first(by_objective[objective], seen)) for objective in objectives][
+        :count
+    ]
     chosen_ids = {question["id"] for question in chosen}
     rest = [question for question in pool if question["id"] not in chosen_ids]
-    chosen += rng.sample(rest, count - len(chosen))
+    unseen_rest = [question for question in rest if question["id"] not in seen]
+    seen_rest = [question for question in rest if question["id"] in seen]
+    missing = count - len(chosen)
+    taken = rng.sample(unseen_rest, min(missing, len(unseen_rest)))
+    chosen += taken + rng.sample(seen_rest, missing - len(taken))
     rng.shuffle(chosen)
     return [{"id": question["id"], "options": _option_order(question, rng)} for question in chosen]
+
+
+def _unseen_first(
+    questions: Sequence[Mapping[str, Any]], seen: Collection[str]
+) -> Sequence[Mapping[str, Any]]:
+    unseen = [question for question in questions if question["id"] not in seen]
+    return unseen or questions
 
 
 def _option_order(question: Mapping[str, Any], rng: random.Random) -> list[str]:
@@ -42,6 +60,47 @@ def _option_order(question: Mapping[str, Any], rng: random.Random) -> list[str]:
     ids = [option["id"] for option in question["options"]]
     rng.shuffle(ids)
     return ids
+
+
+@dataclass(frozen=True)
+class ToReview:
+    """A question answered wrongly, as a failed attempt shows it: what it tested and where to
+    re-read, never the correct option."""
+
+    number: int  # its place on the paper, from 1
+    prompt: str
+    objective: str  # the objective's text (its id when the module does not list it)
+    section: str | None  # the section title that teaches it, when the question names one
+
+
+def to_review(
+    paper: Sequence[Mapping[str, Any]],
+    pool: Sequence[Mapping[str, Any]],
+    objectives: Sequence[Mapping[str, Any]],
+    correct_ids: Collection[str],
+) -> list[ToReview]:
+    """The questions of a marked paper that were not right, in paper order."""
+    questions = {question["id"]: question for question in pool}
+    objective_texts = {objective["id"]: objective["text"] for objective in objectives}
+    review = []
+    for number, item in enumerate(paper, start=1):
+        if item["id"] in correct_ids:
+            continue
+        question = questions[item["id"]]
+        review.append(
+            ToReview(
+                number,
+                question["prompt"],
+                objective_texts.get(question["objective"], question["objective"]),
+                question.get("section") or None,
+            )
+        )
+    return review
+
+
+def sections_to_reread(review: Sequence[ToReview]) -> list[str]:
+    """The distinct sections the wrong answers point at, in the order first named."""
+    return list(dict.fromkeys(item.section for item in review if item.section))
 
 
 class AnswerError(ValueError):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from lms.staff.rules import Employment, employment_on
@@ -224,3 +224,27 @@ def state_on(history: TrainingHistory, as_of: dt.date, policy: CyclePolicy) -> T
     return training_state(
         employment, history.completed_on_days, as_of, policy, started_on(history, as_of)
     )
+
+
+@dataclass(frozen=True)
+class SectionsRead:
+    read: int  # sections counted as read
+    under_minimum: int  # sections opened but left before the minimum time
+
+
+def sections_read(
+    section_seconds: Mapping[str, int] | None,
+    furthest_section: int,
+    section_count: int,
+    minimum_seconds: int,
+) -> SectionsRead:
+    """How many sections count as read. Without a minimum (0), every section up to the
+    furthest opened does; with one, a section counts once the time credited to it reaches the
+    minimum. Rows recorded before per-section time (None) count as without a minimum."""
+    opened = min(furthest_section + 1, section_count)
+    if minimum_seconds <= 0 or section_seconds is None:
+        return SectionsRead(opened, 0)
+    read = sum(
+        1 for index in range(section_count) if section_seconds.get(str(index), 0) >= minimum_seconds
+    )
+    return SectionsRead(read, max(0, opened - read))

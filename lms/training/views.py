@@ -37,8 +37,8 @@ from lms.training.queries import (
     team_rows_by_id,
     training_history,
 )
-from lms.training.quiz import correct_choice
-from lms.training.rules import TrainingStatus, state_on
+from lms.training.quiz import correct_choice, sections_to_reread, to_review
+from lms.training.rules import TrainingStatus, sections_read, state_on
 from lms.transaction import flashed_errors, form_errors
 from lms.validation import InvalidInput
 from lms.web import current_actor, db_session, requested_page_number
@@ -117,6 +117,15 @@ def index():
 @requires(Role.MENTOR)
 def module(cycle_id: int, position: int):
     cycle = _my_cycle(cycle_id)
+    if cycle.completed_on is not None:  # finished training is read, not studied again
+        return redirect(
+            url_for(
+                "training.reread",
+                cycle_id=cycle_id,
+                position=position,
+                section=request.args.get("section", 0, type=int),
+            )
+        )
     database = db_session()
     section = request.args.get("section", type=int)
     progress_row = None
@@ -155,6 +164,35 @@ def module(cycle_id: int, position: int):
         attestation=attestation,
         attestation_form=AttestationForm(formdata=None),
         statement=ATTESTATION_STATEMENT,
+    )
+
+
+@blueprint.route("/cycles/<int:cycle_id>/modules/<int:position>/reread")
+@requires(Role.MENTOR)
+def reread(cycle_id: int, position: int):
+    """A module of a completed cycle, read-only: nothing is recorded as training (no progress,
+    no study time, no audit entry), so re-reading cannot change what the records show."""
+    cycle = _my_cycle(cycle_id)
+    if cycle.completed_on is None:
+        abort(404, "Only completed training can be re-read; open training is studied.")
+    modules = edition_modules(db_session(), cycle.edition_id) if cycle.edition_id else []
+    if not 1 <= position <= len(modules):
+        abort(404, "That module is not part of this training.")
+    module_version = modules[position - 1]
+    section = request.args.get("section", 0, type=int)
+    if not 0 <= section < len(module_version.sections):
+        abort(404, "That section does not exist.")
+    current = module_version.sections[section]
+    return render_template(
+        "training/reread.html",
+        cycle=cycle,
+        edition=db_session().get(CurriculumEdition, cycle.edition_id),
+        modules=modules,
+        position=position,
+        module=module_version,
+        section=section,
+        section_title=current["title"],
+        section_html=render_markdown(current["markdown"]),
     )
 
 
@@ -246,19 +284,37 @@ def _attempt_page(attempt_row, module_version, cycle, position, edition, answers
     marked paper once submitted."""
     chosen_answers = attempt_row.answers or answers or {}
     questions = {q["id"]: q for q in module_version.questions}
+    # The correct options and rationales are shown only once the check is passed: a failed
+    # attempt that showed them would hand the answers to the retake.
+    passed = bool(attempt_row.passed)
     paper = [
         {
             "question": questions[item["id"]],
             "options": _shown_options(questions[item["id"]], item["options"]),
             "chosen": set(chosen_answers.get(item["id"], [])),
-            "correct": correct_choice(questions[item["id"]]),
+            "correct": correct_choice(questions[item["id"]]) if passed else frozenset(),
         }
         for item in attempt_row.paper
     ]
+    review = []
+    if attempt_row.submitted_at is not None and not passed:
+        right = {
+            item["id"]
+            for item in attempt_row.paper
+            if frozenset(chosen_answers.get(item["id"], ()))
+            == correct_choice(questions[item["id"]])
+        }
+        review = to_review(
+            attempt_row.paper, module_version.questions, module_version.objectives, right
+        )
     page = render_template(
         "training/attempt.html",
         attempt=attempt_row,
-        paper=paper,
+        paper=paper if passed or attempt_row.submitted_at is None else [],
+        review=review,
+        reread=sections_to_reread(review),
+        reread_first=_settings().reread_before_retake,
+        section_numbers={s["title"]: n for n, s in enumerate(module_version.sections)},
         module=module_version,
         cycle=cycle,
         position=position,
@@ -406,6 +462,8 @@ def person(person_id: int):
         details=details,
         editions={e.id: e for e in database.execute(select(CurriculumEdition)).scalars()},
         max_attempts=settings.max_attempts,
+        min_section_seconds=settings.min_section_seconds,
+        sections_read=sections_read,
         may_reset=current_user.has_role(Role.SUPERVISOR, Role.HR),
         certificates=certificate_rows(database, person_row.id, _today()),
         may_download_certificates=may_download_certificates_of(database, current_user, person_row),
@@ -429,3 +487,90 @@ def reset(progress_id: int):
         reset_attempts(database, current_actor(), progress)
         flash("The knowledge check is open again for a fresh set of attempts.", "success")
     return redirect(url_for("training.person", person_id=cycle.person_id))
+
+
+@blueprint.route("/item-analysis")
+@requires(Role.ADMIN, Role.AUDITOR)
+def item_analysis_editions():
+    editions = (
+        db_session()
+        .execute(
+            select(CurriculumEdition).order_by(
+                CurriculumEdition.curriculum_key,
+                CurriculumEdition.effective_on.desc(),
+                CurriculumEdition.version.desc(),
+            )
+        )
+        .scalars()
+        .all()
+    )
+    return render_template("training/item_analysis_editions.html", editions=editions)
+
+
+@blueprint.route("/item-analysis/editions/<int:edition_id>")
+@requires(Role.ADMIN, Role.AUDITOR)
+def item_analysis(edition_id: int):
+    from lms.training.analysis import TOO_EASY_ABOVE, TOO_HARD_BELOW
+    from lms.training.queries import item_analysis as analyse
+
+    database = db_session()
+    edition = database.get(CurriculumEdition, edition_id) or abort(404)
+    return render_template(
+        "training/item_analysis.html",
+        edition=edition,
+        modules=analyse(database, edition.id),
+        too_easy=TOO_EASY_ABOVE,
+        too_hard=TOO_HARD_BELOW,
+    )
+
+
+ITEM_ANALYSIS_COLUMNS = (
+    "module",
+    "module_version",
+    "question_id",
+    "objective",
+    "section",
+    "prompt",
+    "attempts",
+    "correct",
+    "share_correct",
+    "point_biserial",
+    "flags",
+)
+
+
+@blueprint.route("/item-analysis/editions/<int:edition_id>.csv")
+@requires(Role.ADMIN, Role.AUDITOR)
+def item_analysis_csv(edition_id: int):
+    from lms.spreadsheets import csv_text
+    from lms.training.queries import item_analysis as analyse
+
+    database = db_session()
+    edition = database.get(CurriculumEdition, edition_id) or abort(404)
+    rows = [
+        (
+            module.module.module_key,
+            module.module.version,
+            row.question_id,
+            row.objective,
+            row.section or "",
+            row.prompt,
+            row.statistics.attempts,
+            row.statistics.correct,
+            _rounded(row.statistics.share_correct),
+            _rounded(row.statistics.discrimination),
+            "; ".join(row.statistics.flags),
+        )
+        for module in analyse(database, edition.id)
+        for row in module.items
+    ]
+    filename = f"item-analysis-{edition.curriculum_key}-{edition.edition}-v{edition.version}.csv"
+    return current_app.response_class(
+        csv_text(ITEM_ANALYSIS_COLUMNS, rows),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 3)

@@ -67,3 +67,21 @@ def test_transcript_as_of_before_completion_shows_the_cycle_open(db, mentor, edi
     assert before[0].modules[1].progress is None  # opened only on the 22nd
     after = transcript_data(db, mentor.id, as_of=dt.date(2030, 1, 22), timezone="UTC")
     assert after[0].completed_on == dt.date(2030, 1, 22)
+
+
+def test_transcript_names_the_estimate_and_the_recorded_time_apart(db, mentor, edition):  # noqa: F811
+    from lms.training.operations import progress_for_cycle
+
+    cycle = ensure_current_cycle(db, mentor, HIRED, SETTINGS)
+    complete_module(db, mentor, cycle, 1, dt.date(2030, 1, 20))
+    complete_module(db, mentor, cycle, 2, dt.date(2030, 1, 21))
+    first, second = sorted(progress_for_cycle(db, cycle.id).values(), key=lambda p: p.id)
+    first.seconds_spent, second.seconds_spent = 25 * 60, 16 * 60
+    db.flush()
+
+    content = text(transcript_pdf(mentor, transcript_data(db, mentor.id), [], HIRED, "Agency"))
+    # Two modules estimated at 10 minutes each: 20 min = 0.333… h, to one decimal 0.3;
+    # recorded 25 + 16 = 41 min.
+    assert "Estimated course length: 0.3 hours · Study time recorded: 41 min" in content
+    assert "est. 10 min 25 min recorded" in content
+    assert "est. 10 min 16 min recorded" in content

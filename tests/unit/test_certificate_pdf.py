@@ -12,10 +12,10 @@ from pypdf import PdfReader
 from lms.certificates.documents import (
     CertificateDocument,
     ModuleLine,
-    format_duration,
     format_hours,
     render_certificate,
 )
+from lms.pdf import format_duration
 from tests.support.pdfs import assert_only_embedded_fonts
 
 SHA = "3f8a9c2e41b7d6e05a1c9b8f7e6d5c4b3a29180f7e6d5c4b3a29180f7e6d5c4b"
@@ -94,7 +94,7 @@ def test_every_required_item_is_in_the_text(rendered):
         "https://lms.example.org/verify/TM-2026-7F3K-9QXQ",
         "Dr. Alex Whitfield",
         "Director of Training",
-        "20 modules · 12.5 hours of training · study time recorded 3 h 23 min",
+        "20 modules · Estimated course length: 12.5 hours · Study time recorded: 3 h 23 min",
     ]:
         assert item in text, item
     lines = text.splitlines()
@@ -201,3 +201,30 @@ def test_durations():
     assert format_duration(0) == "0 min"
     assert format_duration(59 * 60 + 40) == "1 h 00 min"
     assert format_duration(3 * 3600 + 23 * 60) == "3 h 23 min"
+
+
+@pytest.mark.parametrize(
+    ("minutes", "text"),
+    [
+        (895, "Estimated course length: 14.9 hours"),  # 14.916… hours, to one decimal
+        (750, "Estimated course length: 12.5 hours"),
+        (120, "Estimated course length: 2 hours"),
+    ],
+)
+def test_the_estimate_is_named_as_an_estimate(minutes, text):
+    from lms.pdf import estimated_length
+
+    assert estimated_length(minutes) == text
+
+
+def test_recorded_time_is_named_as_recorded():
+    from lms.pdf import study_time
+
+    assert study_time(41 * 60) == "Study time recorded: 41 min"
+    assert study_time(3 * 3600 + 23 * 60) == "Study time recorded: 3 h 23 min"
+
+
+def test_no_certificate_presents_the_estimate_as_training_received(rendered):
+    text = text_of(rendered)
+    assert "hours of training" not in text
+    assert "Est. hours" in text  # the column of per-module estimates says what it holds

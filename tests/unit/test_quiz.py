@@ -91,3 +91,53 @@ def test_options_not_shown_are_refused():
     paper = [{"id": "q7", "options": ["true", "false"]}]
     with pytest.raises(AnswerError):
         check_answers(paper, {"q7": ["maybe"]})
+
+
+class TestRetakePapers:
+    """A retake prefers questions the mentor has not seen, and still covers every objective."""
+
+    def test_unseen_questions_are_drawn_first_for_every_objective(self):
+        # Seen: q1, q2 (alpha), q4 (beta), q6 (gamma). Unseen per objective: alpha q3, beta q5,
+        # gamma q7, delta q8, so a 4-question paper must be exactly those, whatever the seed.
+        seen = {"q1", "q2", "q4", "q6"}
+        for seed in range(30):
+            paper = draw_paper(POOL, 4, random.Random(seed), seen)
+            assert {item["id"] for item in paper} == {"q3", "q5", "q7", "q8"}
+
+    def test_an_objective_with_every_question_seen_is_still_covered(self):
+        # Every alpha question seen: alpha must still be asked, from the seen ones.
+        seen = {"q1", "q2", "q3"}
+        for seed in range(30):
+            ids = {item["id"] for item in draw_paper(POOL, 4, random.Random(seed), seen)}
+            objectives = {next(q["objective"] for q in POOL if q["id"] == i) for i in ids}
+            assert objectives == OBJECTIVES
+            assert len(ids & seen) == 1
+
+    def test_the_rest_of_the_paper_is_unseen_while_unseen_questions_remain(self):
+        # 6 questions: one per objective, then 2 more. Unseen outside the first pick: with q1,
+        # q2, q4 seen, the unseen are q3, q5, q6, q7, q8 — five, so only one seen is asked
+        # (the 6th question, when the unseen run out).
+        seen = {"q1", "q2", "q4"}
+        for seed in range(30):
+            ids = {item["id"] for item in draw_paper(POOL, 6, random.Random(seed), seen)}
+            assert {"q3", "q5", "q6", "q7", "q8"} <= ids
+            assert len(ids & seen) == 1
+
+
+class TestReview:
+    def test_wrong_questions_name_objective_and_section_but_not_the_answer(self):
+        from lms.training.quiz import sections_to_reread, to_review
+
+        pool = [
+            dict(single("q1", "alpha"), prompt="First?", section="Warning signs"),
+            dict(single("q4", "beta"), prompt="Second?"),  # no section: objective only
+            dict(single("q6", "gamma"), prompt="Third?", section="Warning signs"),
+        ]
+        paper = [{"id": "q6", "options": []}, {"id": "q1", "options": []}, {"id": "q4"}]
+        objectives = [{"id": "alpha", "text": "Name the signs."}, {"id": "gamma", "text": "Act."}]
+        review = to_review(paper, pool, objectives, correct_ids={"q1"})
+        assert [(r.number, r.prompt, r.objective, r.section) for r in review] == [
+            (1, "Third?", "Act.", "Warning signs"),
+            (3, "Second?", "beta", None),  # objective not listed: its id
+        ]
+        assert sections_to_reread(review) == ["Warning signs"]

@@ -124,3 +124,23 @@ class TestPastDates:
         result = state(D(2028, 6, 15), self.COMPLETIONS, employment=rehired)
         assert result.status is TrainingStatus.NOT_STARTED
         assert result.due_on == D(2028, 7, 1)
+
+
+class TestSectionsRead:
+    """A module of 4 sections; the mentor has opened sections 0-2 (furthest 2)."""
+
+    def test_without_a_minimum_every_opened_section_counts(self):
+        from lms.training.rules import SectionsRead, sections_read
+
+        assert sections_read({"0": 5}, 2, 4, 0) == SectionsRead(3, 0)
+
+    def test_with_a_minimum_only_sections_given_that_time_count(self):
+        from lms.training.rules import SectionsRead, sections_read
+
+        # 0: 60 s (at the minimum: counts), 1: 59 s (does not), 2: not yet credited.
+        assert sections_read({"0": 60, "1": 59}, 2, 4, 60) == SectionsRead(1, 2)
+
+    def test_rows_from_before_per_section_time_count_as_without_a_minimum(self):
+        from lms.training.rules import SectionsRead, sections_read
+
+        assert sections_read(None, 2, 4, 60) == SectionsRead(3, 0)

@@ -52,6 +52,7 @@ EXPECTED = {
     "training.new_attempt": {"mentor"},
     "training.attempt": {"mentor"},
     "training.attestation": {"mentor"},
+    "training.reread": {"mentor"},  # their own completed cycles only
     "training.team": {"supervisor", "hr", "admin"},
     "training.person": {"supervisor", "hr", "admin", "auditor"},  # supervisors: their team
     "training.reset": {"supervisor", "hr"},
