@@ -580,6 +580,7 @@ def test_bad_credential_is_422_and_writes_nothing(hr, db, body, field):
         ({**EXPERIENCE, "hours_per_week": True}, "hours_per_week"),
         ({**EXPERIENCE, "hours_per_week": 17.125}, "hours_per_week"),
         ({**EXPERIENCE, "end_on": "2020-01-01"}, "end_on"),
+        ({**EXPERIENCE, "start_on": "2099-01-01"}, "start_on"),
         ({**EXPERIENCE, "population": "adults"}, "population"),
         ({**EXPERIENCE, "population": "other"}, "target_population"),
         ({**EXPERIENCE, "start": "2021-01-04"}, "start"),
