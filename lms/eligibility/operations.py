@@ -24,9 +24,9 @@ from lms.eligibility.models import (
     HumanServicesBasis,
     HumanServicesField,
 )
-from lms.eligibility.rules import CredentialLevel, Population
+from lms.eligibility.rules import CredentialLevel, Population, is_evaluated
 from lms.eligibility.snapshot import evaluate_document, facts_document, record_document
-from lms.staff.models import Person, Position, VerificationMethod
+from lms.staff.models import Person, VerificationMethod
 from lms.staff.queries import verifier_names
 from lms.validation import InvalidInput
 
@@ -67,7 +67,7 @@ def record_determination(
     Only therapeutic mentors are determined: the qualifications are a mentor's, and a
     "not eligible" on a clinician's file would mislead an auditor.
     """
-    if person.position != Position.THERAPEUTIC_MENTOR:
+    if not is_evaluated(person.position):
         return None
     session.flush()
     credentials, experiences = _load_facts(session, person)

@@ -31,6 +31,22 @@ MINIMUM_AGE = 21
 PROJECTION_YEARS = 10
 ONE_DAY = dt.timedelta(days=1)
 
+#: The one position the mentor qualifications apply to (``Position.THERAPEUTIC_MENTOR``'s value).
+EVALUATED_POSITION = "therapeutic_mentor"
+NOT_EVALUATED_REASON = (
+    "Only therapeutic mentors are evaluated against the mentor qualifications; this person's "
+    "position is not therapeutic mentor."
+)
+
+
+def is_evaluated(position: str) -> bool:
+    """Whether someone in ``position`` is evaluated against the mentor qualifications.
+
+    Only therapeutic mentors are: the qualifications are a mentor's, and a "not eligible" on a
+    clinician's file would mislead an auditor. Every page, command and API asks this.
+    """
+    return position == EVALUATED_POSITION
+
 
 class CredentialLevel(enum.StrEnum):
     HIGH_SCHOOL = "high_school"

@@ -986,3 +986,21 @@ def test_openapi_response_schemas_match_what_is_sent(hr):
         eligibility
     )
     assert set(schemas["Error"]["properties"]) == {"error", "field"}
+
+
+def test_a_clinicians_eligibility_is_not_evaluated_against_the_mentor_rules(hr, db):
+    clinician = create(
+        hr,
+        {
+            **PERSON,
+            "work_email": "dr.lee@agency.example",
+            "position": "licensed_clinician",
+        },
+    )
+    response = hr.get(f"/staff/{clinician['id']}/eligibility")
+    assert response.status_code == 422
+    body = response.get_json()
+    assert body["field"] == "position"
+    assert "Only therapeutic mentors are evaluated" in body["error"]
+    mentor = create(hr)
+    assert hr.get(f"/staff/{mentor['id']}/eligibility").status_code == 200
