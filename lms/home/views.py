@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, url_for
+from flask import Blueprint, current_app, redirect, render_template, url_for
 from flask_login import current_user
 
+from lms import clock
 from lms.auth.models import Role
 from lms.auth.permissions import SIGNED_IN, requires
 
@@ -53,4 +54,8 @@ def auditor():
     from lms.auditors.queries import published_editions
     from lms.web import db_session
 
-    return render_template("home/auditor.html", editions=published_editions(db_session()))
+    return render_template(
+        "home/auditor.html",
+        editions=published_editions(db_session()),
+        today=clock.today(current_app.config["LMS_TIMEZONE"]),
+    )
