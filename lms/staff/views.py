@@ -13,10 +13,12 @@ from lms.auth.models import Role
 from lms.auth.permissions import requires
 from lms.eligibility.facts_json import parse_facts
 from lms.eligibility.forms import EvidenceForm
+from lms.eligibility.models import trigger_label
 from lms.eligibility.rules import (
-    CREDENTIAL_NAMES,
+    PATHWAY_LABELS,
     EligibilityResult,
     EligibilityStatus,
+    credential_label,
     evaluate,
     is_evaluated,
 )
@@ -109,6 +111,7 @@ def index():
     return render_template(
         "staff/index.html",
         rows=[(person, result, _unverified_summary(person)) for person, result in shown],
+        pathway_labels=PATHWAY_LABELS,
         page=page,
         link_arguments={name: str(value) for name, value in chosen.items() if value},
         as_of=as_of,
@@ -259,7 +262,9 @@ def render_person_page(person_id: int, status: int = 200, **forms):
             result=result,
             as_of=as_of,
             timeline=build_timeline(facts, result) if mentor else None,
-            credential_names=CREDENTIAL_NAMES,
+            credential_label=credential_label,
+            trigger_label=trigger_label,
+            pathway_labels=PATHWAY_LABELS,
             history=determination_history(database, person.id),
             earlier_employment=employment_periods(database, person.id)[:-1],
             may_edit=may_edit,
