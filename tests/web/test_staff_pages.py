@@ -309,3 +309,6 @@ def test_the_determination_history_names_each_change_in_words(hr_client, db):
     assert "<td>Record created</td>" in page
     assert "<td>Education added</td>" in page
     assert "person.create" not in page
+    assert "<h4>GED</h4>" in page  # not "Ged"
+    assert "Ged" not in page
+    assert " UTC<" not in page  # the history's times are local, with the zone
