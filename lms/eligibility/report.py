@@ -24,6 +24,7 @@ from lms.eligibility.rules import (
 )
 from lms.eligibility.snapshot import evaluate_document
 from lms.pdf import numbered_canvas, styles
+from lms.staff.models import VerificationMethod
 
 STATUS_WORDS = {
     "eligible": "Eligible",
@@ -39,8 +40,6 @@ def result_on(determination: Determination, day: dt.date) -> EligibilityResult:
 
 def _method_label(method: str | None) -> str:
     """A verification method in words ("Government-issued photo ID", not "government id")."""
-    from lms.staff.models import VerificationMethod
-
     if not method:
         return ""
     try:
