@@ -10,9 +10,12 @@ PYTEST  := $(VENV)/bin/pytest
 RUFF    := $(VENV)/bin/ruff
 HOST    ?= 127.0.0.1
 PORT    ?= 5000
+# The address printed on certificates, in their QR codes and by the demo: the one `make run`
+# serves on (PORT=… included) unless LMS_PUBLIC_URL is set. 0.0.0.0 is not an address to visit.
+LMS_PUBLIC_URL ?= http://$(if $(filter 0.0.0.0,$(HOST)),127.0.0.1,$(HOST)):$(PORT)
 AXE     := tests/e2e/node_modules/axe-core/axe.min.js
 
-.PHONY: run test test-slow lint format bench chromium clean
+.PHONY: run public-url test test-slow lint format bench chromium clean
 
 $(PYTHON):
 	python3 -m venv $(VENV)
@@ -28,10 +31,16 @@ $(VENV)/.installed-test: pyproject.toml | $(PYTHON)
 	@touch $@ $(VENV)/.installed-app
 
 ## run: migrate the SQLite database, load the demo into an empty one, serve on 127.0.0.1:5000
+## (HOST=… PORT=… to change; LMS_PUBLIC_URL follows them unless set)
+run: export LMS_PUBLIC_URL := $(LMS_PUBLIC_URL)
 run: $(VENV)/.installed-app
 	$(LMS) db upgrade
 	$(LMS) demo --if-empty
 	$(LMS) run --host $(HOST) --port $(PORT)
+
+## public-url: print the address `make run` gives the app (certificates, QR codes, demo banner)
+public-url:
+	@echo "$(LMS_PUBLIC_URL)"
 
 ## test: lint, then the whole suite on SQLite and on PostgreSQL (skipped with a reason when
 ## none answers, except under CI=true where that fails)

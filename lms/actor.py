@@ -19,3 +19,11 @@ class Actor:
     @classmethod
     def anonymous(cls, ip_address: str | None, label: str = "anonymous") -> Actor:
         return cls(user_id=None, label=label, ip_address=ip_address)
+
+
+def by_whom(label: str) -> str:
+    """Who acted, as words that follow a date: "by hr@example.org", or for a command run at
+    the server (label ``cli:<account>``) "from the command line (account root)"."""
+    if label.startswith("cli:"):
+        return f"from the command line (account {label.removeprefix('cli:')})"
+    return f"by {label}"

@@ -27,6 +27,16 @@ def local_date(instant: dt.datetime, timezone: str = DEFAULT_TIMEZONE) -> dt.dat
     return instant.astimezone(ZoneInfo(timezone)).date()
 
 
+def local_time(instant: dt.datetime, timezone: str = DEFAULT_TIMEZONE) -> str:
+    """``instant`` as the provider reads it, with the zone shown: 2026-11-23 09:05 EST.
+
+    Stored instants are UTC (SQLite hands them back naive; they are UTC all the same).
+    """
+    if instant.tzinfo is None:
+        instant = instant.replace(tzinfo=dt.UTC)
+    return instant.astimezone(ZoneInfo(timezone)).strftime("%Y-%m-%d %H:%M %Z")
+
+
 def end_of_day(day: dt.date, timezone: str = DEFAULT_TIMEZONE) -> dt.datetime:
     """The first instant after ``day`` where the provider works: records made before it were
     made "by the end of that day", which is what as-of questions ask."""

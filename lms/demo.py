@@ -383,7 +383,7 @@ def demo_command(if_empty: bool) -> None:
         sys.exit(2)
     finally:
         session.close()
-    click.echo("Demo organisation loaded. Sign in at http://127.0.0.1:5000 with:")
+    click.echo(f"Demo organisation loaded. Sign in at {current_app.config['PUBLIC_URL']} with:")
     for account in accounts:
         roles = ", ".join(role.label for role in account.roles)
         click.echo(f"  {account.email:<26} {roles:<14} password: {DEMO_PASSWORD}")

@@ -97,8 +97,19 @@ def _set_security_headers(response):
     return response
 
 
+def _local_time(instant: dt.datetime | None) -> str:
+    return clock.local_time(instant, current_app.config["LMS_TIMEZONE"]) if instant else ""
+
+
 def register_request_hooks(app: Flask) -> None:
+    from lms.actor import by_whom
+    from lms.eligibility.rules import whole_days_text
     from lms.transaction import register_transaction_boundary
+
+    # Instants on pages are in the provider's time zone (LMS_TIMEZONE), with the zone shown.
+    app.add_template_filter(_local_time, "local_time")
+    app.add_template_filter(by_whom, "by_whom")
+    app.add_template_filter(whole_days_text, "whole_days")
 
     register_transaction_boundary(app)
     app.before_request(_enforce_session_timeouts)

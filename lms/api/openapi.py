@@ -574,6 +574,7 @@ PATHS = {
             (200, "PersonEligibility", "Evaluated live on the recorded facts."),
             parameters=["PersonId"],
             not_found=True,
+            bad_query=True,  # 422 (field position): only therapeutic mentors are evaluated
         )
     },
     "/staff/{person_id}/credentials": {

@@ -57,7 +57,7 @@ from lms.eligibility.operations import (
     update_credential,
     update_experience,
 )
-from lms.eligibility.rules import evaluate
+from lms.eligibility.rules import NOT_EVALUATED_REASON, evaluate
 from lms.eligibility.snapshot import evaluate_person
 from lms.extensions import csrf
 from lms.provider_time import provider_today
@@ -207,10 +207,13 @@ def eligibility(person_id: int):
     database = db_session()
     person = person_with_facts(database, person_id) or abort(404)
     as_of = today()
+    result = evaluate_person(person, as_of)
+    if result is None:
+        raise InvalidInput(NOT_EVALUATED_REASON, "position")
     return {
         "person_id": person.id,
         "as_of": as_of.isoformat(),
-        **evaluate_person(person, as_of).as_dict(),
+        **result.as_dict(),
         "latest_determination": determination_json(latest_determination(database, person.id)),
     }
 

@@ -23,6 +23,7 @@ from lms.compliance.queries import compliance_dashboard
 from lms.curriculum.documents import grid_style
 from lms.curriculum.models import CurriculumEdition
 from lms.eligibility.documents import STATUS_WORDS, result_on
+from lms.eligibility.rules import PATHWAY_LABELS
 from lms.pdf import numbered_canvas, styles
 from lms.staff.queries import determinations_in_force
 from lms.training.rules import CyclePolicy
@@ -108,7 +109,7 @@ def roster(session: Session, day: dt.date, policy: CyclePolicy, timezone: str) -
                 name=row.record.name,
                 hire_on=employment.hired_on if employment else None,
                 eligibility_status=STATUS_WORDS[result.status.value] if result else "No record",
-                pathway=result.pathway.value.replace("_", " ") if result and result.pathway else "",
+                pathway=PATHWAY_LABELS[result.pathway] if result and result.pathway else "",
                 training_status=row.state.status.label,
                 due_on=row.state.due_on,
                 certificate=certificate,
@@ -124,6 +125,11 @@ def roster_csv(rows: Sequence[RosterRow]) -> bytes:
     writer.writerow(ROSTER_COLUMNS)
     writer.writerows(row.cells() for row in rows)
     return buffer.getvalue().encode("utf-8")
+
+
+#: Column widths of the roster PDF (landscape letter). The date columns fit a whole
+#: YYYY-MM-DD without wrapping ("2025-11-1 / 4" was the old Hired column).
+ROSTER_PDF_WIDTHS = tuple(width * inch for width in (1.6, 1.0, 0.9, 0.9, 0.9, 1.0, 1.5, 1.5))
 
 
 def roster_pdf(rows: Sequence[RosterRow], day: dt.date, organisation: str) -> bytes:
@@ -160,16 +166,7 @@ def roster_pdf(rows: Sequence[RosterRow], day: dt.date, organisation: str) -> by
         table_rows,
         repeatRows=1,
         hAlign="LEFT",
-        colWidths=[
-            1.9 * inch,
-            0.8 * inch,
-            0.9 * inch,
-            0.9 * inch,
-            0.9 * inch,
-            0.9 * inch,
-            1.5 * inch,
-            1.5 * inch,
-        ],
+        colWidths=list(ROSTER_PDF_WIDTHS),
     )
     table.setStyle(grid_style())
     story = [
@@ -177,7 +174,8 @@ def roster_pdf(rows: Sequence[RosterRow], day: dt.date, organisation: str) -> by
         Paragraph(
             f"{escape(organisation)} · every therapeutic mentor employed on {day.isoformat()}: "
             f"eligibility as determined on that date, training status on that date, and the "
-            f"latest certificate issued by then ({len(rows)} mentors).",
+            f"latest certificate issued by then "
+            f"({len(rows):,} {'mentor' if len(rows) == 1 else 'mentors'}).",
             sheet["Body"],
         ),
         table,

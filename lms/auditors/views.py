@@ -11,6 +11,7 @@ from flask import (
     Response,
     abort,
     current_app,
+    flash,
     redirect,
     render_template,
     request,
@@ -36,6 +37,7 @@ from lms.provider_time import provider_today
 from lms.staff.models import Person
 from lms.staff.queries import determination_in_force
 from lms.training.operations import edition_modules, settings_from_config
+from lms.validation import InvalidInput
 from lms.web import current_actor, db_session
 
 blueprint = Blueprint("auditor", __name__, url_prefix="/audit")
@@ -129,16 +131,56 @@ def log_auditor_views(response: Response) -> Response:
     return response
 
 
-def _as_of_argument(raw: str | None = None):
-    """?as_of=YYYY-MM-DD (or the given text), default today; the future is refused."""
-    today = provider_today()
-    raw = raw or request.args.get("as_of") or today.isoformat()
+#: The flash category of an as-of date refused by a download: the page with the date field shows
+#: it beside that field (templates/_macros/as_of.html), and base.html leaves it to that page.
+AS_OF_ERROR = "field:as_of"
+
+
+class _AsOfRefused(Exception):
+    """A download's as-of date was refused: go back to the page with the date field."""
+
+    def __init__(self, error: InvalidInput, back: str, category: str) -> None:
+        super().__init__(error.message)
+        self.error, self.back, self.category = error, back, category
+
+
+@blueprint.errorhandler(_AsOfRefused)
+def _as_of_refused(refusal: _AsOfRefused):
+    flash(refusal.error.message, refusal.category)
+    return redirect(refusal.back)
+
+
+def parse_as_of(raw: str | None, today: dt.date) -> dt.date:
+    """The as-of date from ``YYYY-MM-DD`` (today when empty); the future is refused."""
+    raw = (raw or "").strip() or today.isoformat()
     try:
         day = dt.date.fromisoformat(raw)
     except ValueError:
-        abort(400, "Give the date as YYYY-MM-DD.")
+        raise InvalidInput("Give the date as YYYY-MM-DD.", "as_of") from None
     if day > today:
-        abort(400, "The date cannot be in the future.")
+        raise InvalidInput("The date cannot be in the future.", "as_of")
+    return day
+
+
+def _reports_page() -> str:
+    """Where the reports' date field is: the auditor's home (others have no such form)."""
+    if current_user.has_role(Role.AUDITOR):
+        return url_for("home.auditor")
+    return url_for("home.index")
+
+
+def _as_of_argument(raw: str | None = None, back: str | None = None, field: bool = True):
+    """?as_of=YYYY-MM-DD (or the given text), default today; the future is refused.
+
+    A refused date goes back to ``back`` (the page with the date field) as an error beside
+    that field (``field``; else as an ordinary error message), rather than a bare error page.
+    """
+    today = provider_today()
+    try:
+        day = parse_as_of(raw or request.args.get("as_of"), today)
+    except InvalidInput as error:
+        category = AS_OF_ERROR if field else "error"
+        raise _AsOfRefused(error, back or _reports_page(), category) from None
     if current_user.has_role(Role.AUDITOR) and not current_user.has_role(Role.ADMIN, Role.HR):
         refusal = records_range_problem(day, current_user.records_from, current_user.records_until)
         if refusal:
@@ -151,7 +193,7 @@ def _as_of_argument(raw: str | None = None):
 def eligibility_file(person_id: int):
     database = db_session()
     person = database.get(Person, person_id) or abort(404)
-    day = _as_of_argument()
+    day = _as_of_argument(back=url_for("staff.show", person_id=person.id))
     determination = determination_in_force(
         database, person.id, day, current_app.config["LMS_TIMEZONE"]
     )
@@ -198,7 +240,7 @@ def packets():
 
         if not ConfirmForm().validate():
             abort(400)
-        day = _as_of_argument(request.form.get("as_of"))
+        day = _as_of_argument(request.form.get("as_of"), back=url_for("auditor.packets"))
         job = request_packet(database, current_actor(), day)
         start_job(
             current_app.extensions["lms.db"].session_factory,
@@ -313,7 +355,8 @@ def transcript(person_id: int):
 
     database = db_session()
     person = viewable_person(database, current_user, person_id)
-    day = _as_of_argument()
+    # Transcripts are linked without a date field; a hand-made ?as_of= comes back home.
+    day = _as_of_argument(back=url_for("home.index"), field=False)
     timezone = current_app.config["LMS_TIMEZONE"]
     certificates = certificate_lines(database, person.id, day)
     data = transcript_pdf(

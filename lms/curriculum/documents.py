@@ -33,6 +33,7 @@ from reportlab.platypus import (
 )
 from reportlab.platypus.tableofcontents import TableOfContents
 
+from lms.actor import by_whom
 from lms.curriculum.models import CurriculumEdition, ModuleVersion
 from lms.curriculum.topics import REQUIRED_TOPICS
 from lms.pdf import BOLD, numbered_canvas, styles
@@ -208,7 +209,7 @@ def _cover(edition: CurriculumEdition, organisation: str, sheet) -> list[Flowabl
         ("Curriculum", f"{edition.title} ({edition.curriculum_key})"),
         ("Edition", f"{edition.edition}, version {edition.version}"),
         ("In effect from", edition.effective_on.isoformat()),
-        ("Published", f"{edition.published_at:%Y-%m-%d} by {edition.published_by_label}"),
+        ("Published", f"{edition.published_at:%Y-%m-%d} {by_whom(edition.published_by_label)}"),
         ("Edition SHA-256", edition.sha256),
         ("Files SHA-256", edition.source_sha256),
     ]

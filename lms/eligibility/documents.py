@@ -13,10 +13,18 @@ from reportlab.lib.pagesizes import LETTER
 from reportlab.lib.units import inch
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from lms.eligibility.models import Determination
-from lms.eligibility.rules import CREDENTIAL_NAMES, CredentialLevel, EligibilityResult
+from lms.actor import by_whom
+from lms.eligibility.models import Determination, trigger_label
+from lms.eligibility.rules import (
+    PATHWAY_LABELS,
+    CredentialLevel,
+    EligibilityResult,
+    credential_label,
+    whole_days_text,
+)
 from lms.eligibility.snapshot import evaluate_document
 from lms.pdf import numbered_canvas, styles
+from lms.staff.models import VerificationMethod
 
 STATUS_WORDS = {
     "eligible": "Eligible",
@@ -30,11 +38,21 @@ def result_on(determination: Determination, day: dt.date) -> EligibilityResult:
     return evaluate_document({**determination.inputs, "as_of": day.isoformat()})
 
 
+def _method_label(method: str | None) -> str:
+    """A verification method in words ("Government-issued photo ID", not "government id")."""
+    if not method:
+        return ""
+    try:
+        return VerificationMethod(method).label
+    except ValueError:
+        return method.replace("_", " ")
+
+
 def _verification_text(verification: dict[str, Any] | None) -> str:
     if not verification:
         return "Not verified"
     note = f" — {verification['note']}" if verification.get("note") else ""
-    method = (verification.get("method") or "").replace("_", " ")
+    method = _method_label(verification.get("method"))
     return (
         f"Verified {verification['verified_at'][:10]} by {verification['verified_by']}: "
         f"{method}{note}"
@@ -113,20 +131,21 @@ def _determination_section(determination: Determination, day: dt.date, sheet) ->
                 ("Status on this date", f"<b>{STATUS_WORDS[result.status.value]}</b>"),
                 (
                     "Pathway",
-                    escape(result.pathway.value.replace("_", " ")) if result.pathway else "None",
+                    escape(PATHWAY_LABELS[result.pathway]) if result.pathway else "None",
                 ),
                 (
                     "Eligible from",
                     result.eligible_from.isoformat() if result.eligible_from else "—",
                 ),
                 ("Age", str(result.age_years)),
-                ("Youth experience", f"{result.youth_experience_days:,.1f} days"),
-                ("Target-population experience", f"{result.target_experience_days:,.1f} days"),
+                ("Youth experience", whole_days_text(result.youth_experience_days)),
+                ("Target-population experience", whole_days_text(result.target_experience_days)),
                 ("Ruleset", escape(result.ruleset)),
                 (
                     "Recorded",
-                    f"{determination.determined_at:%Y-%m-%d %H:%M} UTC by "
-                    f"{escape(determination.actor_label)} ({escape(determination.trigger)})",
+                    f"{determination.determined_at:%Y-%m-%d %H:%M} UTC "
+                    f"{escape(by_whom(determination.actor_label))} "
+                    f"({escape(trigger_label(determination.trigger).lower())})",
                 ),
             ],
             sheet,
@@ -147,7 +166,7 @@ def _determination_section(determination: Determination, day: dt.date, sheet) ->
     if not inputs["education"]:
         out.append(Paragraph("None recorded.", sheet["Body"]))
     for fact, extra in zip(inputs["education"], record["education"], strict=True):
-        level = CREDENTIAL_NAMES[CredentialLevel(fact["credential"])]
+        level = credential_label(CredentialLevel(fact["credential"]))
         basis = extra.get("human_services_basis")
         out += [
             Spacer(1, 4),

@@ -17,16 +17,13 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from lms.eligibility.models import HumanServicesBasis
-from lms.eligibility.rules import CREDENTIAL_NAMES, CredentialLevel
+from lms.eligibility.rules import CredentialLevel, credential_label
 
 
 class CredentialForm(FlaskForm):
     level = SelectField(
         "Credential",
-        choices=[
-            SelectChoice(level.value, CREDENTIAL_NAMES[level].capitalize())
-            for level in CredentialLevel
-        ],
+        choices=[SelectChoice(level.value, credential_label(level)) for level in CredentialLevel],
     )
     field_of_study = StringField(
         "Field of study",

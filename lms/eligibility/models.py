@@ -160,7 +160,7 @@ class Determination(Base):
     eligible_from: Mapped[dt.date | None] = mapped_column(Date)
     inputs: Mapped[dict[str, Any]] = mapped_column(JSON)
     result: Mapped[dict[str, Any]] = mapped_column(JSON)
-    trigger: Mapped[str] = mapped_column(String(80))
+    trigger: Mapped[str] = mapped_column(String(80))  # DETERMINATION_TRIGGER_LABELS
     #: Who verified each fact, when and how, and the evidence files' names and hashes, as they
     #: stood at this moment: what an auditor's eligibility file shows for a past date.
     record: Mapped[dict[str, Any]] = mapped_column(JSON)
@@ -175,3 +175,25 @@ class HumanServicesField(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120), unique=True)
+
+
+#: What changed before a determination was stored (its ``trigger``), in words.
+DETERMINATION_TRIGGER_LABELS = {
+    "person.create": "Record created",
+    "person.verify_identity": "Identity verified",
+    "person.date_of_birth": "Date of birth changed",
+    "person.position": "Position changed",
+    "credential.add": "Education added",
+    "credential.update": "Education changed",
+    "credential.verify": "Education verified",
+    "credential.remove": "Education removed",
+    "experience.add": "Experience added",
+    "experience.update": "Experience changed",
+    "experience.verify": "Experience verified",
+    "experience.remove": "Experience removed",
+}
+
+
+def trigger_label(trigger: str) -> str:
+    """A determination's trigger in words (the code itself for one not listed)."""
+    return DETERMINATION_TRIGGER_LABELS.get(trigger, trigger)

@@ -24,9 +24,9 @@ from lms.eligibility.models import (
     HumanServicesBasis,
     HumanServicesField,
 )
-from lms.eligibility.rules import CredentialLevel, Population
+from lms.eligibility.rules import CredentialLevel, Population, is_evaluated
 from lms.eligibility.snapshot import evaluate_document, facts_document, record_document
-from lms.staff.models import Person, Position, VerificationMethod
+from lms.staff.models import Person, VerificationMethod
 from lms.staff.queries import verifier_names
 from lms.validation import InvalidInput
 
@@ -67,7 +67,7 @@ def record_determination(
     Only therapeutic mentors are determined: the qualifications are a mentor's, and a
     "not eligible" on a clinician's file would mislead an auditor.
     """
-    if person.position != Position.THERAPEUTIC_MENTOR:
+    if not is_evaluated(person.position):
         return None
     session.flush()
     credentials, experiences = _load_facts(session, person)
@@ -300,12 +300,15 @@ class ExperienceDetails:
     target_population: bool
 
 
-def _check_experience(details: ExperienceDetails) -> ExperienceDetails:
+def _check_experience(details: ExperienceDetails, today: dt.date) -> ExperienceDetails:
     employer, role = details.employer.strip(), details.role.strip()
     if not employer:
         raise InvalidInput("Enter the employer or program.", "employer")
     if not role:
         raise InvalidInput("Enter the role or job title.", "role")
+    if details.start_on > today:
+        # Experience counts toward eligibility once it has happened; a future job is a plan.
+        raise InvalidInput("The start date cannot be in the future.", "start_on")
     if details.end_on is not None and details.end_on < details.start_on:
         raise InvalidInput("The end date is before the start date.", "end_on")
     hours = Decimal(details.hours_per_week)
@@ -346,7 +349,7 @@ def _experience_audit(entry: ExperienceRecord) -> dict[str, object]:
 def add_experience(
     session: Session, actor: Actor, person: Person, details: ExperienceDetails, today: dt.date
 ) -> ExperienceRecord:
-    details = _check_experience(details)
+    details = _check_experience(details, today)
     entry = ExperienceRecord(person_id=person.id, created_at=clock.now(), **details.__dict__)
     session.add(entry)
     session.flush()
@@ -375,7 +378,7 @@ def update_experience(
     The employer's name and the role are descriptive, but they are what a reference
     confirmed, so changing them clears the verification too.
     """
-    details = _check_experience(details)
+    details = _check_experience(details, today)
     before = _experience_audit(entry)
     for name, value in details.__dict__.items():
         setattr(entry, name, value)

@@ -31,6 +31,22 @@ MINIMUM_AGE = 21
 PROJECTION_YEARS = 10
 ONE_DAY = dt.timedelta(days=1)
 
+#: The one position the mentor qualifications apply to (``Position.THERAPEUTIC_MENTOR``'s value).
+EVALUATED_POSITION = "therapeutic_mentor"
+NOT_EVALUATED_REASON = (
+    "Only therapeutic mentors are evaluated against the mentor qualifications; this person's "
+    "position is not therapeutic mentor."
+)
+
+
+def is_evaluated(position: str) -> bool:
+    """Whether someone in ``position`` is evaluated against the mentor qualifications.
+
+    Only therapeutic mentors are: the qualifications are a mentor's, and a "not eligible" on a
+    clinician's file would mislead an auditor. Every page, command and API asks this.
+    """
+    return position == EVALUATED_POSITION
+
 
 class CredentialLevel(enum.StrEnum):
     HIGH_SCHOOL = "high_school"
@@ -58,6 +74,12 @@ class Pathway(enum.StrEnum):
     HIGH_SCHOOL = "high_school"
 
 
+PATHWAY_LABELS = {
+    Pathway.BACHELOR: "Bachelor's",
+    Pathway.ASSOCIATE: "Associate's",
+    Pathway.HIGH_SCHOOL: "High school",
+}
+
 BACHELOR_OR_HIGHER = frozenset(
     {CredentialLevel.BACHELOR, CredentialLevel.MASTER, CredentialLevel.DOCTORATE}
 )
@@ -71,6 +93,12 @@ CREDENTIAL_NAMES = {
     CredentialLevel.MASTER: "master's degree",
     CredentialLevel.DOCTORATE: "doctorate",
 }
+
+
+def credential_label(level: CredentialLevel) -> str:
+    """The credential's name to start a line with: "Bachelor's degree", "GED" (not "Ged")."""
+    name = CREDENTIAL_NAMES[level]
+    return name[:1].upper() + name[1:]
 
 
 @dataclass(frozen=True)
@@ -165,6 +193,13 @@ def age_on(date_of_birth: dt.date, day: dt.date) -> int:
 
 def minimum_age_reached_on(date_of_birth: dt.date) -> dt.date:
     return birthday_in(date_of_birth.year + MINIMUM_AGE, date_of_birth)
+
+
+def whole_days_text(days: float) -> str:
+    """Days of credit for people to read: whole days completed ("427 days", "1 day"), never
+    rounded up to a threshold not yet reached."""
+    whole = math.floor(days)
+    return f"{whole:,} day" if whole == 1 else f"{whole:,} days"
 
 
 def days_for_display(hour_days: Fraction) -> float:
@@ -523,7 +558,8 @@ PATHWAY_EXPERIENCE = {
 
 
 def _days(scaled_hour_days: int, scale: int) -> str:
-    return f"{_days_for_display(scaled_hour_days, scale):,.1f}"
+    # Whole days completed: never rounded up to a threshold not yet reached.
+    return f"{scaled_hour_days // (FULL_TIME_HOURS * scale):,}"
 
 
 def _reasons(

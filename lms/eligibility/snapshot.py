@@ -13,7 +13,7 @@ from typing import Any
 
 from lms.eligibility.facts_json import parse_facts
 from lms.eligibility.models import EducationCredential, EvidenceDocument, ExperienceRecord
-from lms.eligibility.rules import EligibilityResult, evaluate
+from lms.eligibility.rules import EligibilityResult, evaluate, is_evaluated
 from lms.staff.models import Person
 
 
@@ -66,8 +66,11 @@ def evaluate_document(document: dict[str, Any]) -> EligibilityResult:
     return evaluate(parse_facts(document, as_of))
 
 
-def evaluate_person(person: Person, as_of: dt.date) -> EligibilityResult:
-    """Evaluate a person whose credentials and experiences are loaded."""
+def evaluate_person(person: Person, as_of: dt.date) -> EligibilityResult | None:
+    """Evaluate a person whose credentials and experiences are loaded; None for anyone the
+    mentor qualifications do not apply to (``rules.is_evaluated``)."""
+    if not is_evaluated(person.position):
+        return None
     return evaluate_document(facts_document(person, person.credentials, person.experiences, as_of))
 
 

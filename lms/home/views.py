@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from lms.auth.models import Role
 from lms.auth.permissions import SIGNED_IN, requires
+from lms.provider_time import provider_today
 
 blueprint = Blueprint("home", __name__)
 
@@ -53,4 +54,8 @@ def auditor():
     from lms.auditors.queries import published_editions
     from lms.web import db_session
 
-    return render_template("home/auditor.html", editions=published_editions(db_session()))
+    return render_template(
+        "home/auditor.html",
+        editions=published_editions(db_session()),
+        today=provider_today(),
+    )

@@ -34,7 +34,7 @@ from lms.eligibility.operations import (
 )
 from lms.eligibility.rules import CredentialLevel, Population
 from lms.staff.models import Person, Position, StaffStatus
-from lms.staff.operations import PersonDetails, create_person
+from lms.staff.operations import PersonDetails, create_person, person_problems
 from lms.validation import InvalidInput
 
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
@@ -42,6 +42,9 @@ MAX_IMPORT_ROWS = 5000
 TEXT_MAX_LENGTH = 200
 EMAIL_MAX_LENGTH = 254
 FILE = "file"  # the field named by problems about the whole file rather than one cell
+#: A ``record`` cell starting with this marks an example or comment row, which is skipped: the
+#: template's sample rows carry it, so importing the template unchanged adds no one.
+EXAMPLE_MARK = "#"
 
 T = TypeVar("T")
 
@@ -58,12 +61,25 @@ class Column:
 
     name: str
     record: RecordType | None  # None: every row
-    required: bool  # the header must name it; optional columns may be left out
+    required: bool  # the header must name it when the file has its rows; else it may be left out
     help: str
+
+    @property
+    def header_rule(self) -> str:
+        """When the header must name this column, in words."""
+        if not self.required:
+            return "optional"
+        return f"required when the file has {self.record} rows" if self.record else "required"
 
 
 COLUMNS = (
-    Column("record", None, True, "person, credential or experience."),
+    Column(
+        "record",
+        None,
+        True,
+        "person, credential or experience. A row whose record starts with # (like the "
+        "template's #person example) is skipped.",
+    ),
     Column(
         "person_ref",
         None,
@@ -232,15 +248,16 @@ class _Row:
 class _PersonRow:
     line: int
     ref: str | None  # lower-cased
-    details: PersonDetails
+    details: PersonDetails  # None in the fields whose cells had problems
     supervisor_email: str | None
+    failed: bool  # a cell had a problem: only checked, never added
 
 
 @dataclass(frozen=True)
 class _FactRow:
     line: int
     ref: str
-    details: CredentialDetails | ExperienceDetails
+    details: CredentialDetails | ExperienceDetails | None  # None: a cell had a problem
 
 
 @dataclass
@@ -286,11 +303,26 @@ def _read_header(cells: list[str], problems: list[ImportProblem]) -> list[str] |
                 )
             )
         seen.add(name)
-    missing = [column.name for column in COLUMNS if column.required and column.name not in seen]
+    return names
+
+
+def _missing_columns(header: list[str], rows: list[_Row], problems: list[ImportProblem]) -> bool:
+    """Report required columns the header lacks, for the kinds of rows the file has.
+
+    A file of person rows needs no credential or experience columns. Without a column its rows
+    need, every such row would fail for the same reason, so the check stops at the header.
+    """
+    kinds = {row.cells.get("record", "").lower() for row in rows}
+    missing = [
+        column.name
+        for column in COLUMNS
+        if column.required
+        and column.name not in header
+        and (column.record is None or column.record.value in kinds)
+    ]
     for name in missing:
         problems.append(ImportProblem(1, name, "This column is missing from the header."))
-    # Without a required column every row would fail for the same reason: stop at the header.
-    return None if missing else names
+    return bool(missing)
 
 
 def _read_rows(text: str, problems: list[ImportProblem]) -> list[_Row]:
@@ -306,12 +338,12 @@ def _read_rows(text: str, problems: list[ImportProblem]) -> list[_Row]:
             problems.append(ImportProblem(1, FILE, "The first line must be the header."))
             return []
         header = _read_header(first, problems)
-        if header is None:
-            return []
+        record_at = header.index("record") if "record" in header else None
         rows: list[_Row] = []
         line = reader.line_num + 1
         for cells in reader:
-            if _filled(cells):  # skip blank lines and the empty rows spreadsheets leave
+            # Skip blank lines, the empty rows spreadsheets leave, and example rows.
+            if _filled(cells) and not _example(cells, record_at):
                 if len(rows) == MAX_IMPORT_ROWS:
                     message = f"The file has more than {MAX_IMPORT_ROWS:,} rows; split it."
                     problems.append(ImportProblem(line, FILE, message))
@@ -321,13 +353,27 @@ def _read_rows(text: str, problems: list[ImportProblem]) -> list[_Row]:
     except csv.Error as error:
         problems.append(ImportProblem(reader.line_num, FILE, f"Not readable as CSV: {error}."))
         return []
+    if _missing_columns(header, rows, problems):
+        return []
     if not rows:
-        problems.append(ImportProblem(1, FILE, "The file has a header but no rows to import."))
+        message = (
+            "The file has a header but no rows to import (rows whose record starts with "
+            f"{EXAMPLE_MARK} are examples and are skipped)."
+        )
+        problems.append(ImportProblem(1, FILE, message))
     return rows
 
 
 def _filled(cells: list[str]) -> bool:
     return any(cell.strip() for cell in cells)
+
+
+def _example(cells: list[str], record_at: int | None) -> bool:
+    return (
+        record_at is not None
+        and record_at < len(cells)
+        and cells[record_at].strip().startswith(EXAMPLE_MARK)
+    )
 
 
 def _row_cells(
@@ -431,7 +477,7 @@ def _enum_choices(members: Iterable[enum.StrEnum]) -> dict[str, Any]:
     return {member.value: member for member in members}
 
 
-def _person_row(cells: _Cells) -> _PersonRow | None:
+def _person_row(cells: _Cells) -> _PersonRow:
     values = {
         "legal_name": cells.text("legal_name", True),
         "preferred_name": cells.text("preferred_name", False),
@@ -446,13 +492,14 @@ def _person_row(cells: _Cells) -> _PersonRow | None:
             "status",
             "Import candidates and active staff only; record a separation on the person's page.",
         )
+        values["status"] = None
     else:
         values["status"] = cells.choice("status", _enum_choices(_IMPORT_STATUSES))
     supervisor_email = cells.email("supervisor_email")
     ref = cells.text("person_ref", False, EMAIL_MAX_LENGTH)
-    if cells.failed:
-        return None
-    return _PersonRow(cells.line, ref and ref.lower(), PersonDetails(**values), supervisor_email)
+    return _PersonRow(
+        cells.line, ref and ref.lower(), PersonDetails(**values), supervisor_email, cells.failed
+    )
 
 
 def _credential_row(cells: _Cells) -> CredentialDetails | None:
@@ -502,7 +549,7 @@ def _plan_row(row: _Row, plan: _Plan, problems: list[ImportProblem]) -> None:
     ref = cells.text("person_ref", True, EMAIL_MAX_LENGTH)
     reader = _credential_row if record_type is RecordType.CREDENTIAL else _experience_row
     details = reader(cells)
-    if details is not None and ref is not None:
+    if ref is not None:  # even with bad cells, so that an unknown reference is reported too
         plan.facts.append(_FactRow(row.line, ref.lower(), details))
 
 
@@ -521,8 +568,7 @@ def _plan_person(cells: _Cells, plan: _Plan) -> None:
             plan.person_keys[key] = cells.line
     if email:
         plan.person_emails.setdefault(email, cells.line)
-    if person is not None and not cells.failed:
-        plan.people.append(person)
+    plan.people.append(replace(person, failed=cells.failed))
 
 
 def _read_plan(data: bytes, problems: list[ImportProblem]) -> _Plan:
@@ -568,6 +614,10 @@ class _Applier:
     ) -> None:
         self.session, self.actor, self.plan, self.today = session, actor, plan, today
         self.problems = problems
+        #: the columns already reported on each line, so that a cell is not reported twice
+        self.reported: dict[int, set[str]] = {}
+        for problem in problems:
+            self.reported.setdefault(problem.line, set()).add(problem.field)
         self.created: dict[int, Person] = {}  # line of the person row -> person
         self.planned: dict[int, PlannedPerson] = {}  # person id -> summary
         self.stand_in: Person | None = None
@@ -586,6 +636,12 @@ class _Applier:
 
     def apply(self) -> list[PlannedPerson]:
         for row in self.plan.people:
+            found = self.person_problems(row)
+            for error in found:
+                if _column(error) not in self.reported.get(row.line, ()):
+                    self.problems.append(ImportProblem(row.line, _column(error), error.message))
+            if found or row.failed:
+                continue
             person = self.run(row.line, lambda row=row: self.add_person(row))
             if person is not None:
                 self.created[row.line] = person
@@ -596,13 +652,27 @@ class _Applier:
             self.add_fact(row)
         return sorted(self.planned.values(), key=lambda person: person.line)
 
-    def add_person(self, row: _PersonRow) -> Person:
+    def person_problems(self, row: _PersonRow) -> list[InvalidInput]:
+        """Every problem with a person row beyond its cells, so all are reported in one pass."""
+        found: list[InvalidInput] = []
         if row.ref and row.ref != row.details.work_email and row.ref in self.existing:
-            raise InvalidInput(
-                "This is the work email of someone already on record; give this row another "
-                "reference, or leave the row out to add facts to them.",
-                "person_ref",
+            found.append(
+                InvalidInput(
+                    "This is the work email of someone already on record; give this row "
+                    "another reference, or leave the row out to add facts to them.",
+                    "person_ref",
+                )
             )
+        try:
+            supervisor_id = self.supervisor_id(row)
+        except InvalidInput as error:
+            found.append(error)
+            supervisor_id = None
+        details = replace(row.details, supervisor_id=supervisor_id)
+        found.extend(person_problems(self.session, details, None, self.today))
+        return found
+
+    def add_person(self, row: _PersonRow) -> Person:
         details = replace(row.details, supervisor_id=self.supervisor_id(row))
         return create_person(self.session, self.actor, details, self.today)
 
@@ -629,6 +699,8 @@ class _Applier:
     def add_fact(self, row: _FactRow) -> None:
         person, existing = self.person_for(row)
         details = row.details
+        if details is None:
+            return
         if isinstance(details, CredentialDetails):
             counter = "credentials"
             fact = self.run(

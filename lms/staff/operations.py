@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from collections.abc import Iterator
 from dataclasses import dataclass, fields
 
 from sqlalchemy import select
@@ -60,39 +61,58 @@ def _clean(details: PersonDetails) -> PersonDetails:
     return PersonDetails(**values)
 
 
+def person_problems(
+    session: Session, details: PersonDetails, person_id: int | None, today: dt.date
+) -> list[InvalidInput]:
+    """Every problem with ``details``, in the order of the fields (empty when they are fine).
+
+    A field given as None where it is required is taken to be reported already by whoever
+    read it (the CSV import checks cells first), so only the rules between fields apply.
+    """
+    return list(_problems(session, _clean(details), person_id, today))
+
+
 def _validate(session: Session, details: PersonDetails, person_id: int | None, today: dt.date):
+    for problem in _problems(session, details, person_id, today):
+        raise problem
+
+
+def _problems(
+    session: Session, details: PersonDetails, person_id: int | None, today: dt.date
+) -> Iterator[InvalidInput]:
     if not details.legal_name:
-        raise InvalidInput("Enter the person's legal name.", "legal_name")
-    if details.date_of_birth > today:
-        raise InvalidInput("The date of birth cannot be in the future.", "date_of_birth")
-    if details.date_of_birth < dt.date(1900, 1, 1):
-        raise InvalidInput("Check the date of birth.", "date_of_birth")
+        yield InvalidInput("Enter the person's legal name.", "legal_name")
+    if details.date_of_birth is not None:
+        if details.date_of_birth > today:
+            yield InvalidInput("The date of birth cannot be in the future.", "date_of_birth")
+        elif details.date_of_birth < dt.date(1900, 1, 1):
+            yield InvalidInput("Check the date of birth.", "date_of_birth")
     if details.status is StaffStatus.ACTIVE and details.hire_on is None:
-        raise InvalidInput("An active employee needs a hire date.", "hire_on")
+        yield InvalidInput("An active employee needs a hire date.", "hire_on")
     if details.status is StaffStatus.SEPARATED:
         if details.separated_on is None:
-            raise InvalidInput("Enter the date the person left.", "separated_on")
-        if details.hire_on and details.separated_on < details.hire_on:
-            raise InvalidInput("The separation date is before the hire date.", "separated_on")
+            yield InvalidInput("Enter the date the person left.", "separated_on")
+        elif details.hire_on and details.separated_on < details.hire_on:
+            yield InvalidInput("The separation date is before the hire date.", "separated_on")
     elif details.separated_on is not None:
-        raise InvalidInput("Only separated staff have a separation date.", "separated_on")
+        yield InvalidInput("Only separated staff have a separation date.", "separated_on")
     licence = (details.licence_type, details.licence_number, details.licence_expires_on)
     if any(licence) and details.position not in CLINICAL_POSITIONS:
-        raise InvalidInput("Only licensed clinicians record a licence.", "licence_type")
+        yield InvalidInput("Only licensed clinicians record a licence.", "licence_type")
     if details.work_email:
         clash = session.execute(
             select(Person.id).where(Person.work_email == details.work_email)
         ).scalar_one_or_none()
         if clash is not None and clash != person_id:
-            raise InvalidInput("Another person already has this work email.", "work_email")
+            yield InvalidInput("Another person already has this work email.", "work_email")
     if details.supervisor_id is not None:
         supervisor = session.get(Person, details.supervisor_id)
         if supervisor is None or supervisor.position not in CLINICAL_POSITIONS:
-            raise InvalidInput("The supervisor must be a licensed clinician.", "supervisor_id")
-        if supervisor.status is StaffStatus.SEPARATED:
-            raise InvalidInput("The supervisor has left the agency.", "supervisor_id")
-        if supervisor.id == person_id:
-            raise InvalidInput("A person cannot supervise themselves.", "supervisor_id")
+            yield InvalidInput("The supervisor must be a licensed clinician.", "supervisor_id")
+        elif supervisor.status is StaffStatus.SEPARATED:
+            yield InvalidInput("The supervisor has left the agency.", "supervisor_id")
+        elif supervisor.id == person_id:
+            yield InvalidInput("A person cannot supervise themselves.", "supervisor_id")
 
 
 def _linked_user_id(session: Session, email: str | None, person_id: int | None) -> int | None:

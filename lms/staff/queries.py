@@ -17,6 +17,7 @@ from lms.eligibility.models import (
     EvidenceDocument,
     ExperienceRecord,
 )
+from lms.eligibility.rules import EVALUATED_POSITION
 from lms.staff.models import CLINICAL_POSITIONS, EmploymentPeriod, Person, Position, StaffStatus
 
 #: The staff list's order: by legal name, then id so that equal names never swap between pages.
@@ -162,7 +163,8 @@ def mentor_facts(session: Session, filters: StaffFilters) -> list[MentorFacts]:
     eligibility needs: three queries however many mentors. Facts are selected through the same
     filters rather than an IN list of ids, which would need splitting for thousands of people.
     ``verified`` and ``human_services_field`` mirror the models' properties of the same names."""
-    conditions = [*filters.conditions(), Person.position == Position.THERAPEUTIC_MENTOR]
+    # The SQL form of eligibility.rules.is_evaluated: only therapeutic mentors are evaluated.
+    conditions = [*filters.conditions(), Person.position == EVALUATED_POSITION]
     people = session.execute(
         select(
             Person.id,

@@ -12,7 +12,15 @@ from lms.auth.models import Role
 from lms.auth.permissions import requires
 from lms.eligibility.facts_json import parse_facts
 from lms.eligibility.forms import EvidenceForm
-from lms.eligibility.rules import CREDENTIAL_NAMES, EligibilityResult, EligibilityStatus, evaluate
+from lms.eligibility.models import trigger_label
+from lms.eligibility.rules import (
+    PATHWAY_LABELS,
+    EligibilityResult,
+    EligibilityStatus,
+    credential_label,
+    evaluate,
+    is_evaluated,
+)
 from lms.eligibility.snapshot import evaluate_document, evaluate_person, facts_document
 from lms.eligibility.timeline import build_timeline
 from lms.provider_time import provider_today
@@ -84,7 +92,7 @@ def index():
         # Count and page in SQL: only the people shown are loaded and evaluated.
         page = Page.clamped(requested_page, PAGE_SIZE, count_people(database, filters))
         shown = [
-            (person, _evaluate_mentor(person, as_of))
+            (person, evaluate_person(person, as_of))
             for person in people_page(database, filters, page)
         ]
     else:
@@ -103,6 +111,7 @@ def index():
     return render_template(
         "staff/index.html",
         rows=[(person, result, _unverified_summary(person)) for person, result in shown],
+        pathway_labels=PATHWAY_LABELS,
         page=page,
         link_arguments={name: str(value) for name, value in chosen.items() if value},
         as_of=as_of,
@@ -111,13 +120,6 @@ def index():
         positions=list(Position),
         eligibility_statuses=list(EligibilityStatus),
     )
-
-
-def _evaluate_mentor(person: Person, as_of) -> EligibilityResult | None:
-    """Mentor qualifications apply to therapeutic mentors only."""
-    if person.position is not Position.THERAPEUTIC_MENTOR:
-        return None
-    return evaluate_person(person, as_of)
 
 
 def _mentors_whose_eligibility_is(
@@ -243,7 +245,7 @@ def render_person_page(person_id: int, status: int = 200, **forms):
     as_of = today()
     document = facts_document(person, person.credentials, person.experiences, as_of)
     facts = parse_facts(document, as_of)
-    mentor = person.position is Position.THERAPEUTIC_MENTOR
+    mentor = is_evaluated(person.position)
     result = evaluate(facts) if mentor else None
     may_edit = current_user.has_role(*WRITE_ROLES)
     evidence_by_subject = {"identity": [d for d in person.evidence if d.subject == "identity"]}
@@ -260,7 +262,9 @@ def render_person_page(person_id: int, status: int = 200, **forms):
             result=result,
             as_of=as_of,
             timeline=build_timeline(facts, result) if mentor else None,
-            credential_names=CREDENTIAL_NAMES,
+            credential_label=credential_label,
+            trigger_label=trigger_label,
+            pathway_labels=PATHWAY_LABELS,
             history=determination_history(database, person.id),
             earlier_employment=employment_periods(database, person.id)[:-1],
             may_edit=may_edit,

@@ -105,14 +105,17 @@ def next_expiry(
 ) -> dt.date:
     """The expiry a cycle completed on ``completed_on`` earns.
 
-    Inside the renewal window the anniversary is kept; on or after expiry, or before the window
-    opened (only possible for an imported completion), it counts from its own date.
+    Inside the renewal window the anniversary is kept; on or after expiry it counts from its own
+    date. A completion before the window opened (only possible for an imported completion) counts
+    from its own date only when that is later than the expiry already earned: more training
+    never shortens validity.
     """
-    if previous_expires_on is not None:
-        opens = window_opens_on(previous_expires_on, policy)
-        if opens <= completed_on < previous_expires_on:
-            return add_one_year(previous_expires_on)
-    return add_one_year(completed_on)
+    own = add_one_year(completed_on)
+    if previous_expires_on is None or completed_on >= previous_expires_on:
+        return own
+    if completed_on >= window_opens_on(previous_expires_on, policy):
+        return add_one_year(previous_expires_on)
+    return max(own, previous_expires_on)
 
 
 def completion_chain(completed_on_days: Iterable[dt.date], policy: CyclePolicy) -> list[Completion]:

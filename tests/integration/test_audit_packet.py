@@ -143,7 +143,7 @@ def row_on(db, day):
 
 def test_roster_on_several_dates(db, history):
     early = row_on(db, D(2025, 1, 10))
-    assert early.eligibility_status == "Eligible" and early.pathway == "bachelor"
+    assert early.eligibility_status == "Eligible" and early.pathway == "Bachelor's"  # in words
     assert early.training_status in ("Not started", "In progress")
     assert early.certificate is None
 

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import io
+import re
 from decimal import Decimal
 
 from pypdf import PdfReader
@@ -102,10 +103,18 @@ def test_history_read_back_on_several_dates(db, users, frozen_clock):
     assert "Not verified" in first
 
     second = file_on(db, person, dt.date(2026, 3, 4))
-    assert "Verified 2026-03-03 by Hr: transcript — Sealed copy" in second
+    assert "Verified 2026-03-03 by Hr: Official transcript — Sealed copy" in second
+    # Labels in words, not codes: the pathway, the credential, the method, the trigger.
+    assert "Pathway Bachelor's" in second
+    assert "Credential Bachelor's degree in Psychology" in second
+    assert "Government-issued photo ID" in second
+    assert "(identity verified)" in second
+    assert "person.verify_identity" not in second and "government id" not in second
+    assert re.search(r"Youth experience [\d,]+ days ", second)  # whole days, no "427.0 days"
+    assert not re.search(r"\d\.\d days", second)
     assert "transcript.pdf" in second
     assert "2019-05-18" in second
 
     latest = file_on(db, person, day4)
     assert "2019-05-19" in latest
-    assert "Verified 2026-03-03 by Hr: transcript" not in latest  # the change cleared it
+    assert "Verified 2026-03-03 by Hr: Official transcript" not in latest  # the change cleared it

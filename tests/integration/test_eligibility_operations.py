@@ -218,6 +218,8 @@ def test_listed_field_matches_case_insensitively_and_judgement_is_kept(db, actor
             "target_population",
         ),
         (full_time_youth_job(employer=""), "employer"),
+        # TODAY is 2026-11-23: experience starting the next day has not happened yet.
+        (full_time_youth_job(start_on=dt.date(2026, 11, 24), end_on=None), "start_on"),
     ],
 )
 def test_bad_experience_names_the_field(db, actor, details, field):

@@ -100,12 +100,85 @@ def existing(db, email: str, position: Position = Position.THERAPEUTIC_MENTOR) -
     return create_person(db, ACTOR, details, TODAY)
 
 
-def test_the_shipped_template_imports_cleanly(db):
-    data = resources.files("lms.staff").joinpath("import_template.csv").read_bytes()
+NO_ROWS = (
+    "The file has a header but no rows to import (rows whose record starts with # are "
+    "examples and are skipped)."
+)
+
+
+def template_bytes() -> bytes:
+    return resources.files("lms.staff").joinpath("import_template.csv").read_bytes()
+
+
+def test_the_shipped_template_unchanged_adds_no_one(db):
+    # Its sample rows are marked #person, #credential, #experience: examples, skipped.
+    result = run_import(db, ACTOR, template_bytes(), TODAY)
+    assert [(p.line, p.field, p.message) for p in result.problems] == [(1, "file", NO_ROWS)]
+    assert not result.applied
+    assert count(db, Person) == 0
+
+
+def test_the_template_rows_import_cleanly_once_the_example_mark_is_removed(db):
+    data = template_bytes().replace(b"\n#", b"\n")
     result = check_import(db, ACTOR, data, TODAY)
     assert result.problems == ()
     assert result.summary() == "1 person, 1 credential, 1 experience entry"
     assert next(csv.reader(io.StringIO(data.decode()))) == list(COLUMN_NAMES)
+
+
+def test_example_rows_are_skipped_beside_real_ones(db):
+    data = csv_bytes(person(record="#person", legal_name=""), person("bob@example.org"))
+    result = check_import(db, ACTOR, data, TODAY)
+    assert result.problems == ()
+    assert result.summary() == "1 person, 0 credentials, 0 experience entries"
+
+
+def test_a_file_of_person_rows_needs_no_credential_or_experience_columns(db):
+    header = [c for c in COLUMN_NAMES if c in person() or c == "hire_on"]
+    # Left out: the 15 credential and experience columns (11 of them required for such rows)
+    # and the optional preferred_name and supervisor_email.
+    assert len(COLUMN_NAMES) - len(header) == 17
+    data = csv_bytes(person(), header=header)
+    result = check_import(db, ACTOR, data, TODAY)
+    assert result.problems == ()
+    assert result.summary() == "1 person, 0 credentials, 0 experience entries"
+
+
+def test_columns_of_the_kinds_of_rows_present_are_still_required(db):
+    header = [c for c in COLUMN_NAMES if c not in {"institution", "role"}]
+    rows = [{k: v for k, v in row.items() if k in header} for row in (person(), credential())]
+    assert problems_of(db, csv_bytes(*rows, header=header)) == [(1, "institution")]
+
+
+def test_problems_behind_other_problems_are_reported_in_the_same_pass(db):
+    # Each of these rows also has a bad cell; the rules beyond the cells are still checked.
+    data = csv_bytes(
+        person(date_of_birth="2030-01-01", work_email="not an email"),
+        person("bob@example.org", status="active", position="boss"),
+        experience("nobody@example.org", hours_per_week="lots"),
+    )
+    result = check_import(db, ACTOR, data, TODAY)
+    assert [(p.line, p.field) for p in result.problems] == [
+        (2, "date_of_birth"),
+        (2, "work_email"),
+        (3, "position"),
+        (3, "hire_on"),
+        (4, "person_ref"),
+        (4, "hours_per_week"),
+    ]
+    messages = {(p.line, p.field): p.message for p in result.problems}
+    assert messages[(2, "date_of_birth")] == "The date of birth cannot be in the future."
+    assert messages[(3, "hire_on")] == "An active employee needs a hire date."
+    assert count(db, Person) == 0
+
+
+def test_experience_starting_in_the_future_is_refused(db):
+    # TODAY is 2026-11-23.
+    data = csv_bytes(person(), experience(start_on="2026-11-24"))
+    result = check_import(db, ACTOR, data, TODAY)
+    assert [(p.line, p.field, p.message) for p in result.problems] == [
+        (3, "start_on", "The start date cannot be in the future.")
+    ]
 
 
 def test_a_good_file_creates_people_facts_determinations_and_one_audit_event(db):
@@ -390,7 +463,7 @@ def test_text_that_is_not_utf8_is_reported_with_its_line(db):
 
 def test_header_problems_are_reported_on_line_1_and_stop_the_check(db):
     header = [name for name in COLUMN_NAMES if name != "date_of_birth"] + ["shoe_size", "Record"]
-    data = csv_bytes({"record": "nonsense", "shoe_size": "9"}, header=header)
+    data = csv_bytes({"record": "person", "shoe_size": "9"}, header=header)
     result = check_import(db, ACTOR, data, TODAY)
     assert [(p.line, p.field, p.message) for p in result.problems] == [
         (1, "record", "This column appears more than once."),
@@ -421,7 +494,7 @@ def test_unknown_columns_and_cells_beyond_the_header(db):
     [
         (b"", "The first line must be the header."),
         (b"\n" + csv_bytes(person()), "The first line must be the header."),
-        (csv_bytes(), "The file has a header but no rows to import."),
+        (csv_bytes(), NO_ROWS),
         (b"x" * (MAX_IMPORT_BYTES + 1), "The file is larger than 2 MB; split it."),
     ],
 )

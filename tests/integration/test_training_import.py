@@ -89,3 +89,24 @@ def test_missing_column_is_reported(runner, db, people, tmp_path):
     result = runner.invoke(args=["training", "import", write(tmp_path, "email,date\nx,y\n")])
     assert result.exit_code == 2
     assert "line 1: work_email: column is missing" in result.output
+
+
+def test_an_import_before_the_window_never_shortens_validity(runner, db, people, tmp_path):
+    # 2024-03-15 earns 2025-03-15; renewing early on 2025-01-10 keeps the anniversary
+    # (2026-03-15); 2025-02-01 is before the next window and its own year (2026-02-01) is
+    # earlier, so the expiry already earned stands.
+    path = write(
+        tmp_path,
+        "work_email,completed_on,note\n"
+        "ana@agency.example,2024-03-15,\n"
+        "ana@agency.example,2025-01-10,\n"
+        "ana@agency.example,2025-02-01,Imported sheet\n",
+    )
+    result = runner.invoke(args=["training", "import", path])
+    assert result.exit_code == 0, result.output
+    rows = db.execute(select(TrainingCycle).order_by(TrainingCycle.completed_on)).scalars().all()
+    assert [(c.completed_on, c.expires_on) for c in rows] == [
+        (dt.date(2024, 3, 15), dt.date(2025, 3, 15)),
+        (dt.date(2025, 1, 10), dt.date(2026, 3, 15)),
+        (dt.date(2025, 2, 1), dt.date(2026, 3, 15)),
+    ]

@@ -1,5 +1,10 @@
 """Configuration from LMS_* variables, and the production safety stops."""
 
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
 import pytest
 
 from lms.config import ConfigError, load_config
@@ -87,3 +92,27 @@ def test_certificate_check_limit_is_configurable(tmp_path):
 def test_a_bad_certificate_check_limit_stops_the_app(tmp_path, variable, value):
     with pytest.raises(ConfigError, match=variable):
         load_config({"LMS_INSTANCE_PATH": str(tmp_path), variable: value})
+
+
+@pytest.mark.parametrize(
+    ("arguments", "environment", "expected"),
+    [
+        ([], {}, "http://127.0.0.1:5000"),
+        (["PORT=5123"], {}, "http://127.0.0.1:5123"),
+        (["HOST=0.0.0.0", "PORT=8080"], {}, "http://127.0.0.1:8080"),
+        (["PORT=5123"], {"LMS_PUBLIC_URL": "https://lms.example.org"}, "https://lms.example.org"),
+    ],
+)
+def test_make_run_gives_the_app_the_address_it_serves_on(arguments, environment, expected):
+    if shutil.which("make") is None:
+        pytest.skip("make is not installed")
+    env = {k: v for k, v in os.environ.items() if k not in {"LMS_PUBLIC_URL", "HOST", "PORT"}}
+    output = subprocess.run(
+        ["make", "-s", "public-url", *arguments],
+        cwd=Path(__file__).resolve().parents[2],
+        env={**env, **environment},
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert output.strip() == expected

@@ -273,3 +273,10 @@ def test_curve_points_are_the_corners_of_the_credit_line():
         (D(2025, 1, 20), 200),
         (D(2025, 1, 31), 200 + 11 * 40),
     ]
+
+
+def test_only_therapeutic_mentors_are_evaluated():
+    from lms.eligibility.rules import is_evaluated
+    from lms.staff.models import Position
+
+    assert [p for p in Position if is_evaluated(p)] == [Position.THERAPEUTIC_MENTOR]

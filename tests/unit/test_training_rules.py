@@ -101,6 +101,24 @@ class TestRenewal:
         # Window for 2027-01-28 opens 2026-10-30; an import dated 2026-09-15 is before it.
         assert next_expiry(D(2027, 1, 28), D(2026, 9, 15), POLICY) == D(2027, 9, 15)
 
+    def test_a_completion_before_the_window_never_shortens_the_expiry_already_earned(self):
+        # 2024-03-15 earns 2025-03-15; the early renewal on 2025-01-10 (window opened 2024-12-15)
+        # keeps the anniversary: 2026-03-15. An import dated 2025-02-01 is before the next
+        # window (opens 2025-12-15); its own year ends 2026-02-01, earlier than 2026-03-15, so
+        # the expiry stays 2026-03-15.
+        completions = [D(2024, 3, 15), D(2025, 1, 10), D(2025, 2, 1)]
+        employment = Employment(D(2024, 1, 2))
+        chain = completion_chain(completions, POLICY)
+        assert [c.expires_on for c in chain] == [D(2025, 3, 15), D(2026, 3, 15), D(2026, 3, 15)]
+        assert next_expiry(D(2026, 3, 15), D(2025, 2, 1), POLICY) == D(2026, 3, 15)
+        on_feb_2 = state(D(2026, 2, 2), completions, employment=employment)
+        assert on_feb_2.status is TrainingStatus.DUE_SOON
+        assert on_feb_2.expires_on == D(2026, 3, 15)
+        assert state(D(2026, 3, 14), completions, employment=employment).current
+        assert state(D(2026, 3, 15), completions, employment=employment).status is (
+            TrainingStatus.LAPSED
+        )
+
 
 class TestPastDates:
     COMPLETIONS = [D(2026, 1, 28), D(2026, 12, 1)]

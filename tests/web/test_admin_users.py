@@ -232,3 +232,15 @@ def test_reset_with_weak_password_changes_nothing(admin_client, users, db):
 
 def test_unknown_user_is_404(admin_client):
     assert admin_client.get("/admin/users/999999").status_code == 404
+
+
+def test_sign_in_times_are_in_local_time_with_the_zone(app, admin_client, users, db):
+    app.config["LMS_TIMEZONE"] = "America/New_York"
+    user = db.get(User, users["hr"].id)
+    user.last_login_at = dt.datetime(2026, 11, 23, 14, 5, tzinfo=dt.UTC)  # 09:05 EST
+    db.commit()
+    page = admin_client.get("/admin/users").get_data(as_text=True)
+    assert "2026-11-23 09:05 EST" in page
+    assert "14:05 UTC" not in page
+    detail = admin_client.get(f"/admin/users/{user.id}").get_data(as_text=True)
+    assert "2026-11-23 09:05 EST" in detail

@@ -580,6 +580,7 @@ def test_bad_credential_is_422_and_writes_nothing(hr, db, body, field):
         ({**EXPERIENCE, "hours_per_week": True}, "hours_per_week"),
         ({**EXPERIENCE, "hours_per_week": 17.125}, "hours_per_week"),
         ({**EXPERIENCE, "end_on": "2020-01-01"}, "end_on"),
+        ({**EXPERIENCE, "start_on": "2099-01-01"}, "start_on"),
         ({**EXPERIENCE, "population": "adults"}, "population"),
         ({**EXPERIENCE, "population": "other"}, "target_population"),
         ({**EXPERIENCE, "start": "2021-01-04"}, "start"),
@@ -985,3 +986,21 @@ def test_openapi_response_schemas_match_what_is_sent(hr):
         eligibility
     )
     assert set(schemas["Error"]["properties"]) == {"error", "field"}
+
+
+def test_a_clinicians_eligibility_is_not_evaluated_against_the_mentor_rules(hr, db):
+    clinician = create(
+        hr,
+        {
+            **PERSON,
+            "work_email": "dr.lee@agency.example",
+            "position": "licensed_clinician",
+        },
+    )
+    response = hr.get(f"/staff/{clinician['id']}/eligibility")
+    assert response.status_code == 422
+    body = response.get_json()
+    assert body["field"] == "position"
+    assert "Only therapeutic mentors are evaluated" in body["error"]
+    mentor = create(hr)
+    assert hr.get(f"/staff/{mentor['id']}/eligibility").status_code == 200

@@ -218,6 +218,13 @@ EXPIRY_AFTER = {
     180: dt.datetime(2027, 5, 22, 15, 0, tzinfo=dt.UTC),
     365: dt.datetime(2027, 11, 23, 15, 0, tzinfo=dt.UTC),
 }
+#: The same instants as the page shows them, in Boston time (EST is UTC-5, EDT UTC-4).
+EXPIRY_SHOWN = {
+    30: "2026-12-23 10:00 EST",
+    90: "2027-02-21 10:00 EST",
+    180: "2027-05-22 11:00 EDT",
+    365: "2027-11-23 10:00 EST",
+}
 
 
 def audit_count(db) -> int:
@@ -228,7 +235,7 @@ def audit_count(db) -> int:
 def test_the_chosen_lifetime_sets_the_expiry(frozen_clock, admin_client, db, days):
     response = create_through_page(admin_client, lifetime_days=str(days))
     assert response.status_code == 201
-    assert EXPIRY_AFTER[days].strftime("%Y-%m-%d %H:%M UTC") in response.get_data(as_text=True)
+    assert EXPIRY_SHOWN[days] in response.get_data(as_text=True)
     token = db.execute(select(ApiToken)).scalar_one()
     assert token.created_at == frozen_clock.current
     assert token.expires_at == EXPIRY_AFTER[days]
@@ -347,11 +354,11 @@ def test_the_list_shows_each_expiry_and_marks_expired_tokens(frozen_clock, admin
     assert '<th scope="col">Expires</th>' in page
 
     expired = table_row(page, "Quarterly export")
-    assert "<td>2026-12-23 15:00 UTC</td>" in expired
+    assert "<td>2026-12-23 10:00 EST</td>" in expired  # 15:00 UTC, shown in Boston time
     assert "<strong>Expired</strong>" in expired
     assert "Revoke" not in expired  # nothing left to stop
 
     active = table_row(page, "HRIS nightly sync")
-    assert "<td>2027-11-23 15:00 UTC</td>" in active
+    assert "<td>2027-11-23 10:00 EST</td>" in active
     assert "Active" in active and "Expired" not in active
     assert "Revoke" in active

@@ -1,5 +1,6 @@
 """Auditors download the curriculum documentation; what they view and download is logged."""
 
+import pytest
 from sqlalchemy import select
 
 from lms.actor import Actor
@@ -88,8 +89,59 @@ def test_packet_for_a_future_date_is_refused(client, auth, users):
             "as_of": "2099-01-01",
         },
     )
-    assert response.status_code == 400
-    assert "The date cannot be in the future." in response.get_data(as_text=True)
+    # Back to the form, with the message beside the date field rather than a bare 400 page.
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/audit/packets"
+    page = client.get("/audit/packets").get_data(as_text=True)
+    error = 'id="as_of-error" role="alert">The date cannot be in the future.</p>'
+    assert error in page
+    assert 'aria-invalid="true"' in page
+    assert page.count("The date cannot be in the future.") == 1  # not also a banner
+
+
+@pytest.mark.parametrize(
+    "path", ["/audit/roster.pdf", "/audit/roster.csv", "/audit/certificates.csv"]
+)
+@pytest.mark.parametrize(
+    ("as_of", "message"),
+    [
+        ("2099-01-01", "The date cannot be in the future."),
+        ("01/02/2024", "Give the date as YYYY-MM-DD."),
+    ],
+)
+def test_a_report_date_refused_is_shown_on_the_form(client, auth, users, path, as_of, message):
+    auth.login("auditor@example.org")
+    response = client.get(f"{path}?as_of={as_of}")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/auditor"
+    page = client.get("/auditor").get_data(as_text=True)
+    assert f'id="report-as-of-error" role="alert">{message}</p>' in page
+
+
+def test_an_eligibility_file_date_refused_is_shown_on_the_person_page(client, auth, users, db):
+    import datetime as dt
+
+    from lms.staff.models import Position, StaffStatus
+    from lms.staff.operations import PersonDetails, create_person
+
+    person = create_person(
+        db,
+        Actor.system("test"),
+        PersonDetails(
+            legal_name="Ann Example",
+            date_of_birth=dt.date(1998, 4, 2),
+            position=Position.THERAPEUTIC_MENTOR,
+            status=StaffStatus.CANDIDATE,
+        ),
+        dt.date(2026, 11, 23),
+    )
+    db.commit()
+    auth.login("hr@example.org")
+    response = client.get(f"/audit/people/{person.id}/eligibility.pdf?as_of=2099-01-01")
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"/staff/{person.id}"
+    page = client.get(f"/staff/{person.id}").get_data(as_text=True)
+    assert 'id="file-as-of-error" role="alert">The date cannot be in the future.</p>' in page
 
 
 def test_an_auditor_limited_to_a_period_sees_only_records_in_it(client, auth, make_user, db):

@@ -97,7 +97,7 @@ def test_an_admin_saves_and_every_page_shows_the_new_values(admin, db):
     assert response.headers["Location"] == PAGE
     page = admin.get(PAGE).get_data(as_text=True)
     assert "Organisation settings saved." in page
-    assert "In force since 2026-11-23 15:00 UTC, saved by admin@example.org." in page
+    assert "In force since 2026-11-23 10:00 EST, saved by admin@example.org." in page
     for value in HARBOR.values():
         assert f'value="{value}"' in page
     assert '<span class="brand__org">Harbor Youth Services</span>' in page
@@ -115,10 +115,11 @@ def test_the_history_shows_who_changed_what_and_when(admin, frozen_clock):
     page = admin.get(PAGE).get_data(as_text=True)
     history = page.split('id="history-heading"')[1]
     newest, first = history.split("<tr>")[2:4]
-    assert "2026-11-23 15:10 UTC" in newest and "admin@example.org" in newest
+    # 15:10 UTC is 10:10 in Boston (EST, UTC-5): times are shown in LMS_TIMEZONE.
+    assert "2026-11-23 10:10 EST" in newest and "admin@example.org" in newest
     assert "<dt>Training director</dt><dd>Sam Okafor</dd>" in newest
     assert "On-call phone" not in newest  # unchanged by that save
-    assert "2026-11-23 15:00 UTC" in first
+    assert "2026-11-23 10:00 EST" in first
     assert "The first save here; before it, the environment's values applied." in first
     assert "<dt>On-call phone</dt><dd>617-555-0100</dd>" in first
 

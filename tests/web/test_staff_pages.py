@@ -174,6 +174,25 @@ def test_experience_form_errors(hr_client, db):
     assert count(db, ExperienceRecord) == 0
 
 
+def test_experience_starting_in_the_future_is_refused(hr_client, db):
+    person = make_person(db)
+    token = csrf_token(hr_client, f"/staff/{person.id}/experience/new")
+    response = hr_client.post(
+        f"/staff/{person.id}/experience/new",
+        data={
+            "csrf_token": token,
+            "employer": "Y",
+            "role": "Aide",
+            "start_on": "2099-01-01",
+            "hours_per_week": "20",
+            "population": "youth",
+        },
+    )
+    assert response.status_code == 422
+    assert "The start date cannot be in the future." in response.get_data(as_text=True)
+    assert count(db, ExperienceRecord) == 0
+
+
 def test_a_mentor_sees_only_their_own_record(client, auth, users, db):
     own = make_person(db, "Mentor Self", user_email="mentor@example.org")
     other = make_person(db, "Someone Else")
@@ -290,3 +309,6 @@ def test_the_determination_history_names_each_change_in_words(hr_client, db):
     assert "<td>Record created</td>" in page
     assert "<td>Education added</td>" in page
     assert "person.create" not in page
+    assert "<h4>GED</h4>" in page  # not "Ged"
+    assert "Ged" not in page
+    assert " UTC<" not in page  # the history's times are local, with the zone
