@@ -39,6 +39,16 @@ class PersonChanged:
 
 
 @dataclass(frozen=True)
+class StaffRecordChanged:
+    """A person was added or their record changed (hire, rehire, separation, position...)."""
+
+    session: Session
+    actor: Actor
+    person: Any  # lms.staff.models.Person
+    today: dt.date
+
+
+@dataclass(frozen=True)
 class CycleCompleted:
     """A mentor's training cycle was completed (its last module attested)."""
 

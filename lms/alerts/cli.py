@@ -73,6 +73,8 @@ def run_command(as_of_text: str | None, dry_run: bool) -> None:
     from lms.alerts.operations import decide_alerts
     from lms.alerts.outbox import deliver
     from lms.cli import cli_actor, new_session
+    from lms.training.operations import assign_due_cycles
+    from lms.training.operations import settings_from_config as training_settings
 
     settings = _settings()
     as_of = _parse_as_of(as_of_text, clock.today(settings.timezone))
@@ -81,10 +83,15 @@ def run_command(as_of_text: str | None, dry_run: bool) -> None:
         return
     session = new_session()
     try:
+        # The daily job opens the cycles that fell due first, so an alert and the training
+        # page it points to tell the same story.
+        opened = assign_due_cycles(session, as_of, training_settings(current_app.config))
         counts = decide_alerts(session, cli_actor(), as_of, settings)
         session.commit()
     finally:
         session.close()
+    if opened:
+        click.echo(f"Opened {opened} training cycle(s) that fell due.")
     click.echo(
         f"Decided {counts.alerts} new alert(s) for {as_of.isoformat()}: "
         f"{counts.deliveries} email(s) to send, {counts.no_address} recipient(s) without an "

@@ -14,7 +14,7 @@ from lms import clock
 from lms.actor import Actor
 from lms.auditlog.operations import record
 from lms.auth.models import User
-from lms.events import PersonChanged, announce
+from lms.events import PersonChanged, StaffRecordChanged, announce
 from lms.staff.models import (
     CLINICAL_POSITIONS,
     EmploymentPeriod,
@@ -167,6 +167,7 @@ def create_person(session: Session, actor: Actor, details: PersonDetails, today:
     record(session, actor, "person.create", "person", person.id, _audit_values(person))
     _store_employment(session, actor, person, [], employment)
     announce(PersonChanged(session, actor, person, "person.create", today))
+    announce(StaffRecordChanged(session, actor, person, today))
     return person
 
 
@@ -218,6 +219,7 @@ def update_person(
     if dob_changed or position_changed:
         trigger = "person.date_of_birth" if dob_changed else "person.position"
         announce(PersonChanged(session, actor, person, trigger, today))
+    announce(StaffRecordChanged(session, actor, person, today))
 
 
 def _store_employment(

@@ -1,4 +1,4 @@
-"""``lms training``: importing historical completions."""
+"""``lms training``: assigning the cycles that are due, and importing historical completions."""
 
 from __future__ import annotations
 
@@ -45,3 +45,23 @@ def import_command(csv_file, dry_run: bool) -> None:
         click.echo(f"Imported {result.completions} completion(s), marked as imported records.")
     finally:
         session.close()
+
+
+@training_group.command("assign")
+def assign_command() -> None:
+    """Open every training cycle due today (initial on hire, annual once the window opens).
+
+    Part of the daily ``lms alerts run``; safe to run at any time and more than once.
+    """
+    from lms.cli import new_session
+    from lms.training.operations import assign_due_cycles, settings_from_config
+
+    session = new_session()
+    try:
+        opened = assign_due_cycles(
+            session, provider_today(), settings_from_config(current_app.config)
+        )
+        session.commit()
+    finally:
+        session.close()
+    click.echo(f"Opened {opened} training cycle(s) due by {provider_today().isoformat()}.")

@@ -101,35 +101,50 @@ def completed_days(cycles: Sequence[TrainingCycle], employment: Employment) -> l
 def ensure_current_cycle(
     session: Session, person: Person, today: dt.date, settings: TrainingSettings
 ) -> TrainingCycle | None:
-    """The person's open cycle, assigning one when it is due: the initial cycle on hire, then
-    an annual one once the renewal window opens. None when nothing is assigned now."""
+    """The person's open cycle, assigning the one the rules say is due by ``today``.
+
+    Dated by the event that made it due, whenever this runs: the initial cycle by the hire (or
+    rehire) date, an annual one by the day its renewal window opened. Runs when a person is
+    hired, rehired or changed, after an imported completion, and daily (``lms training assign``,
+    also part of ``lms alerts run``), so a mentor without an account has the same cycles as one
+    who signs in. Idempotent; None when nothing is due.
+    """
     if person.position != Position.THERAPEUTIC_MENTOR or person.status != StaffStatus.ACTIVE:
         return None
     employment = employment_of(person)
-    if employment is None or today < employment.hired_on:
+    if employment is None:
         return None
     cycles = cycles_of(session, person.id)
     open_cycle = next((c for c in cycles if c.is_open), None)
     if open_cycle is not None and open_cycle.assigned_on < employment.hired_on:
-        _withdraw(session, open_cycle, today)  # left unfinished by an earlier employment
-    elif open_cycle is not None:
-        return open_cycle
+        _withdraw(session, open_cycle, today, "rehired")  # left by an earlier employment
+        open_cycle = None
     chain = completion_chain(completed_days(cycles, employment), settings.policy)
+    if open_cycle is not None and open_cycle.kind is CycleKind.INITIAL and chain:
+        # An imported completion already answers for the initial training.
+        _withdraw(session, open_cycle, today, "completed before this system")
+        open_cycle = None
+    if open_cycle is not None:
+        return open_cycle
     if not chain:
         kind, due_on = CycleKind.INITIAL, initial_due_on(employment, settings.policy)
+        assigned_on = employment.hired_on
     else:
         expires_on = chain[-1].expires_on
-        if today < window_opens_on(expires_on, settings.policy):
+        assigned_on = window_opens_on(expires_on, settings.policy)
+        if today < assigned_on:
             return None  # the annual assignment is not yet available
         kind, due_on = CycleKind.ANNUAL, expires_on
-    edition = edition_in_force(session, settings.curriculum_key, today)
+    edition = edition_in_force(session, settings.curriculum_key, assigned_on) or (
+        edition_in_force(session, settings.curriculum_key, today)
+    )
     if edition is None:
         return None
     cycle = TrainingCycle(
         person_id=person.id,
         edition_id=edition.id,
         kind=kind,
-        assigned_on=today,
+        assigned_on=assigned_on,
         due_on=due_on,
         imported=False,
         created_at=clock.now(),
@@ -140,10 +155,49 @@ def ensure_current_cycle(
     except IntegrityError:
         # Another request assigned the open cycle first: use theirs.
         return next(c for c in cycles_of(session, person.id) if c.is_open)
+    record(
+        session,
+        Actor.system("training"),
+        "training.assign_cycle",
+        "training_cycle",
+        cycle.id,
+        {
+            "person_id": person.id,
+            "kind": kind.value,
+            "assigned_on": assigned_on.isoformat(),
+            "due_on": due_on.isoformat(),
+            "edition_id": edition.id,
+        },
+    )
     return cycle
 
 
-def _withdraw(session: Session, cycle: TrainingCycle, today: dt.date) -> None:
+def assign_due_cycles(session: Session, today: dt.date, settings: TrainingSettings) -> int:
+    """The daily job: open every cycle due by ``today`` for active mentors; the number opened."""
+    has_open_cycle = (
+        select(TrainingCycle.id)
+        .where(
+            TrainingCycle.person_id == Person.id,
+            TrainingCycle.completed_on.is_(None),
+            TrainingCycle.withdrawn_on.is_(None),
+        )
+        .exists()
+    )
+    mentors = session.execute(
+        select(Person).where(
+            Person.position == Position.THERAPEUTIC_MENTOR,
+            Person.status == StaffStatus.ACTIVE,
+            Person.hire_on.is_not(None),
+            ~has_open_cycle,
+        )
+    ).scalars()
+    return sum(
+        ensure_current_cycle(session, person, today, settings) is not None
+        for person in list(mentors)
+    )
+
+
+def _withdraw(session: Session, cycle: TrainingCycle, today: dt.date, reason: str) -> None:
     cycle.withdrawn_on = today
     session.flush()
     record(
@@ -152,7 +206,7 @@ def _withdraw(session: Session, cycle: TrainingCycle, today: dt.date) -> None:
         "training.withdraw_cycle",
         "training_cycle",
         cycle.id,
-        {"person_id": cycle.person_id, "reason": "rehired"},
+        {"person_id": cycle.person_id, "reason": reason},
     )
 
 
@@ -544,4 +598,5 @@ def record_imported_completion(
             "note": cycle.import_note,
         },
     )
+    ensure_current_cycle(session, person, today, settings)
     return cycle
