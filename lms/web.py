@@ -8,14 +8,24 @@ import datetime as dt
 from flask import Flask, abort, current_app, flash, g, request, session
 from flask_login import current_user, logout_user
 from sqlalchemy.orm import Session
+from werkzeug.routing import IntegerConverter
 
 from lms import clock
 from lms.actor import Actor
+from lms.validation import MAX_ID, text_problem
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
     "form-action 'self'"
 )
+
+
+class BoundedIntegerConverter(IntegerConverter):
+    """``<int:...>`` from 0 to the largest id the database stores: a larger number is no page."""
+
+    def __init__(self, url_map, *args, **kwargs) -> None:
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(url_map, *args, **kwargs)
 
 
 def db_session() -> Session:
@@ -95,6 +105,17 @@ def _set_security_headers(response):
     if current_app.config["LMS_ENV"] == "production":
         headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
     return response
+
+
+def refuse_unstorable_text() -> None:
+    """A 400 naming the field when a query or form value holds a NUL (or unpaired surrogate):
+    no view has to think of it, and nothing reaches a database that would fail on it."""
+    for source, values in (("query", request.args), ("form", request.form)):
+        for name, value in values.items(multi=True):
+            problem = text_problem(name) or text_problem(value)
+            if problem:
+                shown = "".join(ch for ch in name if ch.isprintable())[:60]
+                abort(400, f"The {source} field “{shown}” {problem}")
 
 
 def register_request_hooks(app: Flask) -> None:

@@ -35,6 +35,7 @@ from lms.organisation.views import current_settings
 from lms.staff.models import Person
 from lms.staff.queries import determination_in_force
 from lms.training.operations import edition_modules, settings_from_config
+from lms.validation import InvalidInput, parse_as_of
 from lms.web import current_actor, db_session
 
 blueprint = Blueprint("auditor", __name__, url_prefix="/audit")
@@ -133,11 +134,9 @@ def _as_of_argument(raw: str | None = None):
     today = clock.today(current_app.config["LMS_TIMEZONE"])
     raw = raw or request.args.get("as_of") or today.isoformat()
     try:
-        day = dt.date.fromisoformat(raw)
-    except ValueError:
-        abort(400, "Give the date as YYYY-MM-DD.")
-    if day > today:
-        abort(400, "The date cannot be in the future.")
+        day = parse_as_of(raw, today, latest=today)
+    except InvalidInput as error:
+        abort(400, error.message)
     if current_user.has_role(Role.AUDITOR) and not current_user.has_role(Role.ADMIN, Role.HR):
         refusal = records_range_problem(day, current_user.records_from, current_user.records_until)
         if refusal:

@@ -28,7 +28,7 @@ from lms.eligibility.rules import CredentialLevel, Population
 from lms.eligibility.snapshot import evaluate_document, facts_document, record_document
 from lms.staff.models import Person, Position, VerificationMethod
 from lms.staff.queries import verifier_names
-from lms.validation import InvalidInput
+from lms.validation import InvalidInput, check_date
 
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
 MIN_JUSTIFICATION_LENGTH = 20
@@ -186,6 +186,7 @@ def _check_credential(session: Session, details: CredentialDetails, today: dt.da
         raise InvalidInput("Enter the school or institution.", "institution")
     if details.conferred_on > today:
         raise InvalidInput("Record a degree once it is conferred, not before.", "conferred_on")
+    check_date(details.conferred_on, "conferred_on", "The conferral date", today)
     basis = details.human_services_basis
     if basis is HumanServicesBasis.LISTED:
         listed = {name.lower() for name in human_services_fields(session)}

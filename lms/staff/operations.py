@@ -24,7 +24,7 @@ from lms.staff.models import (
 )
 from lms.staff.queries import employment_periods
 from lms.staff.rules import Employment, employment_after_change
-from lms.validation import InvalidInput
+from lms.validation import InvalidInput, check_date
 
 
 @dataclass(frozen=True)
@@ -69,6 +69,10 @@ def _validate(session: Session, details: PersonDetails, person_id: int | None, t
         raise InvalidInput("Check the date of birth.", "date_of_birth")
     if details.status is StaffStatus.ACTIVE and details.hire_on is None:
         raise InvalidInput("An active employee needs a hire date.", "hire_on")
+    if details.hire_on is not None:
+        check_date(details.hire_on, "hire_on", "The hire date", today)
+    if details.separated_on is not None:
+        check_date(details.separated_on, "separated_on", "The separation date", today)
     if details.status is StaffStatus.SEPARATED:
         if details.separated_on is None:
             raise InvalidInput("Enter the date the person left.", "separated_on")
