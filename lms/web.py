@@ -20,8 +20,27 @@ CONTENT_SECURITY_POLICY = (
 )
 
 
+def digits_up_to(limit: int) -> str:
+    """A regular expression for the whole numbers 0..``limit`` written without leading zeros."""
+    digits = str(limit)
+    options = ["0"] + ([rf"[1-9]\d{{0,{len(digits) - 2}}}"] if len(digits) > 1 else [])
+    for position, digit in enumerate(digits):
+        lowest = 1 if position == 0 else 0
+        if int(digit) > lowest:
+            rest = len(digits) - position - 1
+            options.append(
+                f"{digits[:position]}[{lowest}-{int(digit) - 1}]"
+                + (rf"\d{{{rest}}}" if rest else "")
+            )
+    options.append(digits)
+    return "(?:" + "|".join(options) + ")"
+
+
 class BoundedIntegerConverter(IntegerConverter):
-    """``<int:...>`` from 0 to the largest id the database stores: a larger number is no page."""
+    """``<int:...>`` from 0 to the largest id the database stores: a larger number matches no
+    route at all (a 404 whatever the method), so no query ever sees it."""
+
+    regex = digits_up_to(MAX_ID)
 
     def __init__(self, url_map, *args, **kwargs) -> None:
         kwargs.setdefault("max", MAX_ID)
