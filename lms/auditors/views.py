@@ -178,7 +178,7 @@ def _job(job_id: int):
 
     job = db_session().get(ExportJob, job_id) or abort(404)
     if not current_user.has_role(Role.ADMIN) and job.requested_by_id != current_user.id:
-        abort(403)
+        abort(404)  # someone else's packet: as if it did not exist
     return job
 
 
