@@ -179,3 +179,23 @@ def test_the_openapi_document_states_the_bounds():
     text = repr(schemas)
     assert "'minLength': 1" in text and "'maxLength': 200" in text and "u0000" in text
     assert "1900-01-01" in text and "1900-01-01" in document["info"]["description"]
+
+
+@pytest.mark.parametrize(
+    ("facts", "field"),
+    [
+        ({"as_of": "9999-12-31", "date_of_birth": "1990-01-01"}, "as_of"),
+        ({"date_of_birth": "0001-01-01"}, "date_of_birth"),
+        (
+            {
+                "date_of_birth": "1990-01-01",
+                "education": [{"credential": "bachelor", "conferred_on": "0001-01-01"}],
+            },
+            "education[0].conferred_on",
+        ),
+    ],
+)
+def test_the_rules_engine_refuses_dates_at_the_ends_of_the_calendar(hr_api, facts, field):  # noqa: F811
+    response = hr_api.post("/eligibility/evaluate", facts)
+    assert response.status_code == 422, response.get_json()
+    assert response.get_json()["field"] == field
