@@ -18,7 +18,7 @@ from lms.eligibility.rules import (
     ExperienceEntry,
     Population,
 )
-from lms.validation import EARLIEST_DATE, latest_date
+from lms.validation import EARLIEST_DATE
 
 TOP_KEYS = {"as_of", "date_of_birth", "identity_verified", "education", "experience"}
 EDUCATION_KEYS = {
@@ -171,8 +171,6 @@ def parse_facts(data: Any, today: dt.date) -> EligibilityFacts:
     """Facts from decoded JSON; ``as_of`` defaults to ``today``. Raises FactsError."""
     data = _object(data, "", TOP_KEYS)
     as_of = _date(data.get("as_of"), "as_of", required=False) or today
-    if as_of > latest_date(today):
-        raise FactsError("as_of", f"must be no later than {latest_date(today).isoformat()}")
     date_of_birth = _date(data.get("date_of_birth"), "date_of_birth")
     if date_of_birth > as_of:
         raise FactsError("date_of_birth", "is after as_of")

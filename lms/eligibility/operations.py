@@ -301,12 +301,15 @@ class ExperienceDetails:
     target_population: bool
 
 
-def _check_experience(details: ExperienceDetails) -> ExperienceDetails:
+def _check_experience(details: ExperienceDetails, today: dt.date) -> ExperienceDetails:
     employer, role = details.employer.strip(), details.role.strip()
     if not employer:
         raise InvalidInput("Enter the employer or program.", "employer")
     if not role:
         raise InvalidInput("Enter the role or job title.", "role")
+    check_date(details.start_on, "start_on", "The start date", today)
+    if details.end_on is not None:
+        check_date(details.end_on, "end_on", "The end date", today)
     if details.end_on is not None and details.end_on < details.start_on:
         raise InvalidInput("The end date is before the start date.", "end_on")
     hours = Decimal(details.hours_per_week)
@@ -347,7 +350,7 @@ def _experience_audit(entry: ExperienceRecord) -> dict[str, object]:
 def add_experience(
     session: Session, actor: Actor, person: Person, details: ExperienceDetails, today: dt.date
 ) -> ExperienceRecord:
-    details = _check_experience(details)
+    details = _check_experience(details, today)
     entry = ExperienceRecord(person_id=person.id, created_at=clock.now(), **details.__dict__)
     session.add(entry)
     session.flush()
@@ -376,7 +379,7 @@ def update_experience(
     The employer's name and the role are descriptive, but they are what a reference
     confirmed, so changing them clears the verification too.
     """
-    details = _check_experience(details)
+    details = _check_experience(details, today)
     before = _experience_audit(entry)
     for name, value in details.__dict__.items():
         setattr(entry, name, value)

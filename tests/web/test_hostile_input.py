@@ -99,6 +99,19 @@ def test_the_api_refuses_unstorable_text_ids_and_dates_naming_the_field(hr_api, 
     assert response.get_json()["field"] == field
 
 
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [({"start_on": "0001-01-01"}, "start_on"), ({"end_on": "9999-12-31"}, "end_on")],
+)
+def test_the_api_refuses_experience_dates_at_the_ends_of_the_calendar(hr_api, change, field):  # noqa: F811
+    from tests.web.test_api import EXPERIENCE
+
+    created = create(hr_api)
+    response = hr_api.post(f"/staff/{created['id']}/experience", {**EXPERIENCE, **change})
+    assert response.status_code == 422
+    assert response.get_json()["field"] == field
+
+
 def test_the_api_refuses_a_conferral_date_in_year_one(hr_api):  # noqa: F811
     created = create(hr_api)
     body = {
