@@ -28,6 +28,7 @@ def create_app(overrides: Mapping[str, object] | None = None) -> Flask:
 
     import lms.reactions  # noqa: F401 - wires the features' reactions to each other's events
 
+    register_converters(app)
     register_extensions(app)
     register_blueprints(app)
     register_cli(app)
@@ -35,17 +36,26 @@ def create_app(overrides: Mapping[str, object] | None = None) -> Flask:
     return app
 
 
+def register_converters(app: Flask) -> None:
+    from lms.web import BoundedIntegerConverter
+
+    # Before any route is added: every <int:...> in the app is bounded by what the database
+    # stores, so /certificates/2147483648.pdf is a 404 rather than an overflow in the query.
+    app.url_map.converters["int"] = BoundedIntegerConverter
+
+
 def register_extensions(app: Flask) -> None:
     from lms.auth.permissions import enforce_declared_access
     from lms.auth.views import configure_login_manager
     from lms.extensions import csrf
-    from lms.web import register_request_hooks
+    from lms.web import refuse_unstorable_text, register_request_hooks
 
     app.extensions["lms.db"] = Database.for_url(str(app.config["DATABASE_URL"]))
     configure_login_manager(app)
     register_request_hooks(app)
     # Access is checked before CSRF so that a refused user learns nothing more than "refused".
     app.before_request(enforce_declared_access)
+    app.before_request(refuse_unstorable_text)
     csrf.init_app(app)
 
 

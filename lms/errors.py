@@ -1,16 +1,22 @@
 """Generic error pages: a clear message, the right status, nothing internal revealed.
 
 Under /api/v1 the same failures answer JSON (``lms.api.errors``): API clients cannot read pages.
+Error pages render without the database (the signed-in user, the organisation's name and the
+unread count fail soft), and a database outage answers 503 with ``Retry-After``.
 """
 
 from __future__ import annotations
 
-from flask import Flask, render_template
+import logging
+import sqlite3
+
+from flask import Flask, current_app, g, render_template
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from lms.api.errors import http_error_response, is_api_request, json_error
-from lms.web import db_session
 
 MESSAGES = {
     400: ("Bad request", "The request could not be understood. Go back and try again."),
@@ -22,10 +28,59 @@ MESSAGES = {
     422: ("Could not process", "Some of what you sent could not be used. Check it and try again."),
     429: ("Too many requests", "Too many requests in a short time. Wait a little and try again."),
     500: ("Something went wrong", "The error has been logged. Nothing you sent was saved."),
+    503: (
+        "Temporarily unavailable",
+        "The records cannot be reached just now. Nothing you sent was saved; try again in a "
+        "minute.",
+    ),
 }
+
+#: Seconds a client is asked to wait after a database outage.
+RETRY_AFTER_SECONDS = 30
+
+log = logging.getLogger(__name__)
+
+SQLITE_OUTAGES = ("unable to open", "locked", "busy", "disk i/o", "readonly")
+
+
+def _forget_user_if_unloadable() -> None:
+    """Show the page as to a visitor when the signed-in user cannot be loaded (the database is
+    down): the page must render, and it must not try the database again."""
+    from flask_login import current_user
+
+    try:
+        current_user.is_authenticated  # noqa: B018 - loads the user from the database
+    except SQLAlchemyError:
+        g._login_user = current_app.login_manager.anonymous_user()
+
+
+def _roll_back() -> None:
+    session = g.get("db_session")
+    if session is None:
+        return
+    try:
+        session.rollback()
+    except SQLAlchemyError:  # a connection already lost: closing at teardown discards it
+        log.warning("rollback failed after an error", exc_info=True)
+
+
+def is_outage(error: BaseException) -> bool:
+    """Whether a database error means "unreachable or overloaded" rather than a bug."""
+    if isinstance(error, PoolTimeoutError):
+        return True
+    if isinstance(error, DBAPIError) and error.connection_invalidated:
+        return True
+    if isinstance(error, OperationalError):
+        # SQLite reports a missing table as an OperationalError too: only these are outages.
+        if isinstance(error.orig, sqlite3.Error):
+            text = str(error.orig).lower()
+            return any(sign in text for sign in SQLITE_OUTAGES)
+        return True
+    return False
 
 
 def render_error(status: int, message: str | None = None):
+    _forget_user_if_unloadable()
     title, default_message = MESSAGES.get(status, MESSAGES[500])
     return (
         render_template(
@@ -61,7 +116,21 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(InternalServerError)
     def server_error(error: InternalServerError):
-        db_session().rollback()
+        _roll_back()
         if is_api_request():
             return json_error(500)
         return render_error(500)
+
+    @app.errorhandler(SQLAlchemyError)
+    def database_error(error: SQLAlchemyError):
+        if not is_outage(error):
+            raise error  # a bug, not an outage: Flask's usual 500 (and tests see it raised)
+        log.warning("database unavailable: %s", error.__class__.__name__, exc_info=error)
+        _roll_back()
+        if is_api_request():
+            response = json_error(503, "The database cannot be reached just now; retry later.")
+        else:
+            body, status = render_error(503)
+            response = current_app.make_response((body, status))
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response

@@ -8,14 +8,43 @@ import datetime as dt
 from flask import Flask, abort, current_app, flash, g, request, session
 from flask_login import current_user, logout_user
 from sqlalchemy.orm import Session
+from werkzeug.routing import IntegerConverter
 
 from lms import clock
 from lms.actor import Actor
+from lms.validation import MAX_ID, text_problem
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
     "form-action 'self'"
 )
+
+
+def digits_up_to(limit: int) -> str:
+    """A regular expression for the whole numbers 0..``limit`` written without leading zeros."""
+    digits = str(limit)
+    options = ["0"] + ([rf"[1-9]\d{{0,{len(digits) - 2}}}"] if len(digits) > 1 else [])
+    for position, digit in enumerate(digits):
+        lowest = 1 if position == 0 else 0
+        if int(digit) > lowest:
+            rest = len(digits) - position - 1
+            options.append(
+                f"{digits[:position]}[{lowest}-{int(digit) - 1}]"
+                + (rf"\d{{{rest}}}" if rest else "")
+            )
+    options.append(digits)
+    return "(?:" + "|".join(options) + ")"
+
+
+class BoundedIntegerConverter(IntegerConverter):
+    """``<int:...>`` from 0 to the largest id the database stores: a larger number matches no
+    route at all (a 404 whatever the method), so no query ever sees it."""
+
+    regex = digits_up_to(MAX_ID)
+
+    def __init__(self, url_map, *args, **kwargs) -> None:
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(url_map, *args, **kwargs)
 
 
 def db_session() -> Session:
@@ -99,6 +128,17 @@ def _set_security_headers(response):
 
 def _local_time(instant: dt.datetime | None) -> str:
     return clock.local_time(instant, current_app.config["LMS_TIMEZONE"]) if instant else ""
+
+
+def refuse_unstorable_text() -> None:
+    """A 400 naming the field when a query or form value holds a NUL (or unpaired surrogate):
+    no view has to think of it, and nothing reaches a database that would fail on it."""
+    for source, values in (("query", request.args), ("form", request.form)):
+        for name, value in values.items(multi=True):
+            problem = text_problem(name) or text_problem(value)
+            if problem:
+                shown = "".join(ch for ch in name if ch.isprintable())[:60]
+                abort(400, f"The {source} field “{shown}” {problem}")
 
 
 def register_request_hooks(app: Flask) -> None:

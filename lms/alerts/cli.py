@@ -15,6 +15,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from lms import clock
+from lms.validation import InvalidInput, parse_as_of
 
 alerts_group = AppGroup("alerts", help="Decide which alerts are due and deliver them.")
 
@@ -39,11 +40,9 @@ def _parse_as_of(value: str | None, today: dt.date) -> dt.date:
     if value is None:
         return today
     try:
-        as_of = dt.date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(
-            f"{value!r} is not a date (YYYY-MM-DD).", param_hint="--as-of"
-        ) from None
+        as_of = parse_as_of(value, today, latest=dt.date.max)  # the upper bound says more below
+    except InvalidInput as error:
+        raise click.BadParameter(error.message, param_hint="--as-of") from None
     if as_of > today + FURTHEST_AS_OF:
         raise click.BadParameter(
             f"{as_of.isoformat()} is more than a year after today ({today.isoformat()}).",

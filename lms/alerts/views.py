@@ -103,7 +103,7 @@ def read(notification_id: int):
     database = db_session()
     notification = database.get(Notification, notification_id) or abort(404)
     if notification.user_id != current_user.id:
-        abort(403)
+        abort(404)  # someone else's notification: as if it did not exist
     mark_read(database, notification, clock.now())
     return redirect(url_for("notifications.index", page=request.form.get("page", type=int)))
 

@@ -18,6 +18,7 @@ from lms.eligibility.rules import (
     Population,
 )
 from lms.staff.models import Position, StaffStatus, VerificationMethod
+from lms.validation import EARLIEST_DATE, MAX_ID
 
 
 def _ref(name: str) -> dict[str, str]:
@@ -34,12 +35,20 @@ def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
 
 DATE = {"type": "string", "format": "date", "examples": ["2026-11-23"]}
 INSTANT = {"type": "string", "format": "date-time", "examples": ["2026-11-23T15:00:00Z"]}
-ID = {"type": "integer", "minimum": 1}
+ID = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
+#: NUL is refused in every text field (so are unpaired surrogates, which a UTF-16 pattern
+#: cannot tell from pairs: the document's description says so).
+STORABLE_TEXT = "^[^\\u0000]*$"
+DATE_BOUNDS = f"Between {EARLIEST_DATE.isoformat()} and a year from today."
 HOURS = {"type": "number", "exclusiveMinimum": 0, "maximum": 168}
 
 
 def _text(max_length: int, description: str | None = None) -> dict[str, Any]:
-    schema: dict[str, Any] = {"type": ["string", "null"], "maxLength": max_length}
+    schema: dict[str, Any] = {
+        "type": ["string", "null"],
+        "maxLength": max_length,
+        "pattern": STORABLE_TEXT,
+    }
     if description:
         schema["description"] = description
     return schema
@@ -48,18 +57,20 @@ def _text(max_length: int, description: str | None = None) -> dict[str, Any]:
 # -- request and response bodies ----------------------------------------------------------------
 
 PERSON_INPUT = {
-    "legal_name": {"type": "string", "maxLength": 200},
+    "legal_name": {"type": "string", "minLength": 1, "maxLength": 200, "pattern": STORABLE_TEXT},
     "preferred_name": _text(200),
     "date_of_birth": DATE,
     "work_email": {**_text(254), "format": "email"},
-    "hire_on": _nullable(DATE) | {"description": "Required once the status is active."},
+    "hire_on": _nullable(DATE)
+    | {"description": f"Required once the status is active. {DATE_BOUNDS}"},
     "position": {"type": "string", "enum": _values(Position)},
     "status": {
         "type": "string",
         "enum": _values(StaffStatus),
         "description": "Defaults to candidate when a person is created.",
     },
-    "separated_on": _nullable(DATE) | {"description": "Only, and always, for separated staff."},
+    "separated_on": _nullable(DATE)
+    | {"description": f"Only, and always, for separated staff. {DATE_BOUNDS}"},
     "supervisor_id": _nullable(ID) | {"description": "A licensed clinician still on staff."},
     "user_email": _text(254, "Email of the person's existing user account, to link it."),
     "licence_type": _text(40, "Clinicians only: LICSW, LMHC, LMFT, LCSW, psychologist…"),
@@ -69,8 +80,9 @@ PERSON_INPUT = {
 
 CREDENTIAL_INPUT = {
     "level": {"type": "string", "enum": _values(CredentialLevel)},
-    "institution": {"type": "string", "maxLength": 200},
-    "conferred_on": DATE | {"description": "Not in the future: record a degree once conferred."},
+    "institution": {"type": "string", "minLength": 1, "maxLength": 200, "pattern": STORABLE_TEXT},
+    "conferred_on": DATE
+    | {"description": "Not in the future: record a degree once conferred. From 1900-01-01."},
     "accredited": {"type": "boolean", "description": "Defaults to false."},
     "field_of_study": _text(200),
     "accreditation_checked_how": _text(200, "For example: DAPIP look-up."),
@@ -84,8 +96,8 @@ CREDENTIAL_INPUT = {
 }
 
 EXPERIENCE_INPUT = {
-    "employer": {"type": "string", "maxLength": 200},
-    "role": {"type": "string", "maxLength": 200},
+    "employer": {"type": "string", "minLength": 1, "maxLength": 200, "pattern": STORABLE_TEXT},
+    "role": {"type": "string", "minLength": 1, "maxLength": 200, "pattern": STORABLE_TEXT},
     "start_on": DATE,
     "end_on": _nullable(DATE) | {"description": "null: ongoing. Not before start_on."},
     "hours_per_week": HOURS | {"description": "At most two decimals."},
@@ -649,6 +661,10 @@ Admin → API tokens; each is scoped to one role, shown once, and expires after 
 chosen when it was created. Session cookies do not authenticate the API. Every error is
 JSON: `{"error": "…"}`, plus `"field"` on 422. Dates are `YYYY-MM-DD`; each request is one
 transaction, and a refused one writes nothing.
+
+Bounds: ids are whole numbers from 1 to 2147483647 (a larger id in a path is a 404, in a body
+a 422); text may not contain NUL or an unpaired surrogate (422 naming the field); hire,
+separation and conferral dates lie between 1900-01-01 and a year from today.
 """
 
 

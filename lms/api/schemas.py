@@ -23,7 +23,7 @@ from lms.eligibility.models import (
 )
 from lms.eligibility.rules import CredentialLevel, Population
 from lms.staff.models import Person, Position, StaffStatus
-from lms.validation import InvalidInput
+from lms.validation import MAX_ID, InvalidInput, check_text
 
 Parser = Callable[[Any, str], Any]
 
@@ -39,7 +39,7 @@ def text(max_length: int) -> Parser:
             raise InvalidInput(f"{name} must be text.", name)
         if len(value) > max_length:
             raise InvalidInput(f"{name} must be at most {max_length} characters.", name)
-        return value
+        return check_text(value, name)
 
     return parse
 
@@ -93,8 +93,10 @@ def flag(value: Any, name: str) -> bool:
 def identifier(value: Any, name: str) -> int | None:
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise InvalidInput(f"{name} must be the id of a record (a positive whole number).", name)
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_ID:
+        raise InvalidInput(
+            f"{name} must be the id of a record (a whole number from 1 to {MAX_ID}).", name
+        )
     return value
 
 

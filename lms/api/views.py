@@ -63,7 +63,7 @@ from lms.extensions import csrf
 from lms.provider_time import provider_today
 from lms.staff.models import Person, Position, StaffStatus
 from lms.staff.operations import PersonDetails, create_person, update_person
-from lms.validation import InvalidInput
+from lms.validation import InvalidInput, check_text
 from lms.web import db_session
 
 blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -102,7 +102,7 @@ def json_body() -> Any:
     """The decoded body; decimals stay exact (``Decimal``), so 17.5 hours is exactly 17.5."""
     raw = request.get_data(cache=False)
     try:
-        return json.loads(raw, parse_float=Decimal, parse_constant=_refuse_constant)
+        body = json.loads(raw, parse_float=Decimal, parse_constant=_refuse_constant)
     except json.JSONDecodeError as error:
         raise BadRequest(
             f"The body is not valid JSON ({error.msg} at line {error.lineno},"
@@ -110,6 +110,25 @@ def json_body() -> Any:
         ) from None
     except (ValueError, RecursionError):
         raise BadRequest("The body is not valid JSON.") from None
+    try:
+        _check_strings(body, "")
+    except RecursionError:
+        raise BadRequest("The body is nested too deeply.") from None
+    return body
+
+
+def _check_strings(value: Any, where: str) -> None:
+    """Refuse (422, naming the field) any text in the body that cannot be stored: JSON's
+    ``\\u0000`` and unpaired ``\\ud800`` escapes decode to exactly such text."""
+    if isinstance(value, str):
+        check_text(value, where or "body")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            check_text(key, where or "body", "A field name")
+            _check_strings(item, f"{where}.{key}" if where else key)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _check_strings(item, f"{where}[{index}]")
 
 
 def created(body: dict[str, Any], location: str | None = None):

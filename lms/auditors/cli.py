@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import sys
 from pathlib import Path
 
@@ -11,6 +10,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from lms.provider_time import provider_today
+from lms.validation import InvalidInput, parse_as_of
 
 export_group = AppGroup("export", help="Documents for auditors.")
 
@@ -36,13 +36,11 @@ def audit_packet(as_of: str, people: str | None, out: Path) -> None:
     from lms.organisation.queries import organisation_settings
     from lms.training.operations import settings_from_config
 
+    today = provider_today()
     try:
-        day = dt.date.fromisoformat(as_of)
-    except ValueError:
-        click.echo("as-of: give the date as YYYY-MM-DD", err=True)
-        sys.exit(2)
-    if day > provider_today():
-        click.echo("as-of: the date cannot be in the future", err=True)
+        day = parse_as_of(as_of, today, latest=today)
+    except InvalidInput as error:
+        click.echo(f"as-of: {error.message}", err=True)
         sys.exit(2)
     person_ids = _parse_people(people)
     partial = out.with_name(out.name + ".partial")

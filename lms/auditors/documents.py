@@ -4,7 +4,6 @@ determinations in force then, completions by then, certificates' status on that 
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 from collections.abc import Sequence
@@ -20,6 +19,7 @@ from sqlalchemy.orm import Session
 from lms.certificates.models import Certificate
 from lms.certificates.rules import CertificateState, certificate_status
 from lms.compliance.queries import compliance_dashboard
+from lms.csvfile import SafeWriter, csv_text
 from lms.curriculum.documents import grid_style
 from lms.curriculum.models import CurriculumEdition
 from lms.eligibility.documents import STATUS_WORDS, result_on
@@ -120,11 +120,9 @@ def roster(session: Session, day: dt.date, policy: CyclePolicy, timezone: str) -
 
 
 def roster_csv(rows: Sequence[RosterRow]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(ROSTER_COLUMNS)
-    writer.writerows(row.cells() for row in rows)
-    return buffer.getvalue().encode("utf-8")
+    return csv_text(ROSTER_COLUMNS, (row.cells() for row in rows), lineterminator="\n").encode(
+        "utf-8"
+    )
 
 
 #: Column widths of the roster PDF (landscape letter). The date columns fit a whole
@@ -213,7 +211,7 @@ def certificate_register_csv(session: Session, day: dt.date) -> bytes:
     """Every certificate issued by ``day``, with its status that day and any revocation, even
     one made later (the register says when)."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = SafeWriter(buffer, lineterminator="\n")
     writer.writerow(REGISTER_COLUMNS)
     for certificate, edition in session.execute(
         select(Certificate, CurriculumEdition)

@@ -37,7 +37,7 @@ from lms.provider_time import provider_today
 from lms.staff.models import Person
 from lms.staff.queries import determination_in_force
 from lms.training.operations import edition_modules, settings_from_config
-from lms.validation import InvalidInput
+from lms.validation import InvalidInput, parse_as_of
 from lms.web import current_actor, db_session
 
 blueprint = Blueprint("auditor", __name__, url_prefix="/audit")
@@ -150,18 +150,6 @@ def _as_of_refused(refusal: _AsOfRefused):
     return redirect(refusal.back)
 
 
-def parse_as_of(raw: str | None, today: dt.date) -> dt.date:
-    """The as-of date from ``YYYY-MM-DD`` (today when empty); the future is refused."""
-    raw = (raw or "").strip() or today.isoformat()
-    try:
-        day = dt.date.fromisoformat(raw)
-    except ValueError:
-        raise InvalidInput("Give the date as YYYY-MM-DD.", "as_of") from None
-    if day > today:
-        raise InvalidInput("The date cannot be in the future.", "as_of")
-    return day
-
-
 def _reports_page() -> str:
     """Where the reports' date field is: the auditor's home (others have no such form)."""
     if current_user.has_role(Role.AUDITOR):
@@ -177,7 +165,7 @@ def _as_of_argument(raw: str | None = None, back: str | None = None, field: bool
     """
     today = provider_today()
     try:
-        day = parse_as_of(raw or request.args.get("as_of"), today)
+        day = parse_as_of(raw or request.args.get("as_of"), today, latest=today)
     except InvalidInput as error:
         category = AS_OF_ERROR if field else "error"
         raise _AsOfRefused(error, back or _reports_page(), category) from None
@@ -222,7 +210,7 @@ def _job(job_id: int):
 
     job = db_session().get(ExportJob, job_id) or abort(404)
     if not current_user.has_role(Role.ADMIN) and job.requested_by_id != current_user.id:
-        abort(403)
+        abort(404)  # someone else's packet: as if it did not exist
     return job
 
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from argon2 import PasswordHasher
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from lms import clock
@@ -59,34 +60,58 @@ class SignInResult:
     retry_after: dt.timedelta | None = None
 
 
-def _failures_since_last_success(
-    session: Session, column, value: str, since: dt.datetime
+def _failures(
+    session: Session, column, value: str, since: dt.datetime, reset_by_success: bool
 ) -> list[dt.datetime]:
-    last_success = (
-        select(func.max(LoginAttempt.attempted_at))
-        .where(column == value, LoginAttempt.outcome == LoginOutcome.SUCCEEDED)
-        .scalar_subquery()
-    )
-    rows = session.execute(
-        select(LoginAttempt.attempted_at).where(
-            column == value,
-            LoginAttempt.outcome == LoginOutcome.FAILED,
-            LoginAttempt.attempted_at >= since,
-            LoginAttempt.attempted_at > func.coalesce(last_success, since),
+    conditions = [
+        column == value,
+        LoginAttempt.outcome == LoginOutcome.FAILED,
+        LoginAttempt.attempted_at >= since,
+    ]
+    if reset_by_success:
+        last_success = (
+            select(func.max(LoginAttempt.attempted_at))
+            .where(column == value, LoginAttempt.outcome == LoginOutcome.SUCCEEDED)
+            .scalar_subquery()
         )
-    )
-    return list(rows.scalars())
+        conditions.append(LoginAttempt.attempted_at > func.coalesce(last_success, since))
+    return list(session.execute(select(LoginAttempt.attempted_at).where(*conditions)).scalars())
+
+
+#: The first key of the PostgreSQL advisory locks that serialise sign-ins ("SI").
+_SIGN_IN_LOCK_SPACE = 0x5349
+
+
+def _lock_key(key: str) -> int:
+    return int.from_bytes(hashlib.sha256(key.encode()).digest()[:4], "big", signed=True)
+
+
+def _serialise_attempts(session: Session, email: str, ip: str) -> None:
+    """Make count-then-record atomic per account and per address: concurrent sign-ins for the
+    same key wait here until the first one's transaction ends, so they cannot all read the same
+    count and each get a guess in. SQLite's ``BEGIN IMMEDIATE`` already lets one writer in."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    for key in sorted({f"email:{email}", f"ip:{ip}"}):  # one order everywhere: no deadlock
+        session.execute(
+            text("SELECT pg_advisory_xact_lock(:space, :key)"),
+            {"space": _SIGN_IN_LOCK_SPACE, "key": _lock_key(key)},
+        )
 
 
 def _lock_end(session: Session, settings: AuthSettings, email: str, ip: str, now: dt.datetime):
-    """The later of the account's and the address's lock, or None."""
+    """The later of the account's and the address's lock, or None.
+
+    A successful sign-in resets the account's count (its owner knows the password) but not the
+    address's: otherwise one valid account would let an address guess at others without limit.
+    """
     ends = []
-    for column, value, policy in (
-        (LoginAttempt.email, email, settings.account_throttle),
-        (LoginAttempt.ip_address, ip, settings.address_throttle),
+    for column, value, policy, reset_by_success in (
+        (LoginAttempt.email, email, settings.account_throttle, True),
+        (LoginAttempt.ip_address, ip, settings.address_throttle, False),
     ):
         horizon = now - policy.window - policy.lockout
-        failures = _failures_since_last_success(session, column, value, horizon)
+        failures = _failures(session, column, value, horizon, reset_by_success)
         end = locked_until(failures, now, policy)
         if end is not None:
             ends.append(end)
@@ -112,6 +137,7 @@ def sign_in(
     email = normalise_email(email)
     anonymous = Actor.anonymous(ip_address, label=email or "anonymous")
 
+    _serialise_attempts(session, email, ip_address)
     lock_end = _lock_end(session, settings, email, ip_address, now)
     if lock_end is not None:
         _log_attempt(session, anonymous, email, ip_address, now, LoginOutcome.THROTTLED)

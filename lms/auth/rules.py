@@ -49,7 +49,8 @@ def locked_until(
     """When the lock caused by ``failures`` ends, or None if there is no lock at ``now``.
 
     A lock starts at the failure that makes ``max_failures`` failures within ``window`` and lasts
-    ``lockout``. Callers pass only the failures since the last successful sign-in.
+    ``lockout``. Callers pass the failures that count: for an account, those since its last
+    successful sign-in; for an address, all of them (a success there proves nothing).
     """
     times = sorted(failures)
     lock_end: dt.datetime | None = None

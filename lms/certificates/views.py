@@ -215,7 +215,7 @@ def download(certificate_id: int):
     certificate = database.get(Certificate, certificate_id) or abort(404)
     holder = database.get(Person, certificate.person_id)
     if not may_download_certificates_of(database, current_user, holder):
-        abort(403)
+        abort(404)  # not "forbidden": that would confirm the certificate exists
     edition = database.get(CurriculumEdition, certificate.edition_id)
     pdf = render_certificate(certificate_document(certificate, edition))
     if current_user.has_role(Role.AUDITOR):

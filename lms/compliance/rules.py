@@ -27,7 +27,8 @@ from lms.training.rules import (
 )
 from lms.training.rules import started_on as training_started_on
 from lms.training.rules import state_on as training_state_on
-from lms.validation import InvalidInput
+from lms.validation import EARLIEST_DATE
+from lms.validation import parse_as_of as parse_bounded_as_of
 
 #: Worst first: the order of the list and of the counts.
 STATUS_ORDER = (
@@ -41,7 +42,7 @@ STATUS_ORDER = (
 _RANK = {status: rank for rank, status in enumerate(STATUS_ORDER)}
 
 #: Before this the calendar arithmetic of a year's chart is not worth supporting.
-EARLIEST_AS_OF = dt.date(1900, 1, 1)
+EARLIEST_AS_OF = EARLIEST_DATE
 
 
 @dataclass(frozen=True)
@@ -109,26 +110,8 @@ def latest_as_of(today: dt.date) -> dt.date:
 
 
 def parse_as_of(text: str | None, today: dt.date) -> dt.date:
-    """The as-of date from ``YYYY-MM-DD`` (today when empty); at most a year from today."""
-    if text is None or not text.strip():
-        return today
-    try:
-        day = dt.date.fromisoformat(text.strip())
-    except ValueError:
-        raise InvalidInput(
-            f"The as-of date “{text.strip()[:40]}” is not a date: write it as YYYY-MM-DD.", "as_of"
-        ) from None
-    if day > latest_as_of(today):
-        raise InvalidInput(
-            f"The as-of date must be no later than {latest_as_of(today).isoformat()}, "
-            "a year from today.",
-            "as_of",
-        )
-    if day < EARLIEST_AS_OF:
-        raise InvalidInput(
-            f"The as-of date must be on or after {EARLIEST_AS_OF.isoformat()}.", "as_of"
-        )
-    return day
+    """The as-of date from ``YYYY-MM-DD`` (today when empty); 1900-01-01 to a year from today."""
+    return parse_bounded_as_of(text, today, latest_as_of(today))
 
 
 def started_on(record: MentorRecord, as_of: dt.date) -> dt.date | None:

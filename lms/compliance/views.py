@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TypeVar
@@ -12,6 +10,7 @@ from typing import TypeVar
 from flask import Blueprint, Response, abort, current_app, render_template, request
 from flask_login import current_user
 
+from lms import csvfile
 from lms.auth.models import Role
 from lms.auth.permissions import requires
 from lms.compliance.chart import build_chart, percent
@@ -38,8 +37,6 @@ T = TypeVar("T")
 
 EVERYONE_ROLES = (Role.HR, Role.ADMIN)
 NO_SUPERVISOR_VALUE = "none"
-#: Spreadsheets run a cell that starts with one of these as a formula; names are only text.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -190,13 +187,7 @@ def export():
 def csv_text(rows: Iterable[list[str]]) -> str:
     """The header row and ``rows`` as CSV, with text cells that a spreadsheet would run as a
     formula made inert (the days-left numbers stay numbers)."""
-    output = io.StringIO()
-    writer = csv.writer(output, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
-    for row in rows:
-        writer.writerow([_inert(cell) if index != 3 else cell for index, cell in enumerate(row)])
-    return output.getvalue()
-
-
-def _inert(cell: str) -> str:
-    return f"'{cell}" if cell.startswith(FORMULA_STARTS) else cell
+    return csvfile.csv_text(
+        COLUMNS,
+        ([int(cell) if index == 3 else cell for index, cell in enumerate(row)] for row in rows),
+    )

@@ -18,6 +18,7 @@ from lms.eligibility.rules import (
     ExperienceEntry,
     Population,
 )
+from lms.validation import EARLIEST_DATE
 
 TOP_KEYS = {"as_of", "date_of_birth", "identity_verified", "education", "experience"}
 EDUCATION_KEYS = {
@@ -40,6 +41,7 @@ EXPERIENCE_KEYS = {
     "role",
 }
 MAX_HOURS_PER_WEEK = 168
+LATEST_FACT_DATE = dt.date(2999, 12, 31)
 
 
 class FactsError(ValueError):
@@ -71,9 +73,15 @@ def _date(value: Any, field: str, required: bool = True) -> dt.date | None:
     try:
         if len(value) != 10:
             raise ValueError
-        return dt.date.fromisoformat(value)
+        day = dt.date.fromisoformat(value)
     except ValueError:
         raise FactsError(field, f"{value!r} is not a date as YYYY-MM-DD") from None
+    # Far enough from both ends of the calendar that the rules' date arithmetic cannot overflow.
+    if not EARLIEST_DATE <= day <= LATEST_FACT_DATE:
+        raise FactsError(
+            field, f"must be between {EARLIEST_DATE.isoformat()} and {LATEST_FACT_DATE.isoformat()}"
+        )
+    return day
 
 
 def _flag(value: Any, field: str) -> bool:

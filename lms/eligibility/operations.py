@@ -28,7 +28,7 @@ from lms.eligibility.rules import CredentialLevel, Population, is_evaluated
 from lms.eligibility.snapshot import evaluate_document, facts_document, record_document
 from lms.staff.models import Person, VerificationMethod
 from lms.staff.queries import verifier_names
-from lms.validation import InvalidInput
+from lms.validation import InvalidInput, check_date
 
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
 MIN_JUSTIFICATION_LENGTH = 20
@@ -186,6 +186,7 @@ def _check_credential(session: Session, details: CredentialDetails, today: dt.da
         raise InvalidInput("Enter the school or institution.", "institution")
     if details.conferred_on > today:
         raise InvalidInput("Record a degree once it is conferred, not before.", "conferred_on")
+    check_date(details.conferred_on, "conferred_on", "The conferral date", today)
     basis = details.human_services_basis
     if basis is HumanServicesBasis.LISTED:
         listed = {name.lower() for name in human_services_fields(session)}
@@ -309,6 +310,10 @@ def _check_experience(details: ExperienceDetails, today: dt.date) -> ExperienceD
     if details.start_on > today:
         # Experience counts toward eligibility once it has happened; a future job is a plan.
         raise InvalidInput("The start date cannot be in the future.", "start_on")
+    check_date(details.start_on, "start_on", "The start date", today)
+    if details.end_on is not None:
+        check_date(details.end_on, "end_on", "The end date", today)
+
     if details.end_on is not None and details.end_on < details.start_on:
         raise InvalidInput("The end date is before the start date.", "end_on")
     hours = Decimal(details.hours_per_week)

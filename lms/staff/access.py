@@ -22,16 +22,15 @@ def can_view_person(user, person: Person, supervisor: Person | None) -> bool:
 
 
 def ensure_can_view(user, person: Person | None, supervisor: Person | None = None) -> Person:
-    """404 for a missing person, 403 for someone else's record."""
-    if person is None:
+    """404 for a missing person and for a record not the user's to see: a 403 would confirm
+    that the id exists."""
+    if person is None or not can_view_person(user, person, supervisor):
         abort(404)
-    if not can_view_person(user, person, supervisor):
-        abort(403)
     return person
 
 
 def viewable_person(session, user, person_id: int) -> Person:
-    """Load a person for ``user``: 404 when missing, 403 when not theirs to see."""
+    """Load a person for ``user``: 404 when missing or not theirs to see."""
     person = session.get(Person, person_id)
     supervisor = (
         session.get(Person, person.supervisor_id) if person and person.supervisor_id else None

@@ -35,7 +35,7 @@ from lms.eligibility.operations import (
 from lms.eligibility.rules import CredentialLevel, Population
 from lms.staff.models import Person, Position, StaffStatus
 from lms.staff.operations import PersonDetails, create_person, person_problems
-from lms.validation import InvalidInput
+from lms.validation import InvalidInput, text_problem
 
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
 MAX_IMPORT_ROWS = 5000
@@ -383,7 +383,12 @@ def _row_cells(
     for position, cell in enumerate(cells):
         value = cell.strip()
         name = header[position] if position < len(header) else ""
-        if name in _COLUMNS_BY_NAME:
+        problem = text_problem(value)
+        if problem:
+            problems.append(
+                ImportProblem(line, name or f"column {position + 1}", f"This cell {problem}")
+            )
+        elif name in _COLUMNS_BY_NAME:
             values.setdefault(name, value)
         elif value and not name:
             problems.append(

@@ -25,7 +25,7 @@ from lms.staff.models import (
 )
 from lms.staff.queries import employment_periods
 from lms.staff.rules import Employment, employment_after_change
-from lms.validation import InvalidInput
+from lms.validation import InvalidInput, check_date
 
 
 @dataclass(frozen=True)
@@ -89,6 +89,15 @@ def _problems(
             yield InvalidInput("Check the date of birth.", "date_of_birth")
     if details.status is StaffStatus.ACTIVE and details.hire_on is None:
         yield InvalidInput("An active employee needs a hire date.", "hire_on")
+    for day, field, label in (
+        (details.hire_on, "hire_on", "The hire date"),
+        (details.separated_on, "separated_on", "The separation date"),
+    ):
+        if day is not None:
+            try:
+                check_date(day, field, label, today)
+            except InvalidInput as problem:
+                yield problem
     if details.status is StaffStatus.SEPARATED:
         if details.separated_on is None:
             yield InvalidInput("Enter the date the person left.", "separated_on")

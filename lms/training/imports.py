@@ -21,7 +21,7 @@ from lms.actor import Actor
 from lms.auditlog.operations import record
 from lms.staff.models import Person
 from lms.training.operations import TrainingSettings, record_imported_completion
-from lms.validation import InvalidInput
+from lms.validation import InvalidInput, text_problem
 
 REQUIRED_COLUMNS = ("work_email", "completed_on")
 OPTIONAL_COLUMNS = ("note",)
@@ -65,6 +65,9 @@ def _rows(data: bytes) -> tuple[list[tuple[int, dict[str, str]]], list[ImportPro
         start, line = line + 1, reader.line_num
         if not any(cell.strip() for cell in cells):
             continue
+        for name, cell in zip(header, cells, strict=False):
+            if problem := text_problem(cell):
+                problems.append(ImportProblem(start, name or None, f"This cell {problem}"))
         rows.append((start, dict(zip(header, (c.strip() for c in cells), strict=False))))
     if not rows:
         problems.append(ImportProblem(1, None, "The file has no rows to import."))

@@ -62,11 +62,11 @@ def _my_person():
 
 
 def _my_cycle(cycle_id: int) -> TrainingCycle:
-    """A cycle of the signed-in mentor's; anyone else's is refused."""
+    """A cycle of the signed-in mentor's; anyone else's is a 404, as if it did not exist."""
     cycle = db_session().get(TrainingCycle, cycle_id) or abort(404)
     person = _my_person()
     if cycle.person_id != person.id:
-        abort(403)
+        abort(404)
     return cycle
 
 
@@ -228,7 +228,7 @@ def _my_attempt(attempt_id: int):
     database = db_session()
     attempt = database.get(KnowledgeCheckAttempt, attempt_id) or abort(404)
     progress = database.get(ModuleProgress, attempt.progress_id)
-    cycle = _my_cycle(progress.cycle_id)  # 403 for another person's attempt
+    cycle = _my_cycle(progress.cycle_id)  # 404 for another person's attempt
     position = next(
         index
         for index, m in enumerate(edition_modules(database, cycle.edition_id), start=1)

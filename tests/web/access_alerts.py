@@ -8,7 +8,7 @@ ROLES = {"admin", "hr", "supervisor", "mentor", "auditor"}
 
 EXPECTED_ACCESS = {
     "notifications.index": ROLES,
-    "notifications.read": ROLES,  # a user's own only: anyone else's is 403 in the view
+    "notifications.read": ROLES,  # a user's own only: anyone else's is 404 in the view
     "notifications.read_all": ROLES,
     "notifications.preferences": {"supervisor", "hr"},
 }

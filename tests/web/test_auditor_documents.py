@@ -106,7 +106,7 @@ def test_packet_for_a_future_date_is_refused(client, auth, users):
     ("as_of", "message"),
     [
         ("2099-01-01", "The date cannot be in the future."),
-        ("01/02/2024", "Give the date as YYYY-MM-DD."),
+        ("01/02/2024", "The as-of date “01/02/2024” is not a date: write it as YYYY-MM-DD."),
     ],
 )
 def test_a_report_date_refused_is_shown_on_the_form(client, auth, users, path, as_of, message):

@@ -125,7 +125,7 @@ def test_marking_one_read(client, auth, db, users, mentor_person, frozen_clock):
 def test_someone_elses_notification_is_refused(client, auth, db, users, mentor_person):
     theirs = notify(db, users["supervisor"], mentor_person, "Theirs")
     auth.login("mentor@example.org")
-    assert post(client, f"/notifications/{theirs.id}/read").status_code == 403
+    assert post(client, f"/notifications/{theirs.id}/read").status_code == 404  # as if absent
     assert post(client, "/notifications/999999/read").status_code == 404
     theirs = fresh(db, theirs)
     assert theirs.read_at is None

@@ -1,5 +1,6 @@
 """Signing in and out: responses, throttling, sessions and what is written."""
 
+import dataclasses
 import datetime as dt
 
 from sqlalchemy import func, select
@@ -250,3 +251,21 @@ def test_rehash_on_login_when_parameters_rise(client, app, auth, users, db):
     auth.login("mentor@example.org")
     new_hash = db.get(User, users["mentor"].id).password_hash
     assert new_hash.startswith("$argon2id$v=19$m=32768,t=3,p=1$")
+
+
+def test_a_success_does_not_reset_the_address_count(auth, users, app, frozen_clock):
+    # With a limit of 5 per address, an attacker holding one valid account must not be able to
+    # sign in with it between guesses to keep guessing at other accounts without limit.
+    app.extensions["lms.auth"] = dataclasses.replace(
+        app.extensions["lms.auth"],
+        address_throttle=dataclasses.replace(
+            app.extensions["lms.auth"].address_throttle, max_failures=5
+        ),
+    )
+    for number in range(4):
+        assert auth.login(f"guess{number}@example.org", "wrong-password-here").status_code == 401
+    assert auth.login("mentor@example.org").status_code == 302  # the attacker's own account
+    auth.logout()
+    assert auth.login("guess4@example.org", "wrong-password-here").status_code == 401  # 5th
+    assert auth.login("guess5@example.org", "wrong-password-here").status_code == 429
+    assert auth.login("hr@example.org").status_code == 429  # the whole address waits

@@ -201,7 +201,7 @@ def test_a_mentor_sees_only_their_own_record(client, auth, users, db):
     page = client.get(f"/staff/{own.id}")
     assert page.status_code == 200
     assert "Mark as verified" not in page.get_data(as_text=True)  # read only
-    assert client.get(f"/staff/{other.id}").status_code == 403
+    assert client.get(f"/staff/{other.id}").status_code == 404  # a 403 would confirm the id
     assert client.get("/staff/").status_code == 403
 
 
@@ -229,7 +229,7 @@ def test_a_supervisor_sees_their_supervisees(client, auth, users, db):
     not_mine = make_person(db, "Not Mine")
     auth.login("supervisor@example.org")
     assert client.get(f"/staff/{mine.id}").status_code == 200
-    assert client.get(f"/staff/{not_mine.id}").status_code == 403
+    assert client.get(f"/staff/{not_mine.id}").status_code == 404
 
 
 def test_auditors_read_but_cannot_write(client, auth, users, db):
