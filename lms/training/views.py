@@ -542,7 +542,7 @@ ITEM_ANALYSIS_COLUMNS = (
 @blueprint.route("/item-analysis/editions/<int:edition_id>.csv")
 @requires(Role.ADMIN, Role.AUDITOR)
 def item_analysis_csv(edition_id: int):
-    from lms.spreadsheets import csv_text
+    from lms.csvfile import csv_text
     from lms.training.queries import item_analysis as analyse
 
     database = db_session()
