@@ -23,9 +23,9 @@ from lms.csvfile import SafeWriter, csv_text
 from lms.curriculum.documents import grid_style
 from lms.curriculum.models import CurriculumEdition
 from lms.eligibility.documents import STATUS_WORDS, result_on
+from lms.eligibility.queries import determinations_in_force
 from lms.eligibility.rules import PATHWAY_LABELS
 from lms.pdf import numbered_canvas, styles
-from lms.staff.queries import determinations_in_force
 from lms.training.rules import CyclePolicy
 
 ROSTER_COLUMNS = (

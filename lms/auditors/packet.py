@@ -30,10 +30,12 @@ from lms.curriculum.documents import (
 from lms.curriculum.models import CurriculumEdition
 from lms.eligibility.documents import eligibility_file_pdf
 from lms.eligibility.models import EvidenceDocument
+from lms.eligibility.queries import determination_in_force
 from lms.staff.models import Person
-from lms.staff.queries import determination_in_force, employed_between, employment_periods
+from lms.staff.queries import employed_between, employment_periods
 from lms.training.documents import CertificateLine, transcript_data, transcript_pdf
-from lms.training.operations import TrainingSettings, edition_modules
+from lms.training.operations import TrainingSettings
+from lms.training.queries import edition_modules
 
 
 @dataclass(frozen=True)

@@ -32,11 +32,12 @@ from lms.curriculum.documents import (
 )
 from lms.curriculum.models import CurriculumEdition
 from lms.eligibility.documents import eligibility_file_pdf
+from lms.eligibility.queries import determination_in_force
 from lms.organisation.views import current_settings
 from lms.provider_time import provider_today
 from lms.staff.models import Person
-from lms.staff.queries import determination_in_force
-from lms.training.operations import edition_modules, settings_from_config
+from lms.training.operations import settings_from_config
+from lms.training.queries import edition_modules
 from lms.validation import InvalidInput, parse_as_of
 from lms.web import current_actor, db_session
 

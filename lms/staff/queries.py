@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, Row, Select, func, or_, select
 from sqlalchemy.orm import Session, selectinload, undefer
 
-from lms import clock
 from lms.eligibility.models import (
     Determination,
     EducationCredential,
@@ -297,39 +296,6 @@ def verifier_names(session: Session, person: Person, credentials, experiences) -
         return {}
     rows = session.execute(select(User.id, User.full_name).where(User.id.in_(ids)))
     return {user_id: name for user_id, name in rows}
-
-
-def determination_in_force(
-    session: Session, person_id: int, day: dt.date, timezone: str
-) -> Determination | None:
-    """The newest determination made by the end of ``day`` (in the provider's time zone)."""
-    return determinations_in_force(session, [person_id], day, timezone).get(person_id)
-
-
-def determinations_in_force(
-    session: Session, person_ids: Sequence[int], day: dt.date, timezone: str
-) -> dict[int, Determination]:
-    """Each person's newest determination made by the end of ``day``: one query."""
-    end = clock.end_of_day(day, timezone)
-    ranked = (
-        select(
-            Determination.id,
-            func.row_number()
-            .over(
-                partition_by=Determination.person_id,
-                order_by=(Determination.determined_at.desc(), Determination.id.desc()),
-            )
-            .label("rank"),
-        )
-        .where(Determination.person_id.in_(person_ids), Determination.determined_at < end)
-        .subquery()
-    )
-    rows = session.execute(
-        select(Determination)
-        .join(ranked, ranked.c.id == Determination.id)
-        .where(ranked.c.rank == 1)
-    ).scalars()
-    return {row.person_id: row for row in rows}
 
 
 def employment_periods(session: Session, person_id: int) -> list[EmploymentPeriod]:

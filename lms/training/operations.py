@@ -9,12 +9,12 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from lms import clock
 from lms.actor import Actor
 from lms.auditlog.operations import record
-from lms.curriculum.models import CurriculumEdition, EditionModule, ModuleVersion
+from lms.curriculum.models import ModuleVersion
 from lms.events import CycleCompleted, announce
 from lms.staff.models import Person, Position, StaffStatus
 from lms.staff.rules import Employment
@@ -24,6 +24,12 @@ from lms.training.models import (
     KnowledgeCheckAttempt,
     ModuleProgress,
     TrainingCycle,
+)
+from lms.training.queries import (
+    cycles_of,
+    edition_in_force,
+    edition_modules,
+    progress_for_cycle,
 )
 from lms.training.quiz import (
     AnswerError,
@@ -63,31 +69,6 @@ def employment_of(person: Person) -> Employment | None:
     if person.hire_on is None or person.status is StaffStatus.CANDIDATE:
         return None
     return Employment(person.hire_on, person.separated_on)
-
-
-def edition_in_force(
-    session: Session, curriculum_key: str, day: dt.date
-) -> CurriculumEdition | None:
-    """The newest version of the latest edition in effect on ``day``."""
-    return session.execute(
-        select(CurriculumEdition)
-        .where(
-            CurriculumEdition.curriculum_key == curriculum_key,
-            CurriculumEdition.effective_on <= day,
-        )
-        .order_by(CurriculumEdition.effective_on.desc(), CurriculumEdition.version.desc())
-        .limit(1)
-    ).scalar_one_or_none()
-
-
-def cycles_of(session: Session, person_id: int) -> list[TrainingCycle]:
-    return list(
-        session.execute(
-            select(TrainingCycle)
-            .where(TrainingCycle.person_id == person_id)
-            .order_by(TrainingCycle.assigned_on, TrainingCycle.id)
-        ).scalars()
-    )
 
 
 def completed_days(cycles: Sequence[TrainingCycle], employment: Employment) -> list[dt.date]:
@@ -208,22 +189,6 @@ def _withdraw(session: Session, cycle: TrainingCycle, today: dt.date, reason: st
         cycle.id,
         {"person_id": cycle.person_id, "reason": reason},
     )
-
-
-def edition_modules(session: Session, edition_id: int) -> list[ModuleVersion]:
-    return list(
-        session.execute(
-            select(ModuleVersion)
-            .join(EditionModule, EditionModule.module_version_id == ModuleVersion.id)
-            .where(EditionModule.edition_id == edition_id)
-            .order_by(EditionModule.position)
-        ).scalars()
-    )
-
-
-def progress_for_cycle(session: Session, cycle_id: int) -> dict[int, ModuleProgress]:
-    rows = session.execute(select(ModuleProgress).where(ModuleProgress.cycle_id == cycle_id))
-    return {progress.module_version_id: progress for progress in rows.scalars()}
 
 
 def _module_in_cycle(session: Session, cycle: TrainingCycle, position: int) -> ModuleVersion:
@@ -522,14 +487,6 @@ def _complete_cycle_if_done(
         },
     )
     announce(CycleCompleted(session, actor, cycle, person, today))
-
-
-def cycle_with_edition(session: Session, cycle_id: int) -> TrainingCycle | None:
-    return session.execute(
-        select(TrainingCycle)
-        .where(TrainingCycle.id == cycle_id)
-        .options(selectinload(TrainingCycle.edition))
-    ).scalar_one_or_none()
 
 
 def settings_from_config(config: Mapping[str, object]) -> TrainingSettings:

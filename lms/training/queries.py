@@ -8,10 +8,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, Select, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from lms import clock
-from lms.curriculum.models import EditionModule, ModuleVersion
+from lms.curriculum.models import CurriculumEdition, EditionModule, ModuleVersion
 from lms.staff.models import EmploymentPeriod, Person, Position, StaffStatus
 from lms.staff.queries import LIST_ORDER, Page, containing
 from lms.staff.rules import Employment
@@ -395,3 +395,93 @@ def item_analysis(session: Session, edition_id: int) -> list[ModuleItems]:
             )
         )
     return result
+
+
+def edition_in_force(
+    session: Session, curriculum_key: str, day: dt.date
+) -> CurriculumEdition | None:
+    """The newest version of the latest edition in effect on ``day``."""
+    return session.execute(
+        select(CurriculumEdition)
+        .where(
+            CurriculumEdition.curriculum_key == curriculum_key,
+            CurriculumEdition.effective_on <= day,
+        )
+        .order_by(CurriculumEdition.effective_on.desc(), CurriculumEdition.version.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+
+
+def cycles_of(session: Session, person_id: int) -> list[TrainingCycle]:
+    return list(
+        session.execute(
+            select(TrainingCycle)
+            .where(TrainingCycle.person_id == person_id)
+            .order_by(TrainingCycle.assigned_on, TrainingCycle.id)
+        ).scalars()
+    )
+
+
+def edition_modules(session: Session, edition_id: int) -> list[ModuleVersion]:
+    return list(
+        session.execute(
+            select(ModuleVersion)
+            .join(EditionModule, EditionModule.module_version_id == ModuleVersion.id)
+            .where(EditionModule.edition_id == edition_id)
+            .order_by(EditionModule.position)
+        ).scalars()
+    )
+
+
+def progress_for_cycle(session: Session, cycle_id: int) -> dict[int, ModuleProgress]:
+    rows = session.execute(select(ModuleProgress).where(ModuleProgress.cycle_id == cycle_id))
+    return {progress.module_version_id: progress for progress in rows.scalars()}
+
+
+def cycle_with_edition(session: Session, cycle_id: int) -> TrainingCycle | None:
+    return session.execute(
+        select(TrainingCycle)
+        .where(TrainingCycle.id == cycle_id)
+        .options(selectinload(TrainingCycle.edition))
+    ).scalar_one_or_none()
+
+
+def cycle_details(
+    session: Session, cycles: Sequence[TrainingCycle]
+) -> list[tuple[TrainingCycle, list[ModuleVersion], dict[int, ModuleProgress], dict]]:
+    """For each cycle: its edition's modules, its progress by module version and the attempts
+    by progress — in three queries however many cycles (a person page's history)."""
+    edition_ids = {cycle.edition_id for cycle in cycles if cycle.edition_id}
+    modules: dict[int, list[ModuleVersion]] = {}
+    if edition_ids:
+        for edition_id, module in session.execute(
+            select(EditionModule.edition_id, ModuleVersion)
+            .join(ModuleVersion, ModuleVersion.id == EditionModule.module_version_id)
+            .where(EditionModule.edition_id.in_(edition_ids))
+            .order_by(EditionModule.edition_id, EditionModule.position)
+        ):
+            modules.setdefault(edition_id, []).append(module)
+    progress: dict[int, dict[int, ModuleProgress]] = {}
+    attempts: dict[int, list[KnowledgeCheckAttempt]] = {}
+    if cycles:
+        rows = session.execute(
+            select(ModuleProgress).where(ModuleProgress.cycle_id.in_([c.id for c in cycles]))
+        ).scalars()
+        for row in rows:
+            progress.setdefault(row.cycle_id, {})[row.module_version_id] = row
+        progress_ids = [row.id for found in progress.values() for row in found.values()]
+        if progress_ids:
+            for attempt in session.execute(
+                select(KnowledgeCheckAttempt)
+                .where(KnowledgeCheckAttempt.progress_id.in_(progress_ids))
+                .order_by(KnowledgeCheckAttempt.number)
+            ).scalars():
+                attempts.setdefault(attempt.progress_id, []).append(attempt)
+    details = []
+    for cycle in cycles:
+        cycle_progress = progress.get(cycle.id, {})
+        cycle_attempts = {
+            row.id: attempts[row.id] for row in cycle_progress.values() if row.id in attempts
+        }
+        details.append((cycle, modules.get(cycle.edition_id, []), cycle_progress, cycle_attempts))
+    return details

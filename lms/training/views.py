@@ -20,11 +20,8 @@ from lms.training.models import Attestation, KnowledgeCheckAttempt, ModuleProgre
 from lms.training.operations import (
     ATTESTATION_STATEMENT,
     attest,
-    cycles_of,
-    edition_modules,
     ensure_current_cycle,
     open_module,
-    progress_for_cycle,
     settings_from_config,
     start_attempt,
     submit_attempt,
@@ -32,7 +29,11 @@ from lms.training.operations import (
 from lms.training.queries import (
     TeamFilters,
     count_team,
+    cycle_details,
+    cycles_of,
+    edition_modules,
     mentors_in_status,
+    progress_for_cycle,
     team_page,
     team_rows_by_id,
     training_history,
@@ -441,20 +442,7 @@ def person(person_id: int):
 
     person_row = _viewable_person(person_id)
     database = db_session()
-    cycles = list(reversed(cycles_of(database, person_row.id)))
-    details = []
-    for cycle in cycles:
-        modules = edition_modules(database, cycle.edition_id) if cycle.edition_id else []
-        progress = progress_for_cycle(database, cycle.id)
-        attempts = {}
-        if progress:
-            for attempt_row in database.execute(
-                select(KnowledgeCheckAttempt)
-                .where(KnowledgeCheckAttempt.progress_id.in_([p.id for p in progress.values()]))
-                .order_by(KnowledgeCheckAttempt.number)
-            ).scalars():
-                attempts.setdefault(attempt_row.progress_id, []).append(attempt_row)
-        details.append((cycle, modules, progress, attempts))
+    details = cycle_details(database, list(reversed(cycles_of(database, person_row.id))))
     settings = _settings()
     return render_template(
         "training/person.html",

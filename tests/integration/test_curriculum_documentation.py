@@ -17,7 +17,7 @@ from lms.curriculum.documents import (
 from lms.curriculum.loader import load_edition
 from lms.curriculum.operations import plan_publication, publish_edition
 from lms.curriculum.topics import REQUIRED_TOPICS
-from lms.training.operations import edition_modules
+from lms.training.queries import edition_modules
 
 
 @pytest.fixture

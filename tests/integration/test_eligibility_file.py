@@ -19,10 +19,10 @@ from lms.eligibility.operations import (
     update_credential,
     verify_fact,
 )
+from lms.eligibility.queries import determination_in_force
 from lms.eligibility.rules import CredentialLevel, Population
 from lms.staff.models import Position, StaffStatus, VerificationMethod
 from lms.staff.operations import PersonDetails, create_person, verify_identity
-from lms.staff.queries import determination_in_force
 
 TZ = "America/New_York"
 PDF = b"%PDF-1.4 transcript"

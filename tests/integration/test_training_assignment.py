@@ -19,11 +19,7 @@ from lms.curriculum.operations import plan_publication, publish_edition
 from lms.staff.models import Position, StaffStatus
 from lms.staff.operations import PersonDetails, create_person, update_person
 from lms.training.models import CycleKind, TrainingCycle
-from lms.training.operations import (
-    TrainingSettings,
-    assign_due_cycles,
-    record_imported_completion,
-)
+from lms.training.operations import TrainingSettings, assign_due_cycles, record_imported_completion
 from lms.training.queries import training_history
 from lms.training.rules import CyclePolicy, TrainingStatus, state_on
 from tests.unit.test_curriculum_loader import Folder

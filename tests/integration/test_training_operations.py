@@ -16,13 +16,13 @@ from lms.training.models import Attestation, CycleKind, KnowledgeCheckAttempt, T
 from lms.training.operations import (
     TrainingSettings,
     attest,
-    edition_modules,
     ensure_current_cycle,
     open_module,
     record_imported_completion,
     start_attempt,
     submit_attempt,
 )
+from lms.training.queries import edition_modules
 from lms.training.quiz import correct_choice
 from lms.training.rules import CyclePolicy
 from lms.validation import InvalidInput

@@ -70,7 +70,7 @@ def test_transcript_as_of_before_completion_shows_the_cycle_open(db, mentor, edi
 
 
 def test_transcript_names_the_estimate_and_the_recorded_time_apart(db, mentor, edition):  # noqa: F811
-    from lms.training.operations import progress_for_cycle
+    from lms.training.queries import progress_for_cycle
 
     cycle = ensure_current_cycle(db, mentor, HIRED, SETTINGS)
     complete_module(db, mentor, cycle, 1, dt.date(2030, 1, 20))

@@ -1,0 +1,45 @@
+"""Read-only queries for eligibility: the determination in force on a date."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from lms import clock
+from lms.eligibility.models import Determination
+
+
+def determination_in_force(
+    session: Session, person_id: int, day: dt.date, timezone: str
+) -> Determination | None:
+    """The newest determination made by the end of ``day`` (in the provider's time zone)."""
+    return determinations_in_force(session, [person_id], day, timezone).get(person_id)
+
+
+def determinations_in_force(
+    session: Session, person_ids: Sequence[int], day: dt.date, timezone: str
+) -> dict[int, Determination]:
+    """Each person's newest determination made by the end of ``day``: one query."""
+    end = clock.end_of_day(day, timezone)
+    ranked = (
+        select(
+            Determination.id,
+            func.row_number()
+            .over(
+                partition_by=Determination.person_id,
+                order_by=(Determination.determined_at.desc(), Determination.id.desc()),
+            )
+            .label("rank"),
+        )
+        .where(Determination.person_id.in_(person_ids), Determination.determined_at < end)
+        .subquery()
+    )
+    rows = session.execute(
+        select(Determination)
+        .join(ranked, ranked.c.id == Determination.id)
+        .where(ranked.c.rank == 1)
+    ).scalars()
+    return {row.person_id: row for row in rows}
