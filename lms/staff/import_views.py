@@ -13,14 +13,8 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 
 from lms.auth.models import Role
 from lms.auth.permissions import requires
-from lms.staff.imports import (
-    COLUMNS,
-    MAX_IMPORT_BYTES,
-    MAX_IMPORT_ROWS,
-    ImportResult,
-    check_import,
-    run_import,
-)
+from lms.staff.import_plan import COLUMNS, MAX_IMPORT_BYTES, MAX_IMPORT_ROWS, ImportResult
+from lms.staff.imports import check_import, run_import
 from lms.staff.views import today
 from lms.transaction import discard_writes
 from lms.web import current_actor, db_session

@@ -8,584 +8,37 @@ and an import is all or nothing.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import enum
 import hashlib
-import io
-import re
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
-from decimal import Decimal, InvalidOperation
-from typing import Any, TypeVar
+from collections.abc import Callable
+from dataclasses import replace
 
-from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from lms.actor import Actor
 from lms.auditlog.operations import record
-from lms.eligibility.models import HumanServicesBasis
 from lms.eligibility.operations import (
     CredentialDetails,
-    ExperienceDetails,
     add_credential,
     add_experience,
 )
-from lms.eligibility.rules import CredentialLevel, Population
+from lms.staff.import_plan import (
+    COLUMN_NAMES,
+    COLUMNS_BY_NAME,
+    OPERATION_FIELDS,
+    FactRow,
+    ImportPlan,
+    ImportProblem,
+    ImportResult,
+    PersonRow,
+    PlannedPerson,
+    T,
+    read_plan,
+)
 from lms.staff.models import Person, Position, StaffStatus
 from lms.staff.operations import PersonDetails, create_person, person_problems
-from lms.validation import InvalidInput, text_problem
-
-MAX_IMPORT_BYTES = 2 * 1024 * 1024
-MAX_IMPORT_ROWS = 5000
-TEXT_MAX_LENGTH = 200
-EMAIL_MAX_LENGTH = 254
-FILE = "file"  # the field named by problems about the whole file rather than one cell
-#: A ``record`` cell starting with this marks an example or comment row, which is skipped: the
-#: template's sample rows carry it, so importing the template unchanged adds no one.
-EXAMPLE_MARK = "#"
-
-T = TypeVar("T")
-
-
-class RecordType(enum.StrEnum):
-    PERSON = "person"
-    CREDENTIAL = "credential"
-    EXPERIENCE = "experience"
-
-
-@dataclass(frozen=True)
-class Column:
-    """One CSV column: which rows use it, whether the header must have it, what goes in it."""
-
-    name: str
-    record: RecordType | None  # None: every row
-    required: bool  # the header must name it when the file has its rows; else it may be left out
-    help: str
-
-    @property
-    def header_rule(self) -> str:
-        """When the header must name this column, in words."""
-        if not self.required:
-            return "optional"
-        return f"required when the file has {self.record} rows" if self.record else "required"
-
-
-COLUMNS = (
-    Column(
-        "record",
-        None,
-        True,
-        "person, credential or experience. A row whose record starts with # (like the "
-        "template's #person example) is skipped.",
-    ),
-    Column(
-        "person_ref",
-        None,
-        True,
-        "Ties rows to a person. On a person row: any reference unique in the file, or empty "
-        "(its work email serves). On credential and experience rows: a person row's "
-        "person_ref or work email, or the work email of someone already on record.",
-    ),
-    Column("legal_name", RecordType.PERSON, True, "Required."),
-    Column("preferred_name", RecordType.PERSON, False, "Optional."),
-    Column("date_of_birth", RecordType.PERSON, True, "Required, YYYY-MM-DD."),
-    Column("work_email", RecordType.PERSON, False, "Optional; no two people share one."),
-    Column(
-        "position",
-        RecordType.PERSON,
-        True,
-        "therapeutic_mentor, licensed_clinician, senior_clinician or other.",
-    ),
-    Column("status", RecordType.PERSON, True, "candidate or active."),
-    Column("hire_on", RecordType.PERSON, False, "YYYY-MM-DD; required when active."),
-    Column(
-        "supervisor_email",
-        RecordType.PERSON,
-        False,
-        "Optional: the work email of a licensed clinician already on record, or of a "
-        "clinician's person row higher up in the file.",
-    ),
-    Column(
-        "credential",
-        RecordType.CREDENTIAL,
-        True,
-        "high_school, ged, associate, bachelor, master or doctorate.",
-    ),
-    Column("field_of_study", RecordType.CREDENTIAL, False, "Optional; needed with listed (below)."),
-    Column("institution", RecordType.CREDENTIAL, True, "Required."),
-    Column("conferred_on", RecordType.CREDENTIAL, True, "Required, YYYY-MM-DD, not in the future."),
-    Column("accredited", RecordType.CREDENTIAL, True, "yes or no."),
-    Column("accreditation_checked_how", RecordType.CREDENTIAL, False, "Optional: DAPIP look-up, …"),
-    Column(
-        "human_services",
-        RecordType.CREDENTIAL,
-        True,
-        "listed (the field is on the agency's list), judgement (explain why in the next "
-        "column) or no.",
-    ),
-    Column(
-        "human_services_justification",
-        RecordType.CREDENTIAL,
-        False,
-        "With judgement only: a sentence or two (20 characters or more).",
-    ),
-    Column("employer", RecordType.EXPERIENCE, True, "Required."),
-    Column("role", RecordType.EXPERIENCE, True, "Required."),
-    Column("start_on", RecordType.EXPERIENCE, True, "Required, YYYY-MM-DD."),
-    Column("end_on", RecordType.EXPERIENCE, False, "YYYY-MM-DD; empty while ongoing."),
-    Column(
-        "hours_per_week",
-        RecordType.EXPERIENCE,
-        True,
-        "More than 0 and at most 168, up to two decimals.",
-    ),
-    Column(
-        "population",
-        RecordType.EXPERIENCE,
-        True,
-        "youth (children, adolescents or transition-age youth) or other.",
-    ),
-    Column(
-        "target_population",
-        RecordType.EXPERIENCE,
-        True,
-        "yes if the work was with youth with behavioral-health needs (population youth), else no.",
-    ),
-)
-COLUMN_NAMES = tuple(column.name for column in COLUMNS)
-_COLUMNS_BY_NAME = {column.name: column for column in COLUMNS}
-
-#: Statuses an import may give: a separation is recorded on the person's page, with its date.
-_IMPORT_STATUSES = (StaffStatus.CANDIDATE, StaffStatus.ACTIVE)
-_YES_NO = {"yes": True, "no": False}
-_HUMAN_SERVICES = {
-    "listed": HumanServicesBasis.LISTED,
-    "judgement": HumanServicesBasis.JUDGEMENT,
-    "no": None,
-}
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-
-#: Operations name their own fields; problems name the CSV column a person fills in.
-_OPERATION_FIELDS = {
-    "supervisor_id": "supervisor_email",
-    "level": "credential",
-    "human_services_basis": "human_services",
-}
-
-
-@dataclass(frozen=True)
-class ImportProblem:
-    """One problem: the CSV line it is on (the header is line 1), the column and what is wrong."""
-
-    line: int
-    field: str
-    message: str
-
-
-@dataclass(frozen=True)
-class PlannedPerson:
-    """Someone the import adds, or adds facts to, for the summary HR confirms."""
-
-    line: int
-    legal_name: str
-    work_email: str | None
-    position: Position
-    existing: bool
-    credentials: int = 0
-    experiences: int = 0
-
-
-@dataclass(frozen=True)
-class ImportResult:
-    sha256: str
-    problems: tuple[ImportProblem, ...]
-    planned: tuple[PlannedPerson, ...]
-    applied: bool  # the rows were written (a real import without problems)
-
-    @property
-    def people(self) -> int:
-        return sum(not person.existing for person in self.planned)
-
-    @property
-    def existing_people(self) -> int:
-        return sum(person.existing for person in self.planned)
-
-    @property
-    def credentials(self) -> int:
-        return sum(person.credentials for person in self.planned)
-
-    @property
-    def experiences(self) -> int:
-        return sum(person.experiences for person in self.planned)
-
-    def summary(self) -> str:
-        """What is added, in words: 12 people, 15 credentials, 20 experience entries."""
-        return ", ".join(
-            (
-                _count(self.people, "person", "people"),
-                _count(self.credentials, "credential", "credentials"),
-                _count(self.experiences, "experience entry", "experience entries"),
-            )
-        )
-
-
-def _count(number: int, singular: str, plural: str) -> str:
-    return f"{number:,} {singular if number == 1 else plural}"
-
-
-# -- reading the file ---------------------------------------------------------------------------
-
-
-@dataclass
-class _Row:
-    line: int
-    cells: dict[str, str]
-
-
-@dataclass(frozen=True)
-class _PersonRow:
-    line: int
-    ref: str | None  # lower-cased
-    details: PersonDetails  # None in the fields whose cells had problems
-    supervisor_email: str | None
-    failed: bool  # a cell had a problem: only checked, never added
-
-
-@dataclass(frozen=True)
-class _FactRow:
-    line: int
-    ref: str
-    details: CredentialDetails | ExperienceDetails | None  # None: a cell had a problem
-
-
-@dataclass
-class _Plan:
-    people: list[_PersonRow] = field(default_factory=list)
-    facts: list[_FactRow] = field(default_factory=list)
-    #: each person row's person_ref and work email, lower-cased -> its line (rows with
-    #: problems too, so that rows referring to them can say where they are)
-    person_keys: dict[str, int] = field(default_factory=dict)
-    person_emails: dict[str, int] = field(default_factory=dict)
-
-
-def _decode(data: bytes, problems: list[ImportProblem]) -> str | None:
-    if len(data) > MAX_IMPORT_BYTES:
-        problems.append(ImportProblem(1, FILE, "The file is larger than 2 MB; split it."))
-        return None
-    try:
-        return data.decode("utf-8-sig")  # strips the byte-order mark spreadsheets add
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        problems.append(
-            ImportProblem(
-                line,
-                FILE,
-                "The file is not UTF-8 text. In the spreadsheet, save it as 'CSV UTF-8'.",
-            )
-        )
-        return None
-
-
-def _read_header(cells: list[str], problems: list[ImportProblem]) -> list[str] | None:
-    names = [cell.strip().lower() for cell in cells]
-    seen: set[str] = set()
-    for name in names:
-        if not name:
-            continue
-        if name in seen:
-            problems.append(ImportProblem(1, name, "This column appears more than once."))
-        elif name not in _COLUMNS_BY_NAME:
-            problems.append(
-                ImportProblem(
-                    1, name, "Unknown column; the template has the columns this import reads."
-                )
-            )
-        seen.add(name)
-    return names
-
-
-def _missing_columns(header: list[str], rows: list[_Row], problems: list[ImportProblem]) -> bool:
-    """Report required columns the header lacks, for the kinds of rows the file has.
-
-    A file of person rows needs no credential or experience columns. Without a column its rows
-    need, every such row would fail for the same reason, so the check stops at the header.
-    """
-    kinds = {row.cells.get("record", "").lower() for row in rows}
-    missing = [
-        column.name
-        for column in COLUMNS
-        if column.required
-        and column.name not in header
-        and (column.record is None or column.record.value in kinds)
-    ]
-    for name in missing:
-        problems.append(ImportProblem(1, name, "This column is missing from the header."))
-    return bool(missing)
-
-
-def _read_rows(text: str, problems: list[ImportProblem]) -> list[_Row]:
-    """The non-blank rows as {column: stripped value}; reading stops at a broken file.
-
-    A row's line is where its record starts: the reader's ``line_num`` counts the physical
-    lines read so far, so a quoted cell spanning several lines moves the next row down.
-    """
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        first = next(reader, None)
-        if first is None or not _filled(first):
-            problems.append(ImportProblem(1, FILE, "The first line must be the header."))
-            return []
-        header = _read_header(first, problems)
-        record_at = header.index("record") if "record" in header else None
-        rows: list[_Row] = []
-        line = reader.line_num + 1
-        for cells in reader:
-            # Skip blank lines, the empty rows spreadsheets leave, and example rows.
-            if _filled(cells) and not _example(cells, record_at):
-                if len(rows) == MAX_IMPORT_ROWS:
-                    message = f"The file has more than {MAX_IMPORT_ROWS:,} rows; split it."
-                    problems.append(ImportProblem(line, FILE, message))
-                    return rows
-                rows.append(_Row(line, _row_cells(line, header, cells, problems)))
-            line = reader.line_num + 1
-    except csv.Error as error:
-        problems.append(ImportProblem(reader.line_num, FILE, f"Not readable as CSV: {error}."))
-        return []
-    if _missing_columns(header, rows, problems):
-        return []
-    if not rows:
-        message = (
-            "The file has a header but no rows to import (rows whose record starts with "
-            f"{EXAMPLE_MARK} are examples and are skipped)."
-        )
-        problems.append(ImportProblem(1, FILE, message))
-    return rows
-
-
-def _filled(cells: list[str]) -> bool:
-    return any(cell.strip() for cell in cells)
-
-
-def _example(cells: list[str], record_at: int | None) -> bool:
-    return (
-        record_at is not None
-        and record_at < len(cells)
-        and cells[record_at].strip().startswith(EXAMPLE_MARK)
-    )
-
-
-def _row_cells(
-    line: int, header: list[str], cells: list[str], problems: list[ImportProblem]
-) -> dict[str, str]:
-    values: dict[str, str] = {}
-    for position, cell in enumerate(cells):
-        value = cell.strip()
-        name = header[position] if position < len(header) else ""
-        problem = text_problem(value)
-        if problem:
-            problems.append(
-                ImportProblem(line, name or f"column {position + 1}", f"This cell {problem}")
-            )
-        elif name in _COLUMNS_BY_NAME:
-            values.setdefault(name, value)
-        elif value and not name:
-            problems.append(
-                ImportProblem(
-                    line, f"column {position + 1}", "This cell has no column name in the header."
-                )
-            )
-    return values
-
-
-# -- checking one row's cells -------------------------------------------------------------------
-
-
-class _Cells:
-    """One row's cells read into typed values; each bad cell adds a problem for that row."""
-
-    def __init__(self, row: _Row, problems: list[ImportProblem]) -> None:
-        self.line = row.line
-        self.values = row.cells
-        self.problems = problems
-        self.failed = False
-
-    def problem(self, name: str, message: str) -> None:
-        self.failed = True
-        self.problems.append(ImportProblem(self.line, name, message))
-
-    def text(self, name: str, required: bool, max_length: int = TEXT_MAX_LENGTH) -> str | None:
-        value = self.values.get(name) or None
-        if value is None:
-            if required:
-                self.problem(name, "Required: this cell is empty.")
-            return None
-        if len(value) > max_length:
-            self.problem(name, f"At most {max_length} characters.")
-            return None
-        return value
-
-    def date(self, name: str, required: bool) -> dt.date | None:
-        value = self.text(name, required)
-        if value is None:
-            return None
-        try:
-            if not _DATE.fullmatch(value):
-                raise ValueError
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            self.problem(name, f"“{value}” is not a date as YYYY-MM-DD.")
-            return None
-
-    def choice(self, name: str, choices: dict[str, Any], required: bool = True) -> Any:
-        value = self.text(name, required)
-        if value is None:
-            return None
-        key = value.lower()
-        if key not in choices:
-            self.problem(name, f"“{value}” is not one of: {', '.join(choices)}.")
-            return None
-        return choices[key]
-
-    def email(self, name: str) -> str | None:
-        value = self.text(name, False, EMAIL_MAX_LENGTH)
-        if value is None:
-            return None
-        try:
-            validate_email(value, check_deliverability=False)
-        except EmailNotValidError:
-            self.problem(name, f"“{value}” is not a valid email address.")
-            return None
-        return value.lower()
-
-    def hours(self, name: str) -> Decimal | None:
-        value = self.text(name, True)
-        if value is None:
-            return None
-        try:
-            return Decimal(value)
-        except InvalidOperation:
-            self.problem(name, f"“{value}” is not a number of hours.")
-            return None
-
-    def leave_empty(self, record_type: RecordType) -> None:
-        for name, value in self.values.items():
-            owner = _COLUMNS_BY_NAME[name].record
-            if value and owner is not None and owner is not record_type:
-                self.problem(
-                    name, f"Leave this empty on {record_type} rows: it belongs on {owner} rows."
-                )
-
-
-def _enum_choices(members: Iterable[enum.StrEnum]) -> dict[str, Any]:
-    return {member.value: member for member in members}
-
-
-def _person_row(cells: _Cells) -> _PersonRow:
-    values = {
-        "legal_name": cells.text("legal_name", True),
-        "preferred_name": cells.text("preferred_name", False),
-        "date_of_birth": cells.date("date_of_birth", True),
-        "work_email": cells.email("work_email"),
-        "position": cells.choice("position", _enum_choices(Position)),
-        "hire_on": cells.date("hire_on", False),
-    }
-    status = cells.values.get("status", "").lower()
-    if status == StaffStatus.SEPARATED:
-        cells.problem(
-            "status",
-            "Import candidates and active staff only; record a separation on the person's page.",
-        )
-        values["status"] = None
-    else:
-        values["status"] = cells.choice("status", _enum_choices(_IMPORT_STATUSES))
-    supervisor_email = cells.email("supervisor_email")
-    ref = cells.text("person_ref", False, EMAIL_MAX_LENGTH)
-    return _PersonRow(
-        cells.line, ref and ref.lower(), PersonDetails(**values), supervisor_email, cells.failed
-    )
-
-
-def _credential_row(cells: _Cells) -> CredentialDetails | None:
-    basis = cells.choice("human_services", _HUMAN_SERVICES)
-    justification = cells.text("human_services_justification", False, 2000)
-    if justification and cells.values.get("human_services", "").lower() != "judgement":
-        cells.problem(
-            "human_services_justification", "Only a human_services of judgement is justified."
-        )
-    details = {
-        "level": cells.choice("credential", _enum_choices(CredentialLevel)),
-        "field_of_study": cells.text("field_of_study", False),
-        "institution": cells.text("institution", True),
-        "conferred_on": cells.date("conferred_on", True),
-        "accredited": cells.choice("accredited", _YES_NO),
-        "accreditation_checked_how": cells.text("accreditation_checked_how", False),
-    }
-    if cells.failed:
-        return None
-    return CredentialDetails(
-        **details, human_services_basis=basis, human_services_justification=justification
-    )
-
-
-def _experience_row(cells: _Cells) -> ExperienceDetails | None:
-    details = ExperienceDetails(
-        employer=cells.text("employer", True),
-        role=cells.text("role", True),
-        start_on=cells.date("start_on", True),
-        end_on=cells.date("end_on", False),
-        hours_per_week=cells.hours("hours_per_week"),
-        population=cells.choice("population", _enum_choices(Population)),
-        target_population=cells.choice("target_population", _YES_NO),
-    )
-    return None if cells.failed else details
-
-
-def _plan_row(row: _Row, plan: _Plan, problems: list[ImportProblem]) -> None:
-    cells = _Cells(row, problems)
-    record_type = cells.choice("record", _enum_choices(RecordType))
-    if record_type is None:
-        return
-    cells.leave_empty(record_type)
-    if record_type is RecordType.PERSON:
-        _plan_person(cells, plan)
-        return
-    ref = cells.text("person_ref", True, EMAIL_MAX_LENGTH)
-    reader = _credential_row if record_type is RecordType.CREDENTIAL else _experience_row
-    details = reader(cells)
-    if ref is not None:  # even with bad cells, so that an unknown reference is reported too
-        plan.facts.append(_FactRow(row.line, ref.lower(), details))
-
-
-def _plan_person(cells: _Cells, plan: _Plan) -> None:
-    """Check a person row, and that its reference and work email are unique in the file."""
-    person = _person_row(cells)
-    ref = cells.values.get("person_ref", "").lower()
-    email = cells.values.get("work_email", "").lower()
-    for name, key in (("person_ref", ref), ("work_email", email)):
-        if not key or (name == "work_email" and key == ref):
-            continue
-        if key in plan.person_keys:
-            line = plan.person_keys[key]
-            cells.problem(name, f"The person row on line {line} has this reference or email.")
-        else:
-            plan.person_keys[key] = cells.line
-    if email:
-        plan.person_emails.setdefault(email, cells.line)
-    plan.people.append(replace(person, failed=cells.failed))
-
-
-def _read_plan(data: bytes, problems: list[ImportProblem]) -> _Plan:
-    """Parse and check every row's cells; problems found are appended to ``problems``."""
-    plan = _Plan()
-    text = _decode(data, problems)
-    if text is None:
-        return plan
-    for row in _read_rows(text, problems):
-        _plan_row(row, plan, problems)
-    return plan
-
+from lms.validation import InvalidInput
 
 # -- applying the plan through the operations ---------------------------------------------------
 
@@ -602,8 +55,8 @@ def _existing_people(session: Session, emails: set[str]) -> dict[str, Person]:
 
 
 def _column(error: InvalidInput) -> str:
-    name = _OPERATION_FIELDS.get(error.field or "", error.field)
-    return name if name in _COLUMNS_BY_NAME else "record"
+    name = OPERATION_FIELDS.get(error.field or "", error.field)
+    return name if name in COLUMNS_BY_NAME else "record"
 
 
 class _Applier:
@@ -613,7 +66,7 @@ class _Applier:
         self,
         session: Session,
         actor: Actor,
-        plan: _Plan,
+        plan: ImportPlan,
         today: dt.date,
         problems: list[ImportProblem],
     ) -> None:
@@ -657,7 +110,7 @@ class _Applier:
             self.add_fact(row)
         return sorted(self.planned.values(), key=lambda person: person.line)
 
-    def person_problems(self, row: _PersonRow) -> list[InvalidInput]:
+    def person_problems(self, row: PersonRow) -> list[InvalidInput]:
         """Every problem with a person row beyond its cells, so all are reported in one pass."""
         found: list[InvalidInput] = []
         if row.ref and row.ref != row.details.work_email and row.ref in self.existing:
@@ -677,11 +130,11 @@ class _Applier:
         found.extend(person_problems(self.session, details, None, self.today))
         return found
 
-    def add_person(self, row: _PersonRow) -> Person:
+    def add_person(self, row: PersonRow) -> Person:
         details = replace(row.details, supervisor_id=self.supervisor_id(row))
         return create_person(self.session, self.actor, details, self.today)
 
-    def supervisor_id(self, row: _PersonRow) -> int | None:
+    def supervisor_id(self, row: PersonRow) -> int | None:
         """The id of the supervisor named on ``row``: on record, or on a person row above."""
         email = row.supervisor_email
         if email is None:
@@ -701,7 +154,7 @@ class _Applier:
             message = f"The supervisor's row (line {line}) has problems; fix those first."
         raise InvalidInput(message, "supervisor_email")
 
-    def add_fact(self, row: _FactRow) -> None:
+    def add_fact(self, row: FactRow) -> None:
         person, existing = self.person_for(row)
         details = row.details
         if details is None:
@@ -725,7 +178,7 @@ class _Applier:
         )
         self.planned[person.id] = replace(summary, **{counter: getattr(summary, counter) + 1})
 
-    def person_for(self, row: _FactRow) -> tuple[Person, bool]:
+    def person_for(self, row: FactRow) -> tuple[Person, bool]:
         """The person a fact row belongs to, and whether they were already on record.
 
         Facts of a person whose own row failed, or of an unknown reference, are still checked
@@ -771,7 +224,7 @@ def _import(
 ) -> ImportResult:
     sha256 = hashlib.sha256(data).hexdigest()
     problems: list[ImportProblem] = []
-    plan = _read_plan(data, problems)
+    plan = read_plan(data, problems)
     savepoint = session.begin_nested()
     try:
         applier = _Applier(session, actor, plan, today, problems)

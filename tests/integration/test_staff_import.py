@@ -17,13 +17,8 @@ from lms.actor import Actor
 from lms.auditlog.models import AuditEvent
 from lms.eligibility.models import Determination, EducationCredential, ExperienceRecord
 from lms.eligibility.rules import EligibilityStatus
-from lms.staff.imports import (
-    COLUMN_NAMES,
-    MAX_IMPORT_BYTES,
-    MAX_IMPORT_ROWS,
-    check_import,
-    run_import,
-)
+from lms.staff.import_plan import COLUMN_NAMES, MAX_IMPORT_BYTES, MAX_IMPORT_ROWS
+from lms.staff.imports import check_import, run_import
 from lms.staff.models import Person, Position, StaffStatus
 from lms.staff.operations import PersonDetails, create_person
 

@@ -17,7 +17,7 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
 from lms.auditlog.models import AuditEvent
-from lms.staff.imports import COLUMN_NAMES
+from lms.staff.import_plan import COLUMN_NAMES
 from lms.staff.models import Person
 from tests.conftest import csrf_token
 
