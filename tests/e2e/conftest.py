@@ -91,7 +91,7 @@ def _seed_training(session, folder) -> None:
     from lms.curriculum.operations import plan_publication, publish_edition
     from lms.staff.models import Position, StaffStatus
     from lms.staff.operations import PersonDetails, create_person
-    from tests.unit.test_curriculum_loader import Folder
+    from tests.support.editions import Folder
 
     actor = Actor.system("e2e-setup")
     edition, problems = load_edition(Folder(folder / "demo" / "2030").path)

@@ -41,7 +41,7 @@ from lms.training.operations import (
 )
 from lms.training.quiz import correct_choice
 from lms.training.rules import CyclePolicy
-from tests.unit.test_curriculum_loader import Folder
+from tests.support.editions import Folder
 
 TZ = "UTC"
 SETTINGS = TrainingSettings(CyclePolicy(30, 90), "demo", 0, dt.timedelta(minutes=5))

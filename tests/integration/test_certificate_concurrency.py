@@ -30,7 +30,7 @@ from lms.training.models import TrainingCycle
 from lms.training.operations import _complete_cycle_if_done, ensure_current_cycle, open_module
 from tests.integration.test_training_operations import SETTINGS
 from tests.support.databases import configured_url, scratch_database
-from tests.unit.test_curriculum_loader import Folder
+from tests.support.editions import Folder
 
 ACTOR = Actor(None, "concurrency-test")
 DAY = dt.date(2030, 2, 1)

@@ -25,7 +25,7 @@ from lms.staff.operations import PersonDetails, create_person
 from lms.training.operations import ensure_current_cycle, record_imported_completion
 from lms.validation import InvalidInput
 from tests.integration.test_training_operations import SETTINGS, complete_module
-from tests.unit.test_curriculum_loader import Folder
+from tests.support.editions import Folder
 
 ACTOR = Actor(None, "test")
 HIRED = dt.date(2030, 1, 6)

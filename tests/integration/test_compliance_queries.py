@@ -21,7 +21,7 @@ from lms.training.operations import (
     record_imported_completion,
 )
 from lms.training.rules import CyclePolicy, TrainingStatus
-from tests.unit.test_curriculum_loader import Folder
+from tests.support.editions import Folder
 
 POLICY = CyclePolicy(30, 90)
 SETTINGS = TrainingSettings(POLICY, "demo", 0, dt.timedelta(minutes=5))

@@ -7,7 +7,7 @@ from lms.auditlog.models import AuditEvent
 from lms.curriculum.loader import load_edition
 from lms.curriculum.models import CurriculumEdition, ModuleVersion
 from lms.curriculum.operations import plan_publication, publish_edition
-from tests.unit.test_curriculum_loader import Folder
+from tests.support.editions import Folder
 
 ACTOR = Actor(None, "cli:test")
 

@@ -22,7 +22,7 @@ from lms.training.models import CycleKind, TrainingCycle
 from lms.training.operations import TrainingSettings, assign_due_cycles, record_imported_completion
 from lms.training.queries import training_history
 from lms.training.rules import CyclePolicy, TrainingStatus, state_on
-from tests.unit.test_curriculum_loader import Folder
+from tests.support.editions import Folder
 
 SETTINGS = TrainingSettings(CyclePolicy(30, 90), "demo", 0, dt.timedelta(minutes=5))
 ACTOR = Actor(None, "test")

@@ -26,7 +26,7 @@ from lms.training.queries import edition_modules
 from lms.training.quiz import correct_choice
 from lms.training.rules import CyclePolicy
 from lms.validation import InvalidInput
-from tests.unit.test_curriculum_loader import Folder
+from tests.support.editions import Folder
 
 SETTINGS = TrainingSettings(CyclePolicy(30, 90), "demo", 0, dt.timedelta(minutes=5))
 HIRED = dt.date(2030, 1, 6)

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from flask import Flask
 
 from lms.curriculum.cli import curriculum_group
-from tests.unit.test_curriculum_loader import Folder
+from tests.support.editions import Folder
 
 CURRICULA = Path(__file__).resolve().parents[2] / "curricula"
 EDITION_2026 = CURRICULA / "tm-core" / "2026"

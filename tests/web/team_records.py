@@ -10,14 +10,11 @@ import datetime as dt
 from sqlalchemy import select
 
 from lms import clock
-from lms.actor import Actor
-from lms.curriculum.loader import load_edition
 from lms.curriculum.models import EditionModule
-from lms.curriculum.operations import plan_publication, publish_edition
 from lms.staff.models import EmploymentPeriod, Person, Position, StaffStatus
 from lms.training.models import CycleKind, ModuleProgress, TrainingCycle
 from lms.training.rules import TrainingStatus
-from tests.unit.test_curriculum_loader import Folder
+from tests.support.factories import publish_small_edition
 
 TODAY = dt.date(2026, 11, 23)
 DAY = dt.timedelta(days=1)
@@ -100,11 +97,7 @@ def add_completion(db, people, completed_on: dt.date) -> None:
 
 def publish_demo_edition(db, folder) -> int:
     """The loader tests' two-module edition, published; its id."""
-    loaded, problems = load_edition(Folder(folder / "demo" / "2030").path)
-    assert not problems
-    edition, _ = publish_edition(db, Actor.system("test"), plan_publication(db, loaded, {}))
-    db.commit()
-    return edition.id
+    return publish_small_edition(db, folder, commit=True).id
 
 
 def add_open_cycle(db, people, edition_id: int, *, started: int, completed: int) -> None:

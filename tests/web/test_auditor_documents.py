@@ -5,16 +5,11 @@ from sqlalchemy import select
 
 from lms.actor import Actor
 from lms.auditlog.models import AuditEvent
-from lms.curriculum.loader import load_edition
-from lms.curriculum.operations import plan_publication, publish_edition
-from tests.unit.test_curriculum_loader import Folder
+from tests.support.factories import publish_small_edition
 
 
 def publish_small(db, tmp_path):
-    edition, _ = load_edition(Folder(tmp_path / "demo" / "2030").path)
-    stored, _ = publish_edition(db, Actor.system("test"), plan_publication(db, edition, {}))
-    db.commit()
-    return stored
+    return publish_small_edition(db, tmp_path, commit=True)
 
 
 def actions(db):

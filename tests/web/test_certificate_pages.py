@@ -23,7 +23,7 @@ from lms.staff.operations import PersonDetails, create_person
 from lms.training.operations import ensure_current_cycle
 from tests.conftest import TEST_ARGON2, csrf_token
 from tests.integration.test_training_operations import SETTINGS, complete_module
-from tests.unit.test_curriculum_loader import Folder
+from tests.support.editions import Folder
 
 ACTOR = Actor.system("test")
 COMPLETED = dt.date(2030, 1, 28)

@@ -9,40 +9,17 @@ from html.parser import HTMLParser
 import pytest
 
 from lms import clock
-from lms.staff.models import EmploymentPeriod, Person, Position, StaffStatus
+from lms.staff.models import Person, Position, StaffStatus
 from lms.training.models import CycleKind, TrainingCycle
 from lms.training.rules import add_one_year
+from tests.support.factories import insert_person
 
 TODAY = dt.date(2026, 11, 23)  # the frozen clock's day
 D = dt.date
 HEADER = ["Mentor", "Status", "Due or expiry date", "Days left", "Supervisor", "Position"]
 
 
-def add_person(db, name, position=Position.THERAPEUTIC_MENTOR, **fields) -> Person:
-    """A person inserted directly: setup, not the behaviour under test."""
-    now = clock.now()
-    fields.setdefault("status", StaffStatus.ACTIVE)
-    person = Person(
-        legal_name=name,
-        date_of_birth=D(1995, 1, 1),
-        position=position,
-        created_at=now,
-        updated_at=now,
-        **fields,
-    )
-    db.add(person)
-    db.flush()
-    if person.hire_on is not None and person.status is not StaffStatus.CANDIDATE:
-        db.add(
-            EmploymentPeriod(
-                person_id=person.id,
-                hired_on=person.hire_on,
-                separated_on=person.separated_on,
-                created_at=now,
-            )
-        )
-        db.flush()
-    return person
+add_person = insert_person
 
 
 def add_completion(db, person, day: dt.date) -> None:

@@ -22,7 +22,7 @@ from lms.training.models import KnowledgeCheckAttempt
 from lms.training.operations import TrainingSettings, ensure_current_cycle
 from lms.training.rules import CyclePolicy
 from tests.conftest import csrf_token
-from tests.unit.test_curriculum_loader import Folder
+from tests.support.editions import Folder
 
 MORE_QUESTIONS = """\
 - id: q04

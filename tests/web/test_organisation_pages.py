@@ -20,8 +20,8 @@ from tests.integration.test_alert_cli import configure
 from tests.integration.test_alert_delivery import free_port, smtp  # noqa: F401 (a fixture)
 from tests.integration.test_alerts_decide import build_org
 from tests.integration.test_training_operations import SETTINGS, complete_module
+from tests.support.editions import Folder
 from tests.support.pdfs import text_of
-from tests.unit.test_curriculum_loader import Folder
 
 PAGE = "/admin/organisation"
 ACTOR = Actor.system("test")

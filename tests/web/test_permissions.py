@@ -210,7 +210,7 @@ def _training_records(db, mentor, tmp_path):
         start_attempt,
     )
     from lms.training.rules import CyclePolicy
-    from tests.unit.test_curriculum_loader import Folder
+    from tests.support.editions import Folder
 
     actor = Actor.system("test")
     edition, _ = load_edition(Folder(tmp_path / "demo" / "2030").path)

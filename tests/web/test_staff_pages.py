@@ -11,8 +11,8 @@ from lms.eligibility.models import EducationCredential, EvidenceDocument, Experi
 from lms.eligibility.operations import CredentialDetails, add_credential
 from lms.eligibility.rules import CredentialLevel
 from lms.staff.models import Person, Position, StaffStatus
-from lms.staff.operations import PersonDetails, create_person
 from tests.conftest import csrf_token
+from tests.support import factories
 
 TODAY = dt.date(2026, 11, 23)
 PDF = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\n"
@@ -25,16 +25,8 @@ def hr_client(client, auth, users):
 
 
 def make_person(db, name="Kai Moreno", position=Position.THERAPEUTIC_MENTOR, **fields):
-    details = PersonDetails(
-        legal_name=name,
-        date_of_birth=dt.date(1999, 7, 1),
-        position=position,
-        status=StaffStatus.CANDIDATE,
-        **fields,
-    )
-    person = create_person(db, Actor.system("test"), details, TODAY)
-    db.commit()  # setup survives a view's rollback on bad input
-    return person
+    # Committed: setup survives a view's rollback on bad input.
+    return factories.make_person(db, name, position=position, today=TODAY, commit=True, **fields)
 
 
 def count(db, model) -> int:

@@ -1,0 +1,100 @@
+"""One place to build the records tests need: people, clinicians, published editions.
+
+People are made through the app's own operation (``create_person``), so their employment
+periods, determinations and training assignment exist as they would in use; ``insert_person``
+is for bulk setup where the operation would be slow, and still writes the employment period the
+operation would. Defaults are a therapeutic mentor; pass only what a test is about.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from lms import clock
+from lms.actor import Actor
+from lms.curriculum.loader import load_edition
+from lms.curriculum.models import CurriculumEdition
+from lms.curriculum.operations import plan_publication, publish_edition
+from lms.staff.models import EmploymentPeriod, Person, Position, StaffStatus
+from lms.staff.operations import PersonDetails, create_person
+from tests.support.editions import Folder
+
+TEST_ACTOR = Actor.system("test")
+
+
+def person_details(
+    legal_name: str = "Kai Moreno",
+    *,
+    position: Position = Position.THERAPEUTIC_MENTOR,
+    status: StaffStatus = StaffStatus.CANDIDATE,
+    date_of_birth: dt.date = dt.date(1999, 7, 1),
+    **fields,
+) -> PersonDetails:
+    """What a form or import would give ``create_person``."""
+    return PersonDetails(
+        legal_name=legal_name,
+        date_of_birth=date_of_birth,
+        position=position,
+        status=status,
+        **fields,
+    )
+
+
+def make_person(
+    db: Session, legal_name: str = "Kai Moreno", *, today: dt.date, commit: bool = False, **fields
+) -> Person:
+    """A person added through ``create_person``; ``commit`` keeps them through a view's rollback."""
+    person = create_person(db, TEST_ACTOR, person_details(legal_name, **fields), today)
+    if commit:
+        db.commit()
+    return person
+
+
+def insert_person(
+    db: Session,
+    legal_name: str,
+    position: Position = Position.THERAPEUTIC_MENTOR,
+    *,
+    date_of_birth: dt.date = dt.date(1995, 1, 1),
+    **fields,
+) -> Person:
+    """A person inserted directly (setup, not behaviour), with the employment period that the
+    operation would have recorded for a hire."""
+    now = clock.now()
+    fields.setdefault("status", StaffStatus.ACTIVE)
+    person = Person(
+        legal_name=legal_name,
+        date_of_birth=date_of_birth,
+        position=position,
+        created_at=now,
+        updated_at=now,
+        **fields,
+    )
+    db.add(person)
+    db.flush()
+    if person.hire_on is not None and person.status is not StaffStatus.CANDIDATE:
+        db.add(
+            EmploymentPeriod(
+                person_id=person.id,
+                hired_on=person.hire_on,
+                separated_on=person.separated_on,
+                created_at=now,
+            )
+        )
+        db.flush()
+    return person
+
+
+def publish_small_edition(
+    db: Session, folder: Path, *, item_rules: bool = False, commit: bool = False
+) -> CurriculumEdition:
+    """The two-module edition of ``tests.support.editions``, published from ``folder``."""
+    loaded, problems = load_edition(Folder(folder / "demo" / "2030", item_rules).path)
+    assert not problems, problems
+    edition, _ = publish_edition(db, TEST_ACTOR, plan_publication(db, loaded, {}))
+    if commit:
+        db.commit()
+    return edition
