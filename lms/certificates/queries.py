@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, load_only
 
 from lms.auditlog.models import AuditEvent
 from lms.certificates.models import Certificate
@@ -53,9 +53,12 @@ def certificate_rows(session: Session, person_id: int, on_date: dt.date) -> list
 def certificate_modules(
     session: Session, certificate: Certificate
 ) -> list[tuple[ModuleVersion, ModuleProgress | None]]:
-    """The certified edition's modules in order, each with the mentor's progress in that cycle."""
+    """The certified edition's modules in order, each with the mentor's progress in that cycle.
+
+    Only what a certificate prints is loaded of each module (not its sections and questions)."""
     modules = session.execute(
         select(ModuleVersion)
+        .options(load_only(ModuleVersion.title, ModuleVersion.estimated_minutes))
         .join(EditionModule, EditionModule.module_version_id == ModuleVersion.id)
         .where(EditionModule.edition_id == certificate.edition_id)
         .order_by(EditionModule.position)
