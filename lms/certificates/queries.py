@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -48,6 +49,23 @@ def certificate_rows(session: Session, person_id: int, on_date: dt.date) -> list
         CertificateRow(certificate, edition, certificate_status(certificate, on_date))
         for certificate, edition in rows
     ]
+
+
+def certificate_rows_of(
+    session: Session, person_ids: Sequence[int], on_date: dt.date
+) -> dict[int, list[CertificateRow]]:
+    """:func:`certificate_rows` for several people: one query for them all."""
+    rows: dict[int, list[CertificateRow]] = {person_id: [] for person_id in person_ids}
+    for certificate, edition in session.execute(
+        select(Certificate, CurriculumEdition)
+        .join(CurriculumEdition, CurriculumEdition.id == Certificate.edition_id)
+        .where(Certificate.person_id.in_(person_ids))
+        .order_by(Certificate.issued_on.desc(), Certificate.id.desc())
+    ):
+        rows[certificate.person_id].append(
+            CertificateRow(certificate, edition, certificate_status(certificate, on_date))
+        )
+    return rows
 
 
 def certificate_modules(

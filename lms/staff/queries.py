@@ -341,6 +341,20 @@ def employment_periods(session: Session, person_id: int) -> list[EmploymentPerio
     )
 
 
+def employment_periods_of(
+    session: Session, person_ids: Sequence[int]
+) -> dict[int, list[EmploymentPeriod]]:
+    """Each person's periods of employment, oldest first: one query for them all."""
+    periods: dict[int, list[EmploymentPeriod]] = {person_id: [] for person_id in person_ids}
+    for period in session.execute(
+        select(EmploymentPeriod)
+        .where(EmploymentPeriod.person_id.in_(person_ids))
+        .order_by(EmploymentPeriod.person_id, EmploymentPeriod.hired_on)
+    ).scalars():
+        periods[period.person_id].append(period)
+    return periods
+
+
 def employed_between(since: dt.date, until: dt.date) -> ColumnElement[bool]:
     """Whether the person had a period of employment overlapping ``since`` to ``until``."""
     return (
