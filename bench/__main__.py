@@ -43,12 +43,7 @@ def main() -> None:
         print(f"\n=== {kind}", flush=True)
         pages.main(counts, kind)
         print(packet.report(kind, packet.measure(kind, PACKET_PEOPLE)), flush=True)
-        figures = certificate.measure(kind)
-        print(
-            f"certificate PDF on {kind}: download {figures['kept']:.1f} ms "
-            f"(drawing it every time: {figures['drawn']:.1f} ms)",
-            flush=True,
-        )
+        print(certificate.report(kind, certificate.measure(kind)), flush=True)
     print(f"\nbench finished in {time.perf_counter() - started:.0f} s")
 
 
