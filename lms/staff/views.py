@@ -122,14 +122,18 @@ def index():
 
 
 BAD_CURSOR = "The {} cursor must be a whole number, as in the list's own links."
+LARGEST_ID = 2**31 - 1  # ids are 32-bit integers on PostgreSQL
 
 
 def _requested_cursor() -> Cursor | None:
-    """``?after=ID`` or ``?before=ID`` of a next or previous link; 400 if not a whole number."""
+    """``?after=ID`` or ``?before=ID`` of a next or previous link; 400 if not a whole number
+    that could be an id."""
     for name, backwards in (("after", False), ("before", True)):
         text = request.args.get(name)
         if text:
-            if not (text.isascii() and text.isdigit() and len(text) <= 18):
+            if not (text.isascii() and text.isdigit() and len(text) <= 10) or (
+                int(text) > LARGEST_ID
+            ):
                 abort(400, BAD_CURSOR.format(name))
             return Cursor(int(text), backwards)
     return None
