@@ -31,7 +31,8 @@ PAGES = (
     ("staff list, first page", "/staff/"),
     ("staff list, last page by number", "/staff/?page={last}"),
     ("staff list, last page by keyset", None),  # the previous page's "Next page" link
-    ("staff list, name search", "/staff/?q=silva"),
+    ("staff list, name search", "/staff/?q=silva"),  # a ninth of everyone matches
+    ("staff list, search for one", "/staff/?q=00042"),  # one person matches at any N
     ("staff list, eligible only", "/staff/?eligibility=eligible"),
     ("team page, first page", "/training/team"),
     ("team page, name search", "/training/team?q=silva"),
