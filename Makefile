@@ -65,9 +65,10 @@ test: $(VENV)/.installed-test $(AXE) chromium
 test-slow: $(VENV)/.installed-test
 	$(PYTEST) -m slow
 
-## bench: time the pages that list people with 2,000 synthetic mentors (N=… to change)
+## bench: issue 15's figures on SQLite and PostgreSQL: list pages at N = 100 and 10,000 (BIG=1
+## adds 100,000, slow), the raw-driver twin, the audit packet and the certificate. Not in test.
 bench: $(VENV)/.installed-test
-	$(PYTHON) -m bench.pages $(or $(N),2000)
+	$(PYTHON) -m bench $(if $(BIG),--with-100k)
 
 lint: $(VENV)/.installed-test
 	$(RUFF) check .

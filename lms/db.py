@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import enum
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from sqlalchemy import DateTime, Engine, Enum, MetaData, create_engine, event
@@ -79,6 +81,39 @@ def begin_long_read(session: Session) -> None:
     session.connection(execution_options={LONG_READ_OPTION: True})
 
 
+#: Set while a read-only web request runs: its transactions begin DEFERRED on SQLite.
+_reads_deferred: ContextVar[bool] = ContextVar("lms_reads_deferred", default=False)
+
+
+@contextlib.contextmanager
+def deferred_transactions(deferred: bool = True) -> Iterator[None]:
+    """Inside the block, SQLite transactions begin DEFERRED (``deferred``) or IMMEDIATE.
+
+    A request with a safe method (GET, HEAD) runs in this block: its transaction reads a snapshot
+    without taking the write lock, so readers never queue behind each other or behind a writer.
+    Should it write after all, SQLite upgrades the transaction at its first write; when another
+    connection has committed since the snapshot was taken that upgrade fails at once with
+    :func:`is_write_conflict`, and ``lms.web`` runs the request again beginning IMMEDIATE.
+    """
+    token = _reads_deferred.set(deferred)
+    try:
+        yield
+    finally:
+        _reads_deferred.reset(token)
+
+
+def reads_deferred() -> bool:
+    """Whether this context's SQLite transactions begin DEFERRED (a safe-method request)."""
+    return _reads_deferred.get()
+
+
+def is_write_conflict(error: BaseException) -> bool:
+    """Whether ``error`` is SQLite refusing a write (SQLITE_BUSY and its extended codes)."""
+    original = getattr(error, "orig", error)
+    code = getattr(original, "sqlite_errorcode", None)
+    return code is not None and code & 0xFF == 5  # SQLITE_BUSY, SQLITE_BUSY_SNAPSHOT, …
+
+
 def _configure_sqlite(engine: Engine) -> None:
     """Enforce foreign keys and let SQLAlchemy, not pysqlite, issue BEGIN (so savepoints work).
 
@@ -87,7 +122,9 @@ def _configure_sqlite(engine: Engine) -> None:
     between (its snapshot is stale, and waiting cannot help); that is what a page view hit when
     it appended to the audit log while a packet job recorded its progress. IMMEDIATE takes the
     write lock up front, so writers queue behind ``busy_timeout`` instead. (Django made the same
-    choice available for SQLite as ``transaction_mode="IMMEDIATE"``.)
+    choice available for SQLite as ``transaction_mode="IMMEDIATE"``.) Two kinds of transaction
+    begin DEFERRED instead: long reads (:func:`begin_long_read`) and read-only web requests
+    (:func:`deferred_transactions`).
     """
 
     @event.listens_for(engine, "connect")
@@ -104,7 +141,8 @@ def _configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(connection) -> None:
         long_read = connection.get_execution_options().get(LONG_READ_OPTION, False)
-        connection.exec_driver_sql("BEGIN DEFERRED" if long_read else "BEGIN IMMEDIATE")
+        deferred = long_read or _reads_deferred.get()
+        connection.exec_driver_sql("BEGIN DEFERRED" if deferred else "BEGIN IMMEDIATE")
 
 
 def make_engine(url: str) -> Engine:

@@ -17,6 +17,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from lms.api.errors import http_error_response, is_api_request, json_error
+from lms.db import is_write_conflict, reads_deferred
 
 MESSAGES = {
     400: ("Bad request", "The request could not be understood. Go back and try again."),
@@ -125,6 +126,9 @@ def register_error_handlers(app: Flask) -> None:
     def database_error(error: SQLAlchemyError):
         if not is_outage(error):
             raise error  # a bug, not an outage: Flask's usual 500 (and tests see it raised)
+        if is_write_conflict(error) and reads_deferred():
+            # A page view whose snapshot went stale: lms.web reruns it beginning IMMEDIATE.
+            raise error
         log.warning("database unavailable: %s", error.__class__.__name__, exc_info=error)
         _roll_back()
         if is_api_request():

@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Flask, abort, current_app, flash, g, request, session
+from flask import Flask, Response, abort, current_app, flash, g, request, session
 from flask_login import current_user, logout_user
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 from werkzeug.routing import IntegerConverter
 
 from lms import clock
 from lms.actor import Actor
+from lms.db import deferred_transactions, is_write_conflict
 from lms.validation import MAX_ID, text_problem
 
 CONTENT_SECURITY_POLICY = (
@@ -141,6 +143,47 @@ def refuse_unstorable_text() -> None:
                 abort(400, f"The {source} field “{shown}” {problem}")
 
 
+#: Methods that read: on SQLite their requests begin DEFERRED and take no write lock.
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def _read_only_requests_begin_deferred(app: Flask) -> None:
+    """On SQLite, run safe-method requests in DEFERRED transactions; rerun one that must write.
+
+    A GET reads a snapshot and takes no lock, so concurrent page views never queue. A few GETs
+    write (an auditor's page view or download goes into the audit log); SQLite upgrades their
+    transaction at the first write, which fails at once if another connection has committed
+    since the snapshot was read — the request's reads are stale and waiting cannot help. Then
+    everything the request did is discarded (nothing was committed, nothing announced) and the
+    request runs once more from the start in an IMMEDIATE transaction, queueing for the lock
+    like any writer. Other methods always begin IMMEDIATE.
+    """
+    if app.extensions["lms.db"].engine.dialect.name != "sqlite":
+        return
+    dispatch = app.full_dispatch_request
+
+    def full_dispatch_request() -> Response:
+        if request.method not in SAFE_METHODS:
+            return dispatch()
+        cookie = dict(session)
+        try:
+            with deferred_transactions():
+                return dispatch()
+        except OperationalError as error:
+            if not is_write_conflict(error):
+                raise
+        stale = g.pop("db_session", None)
+        if stale is not None:
+            stale.close()  # ends the failed transaction without committing anything
+        for name in list(g):
+            g.pop(name)
+        session.clear()
+        session.update(cookie)
+        return dispatch()
+
+    app.full_dispatch_request = full_dispatch_request  # type: ignore[method-assign]
+
+
 def register_request_hooks(app: Flask) -> None:
     from lms.actor import by_whom
     from lms.eligibility.rules import whole_days_text
@@ -151,6 +194,7 @@ def register_request_hooks(app: Flask) -> None:
     app.add_template_filter(by_whom, "by_whom")
     app.add_template_filter(whole_days_text, "whole_days")
 
+    _read_only_requests_begin_deferred(app)
     register_transaction_boundary(app)
     app.before_request(_enforce_session_timeouts)
     app.after_request(_set_security_headers)

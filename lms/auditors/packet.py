@@ -1,6 +1,11 @@
 """The audit packet: one ZIP with everything an auditor needs for a date, and a manifest of
 every file's SHA-256, size and meaning. Written entry by entry to a file, so memory stays
-flat however many people it covers."""
+flat however many people it covers.
+
+People are read in batches of :data:`BATCH_SIZE`: each batch's records (certificates, training,
+employment, determinations, evidence) take :data:`STATEMENTS_PER_BATCH` statements whatever the
+batch's size, and only one batch's records are held at a time; evidence files are streamed one
+by one."""
 
 from __future__ import annotations
 
@@ -9,19 +14,19 @@ import hashlib
 import json
 import re
 import zipfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from importlib import metadata
 from typing import IO, Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, undefer
 
 from lms import clock
 from lms.auditlog.operations import chain_head
 from lms.auditors.documents import certificate_register_csv, roster, roster_csv, roster_pdf
 from lms.auditors.queries import module_history
-from lms.certificates.queries import certificate_rows
+from lms.certificates.queries import CertificateRow, certificate_rows, certificate_rows_of
 from lms.curriculum.documents import (
     DeliveryPolicy,
     answer_key_pdf,
@@ -30,12 +35,20 @@ from lms.curriculum.documents import (
 from lms.curriculum.models import CurriculumEdition
 from lms.eligibility.documents import eligibility_file_pdf
 from lms.eligibility.models import EvidenceDocument
-from lms.eligibility.queries import determination_in_force
+from lms.eligibility.queries import determinations_in_force
 from lms.staff.models import Person
-from lms.staff.queries import employed_between, employment_periods
-from lms.training.documents import CertificateLine, transcript_data, transcript_pdf
+from lms.staff.queries import employed_between, employment_periods_of
+from lms.training.documents import CertificateLine, transcript_pdf, transcripts_data
 from lms.training.operations import TrainingSettings
 from lms.training.queries import edition_modules
+
+#: People whose records are read together; memory holds one batch's records at a time.
+BATCH_SIZE = 200
+#: Statements that read one batch's records: certificates 1, training 6 (cycles, editions,
+#: modules, progress, attempts, attestations), employment 1, determinations 1, evidence 1.
+STATEMENTS_PER_BATCH = 10
+#: Evidence documents fetched from the database at a time while they are written.
+EVIDENCE_FETCH = 8
 
 
 @dataclass(frozen=True)
@@ -52,6 +65,10 @@ class _Manifest:
     files: list[dict[str, Any]] = field(default_factory=list)
 
 
+def _is_pdf(data: bytes) -> bool:
+    return data.startswith(b"%PDF-")
+
+
 class PacketWriter:
     """Adds files to the ZIP one at a time, hashing each as it goes."""
 
@@ -61,7 +78,8 @@ class PacketWriter:
 
     def add(self, path: str, data: bytes, description: str) -> None:
         info = zipfile.ZipInfo(path, date_time=(1980, 1, 1, 0, 0, 0))
-        info.compress_type = zipfile.ZIP_DEFLATED
+        # A PDF's streams are compressed already: deflating it again costs time, saves nothing.
+        info.compress_type = zipfile.ZIP_STORED if _is_pdf(data) else zipfile.ZIP_DEFLATED
         self.zip.writestr(info, data)
         self.manifest.files.append(
             {
@@ -129,6 +147,10 @@ def _curriculum_files(session: Session, writer: PacketWriter, options: PacketOpt
 
 def certificate_lines(session: Session, person_id: int, day: dt.date) -> list[CertificateLine]:
     """The person's certificates issued by ``day`` as a transcript prints them."""
+    return _certificate_lines(certificate_rows(session, person_id, day), day)
+
+
+def _certificate_lines(rows: list[CertificateRow], day: dt.date) -> list[CertificateLine]:
     return [
         CertificateLine(
             row.certificate.serial,
@@ -137,64 +159,90 @@ def certificate_lines(session: Session, person_id: int, day: dt.date) -> list[Ce
             row.status.label.lower()
             + (f" (revoked {row.certificate.revoked_on})" if row.certificate.revoked_on else ""),
         )
-        for row in certificate_rows(session, person_id, day)
+        for row in rows
         if row.certificate.issued_on <= day
     ]
 
 
-def _person_files(
-    session: Session, writer: PacketWriter, person: Person, options: PacketOptions
-) -> None:
-    day, folder = options.as_of, f"people/{person.id}-{_slug(person.legal_name)}"
-    certificates = certificate_lines(session, person.id, day)
-    lines = transcript_data(session, person.id, as_of=day, timezone=options.timezone)
-    writer.add(
-        f"{folder}/transcript.pdf",
-        transcript_pdf(
-            person,
-            lines,
-            certificates,
-            day,
-            options.organisation,
-            [period.employment for period in employment_periods(session, person.id)],
-        ),
-        f"Training transcript of {person.legal_name}",
-    )
-    determination = determination_in_force(session, person.id, day, options.timezone)
-    writer.add(
-        f"{folder}/eligibility-file.pdf",
-        eligibility_file_pdf(person.legal_name, day, determination, options.organisation),
-        f"Eligibility file of {person.legal_name}",
-    )
-    for document in _evidence_in(session, determination):
-        writer.add(
-            f"{folder}/evidence/{document.id}-{document.filename}",
-            document.content,
-            f"Evidence for {person.legal_name} ({document.subject.value})",
-        )
-        session.expunge(document)  # its content is written; do not keep megabytes per person
-
-
-def _evidence_in(session: Session, determination) -> list[EvidenceDocument]:
-    """The evidence documents the determination in force lists (one query, content loaded)."""
+def _evidence_ids(determination) -> list[int]:
+    """The evidence documents the determination lists."""
     if determination is None:
         return []
     record = determination.record
     ids = [item["id"] for item in record["identity"]["evidence"]]
     for fact in (*record["education"], *record["experience"]):
         ids += [item["id"] for item in fact["evidence"]]
-    if not ids:
-        return []
-    from sqlalchemy.orm import undefer
+    return ids
 
-    return list(
-        session.execute(
-            select(EvidenceDocument)
-            .where(EvidenceDocument.id.in_(ids))
-            .options(undefer(EvidenceDocument.content))
-            .order_by(EvidenceDocument.id)
-        ).scalars()
+
+def _evidence_of(
+    session: Session, people: Sequence[Person], determinations: dict[int, Any]
+) -> Iterator[EvidenceDocument]:
+    """The evidence the batch's determinations list, content loaded, in the batch's order (by
+    person as ``people`` are, then by document): one statement, fetched a few rows at a time."""
+    ids = [i for person in people for i in _evidence_ids(determinations.get(person.id))]
+    result = session.execute(
+        select(EvidenceDocument)
+        .join(Person, Person.id == EvidenceDocument.person_id)
+        .where(EvidenceDocument.id.in_(ids))
+        .options(undefer(EvidenceDocument.content))
+        .order_by(Person.legal_name, Person.id, EvidenceDocument.id)
+        .execution_options(yield_per=EVIDENCE_FETCH)
     )
+    try:
+        yield from result.scalars()
+    finally:
+        result.close()
+
+
+def _batch_files(
+    session: Session,
+    writer: PacketWriter,
+    people: Sequence[Person],
+    options: PacketOptions,
+    progress: Callable[[Person], None],
+) -> None:
+    """Every file of ``people`` (one batch), their records read in STATEMENTS_PER_BATCH."""
+    day, timezone = options.as_of, options.timezone
+    ids = [person.id for person in people]
+    certificates = certificate_rows_of(session, ids, day)
+    transcripts = transcripts_data(session, ids, as_of=day, timezone=timezone)
+    periods = employment_periods_of(session, ids)
+    determinations = determinations_in_force(session, ids, day, timezone)
+    evidence = _evidence_of(session, people, determinations)
+    pending = next(evidence, None)
+    for person in people:
+        folder = f"people/{person.id}-{_slug(person.legal_name)}"
+        writer.add(
+            f"{folder}/transcript.pdf",
+            transcript_pdf(
+                person,
+                transcripts.get(person.id, []),
+                _certificate_lines(certificates[person.id], day),
+                day,
+                options.organisation,
+                [period.employment for period in periods[person.id]],
+            ),
+            f"Training transcript of {person.legal_name}",
+        )
+        writer.add(
+            f"{folder}/eligibility-file.pdf",
+            eligibility_file_pdf(
+                person.legal_name, day, determinations.get(person.id), options.organisation
+            ),
+            f"Eligibility file of {person.legal_name}",
+        )
+        while pending is not None and pending.person_id == person.id:
+            writer.add(
+                f"{folder}/evidence/{pending.id}-{pending.filename}",
+                pending.content,
+                f"Evidence for {person.legal_name} ({pending.subject.value})",
+            )
+            session.expunge(pending)  # its content is written; do not keep megabytes
+            pending = next(evidence, None)
+        progress(person)
+    for document in evidence:  # none are left; closes the result
+        session.expunge(document)
 
 
 def app_version() -> str:
@@ -231,9 +279,15 @@ def build_packet(
         "Certificate register with each certificate's status on the date",
     )
     progress(2, total)
-    for number, person in enumerate(people, start=3):
-        _person_files(session, writer, person, options)
-        progress(number, total)
+    done = 2
+
+    def one_more(_person: Person) -> None:
+        nonlocal done
+        done += 1
+        progress(done, total)
+
+    for start in range(0, len(people), BATCH_SIZE):
+        _batch_files(session, writer, people[start : start + BATCH_SIZE], options, one_more)
     sequence, head = chain_head(session)
     header = {
         "generated_at": clock.now().isoformat(),

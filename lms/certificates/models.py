@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Date, ForeignKey, String, Text
+from sqlalchemy import Date, ForeignKey, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lms.db import Base, UTCDateTime
@@ -27,3 +27,20 @@ class Certificate(Base):
     revoked_on: Mapped[dt.date | None] = mapped_column(Date)
     revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     revocation_reason: Mapped[str | None] = mapped_column(Text)
+
+
+class CertificatePdf(Base):
+    """A certificate's PDF as rendered at its first download, kept so later downloads send the
+    bytes instead of drawing them again (the QR code alone takes milliseconds).
+
+    ``fingerprint`` is the SHA-256 of everything the PDF was drawn from — what is printed and the
+    code that draws it — so a reprint after either changes is drawn afresh, never stale.
+    Revocation is not printed and leaves the stored PDF as it is.
+    """
+
+    __tablename__ = "certificate_pdfs"
+
+    certificate_id: Mapped[int] = mapped_column(ForeignKey("certificates.id"), primary_key=True)
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    rendered_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)

@@ -1,9 +1,12 @@
-"""Use cases for certificates: issuing one when a cycle completes, and revoking it."""
+"""Use cases for certificates: issuing one when a cycle completes, revoking it, its PDF."""
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import hashlib
 import random
+from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -12,7 +15,8 @@ from sqlalchemy.orm import Session
 from lms import clock
 from lms.actor import Actor
 from lms.auditlog.operations import record
-from lms.certificates.models import Certificate
+from lms.certificates.documents import CertificateDocument, render_certificate
+from lms.certificates.models import Certificate, CertificatePdf
 from lms.certificates.serials import generate_serial
 from lms.staff.models import Person
 from lms.training.models import TrainingCycle
@@ -162,3 +166,52 @@ def record_failed_verification(session: Session, actor: Actor, attempted: str) -
         None,
         {"attempted": attempted[:64]},
     )
+
+
+@functools.cache
+def _drawing_code_digest() -> bytes:
+    """What the PDF's bytes depend on besides the document: the code that draws it."""
+    import reportlab
+
+    from lms import pdf
+    from lms.certificates import documents
+
+    digest = hashlib.sha256(reportlab.Version.encode())
+    for module in (documents, pdf):
+        digest.update(Path(module.__file__).read_bytes())
+    return digest.digest()
+
+
+def pdf_fingerprint(document: CertificateDocument) -> str:
+    """SHA-256 of everything a certificate's PDF is drawn from: same fingerprint, same bytes."""
+    return hashlib.sha256(_drawing_code_digest() + repr(document).encode()).hexdigest()
+
+
+def certificate_pdf(session: Session, certificate_id: int, document: CertificateDocument) -> bytes:
+    """The certificate's PDF: drawn once and kept, sent from the database afterwards.
+
+    The PDF is deterministic, so the kept bytes are what drawing again would give — as long as
+    neither what is printed nor the drawing code changed; the fingerprint checks both, and a
+    mismatch draws and keeps it afresh. Flushes (a first download writes the row).
+    """
+    fingerprint = pdf_fingerprint(document)
+    stored = session.execute(
+        select(CertificatePdf.fingerprint, CertificatePdf.content).where(
+            CertificatePdf.certificate_id == certificate_id
+        )
+    ).one_or_none()
+    if stored is not None and stored.fingerprint == fingerprint:
+        return stored.content
+    content = render_certificate(document)
+    row = CertificatePdf(
+        certificate_id=certificate_id,
+        fingerprint=fingerprint,
+        content=content,
+        rendered_at=clock.now(),
+    )
+    try:
+        with session.begin_nested():  # a concurrent first download may have kept it already
+            session.merge(row)
+    except IntegrityError:
+        pass  # the other download's bytes are these bytes
+    return content

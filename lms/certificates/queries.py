@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, load_only
 
 from lms.auditlog.models import AuditEvent
 from lms.certificates.models import Certificate
@@ -50,12 +51,32 @@ def certificate_rows(session: Session, person_id: int, on_date: dt.date) -> list
     ]
 
 
+def certificate_rows_of(
+    session: Session, person_ids: Sequence[int], on_date: dt.date
+) -> dict[int, list[CertificateRow]]:
+    """:func:`certificate_rows` for several people: one query for them all."""
+    rows: dict[int, list[CertificateRow]] = {person_id: [] for person_id in person_ids}
+    for certificate, edition in session.execute(
+        select(Certificate, CurriculumEdition)
+        .join(CurriculumEdition, CurriculumEdition.id == Certificate.edition_id)
+        .where(Certificate.person_id.in_(person_ids))
+        .order_by(Certificate.issued_on.desc(), Certificate.id.desc())
+    ):
+        rows[certificate.person_id].append(
+            CertificateRow(certificate, edition, certificate_status(certificate, on_date))
+        )
+    return rows
+
+
 def certificate_modules(
     session: Session, certificate: Certificate
 ) -> list[tuple[ModuleVersion, ModuleProgress | None]]:
-    """The certified edition's modules in order, each with the mentor's progress in that cycle."""
+    """The certified edition's modules in order, each with the mentor's progress in that cycle.
+
+    Only what a certificate prints is loaded of each module (not its sections and questions)."""
     modules = session.execute(
         select(ModuleVersion)
+        .options(load_only(ModuleVersion.title, ModuleVersion.estimated_minutes))
         .join(EditionModule, EditionModule.module_version_id == ModuleVersion.id)
         .where(EditionModule.edition_id == certificate.edition_id)
         .order_by(EditionModule.position)

@@ -23,10 +23,11 @@ from lms import clock
 from lms.auth.models import Role
 from lms.auth.permissions import public, requires
 from lms.certificates.access import may_download_certificates_of
-from lms.certificates.documents import CertificateDocument, ModuleLine, render_certificate
+from lms.certificates.documents import CertificateDocument, ModuleLine
 from lms.certificates.forms import RevokeForm
 from lms.certificates.models import Certificate
 from lms.certificates.operations import (
+    certificate_pdf,
     record_download,
     record_failed_verification,
     revoke_certificate,
@@ -217,7 +218,7 @@ def download(certificate_id: int):
     if not may_download_certificates_of(database, current_user, holder):
         abort(404)  # not "forbidden": that would confirm the certificate exists
     edition = database.get(CurriculumEdition, certificate.edition_id)
-    pdf = render_certificate(certificate_document(certificate, edition))
+    pdf = certificate_pdf(database, certificate.id, certificate_document(certificate, edition))
     if current_user.has_role(Role.AUDITOR):
         record_download(database, current_actor(), certificate)
     return Response(

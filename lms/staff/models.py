@@ -6,7 +6,7 @@ import datetime as dt
 import enum
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.db import Base, UTCDateTime, string_enum
@@ -74,6 +74,19 @@ class Person(Base):
     __table_args__ = (
         CheckConstraint(
             "(status = 'separated') = (separated_on IS NOT NULL)", name="separated_has_date"
+        ),
+        # The staff list's order, so a page is a range of the index, never a sort of the table.
+        Index("ix_people_legal_name_id", "legal_name", "id"),
+        # Name search ("contains", ignoring case) by trigrams on PostgreSQL (pg_trgm); on SQLite
+        # these are plain indexes, and the search reads the table.
+        *(
+            Index(
+                f"ix_people_{column}_trigrams",
+                column,
+                postgresql_using="gin",
+                postgresql_ops={column: "gin_trgm_ops"},
+            )
+            for column in ("legal_name", "preferred_name", "work_email")
         ),
     )
 

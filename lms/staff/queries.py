@@ -7,8 +7,8 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Row, Select, func, or_, select
-from sqlalchemy.orm import Session, selectinload, undefer
+from sqlalchemy import ColumnElement, Row, Select, func, or_, select, tuple_
+from sqlalchemy.orm import Session, aliased, selectinload, undefer
 
 from lms.eligibility.models import (
     Determination,
@@ -132,20 +132,48 @@ def count_people(session: Session, filters: StaffFilters) -> int:
     ).scalar_one()
 
 
-def people_page(session: Session, filters: StaffFilters, page: Page) -> Sequence[Person]:
-    """One page of people, with credentials and experience: three queries, whatever the page."""
-    return (
-        session.execute(
-            select(Person)
-            .where(*filters.conditions())
-            .options(selectinload(Person.credentials), selectinload(Person.experiences))
-            .order_by(*LIST_ORDER)
-            .limit(page.size)
-            .offset(page.offset)
-        )
-        .scalars()
-        .all()
+@dataclass(frozen=True)
+class Cursor:
+    """Where a page of the staff list starts: right after (or, going back, right before) the
+    person with id ``person_id`` in the list's order. Next and previous links carry one, so
+    the page is read by keyset from the (legal_name, id) index, however deep in the list."""
+
+    person_id: int
+    backwards: bool = False
+
+
+def people_page(
+    session: Session, filters: StaffFilters, page: Page, cursor: Cursor | None = None
+) -> Sequence[Person]:
+    """One page of people, with credentials and experience: three queries, whatever the page.
+
+    With a ``cursor`` the page is the ``page.size`` people after (or before) it; without one,
+    the page's number gives its offset. A cursor whose person is gone gives an empty page; the
+    caller falls back to the number then."""
+    statement = (
+        select(Person)
+        .where(*filters.conditions())
+        .options(selectinload(Person.credentials), selectinload(Person.experiences))
+        .limit(page.size)
     )
+    if cursor is None:
+        statement = statement.order_by(*LIST_ORDER).offset(page.offset)
+    else:
+        anchor = aliased(Person)
+        position = (
+            select(anchor.legal_name, anchor.id)
+            .where(anchor.id == cursor.person_id)
+            .scalar_subquery()
+        )
+        key = tuple_(*LIST_ORDER)
+        if cursor.backwards:
+            statement = statement.where(key < position).order_by(
+                Person.legal_name.desc(), Person.id.desc()
+            )
+        else:
+            statement = statement.where(key > position).order_by(*LIST_ORDER)
+    people = session.execute(statement).scalars().all()
+    return list(reversed(people)) if cursor is not None and cursor.backwards else people
 
 
 @dataclass(frozen=True)
@@ -307,6 +335,20 @@ def employment_periods(session: Session, person_id: int) -> list[EmploymentPerio
             .order_by(EmploymentPeriod.hired_on)
         ).scalars()
     )
+
+
+def employment_periods_of(
+    session: Session, person_ids: Sequence[int]
+) -> dict[int, list[EmploymentPeriod]]:
+    """Each person's periods of employment, oldest first: one query for them all."""
+    periods: dict[int, list[EmploymentPeriod]] = {person_id: [] for person_id in person_ids}
+    for period in session.execute(
+        select(EmploymentPeriod)
+        .where(EmploymentPeriod.person_id.in_(person_ids))
+        .order_by(EmploymentPeriod.person_id, EmploymentPeriod.hired_on)
+    ).scalars():
+        periods[period.person_id].append(period)
+    return periods
 
 
 def employed_between(since: dt.date, until: dt.date) -> ColumnElement[bool]:

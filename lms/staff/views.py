@@ -34,6 +34,7 @@ from lms.staff.operations import (
     verify_identity,
 )
 from lms.staff.queries import (
+    Cursor,
     MentorFacts,
     Page,
     StaffFilters,
@@ -88,13 +89,19 @@ def index():
     requested_page = requested_page_number()
     as_of = today()
     database = db_session()
+    cursors = {}
     if eligibility is None:
-        # Count and page in SQL: only the people shown are loaded and evaluated.
+        # Count and page in SQL: only the people shown are loaded and evaluated. Next and
+        # previous links carry a cursor, read by keyset; a page number alone by offset.
         page = Page.clamped(requested_page, PAGE_SIZE, count_people(database, filters))
-        shown = [
-            (person, evaluate_person(person, as_of))
-            for person in people_page(database, filters, page)
-        ]
+        cursor = _requested_cursor()  # checked even when unused
+        cursor = cursor if page.number == requested_page else None
+        people = people_page(database, filters, page, cursor)
+        if cursor is not None and not people and page.total:
+            people = people_page(database, filters, page)  # the cursor's person is gone
+        shown = [(person, evaluate_person(person, as_of)) for person in people]
+        if people:
+            cursors = {"before": people[0].id, "after": people[-1].id}
     else:
         results = _mentors_whose_eligibility_is(eligibility, filters, as_of)
         page = Page.clamped(requested_page, PAGE_SIZE, len(results))
@@ -113,6 +120,7 @@ def index():
         rows=[(person, result, _unverified_summary(person)) for person, result in shown],
         pathway_labels=PATHWAY_LABELS,
         page=page,
+        cursors=cursors,
         link_arguments={name: str(value) for name, value in chosen.items() if value},
         as_of=as_of,
         filters=chosen,
@@ -120,6 +128,24 @@ def index():
         positions=list(Position),
         eligibility_statuses=list(EligibilityStatus),
     )
+
+
+BAD_CURSOR = "The {} cursor must be a whole number, as in the list's own links."
+LARGEST_ID = 2**31 - 1  # ids are 32-bit integers on PostgreSQL
+
+
+def _requested_cursor() -> Cursor | None:
+    """``?after=ID`` or ``?before=ID`` of a next or previous link; 400 if not a whole number
+    that could be an id."""
+    for name, backwards in (("after", False), ("before", True)):
+        text = request.args.get(name)
+        if text:
+            if not (text.isascii() and text.isdigit() and len(text) <= 10) or (
+                int(text) > LARGEST_ID
+            ):
+                abort(400, BAD_CURSOR.format(name))
+            return Cursor(int(text), backwards)
+    return None
 
 
 def _mentors_whose_eligibility_is(

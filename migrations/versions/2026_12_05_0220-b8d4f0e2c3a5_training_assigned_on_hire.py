@@ -15,7 +15,7 @@ Annual cycles whose window opened but that were never assigned are left to the d
 from ``LMS_INITIAL_TRAINING_DAYS`` and ``LMS_RENEWAL_WINDOW_DAYS`` as the app reads them.
 
 Revision ID: b8d4f0e2c3a5
-Revises: a7c3e9d1b2f4
+Revises: 8d2b6e4f1a93
 Create Date: 2026-12-05 02:20:00.000000
 """
 
@@ -29,7 +29,7 @@ from alembic import op
 import lms.db
 
 revision: str = "b8d4f0e2c3a5"
-down_revision: str | None = "a7c3e9d1b2f4"
+down_revision: str | None = "8d2b6e4f1a93"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -166,3 +166,60 @@ def test_two_requests_completing_one_cycle_at_once_give_one_certificate(engine):
     assert certificate_count(engine, cycle_id) == 1
     with Session(engine) as session:
         assert session.get(TrainingCycle, cycle_id).completed_on == DAY
+
+
+def test_two_first_downloads_at_once_keep_one_pdf(engine, monkeypatch):
+    from lms.certificates.documents import CertificateDocument
+    from lms.certificates.models import CertificatePdf
+
+    person_id, cycle_id = mentor_with_cycle(engine, "Cy Race", modules_done=False, cycle_done=True)
+    with Session(engine) as session:
+        certificate = issue_certificate(
+            session,
+            ACTOR,
+            session.get(TrainingCycle, cycle_id),
+            session.get(Person, person_id),
+            DAY,
+            random.SystemRandom(),
+        )
+        session.commit()
+        certificate_id, serial = certificate.id, certificate.serial
+    document = CertificateDocument(
+        organisation_name="Race Agency",
+        holder_name="Cy Race",
+        curriculum_title="Demo training",
+        edition="2030",
+        edition_version=1,
+        edition_sha256="0" * 64,
+        modules=(),
+        issued_on=DAY,
+        expires_on=dt.date(2031, 2, 1),
+        serial=serial,
+        verification_url=f"https://lms.example/verify/{serial}",
+        director_name="Dr. Director",
+        director_title="Director of Training",
+    )
+    barrier = threading.Barrier(2)
+    draw = operations.render_certificate
+
+    def drawn_by_both(document):
+        content = draw(document)
+        barrier.wait(TIMEOUT)  # both looked, found no kept PDF and drew it: both will insert
+        return content
+
+    monkeypatch.setattr(operations, "render_certificate", drawn_by_both)
+    sent: list[bytes] = []
+    run_twice(
+        engine,
+        lambda session, person, cycle: sent.append(
+            operations.certificate_pdf(session, certificate_id, document)
+        ),
+        person_id,
+        cycle_id,
+    )
+    assert len(sent) == 2 and sent[0] == sent[1]
+    with Session(engine) as session:
+        kept = session.execute(
+            select(CertificatePdf).where(CertificatePdf.certificate_id == certificate_id)
+        ).scalar_one()
+        assert kept.content == sent[0]

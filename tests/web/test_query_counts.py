@@ -92,3 +92,21 @@ def test_team_progress_costs_the_same_for_sixty_or_three_hundred_mentors(
     assert "Later 001" in text  # the 61st: page 2 now runs on into them
     assert "1 of 2 (50%)" in text
     assert many.count == few.count <= most, many.statements
+
+
+def test_a_staff_page_read_by_keyset_costs_the_same_for_sixty_or_three_hundred_people(
+    client, auth, users, db, count_queries
+):
+    # The layout's four; then count, the page after the cursor, its credentials, experience.
+    auth.login("hr@example.org")
+    first = add_people(db, numbered("First", 1, 60), qualified=True)
+    path = f"/staff/?page=2&after={first[49].id}"
+    with count_queries() as few:
+        page = client.get(path)
+    assert "First 051" in page.get_data(as_text=True)
+    add_people(db, numbered("Later", 1, 240), qualified=True)
+    with count_queries() as many:
+        page = client.get(path)
+    assert page.status_code == 200
+    assert "Later 001" in page.get_data(as_text=True)
+    assert many.count == few.count <= 8, many.statements

@@ -55,7 +55,7 @@ def get_page(client, url):
 
 
 def test_first_page_shows_the_first_fifty_with_a_link_onwards(hr_client, db):
-    add_people(db, numbered("Person", 1, 120))
+    people = add_people(db, numbered("Person", 1, 120))
     page = get_page(hr_client, "/staff/")
     assert names_listed(page) == numbered("Person", 1, 50)
     assert f"Showing 1{TO}50 of 120 people." in page
@@ -64,28 +64,61 @@ def test_first_page_shows_the_first_fifty_with_a_link_onwards(hr_client, db):
         ("Page 1", "/staff/?page=1", True),
         ("Page 2", "/staff/?page=2", False),
         ("Page 3", "/staff/?page=3", False),
-        ("Next page", "/staff/?page=2", False),
+        # Next and previous links carry the last (first) person shown: read by keyset.
+        ("Next page", f"/staff/?page=2&after={people[49].id}", False),
     ]
 
 
 def test_last_page_is_partial_and_has_no_next_link(hr_client, db):
-    add_people(db, numbered("Person", 1, 120))
+    people = add_people(db, numbered("Person", 1, 120))
     page = get_page(hr_client, "/staff/?page=3")
     assert names_listed(page) == numbered("Person", 101, 120)
     assert f"Showing 101{TO}120 of 120 people." in page
     links = pager(page)
-    assert link_named(links, "Previous page") == "/staff/?page=2"
+    assert link_named(links, "Previous page") == f"/staff/?page=2&before={people[100].id}"
     assert "Next page" not in [label for label, _, _ in links]
     assert [label for label, _, current in links if current] == ["Page 3"]
 
 
 def test_a_middle_page_links_both_ways(hr_client, db):
-    add_people(db, numbered("Person", 1, 120))
+    people = add_people(db, numbered("Person", 1, 120))
     page = get_page(hr_client, "/staff/?page=2")
     assert names_listed(page) == numbered("Person", 51, 100)
     links = pager(page)
-    assert link_named(links, "Previous page") == "/staff/?page=1"
-    assert link_named(links, "Next page") == "/staff/?page=3"
+    assert link_named(links, "Previous page") == "/staff/?page=1"  # the first page needs none
+    assert link_named(links, "Next page") == f"/staff/?page=3&after={people[99].id}"
+
+
+def test_next_and_previous_links_page_by_keyset_through_equal_names(hr_client, db):
+    # Equal names straddle the pages' boundaries: the cursor's id orders them.
+    people = add_people(
+        db, [*numbered("Person", 1, 40), *["Same Name"] * 30, *numbered("Z", 1, 50)]
+    )
+    expected = [p.legal_name for p in sorted(people, key=lambda p: (p.legal_name, p.id))]
+    first = get_page(hr_client, "/staff/")
+    second = get_page(hr_client, link_named(pager(first), "Next page"))
+    assert names_listed(second) == expected[50:100]
+    assert f"Showing 51{TO}100 of 120 people." in second
+    third = get_page(hr_client, link_named(pager(second), "Next page"))
+    assert names_listed(third) == expected[100:]
+    back = get_page(hr_client, link_named(pager(third), "Previous page"))
+    assert names_listed(back) == expected[50:100]
+    assert f"Showing 51{TO}100 of 120 people." in back
+    assert pager(back) == pager(second)
+
+
+@pytest.mark.parametrize("cursor", ["after=999999", "before=2147483647"])
+def test_a_cursor_whose_person_is_gone_falls_back_to_the_page_number(hr_client, db, cursor):
+    add_people(db, numbered("Person", 1, 120))
+    page = get_page(hr_client, f"/staff/?page=2&{cursor}")
+    assert names_listed(page) == numbered("Person", 51, 100)
+
+
+@pytest.mark.parametrize("value", ["x", "-1", "1.5", "2147483648", "9" * 19, "١٢"])
+def test_a_malformed_cursor_is_a_bad_request_that_says_why(hr_client, db, value):
+    response = hr_client.get(f"/staff/?page=2&after={value}")
+    assert response.status_code == 400
+    assert "The after cursor must be a whole number" in response.get_data(as_text=True)
 
 
 def test_a_page_beyond_the_end_shows_the_last_page(hr_client, db):
