@@ -1,0 +1,374 @@
+"""Pure rules for on-call coverage by senior licensed clinicians (issue 10).
+
+Service hours are wall-clock intervals per weekday; on-call blocks are instants. Every instant of
+service hours must fall inside at least one block whose clinician qualifies (senior position and
+a licence valid) on the local date of that instant. Intervals are half-open ``[start, end)``.
+
+The clinician's qualification reaches these rules as data — the local dates on which they
+qualify — so the rules do not care whether it comes from today's licence columns or from licence
+records with history.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from lms.validation import InvalidInput
+
+#: ``LMS_SERVICE_HOURS`` when it is not set.
+DEFAULT_SERVICE_HOURS = "mon-fri 08:00-21:00; sat-sun 09:00-18:00"
+SERVICE_HOURS_VARIABLE = "LMS_SERVICE_HOURS"
+
+WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+MINUTES_PER_DAY = 24 * 60
+
+_TIME = re.compile(r"^(\d{2}):(\d{2})$")
+
+
+# -- service hours --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ServiceHours:
+    """For each weekday (0 = Monday), its service intervals as sorted, disjoint minute pairs
+    ``(start, end)`` after local midnight; ``end`` may be 1440 (24:00)."""
+
+    by_weekday: tuple[tuple[tuple[int, int], ...], ...]
+    text: str = ""
+
+    def intervals_on(self, day: dt.date) -> tuple[tuple[int, int], ...]:
+        return self.by_weekday[day.weekday()]
+
+    def describe(self) -> list[tuple[str, str]]:
+        """(weekday name, "08:00–21:00, …" or "none") for each day of the week."""
+        rows = []
+        for index, intervals in enumerate(self.by_weekday):
+            text = ", ".join(f"{_hhmm(start)}–{_hhmm(end)}" for start, end in intervals)
+            rows.append((WEEKDAY_NAMES[index].capitalize(), text or "none"))
+        return rows
+
+
+def _hhmm(minutes: int) -> str:
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def _problem(message: str) -> InvalidInput:
+    return InvalidInput(message, SERVICE_HOURS_VARIABLE)
+
+
+def _weekday(name: str, clause: str) -> int:
+    try:
+        return WEEKDAY_NAMES.index(name)
+    except ValueError:
+        raise _problem(
+            f"{name!r} in {clause!r} is not a day; use mon, tue, wed, thu, fri, sat or sun"
+        ) from None
+
+
+def _days(text: str, clause: str) -> set[int]:
+    days: set[int] = set()
+    for part in text.split(","):
+        if not part:
+            raise _problem(f"{clause!r} has an empty day in its list")
+        if "-" in part:
+            first_name, _, last_name = part.partition("-")
+            first, last = _weekday(first_name, clause), _weekday(last_name, clause)
+            if last < first:
+                raise _problem(
+                    f"the day range {part!r} in {clause!r} runs backwards; "
+                    "write it from Monday's side, e.g. sat-sun or mon,sun"
+                )
+            days.update(range(first, last + 1))
+        else:
+            days.add(_weekday(part, clause))
+    return days
+
+
+def _minutes(text: str, clause: str, *, is_end: bool) -> int:
+    match = _TIME.match(text)
+    if match is None:
+        raise _problem(f"{text!r} in {clause!r} is not a time; write HH:MM, e.g. 08:00")
+    hours, minutes = int(match.group(1)), int(match.group(2))
+    if is_end and (hours, minutes) == (24, 0):
+        return MINUTES_PER_DAY
+    if hours > 23 or minutes > 59:
+        limit = "00:00 to 24:00" if is_end else "00:00 to 23:59"
+        raise _problem(f"{text!r} in {clause!r} is not a time of day ({limit})")
+    return hours * 60 + minutes
+
+
+def _intervals(text: str, clause: str) -> list[tuple[int, int]]:
+    intervals = []
+    for part in text.split(","):
+        start_text, dash, end_text = part.partition("-")
+        if not dash:
+            raise _problem(f"{part!r} in {clause!r} is not an interval; write HH:MM-HH:MM")
+        start = _minutes(start_text, clause, is_end=False)
+        end = _minutes(end_text, clause, is_end=True)
+        if end <= start:
+            raise _problem(f"the interval {part!r} in {clause!r} must end after it starts")
+        intervals.append((start, end))
+    return intervals
+
+
+def _merged(intervals: Iterable[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
+    merged: list[list[int]] = []
+    for start, end in sorted(intervals):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    return tuple((start, end) for start, end in merged)
+
+
+def parse_service_hours(text: str) -> ServiceHours:
+    """Parse ``mon-fri 08:00-21:00; sat-sun 09:00-18:00``: clauses separated by ``;``, each a
+    day, a range or a comma list of those, then one or more comma-separated ``HH:MM-HH:MM``
+    intervals (``24:00`` may end one). Clauses add together. Raises InvalidInput."""
+    clauses = [clause.strip() for clause in text.split(";")]
+    if not any(clauses):
+        raise _problem("give at least one clause, e.g. mon-fri 08:00-21:00")
+    per_day: list[list[tuple[int, int]]] = [[] for _ in WEEKDAY_NAMES]
+    for clause in clauses:
+        if not clause:
+            continue  # a trailing ";" adds nothing
+        first_digit = next((i for i, ch in enumerate(clause) if ch.isdigit()), None)
+        if first_digit is None:
+            raise _problem(f"{clause!r} has no hours; write e.g. mon-fri 08:00-21:00")
+        days_text = re.sub(r"\s+", "", clause[:first_digit]).lower()
+        hours_text = re.sub(r"\s+", "", clause[first_digit:])
+        if not days_text:
+            raise _problem(f"{clause!r} does not start with its days, e.g. mon-fri")
+        days = _days(days_text, clause)
+        intervals = _intervals(hours_text, clause)
+        for day in days:
+            per_day[day].extend(intervals)
+    return ServiceHours(tuple(_merged(intervals) for intervals in per_day), text.strip())
+
+
+# -- local date-times ---------------------------------------------------------------------------
+
+LOCAL_FORMATS = ("%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S")
+
+
+def parse_local_datetime(text: str, timezone: str, field_name: str) -> dt.datetime:
+    """The instant (UTC) that the local wall-clock time ``text`` names where the provider works.
+
+    A time that does not exist (the hour skipped when clocks spring forward) is refused; one
+    that happens twice (clocks falling back) is its first occurrence.
+    """
+    text = (text or "").strip()
+    for pattern in LOCAL_FORMATS:
+        try:
+            naive = dt.datetime.strptime(text, pattern)
+            break
+        except ValueError:
+            continue
+    else:
+        raise InvalidInput(
+            f"{text!r} is not a local date and time; write it like 2026-03-08T18:00"
+            if text
+            else "Enter a date and time, like 2026-03-08T18:00.",
+            field_name,
+        )
+    return local_instant(naive, timezone, field_name)
+
+
+def local_instant(naive: dt.datetime, timezone: str, field_name: str) -> dt.datetime:
+    """``naive`` wall-clock time in ``timezone`` as an aware UTC instant (see above)."""
+    zone = ZoneInfo(timezone)
+    aware = naive.replace(tzinfo=zone, fold=0)  # fold=0: the first of two occurrences
+    instant = aware.astimezone(dt.UTC)
+    if instant.astimezone(zone).replace(tzinfo=None) != naive:
+        raise InvalidInput(
+            f"{naive:%Y-%m-%d %H:%M} does not exist in {timezone}: the clocks skip that hour "
+            "when daylight-saving time starts",
+            field_name,
+        )
+    return instant
+
+
+def wall_clock(day: dt.date, minutes: int, zone: ZoneInfo) -> dt.datetime:
+    """The instant (UTC) at ``minutes`` after local midnight on ``day`` by the wall clock;
+    1440 is the next day's midnight. A skipped wall time is read with the offset before the
+    change, which places it in the hour after it."""
+    day = day + dt.timedelta(days=minutes // MINUTES_PER_DAY)
+    minutes %= MINUTES_PER_DAY
+    local = dt.datetime.combine(day, dt.time(minutes // 60, minutes % 60), zone)
+    return local.astimezone(dt.UTC)
+
+
+def iso_local(instant: dt.datetime, timezone: str) -> str:
+    """``2026-03-10T12:00:00-04:00``: local time with seconds and the UTC offset."""
+    return instant.astimezone(ZoneInfo(timezone)).isoformat(timespec="seconds")
+
+
+# -- blocks and coverage ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Block:
+    """An on-call block as the coverage rule sees it: ``[starts_at, ends_at)`` in aware instants,
+    and the local dates on which its clinician is senior and holds a valid licence."""
+
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    qualifying_days: frozenset[dt.date] = field(default_factory=frozenset, hash=False)
+    key: object = None  # the caller's handle on the block (its id), returned by covering()
+
+
+def senior_licensed_days(
+    is_senior: bool, licence_expires_on: dt.date | None, first: dt.date, last: dt.date
+) -> frozenset[dt.date]:
+    """The dates from ``first`` to ``last`` on which a clinician can cover on-call from the
+    person's own licence columns: senior, and a licence valid that day (up to the day before
+    its expiry date; the printed expiry day itself does not count)."""
+    if not is_senior or licence_expires_on is None:
+        return frozenset()
+    return frozenset(day for day in date_range(first, last) if day < licence_expires_on)
+
+
+def block_problems(starts_at: dt.datetime, ends_at: dt.datetime) -> list[tuple[str, str]]:
+    """(field, message) for every reason a block with these instants is refused."""
+    if ends_at <= starts_at:
+        return [("ends_at", "The block must end after it starts.")]
+    return []
+
+
+def local_dates(starts_at: dt.datetime, ends_at: dt.datetime, timezone: str) -> list[dt.date]:
+    """The local dates that ``[starts_at, ends_at)`` touches."""
+    zone = ZoneInfo(timezone)
+    first = starts_at.astimezone(zone).date()
+    last = (ends_at - dt.timedelta(microseconds=1)).astimezone(zone).date()
+    return [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
+
+
+def qualified_pieces(block: Block, timezone: str) -> list[tuple[dt.datetime, dt.datetime]]:
+    """The parts of ``block`` that count: cut at local midnights, kept on qualifying days."""
+    zone = ZoneInfo(timezone)
+    pieces = []
+    for day in local_dates(block.starts_at, block.ends_at, timezone):
+        if day not in block.qualifying_days:
+            continue
+        start = max(block.starts_at, wall_clock(day, 0, zone))
+        end = min(block.ends_at, wall_clock(day, MINUTES_PER_DAY, zone))
+        if start < end:
+            pieces.append((start, end))
+    return pieces
+
+
+def _union(
+    intervals: Iterable[tuple[dt.datetime, dt.datetime]],
+) -> list[tuple[dt.datetime, dt.datetime]]:
+    """Overlapping or touching intervals joined; sorted."""
+    merged: list[tuple[dt.datetime, dt.datetime]] = []
+    for start, end in sorted(intervals):
+        if merged and start <= merged[-1][1]:
+            if end > merged[-1][1]:
+                merged[-1] = (merged[-1][0], end)
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def service_intervals(
+    hours_by_day: Mapping[dt.date, ServiceHours] | ServiceHours,
+    first: dt.date,
+    last: dt.date,
+    timezone: str,
+) -> list[tuple[dt.datetime, dt.datetime]]:
+    """Service hours from ``first`` to ``last`` (inclusive) as instants, each day by the wall
+    clock and the hours in force that day; intervals that touch across midnight are one."""
+    zone = ZoneInfo(timezone)
+    intervals = []
+    day = first
+    while day <= last:
+        hours = hours_by_day if isinstance(hours_by_day, ServiceHours) else hours_by_day[day]
+        for start, end in hours.intervals_on(day):
+            intervals.append((wall_clock(day, start, zone), wall_clock(day, end, zone)))
+        day += dt.timedelta(days=1)
+    return _union(intervals)
+
+
+@dataclass(frozen=True)
+class Gap:
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+
+    def as_dict(self, timezone: str) -> dict[str, str]:
+        return {
+            "starts_at": iso_local(self.starts_at, timezone),
+            "ends_at": iso_local(self.ends_at, timezone),
+        }
+
+
+def coverage_gaps(
+    hours_by_day: Mapping[dt.date, ServiceHours] | ServiceHours,
+    blocks: Iterable[Block],
+    first: dt.date,
+    last: dt.date,
+    timezone: str,
+) -> list[Gap]:
+    """The maximal intervals of service hours from ``first`` to ``last`` (inclusive local dates)
+    that no qualifying block covers. Strict: every instant counts."""
+    covered = _union(piece for block in blocks for piece in qualified_pieces(block, timezone))
+    gaps = []
+    index = 0
+    for start, end in service_intervals(hours_by_day, first, last, timezone):
+        cursor = start
+        while index < len(covered) and covered[index][1] <= cursor:
+            index += 1
+        position = index
+        while cursor < end and position < len(covered) and covered[position][0] < end:
+            cover_start, cover_end = covered[position]
+            if cover_start > cursor:
+                gaps.append(Gap(cursor, cover_start))
+            cursor = max(cursor, cover_end)
+            position += 1
+        if cursor < end:
+            gaps.append(Gap(cursor, end))
+    return gaps
+
+
+def covering(blocks: Sequence[Block], instant: dt.datetime, timezone: str) -> list[Block]:
+    """The blocks that cover ``instant`` and count (their clinician qualifies that local date)."""
+    day = instant.astimezone(ZoneInfo(timezone)).date()
+    return [
+        block
+        for block in blocks
+        if block.starts_at <= instant < block.ends_at and day in block.qualifying_days
+    ]
+
+
+# -- phone numbers --------------------------------------------------------------------------------
+
+_PHONE_CHARACTERS = re.compile(r"^[0-9+()\-. ]+(?:\s*(?:x|ext\.?)\s*[0-9]+)?$", re.IGNORECASE)
+PHONE_MAX_LENGTH = 40
+
+
+def phone_problem(phone: str) -> str | None:
+    """Why ``phone`` (trimmed) cannot be the number mentors call, or None."""
+    if not phone:
+        return "Enter the number mentors call to reach the clinician."
+    if len(phone) > PHONE_MAX_LENGTH:
+        return f"The phone number must be {PHONE_MAX_LENGTH} characters or fewer."
+    if not _PHONE_CHARACTERS.match(phone) or sum(ch.isdigit() for ch in phone) < 7:
+        return "Enter a phone number of digits, spaces, + ( ) - or ., e.g. 617-555-0100."
+    return None
+
+
+def tel_uri(phone: str) -> str:
+    """``tel:`` link target: the digits (and a leading +), an extension as ``;ext=``."""
+    main, *extension = re.split(r"ext\.?|x", phone, maxsplit=1, flags=re.IGNORECASE)
+    digits = "".join(ch for ch in main if ch.isdigit())
+    prefix = "+" if main.strip().startswith("+") else ""
+    ext_digits = "".join(ch for ch in "".join(extension) if ch.isdigit())
+    return f"tel:{prefix}{digits}" + (f";ext={ext_digits}" if ext_digits else "")
+
+
+def date_range(first: dt.date, last: dt.date) -> list[dt.date]:
+    return [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
