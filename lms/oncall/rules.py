@@ -44,10 +44,10 @@ class ServiceHours:
         return self.by_weekday[day.weekday()]
 
     def describe(self) -> list[tuple[str, str]]:
-        """(weekday name, "08:00–21:00, …" or "none") for each day of the week."""
+        """(weekday name, "08:00-21:00, ..." or "none") for each day of the week."""
         rows = []
         for index, intervals in enumerate(self.by_weekday):
-            text = ", ".join(f"{_hhmm(start)}–{_hhmm(end)}" for start, end in intervals)
+            text = ", ".join(f"{_hhmm(start)}-{_hhmm(end)}" for start, end in intervals)
             rows.append((WEEKDAY_NAMES[index].capitalize(), text or "none"))
         return rows
 

@@ -17,8 +17,8 @@ from lms.oncall.rules import (
     Block,
     ServiceHours,
     block_problems,
-    covering,
     coverage_gaps,
+    covering,
     parse_local_datetime,
     parse_service_hours,
     phone_problem,
@@ -176,12 +176,8 @@ def test_a_block_across_midnight_covers_both_days():
         block("2026-01-04T18:00", "2026-01-05T02:00"),
         block("2026-01-05T18:00", "2026-01-06T02:00"),
     ]
-    assert (
-        gaps(EVENINGS, blocks, "2026-01-05", "2026-01-05")
-        == [
-            # Monday's 00:00-02:00 is covered by Sunday night's block, 18:00-24:00 by Monday night's.
-        ]
-    )
+    # Monday's 00:00-02:00 is the end of Sunday night's block, 18:00-24:00 Monday night's.
+    assert gaps(EVENINGS, blocks, "2026-01-05", "2026-01-05") == []
     # Tuesday's 00:00-02:00 is the end of Monday night's block; nobody covers Tuesday evening.
     assert gaps(EVENINGS, blocks, "2026-01-06", "2026-01-06") == [
         ("2026-01-06T18:00:00-05:00", "2026-01-07T00:00:00-05:00"),
