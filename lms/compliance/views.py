@@ -194,9 +194,12 @@ def csv_text(rows: Iterable[list[str]]) -> str:
     writer = csv.writer(output, lineterminator="\r\n")
     writer.writerow(COLUMNS)
     for row in rows:
-        writer.writerow([_inert(cell) if index != 3 else cell for index, cell in enumerate(row)])
+        writer.writerow(
+            [inert_cell(cell) if index != 3 else cell for index, cell in enumerate(row)]
+        )
     return output.getvalue()
 
 
-def _inert(cell: str) -> str:
+def inert_cell(cell: str) -> str:
+    """``cell`` as text a spreadsheet will not run as a formula (also used by on-call CSVs)."""
     return f"'{cell}" if cell.startswith(FORMULA_STARTS) else cell
