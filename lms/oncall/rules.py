@@ -372,3 +372,50 @@ def tel_uri(phone: str) -> str:
 
 def date_range(first: dt.date, last: dt.date) -> list[dt.date]:
     return [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
+
+
+# -- report parameters --------------------------------------------------------------------------
+
+#: Longest range the coverage report page shows at once.
+MAX_REPORT_DAYS = 92
+
+
+def parse_date(text: str | None, field_name: str, default: dt.date) -> dt.date:
+    """``YYYY-MM-DD`` from a query string (blank: ``default``); InvalidInput names the field."""
+    text = (text or "").strip()
+    if not text:
+        return default
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise InvalidInput(f"“{text[:20]}” is not a date; use YYYY-MM-DD.", field_name) from None
+
+
+def report_range(
+    first_text: str | None, last_text: str | None, today: dt.date
+) -> tuple[dt.date, dt.date]:
+    """The report's inclusive local dates: the past week by default, at most MAX_REPORT_DAYS."""
+    first = parse_date(first_text, "from", today - dt.timedelta(days=7))
+    last = parse_date(last_text, "to", today - dt.timedelta(days=1))
+    if last < first:
+        raise InvalidInput("The range must not end before it starts.", "to")
+    if (last - first).days >= MAX_REPORT_DAYS:
+        raise InvalidInput(f"Ask for at most {MAX_REPORT_DAYS} days at a time.", "to")
+    return first, last
+
+
+def parse_month(text: str | None, today: dt.date) -> dt.date:
+    """The first day of the month ``YYYY-MM`` (blank: this month)."""
+    text = (text or "").strip()
+    if not text:
+        return today.replace(day=1)
+    try:
+        return dt.datetime.strptime(text, "%Y-%m").date()
+    except ValueError:
+        raise InvalidInput(f"“{text[:20]}” is not a month; use YYYY-MM.", "month") from None
+
+
+def month_days(first_of_month: dt.date) -> list[dt.date]:
+    """Every date of the month that starts on ``first_of_month``."""
+    following = (first_of_month + dt.timedelta(days=32)).replace(day=1)
+    return date_range(first_of_month, following - dt.timedelta(days=1))
