@@ -59,7 +59,7 @@ def _choice(env: Mapping[str, str], name: str, choices: tuple[str, ...], default
 
 def _service_hours(env: Mapping[str, str]) -> str:
     """``LMS_SERVICE_HOURS``, checked now so a typo stops start-up rather than the roster."""
-    from lms.oncall.rules import DEFAULT_SERVICE_HOURS, parse_service_hours
+    from lms.service_hours.rules import DEFAULT_SERVICE_HOURS, parse_service_hours
     from lms.validation import InvalidInput
 
     raw = env.get("LMS_SERVICE_HOURS", "").strip() or DEFAULT_SERVICE_HOURS

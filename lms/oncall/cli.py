@@ -71,7 +71,7 @@ def gaps_command(first_text: str, last_text: str, output_format: str) -> None:
     """Service hours no qualifying senior clinician covered (or covers), local time with offset."""
     from lms.cli import new_session
     from lms.compliance.views import inert_cell
-    from lms.oncall.queries import coverage, service_hours
+    from lms.oncall.queries import coverage
 
     first, last = _date(first_text, "--from"), _date(last_text, "--to")
     if last < first:
@@ -83,7 +83,7 @@ def gaps_command(first_text: str, last_text: str, output_format: str) -> None:
     timezone = current_app.config["LMS_TIMEZONE"]
     session = new_session()
     try:
-        found = coverage(session, service_hours(current_app.config), first, last, timezone).gaps
+        found = coverage(session, current_app.config, first, last, timezone).gaps
     finally:
         session.close()
     rows = [gap.as_dict(timezone) for gap in found]

@@ -11,6 +11,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, joinedload
 
+from lms import clock
+from lms.clock import end_of_day, local_date
 from lms.oncall.models import OnCallBlock
 from lms.oncall.rules import (
     MINUTES_PER_DAY,
@@ -19,18 +21,48 @@ from lms.oncall.rules import (
     ServiceHours,
     coverage_gaps,
     covering,
+    date_range,
     local_dates,
-    parse_service_hours,
     senior_licensed_days,
     wall_clock,
 )
+from lms.organisation.models import OrganisationSettingsVersion
+from lms.service_hours.rules import parse_service_hours
 from lms.staff.models import Person, Position
 from lms.staff.rules import StaffStatus
 
 
-def service_hours(config: Mapping[str, Any]) -> ServiceHours:
-    """The service hours in force: ``LMS_SERVICE_HOURS`` (checked at start-up)."""
-    return parse_service_hours(str(config["SERVICE_HOURS"]))
+def service_hours_by_day(
+    session: Session, config: Mapping[str, Any], first: dt.date, last: dt.date, timezone: str
+) -> dict[dt.date, ServiceHours]:
+    """The service hours in force on each day from ``first`` to ``last``: those of the newest
+    organisation settings saved by the end of that day, or ``LMS_SERVICE_HOURS`` when none was
+    saved or its service hours were left blank. One query."""
+    versions = session.execute(
+        select(OrganisationSettingsVersion.saved_at, OrganisationSettingsVersion.service_hours)
+        .where(OrganisationSettingsVersion.saved_at < end_of_day(last, timezone))
+        .order_by(OrganisationSettingsVersion.id)
+    ).all()
+    parsed: dict[str, ServiceHours] = {}
+
+    def hours(text: str) -> ServiceHours:
+        text = text.strip() or str(config["SERVICE_HOURS"])
+        if text not in parsed:
+            parsed[text] = parse_service_hours(text)
+        return parsed[text]
+
+    answer = {}
+    for day in date_range(first, last):
+        cutoff = end_of_day(day, timezone)
+        in_force = [text for saved_at, text in versions if saved_at < cutoff]
+        answer[day] = hours(in_force[-1] if in_force else "")
+    return answer
+
+
+def service_hours_now(session: Session, config: Mapping[str, Any], timezone: str) -> ServiceHours:
+    """The service hours in force today."""
+    today = local_date(clock.now(), timezone)
+    return service_hours_by_day(session, config, today, today, timezone)[today]
 
 
 def qualifying_days(
@@ -131,13 +163,15 @@ def rule_blocks(
 
 def coverage(
     session: Session,
-    hours: ServiceHours,
+    config: Mapping[str, Any],
     first: dt.date,
     last: dt.date,
     timezone: str,
     recorded_by: dt.datetime | None = None,
 ) -> Coverage:
-    """Blocks and gaps from ``first`` to ``last`` (inclusive local dates): two queries."""
+    """Blocks and gaps from ``first`` to ``last`` (inclusive local dates), each day against the
+    service hours in force that day: three queries whatever the range."""
+    hours = service_hours_by_day(session, config, first, last, timezone)
     starts_at, ends_at = _range_instants(first, last, timezone)
     blocks = blocks_between(session, starts_at, ends_at, recorded_by)
     rules = rule_blocks(session, blocks, first, last)

@@ -14,7 +14,13 @@ from lms.auth.models import Role
 from lms.auth.permissions import SIGNED_IN, requires
 from lms.oncall.forms import BlockForm, CopyWeekForm, RemoveBlockForm
 from lms.oncall.operations import BlockDetails, add_block, copy_week, remove_block
-from lms.oncall.queries import Coverage, coverage, on_call_at, senior_clinicians, service_hours
+from lms.oncall.queries import (
+    Coverage,
+    coverage,
+    on_call_at,
+    senior_clinicians,
+    service_hours_now,
+)
 from lms.oncall.rules import (
     local_dates,
     month_days,
@@ -92,11 +98,12 @@ def _choices(form: BlockForm) -> None:
 def _roster_page(block_form: BlockForm, copy_form: CopyWeekForm, month: dt.date, status=200):
     timezone = provider_timezone()
     today = provider_today()
-    hours = service_hours(current_app.config)
+    config = current_app.config
+    hours = service_hours_now(db_session(), config, timezone)
     days = month_days(month)
-    month_coverage = coverage(db_session(), hours, days[0], days[-1], timezone)
+    month_coverage = coverage(db_session(), config, days[0], days[-1], timezone)
     horizon = coverage(
-        db_session(), hours, today, today + dt.timedelta(days=GAP_HORIZON_DAYS - 1), timezone
+        db_session(), config, today, today + dt.timedelta(days=GAP_HORIZON_DAYS - 1), timezone
     )
     previous = (month - dt.timedelta(days=1)).replace(day=1)
     following = days[-1] + dt.timedelta(days=1)
@@ -223,9 +230,7 @@ def report():
     except InvalidInput as error:
         return render_template("oncall/report.html", error=error, **context), 400
     recorded_by = None if as_of >= today else clock.end_of_day(as_of, timezone)
-    found = coverage(
-        db_session(), service_hours(current_app.config), first, last, timezone, recorded_by
-    )
+    found = coverage(db_session(), current_app.config, first, last, timezone, recorded_by)
     at_answer = on_call_at(db_session(), at, timezone, recorded_by) if at else None
     return render_template(
         "oncall/report.html",

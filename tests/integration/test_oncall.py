@@ -12,9 +12,10 @@ from sqlalchemy import func, select
 
 from lms.actor import Actor
 from lms.auditlog.models import AuditEvent
+from lms.config import load_config
 from lms.oncall.models import OnCallBlock
 from lms.oncall.operations import BlockDetails, add_block, copy_week, remove_block
-from lms.oncall.queries import coverage, on_call_at, qualifying_days, service_hours
+from lms.oncall.queries import coverage, on_call_at, qualifying_days
 from lms.oncall.rules import parse_local_datetime
 from lms.staff.models import Position, StaffStatus
 from lms.staff.operations import PersonDetails, create_person
@@ -22,7 +23,8 @@ from lms.validation import InvalidInput
 
 NY = "America/New_York"
 ACTOR = Actor.system("test")
-HOURS = {"SERVICE_HOURS": "mon-fri 08:00-21:00; sat-sun 09:00-18:00"}
+#: The environment: LMS_SERVICE_HOURS unset, so mon-fri 08:00-21:00; sat-sun 09:00-18:00.
+HOURS = load_config({"LMS_ENV": "testing", "LMS_SECRET_KEY": "x" * 32})
 
 
 def person(db, name, email, position=Position.SENIOR_CLINICIAN, expires_on=dt.date(2027, 6, 30)):
@@ -62,9 +64,7 @@ def add(db, clinician, start, end, phone="617-555-0100"):
 
 
 def gap_list(db, first, last):
-    found = coverage(
-        db, service_hours(HOURS), dt.date.fromisoformat(first), dt.date.fromisoformat(last), NY
-    ).gaps
+    found = coverage(db, HOURS, dt.date.fromisoformat(first), dt.date.fromisoformat(last), NY).gaps
     return [(gap.as_dict(NY)["starts_at"], gap.as_dict(NY)["ends_at"]) for gap in found]
 
 
@@ -134,9 +134,7 @@ def test_a_removed_block_leaves_a_gap_now_but_stays_in_the_records_as_they_stood
     assert gap_list(db, "2026-01-05", "2026-01-05") == [
         ("2026-01-05T08:00:00-05:00", "2026-01-05T21:00:00-05:00"),
     ]
-    then = coverage(
-        db, service_hours(HOURS), dt.date(2026, 1, 5), dt.date(2026, 1, 5), NY, recorded_by=entered
-    )
+    then = coverage(db, HOURS, dt.date(2026, 1, 5), dt.date(2026, 1, 5), NY, recorded_by=entered)
     assert then.gaps == []
     with pytest.raises(InvalidInput):
         remove_block(db, ACTOR, block.id)
@@ -256,3 +254,65 @@ def test_gaps_refuses_a_bad_range(runner, db, args):
     result = runner.invoke(args=["oncall", "gaps", *args])
     assert result.exit_code == 2
     assert "--" in result.output
+
+
+# -- service hours: the environment's default, then the organisation setting -----------------
+
+
+def test_a_bad_lms_service_hours_stops_start_up_naming_the_variable(tmp_path):
+    from lms.config import ConfigError, load_config
+
+    base = {"LMS_ENV": "testing", "LMS_SECRET_KEY": "x" * 32, "LMS_INSTANCE_PATH": str(tmp_path)}
+    assert load_config(base)["SERVICE_HOURS"] == "mon-fri 08:00-21:00; sat-sun 09:00-18:00"
+    assert load_config({**base, "LMS_SERVICE_HOURS": "mon-sun 00:00-24:00"})["SERVICE_HOURS"] == (
+        "mon-sun 00:00-24:00"
+    )
+    with pytest.raises(ConfigError, match="LMS_SERVICE_HOURS"):
+        load_config({**base, "LMS_SERVICE_HOURS": "weekdays 9-5"})
+
+
+def test_each_day_uses_the_service_hours_saved_by_its_end(db, frozen_clock):
+    from lms.organisation.operations import save_organisation_settings
+    from lms.organisation.rules import OrganisationDetails
+
+    details = OrganisationDetails(
+        organisation_name="Harbor Youth Services",
+        on_call_phone="",
+        emergency_protocol="",
+        supervisor_contact="",
+        training_director_name="Dr. Ana Reyes",
+        training_director_title="Clinical Director",
+        service_hours="mon-sun 10:00-12:00",
+    )
+    # Saved on Monday 23 November at 10:00 local time.
+    save_organisation_settings(db, ACTOR, details, HOURS)
+    assert gap_list(db, "2026-11-22", "2026-11-23") == [
+        ("2026-11-22T09:00:00-05:00", "2026-11-22T18:00:00-05:00"),  # Sunday: the default
+        ("2026-11-23T10:00:00-05:00", "2026-11-23T12:00:00-05:00"),  # Monday: the saved hours
+    ]
+    frozen_clock.advance(days=1)
+    save_organisation_settings(
+        db, ACTOR, OrganisationDetails(**{**details.as_dict(), "service_hours": ""}), HOURS
+    )
+    assert gap_list(db, "2026-11-24", "2026-11-24") == [
+        ("2026-11-24T08:00:00-05:00", "2026-11-24T21:00:00-05:00"),  # blank: the default again
+    ]
+
+
+def test_a_bad_service_hours_setting_is_refused_naming_the_field(db, frozen_clock):
+    from lms.organisation.operations import save_organisation_settings
+    from lms.organisation.rules import OrganisationDetails
+
+    details = OrganisationDetails(
+        organisation_name="Harbor Youth Services",
+        on_call_phone="",
+        emergency_protocol="",
+        supervisor_contact="",
+        training_director_name="Dr. Ana Reyes",
+        training_director_title="Clinical Director",
+        service_hours="mon-fri 21:00-08:00",
+    )
+    with pytest.raises(InvalidInput) as refused:
+        save_organisation_settings(db, ACTOR, details, HOURS)
+    assert refused.value.field == "service_hours"
+    assert "must end after it starts" in refused.value.message

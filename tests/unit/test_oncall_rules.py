@@ -13,18 +13,16 @@ import datetime as dt
 import pytest
 
 from lms.oncall.rules import (
-    DEFAULT_SERVICE_HOURS,
     Block,
-    ServiceHours,
     block_problems,
     coverage_gaps,
     covering,
     parse_local_datetime,
-    parse_service_hours,
     phone_problem,
     senior_licensed_days,
     tel_uri,
 )
+from lms.service_hours.rules import DEFAULT_SERVICE_HOURS, ServiceHours, parse_service_hours
 from lms.validation import InvalidInput
 
 NY = "America/New_York"

@@ -1,4 +1,5 @@
-"""On-call blocks: which senior clinician mentors call, from when until when.
+"""On-call blocks (which senior clinician mentors call, from when until when), and service hours
+as an organisation setting (blank in every version saved so far: the environment's default).
 
 Revision ID: 9c1d2e3f4a5b
 Revises: f1a2b3c4d5e6
@@ -19,6 +20,10 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("organisation_settings_versions", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("service_hours", sa.String(length=500), server_default="", nullable=False)
+        )
     op.create_table(
         "oncall_blocks",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -57,3 +62,5 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_oncall_blocks_clinician_id"))
 
     op.drop_table("oncall_blocks")
+    with op.batch_alter_table("organisation_settings_versions", schema=None) as batch_op:
+        batch_op.drop_column("service_hours")
