@@ -64,6 +64,7 @@ def add_block(session: Session, actor: Actor, details: BlockDetails, timezone: s
     zone = ZoneInfo(timezone)
     block = OnCallBlock(
         clinician_id=clinician.id,
+        clinician=clinician,
         starts_at=starts_at,
         ends_at=ends_at,
         starts_local=starts_at.astimezone(zone).strftime(LOCAL_TEXT),

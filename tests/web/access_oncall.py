@@ -48,3 +48,13 @@ def sample_values(records) -> dict:
         db.commit()
         records["oncall_block_id"] = block.id
     return {"block_id": records["oncall_block_id"]}
+
+
+# The JSON API, by token role (tests/web/test_api.py walks these with tokens).
+EXPECTED_ACCESS.update(
+    {
+        "api.oncall.list_oncall_blocks": {"hr", "admin", "auditor"},
+        "api.oncall.create_oncall_block": {"hr", "admin"},
+        "api.oncall.oncall_gaps": {"hr", "admin", "auditor"},
+    }
+)
