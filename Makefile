@@ -56,9 +56,10 @@ test: $(VENV)/.installed-test $(AXE) chromium
 test-slow: $(VENV)/.installed-test
 	$(PYTEST) -m slow
 
-## bench: time the pages that list people with 2,000 synthetic mentors (N=… to change)
+## bench: time the pages that list people (2,000 synthetic mentors) and the on-call pages (N=… to change)
 bench: $(VENV)/.installed-test
 	$(PYTHON) -m bench.pages $(or $(N),2000)
+	$(PYTHON) -m bench.oncall $(or $(N),5000)
 
 lint: $(VENV)/.installed-test
 	$(RUFF) check .
