@@ -12,6 +12,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from lms import clock
 from lms.auth.models import Role
 from lms.auth.permissions import SIGNED_IN, requires
+from lms.curriculum.rendering import PLACEHOLDER_DEFAULTS
 from lms.oncall.forms import BlockForm, CopyWeekForm, RemoveBlockForm
 from lms.oncall.operations import BlockDetails, add_block, copy_week, remove_block
 from lms.oncall.queries import (
@@ -22,6 +23,7 @@ from lms.oncall.queries import (
     service_hours_now,
 )
 from lms.oncall.rules import (
+    Gap,
     local_dates,
     month_days,
     parse_date,
@@ -62,10 +64,14 @@ def now():
     timezone = provider_timezone()
     instant = clock.now()
     counting, _ = on_call_at(db_session(), instant, timezone)
+    settings = current_settings()
     return render_template(
         "oncall/now.html",
         blocks=counting,
-        settings=current_settings(),
+        settings=settings,
+        protocol=(settings.emergency_protocol or PLACEHOLDER_DEFAULTS["emergency_protocol"]).rstrip(
+            "."
+        ),
         now=instant,
         may_edit=_may_edit(),
     )
@@ -105,6 +111,10 @@ def _roster_page(block_form: BlockForm, copy_form: CopyWeekForm, month: dt.date,
     horizon = coverage(
         db_session(), config, today, today + dt.timedelta(days=GAP_HORIZON_DAYS - 1), timezone
     )
+    now = clock.now()  # the gaps ahead: from this moment on
+    gaps_ahead = [
+        Gap(max(gap.starts_at, now), gap.ends_at) for gap in horizon.gaps if gap.ends_at > now
+    ]
     previous = (month - dt.timedelta(days=1)).replace(day=1)
     following = days[-1] + dt.timedelta(days=1)
     return (
@@ -118,8 +128,9 @@ def _roster_page(block_form: BlockForm, copy_form: CopyWeekForm, month: dt.date,
             blocks_by_day=_by_day(month_coverage, timezone),
             month_gap_days=_gap_days(month_coverage, timezone),
             coverage=month_coverage,
-            horizon=horizon,
+            gaps_ahead=gaps_ahead,
             horizon_days=GAP_HORIZON_DAYS,
+            horizon_end=today + dt.timedelta(days=GAP_HORIZON_DAYS - 1),
             today=today,
             timezone=timezone,
             previous=previous,

@@ -66,6 +66,7 @@ def test_a_mentor_sees_who_is_on_call_with_a_tel_link(
     assert "Sam Senior" in html
     assert 'href="tel:6175550100;ext=12"' in html
     assert "In an emergency" in html
+    assert "Follow the emergency protocol: call 911 first" in html  # the course's default
 
 
 def test_nobody_on_call_says_so_and_a_lapsed_licence_does_not_count(
@@ -146,6 +147,16 @@ def test_the_roster_highlights_gaps_in_the_next_30_days(
     html = client.get("/oncall/roster").get_data(as_text=True)
     assert len(re.findall(r'class="oncall-gap"', html)) == 1
     assert "Tue 22 Dec 2026, 12:00 to Tue 22 Dec 2026, 21:00" in html
+
+
+def test_the_gaps_ahead_start_now(client, auth, users, db, senior, frozen_clock):
+    # Nothing on the roster at 10:00 on Monday: today's gap runs from now, not from 08:00.
+    auth.login("hr@example.org")
+    html = client.get("/oncall/roster").get_data(as_text=True)
+    gaps = re.findall(r'<li class="oncall-gap">([^<]*)</li>', html)
+    assert gaps[0] == "Mon 23 Nov 2026, 10:00 to Mon 23 Nov 2026, 21:00"
+    assert gaps[-1] == "Tue 22 Dec 2026, 08:00 to Tue 22 Dec 2026, 21:00"
+    assert len(gaps) == 30  # one a day: no service hours touch across midnight by default
 
 
 def test_copy_last_week_and_remove_a_block(client, auth, users, db, senior, frozen_clock):
