@@ -638,7 +638,7 @@ PATHS = {
     },
 }
 
-# -- on-call coverage (lms/oncall/api.py) --------------------------------------------------------
+# -- on-call coverage (lms/api/oncall.py) --------------------------------------------------------
 
 LOCAL_INPUT = {
     "type": "string",

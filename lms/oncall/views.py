@@ -3,15 +3,28 @@ coverage report for any past range."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 from collections import defaultdict
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 
 from lms import clock
 from lms.auth.models import Role
 from lms.auth.permissions import SIGNED_IN, requires
+from lms.compliance.views import inert_cell
 from lms.curriculum.rendering import PLACEHOLDER_DEFAULTS
 from lms.oncall.forms import BlockForm, CopyWeekForm, RemoveBlockForm
 from lms.oncall.operations import BlockDetails, add_block, copy_week, remove_block
@@ -24,6 +37,7 @@ from lms.oncall.queries import (
 )
 from lms.oncall.rules import (
     Gap,
+    iso_local,
     local_dates,
     month_days,
     parse_date,
@@ -221,6 +235,17 @@ def copy_last_week():
     return _roster_page(block_form, form, month, 422)
 
 
+def _report_parameters(timezone: str, today: dt.date):
+    """(first, last, as_of, at, recorded_by) from the query string; InvalidInput names a bad one."""
+    args = request.args
+    first, last = report_range(args.get("from"), args.get("to"), today)
+    as_of = parse_date(args.get("as_of"), "as_of", today)
+    at_text = (args.get("at") or "").strip()
+    at = parse_local_datetime(at_text, timezone, "at") if at_text else None
+    recorded_by = None if as_of >= today else clock.end_of_day(as_of, timezone)
+    return first, last, as_of, at, recorded_by
+
+
 @blueprint.route("/report")
 @requires(*REPORT_ROLES)
 def report():
@@ -228,19 +253,11 @@ def report():
     stand now or as they stood at the end of an earlier day."""
     timezone = provider_timezone()
     today = provider_today()
-    args = request.args
-    context = {"args": args, "today": today, "timezone": timezone}
+    context = {"args": request.args, "today": today, "timezone": timezone}
     try:
-        first, last = report_range(args.get("from"), args.get("to"), today)
-        as_of = parse_date(args.get("as_of"), "as_of", today)
-        at = (
-            parse_local_datetime(args["at"], timezone, "at")
-            if (args.get("at") or "").strip()
-            else None
-        )
+        first, last, as_of, at, recorded_by = _report_parameters(timezone, today)
     except InvalidInput as error:
         return render_template("oncall/report.html", error=error, **context), 400
-    recorded_by = None if as_of >= today else clock.end_of_day(as_of, timezone)
     found = coverage(db_session(), current_app.config, first, last, timezone, recorded_by)
     at_answer = on_call_at(db_session(), at, timezone, recorded_by) if at else None
     return render_template(
@@ -253,4 +270,51 @@ def report():
         at_answer=at_answer,
         coverage=found,
         **context,
+    )
+
+
+REPORT_COLUMNS = (
+    "record",
+    "starts_at",
+    "ends_at",
+    "clinician",
+    "clinician_email",
+    "phone",
+    "counts",
+)
+
+
+@blueprint.route("/report.csv")
+@requires(*REPORT_ROLES)
+def report_csv():
+    """The report's blocks and gaps as CSV (times in ISO 8601 with the offset)."""
+    timezone = provider_timezone()
+    try:
+        first, last, _, _, recorded_by = _report_parameters(timezone, provider_today())
+    except InvalidInput as error:
+        abort(400, f"{error.field}: {error.message}")
+    found = coverage(db_session(), current_app.config, first, last, timezone, recorded_by)
+    output = io.StringIO()
+    writer = csv.writer(output, lineterminator="\r\n")
+    writer.writerow(REPORT_COLUMNS)
+    for block in found.blocks:
+        row = [
+            "block",
+            iso_local(block.starts_at, timezone),
+            iso_local(block.ends_at, timezone),
+            block.clinician.legal_name,
+            block.clinician.work_email or "",
+            block.phone,
+            "yes" if found.counts(block) else "no",
+        ]
+        writer.writerow([inert_cell(cell) for cell in row])
+    for gap in found.gaps:
+        times = gap.as_dict(timezone)
+        writer.writerow(["gap", times["starts_at"], times["ends_at"], "", "", "", ""])
+    return Response(
+        output.getvalue(),
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": f'attachment; filename="oncall-coverage-{first}-{last}.csv"'
+        },
     )

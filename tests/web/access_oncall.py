@@ -10,6 +10,7 @@ EXPECTED_ACCESS = {
     "oncall.copy_last_week": {"hr", "admin"},
     # Reading coverage over a past range writes nothing.
     "oncall.report": {"hr", "admin", "auditor", "supervisor"},
+    "oncall.report_csv": {"hr", "admin", "auditor", "supervisor"},
 }
 
 

@@ -214,3 +214,22 @@ def test_the_roster_takes_a_constant_number_of_queries(
     with count_queries() as many:
         assert client.get("/oncall/roster").status_code == 200
     assert many.count == few.count, many.statements
+
+
+def test_the_report_downloads_as_csv_with_formulas_made_inert(
+    client, auth, users, db, senior, frozen_clock
+):
+    senior.legal_name = "=HYPERLINK(1)"
+    db.commit()
+    put_on_call(db, senior, "2026-11-02T08:00", "2026-11-02T20:30")
+    auth.login("auditor@example.org")
+    response = client.get("/oncall/report.csv?from=2026-11-02&to=2026-11-02")
+    assert response.status_code == 200
+    assert response.mimetype == "text/csv"
+    assert response.get_data(as_text=True).splitlines() == [
+        "record,starts_at,ends_at,clinician,clinician_email,phone,counts",
+        "block,2026-11-02T08:00:00-05:00,2026-11-02T20:30:00-05:00,'=HYPERLINK(1),"
+        "sam@agency.example,617-555-0100,yes",
+        "gap,2026-11-02T20:30:00-05:00,2026-11-02T21:00:00-05:00,,,,",
+    ]
+    assert client.get("/oncall/report.csv?from=2026-11-05&to=2026-11-01").status_code == 400

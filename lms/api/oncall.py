@@ -1,5 +1,8 @@
-"""On-call blocks and gaps on the JSON API (/api/v1/oncall), registered inside the API's
-blueprint so that they share its bearer tokens, JSON errors and OpenAPI document."""
+"""On-call blocks and gaps on the JSON API (/api/v1/oncall, lms/oncall underneath), nested in
+the API's blueprint so that they share its bearer tokens, JSON errors and "api." endpoint names.
+
+Kept in a module of its own so the staff API in views.py and this one change independently.
+"""
 
 from __future__ import annotations
 
