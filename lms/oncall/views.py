@@ -20,6 +20,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_login import current_user
 
 from lms import clock
 from lms.auth.models import Role
@@ -79,22 +80,16 @@ def now():
     instant = clock.now()
     counting, _ = on_call_at(db_session(), instant, timezone)
     settings = current_settings()
+    # With no protocol saved, the course's own wording (what mentors were taught).
+    protocol = settings.emergency_protocol or PLACEHOLDER_DEFAULTS["emergency_protocol"]
     return render_template(
         "oncall/now.html",
         blocks=counting,
         settings=settings,
-        protocol=(settings.emergency_protocol or PLACEHOLDER_DEFAULTS["emergency_protocol"]).rstrip(
-            "."
-        ),
+        protocol=protocol.rstrip("."),
         now=instant,
-        may_edit=_may_edit(),
+        may_edit=current_user.has_role(*ROSTER_ROLES),
     )
-
-
-def _may_edit() -> bool:
-    from flask_login import current_user
-
-    return current_user.has_role(*ROSTER_ROLES)
 
 
 def _by_day(found: Coverage, timezone: str) -> dict[dt.date, list]:

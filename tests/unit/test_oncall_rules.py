@@ -341,3 +341,31 @@ def test_phone_numbers():
     assert tel_uri("617-555-0100") == "tel:6175550100"
     assert tel_uri("+1 (617) 555-0100 ext. 12") == "tel:+16175550100;ext=12"
     assert tel_uri("617 555 0100 x3") == "tel:6175550100;ext=3"
+
+
+# -- report parameters ---------------------------------------------------------------------------
+
+
+def test_report_range_defaults_to_the_past_week_and_is_bounded():
+    from lms.oncall.rules import month_days, parse_month, report_range
+
+    today = dt.date(2026, 3, 10)
+    assert report_range(None, "", today) == (dt.date(2026, 3, 3), dt.date(2026, 3, 9))
+    assert report_range("2026-01-01", "2026-04-02", today) == (
+        dt.date(2026, 1, 1),
+        dt.date(2026, 4, 2),
+    )  # 92 days
+    with pytest.raises(InvalidInput) as refused:
+        report_range("2026-01-01", "2026-04-03", today)  # 93 days
+    assert refused.value.field == "to"
+    with pytest.raises(InvalidInput) as refused:
+        report_range("2026-03-05", "2026-03-04", today)
+    assert refused.value.field == "to"
+    with pytest.raises(InvalidInput) as refused:
+        report_range("March", None, today)
+    assert refused.value.field == "from"
+    assert parse_month("2026-02", today) == dt.date(2026, 2, 1)
+    assert parse_month(None, today) == dt.date(2026, 3, 1)
+    assert len(month_days(dt.date(2028, 2, 1))) == 29
+    with pytest.raises(InvalidInput):
+        parse_month("2026-13", today)
