@@ -11,8 +11,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, joinedload
 
-from lms import clock
-from lms.clock import end_of_day, local_date
+from lms.clock import end_of_day
 from lms.oncall.models import OnCallBlock
 from lms.oncall.rules import (
     MINUTES_PER_DAY,
@@ -59,10 +58,11 @@ def service_hours_by_day(
     return answer
 
 
-def service_hours_now(session: Session, config: Mapping[str, Any], timezone: str) -> ServiceHours:
-    """The service hours in force today."""
-    today = local_date(clock.now(), timezone)
-    return service_hours_by_day(session, config, today, today, timezone)[today]
+def service_hours_on(
+    session: Session, config: Mapping[str, Any], day: dt.date, timezone: str
+) -> ServiceHours:
+    """The service hours in force on ``day``."""
+    return service_hours_by_day(session, config, day, day, timezone)[day]
 
 
 def qualifying_days(

@@ -34,7 +34,7 @@ from lms.oncall.queries import (
     coverage,
     on_call_at,
     senior_clinicians,
-    service_hours_now,
+    service_hours_on,
 )
 from lms.oncall.rules import (
     Gap,
@@ -114,7 +114,7 @@ def _roster_page(block_form: BlockForm, copy_form: CopyWeekForm, month: dt.date,
     timezone = provider_timezone()
     today = provider_today()
     config = current_app.config
-    hours = service_hours_now(db_session(), config, timezone)
+    hours = service_hours_on(db_session(), config, today, timezone)
     days = month_days(month)
     month_coverage = coverage(db_session(), config, days[0], days[-1], timezone)
     horizon = coverage(
