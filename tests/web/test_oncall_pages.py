@@ -233,3 +233,18 @@ def test_the_report_downloads_as_csv_with_formulas_made_inert(
         "gap,2026-11-02T20:30:00-05:00,2026-11-02T21:00:00-05:00,,,,",
     ]
     assert client.get("/oncall/report.csv?from=2026-11-05&to=2026-11-01").status_code == 400
+
+
+def test_the_report_takes_a_constant_number_of_queries(
+    client, auth, users, db, senior, frozen_clock, count_queries
+):
+    put_on_call(db, senior, "2026-11-02T08:00", "2026-11-02T21:00")
+    auth.login("auditor@example.org")
+    path = "/oncall/report?from=2026-11-01&to=2026-11-21&at=2026-11-02T12:00"
+    with count_queries() as few:
+        assert client.get(path).status_code == 200
+    for day in range(3, 21):
+        put_on_call(db, senior, f"2026-11-{day:02}T08:00", f"2026-11-{day:02}T21:00")
+    with count_queries() as many:
+        assert client.get(path).status_code == 200
+    assert many.count == few.count, many.statements
