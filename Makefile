@@ -69,6 +69,7 @@ test-slow: $(VENV)/.installed-test
 ## adds 100,000, slow), the raw-driver twin, the audit packet and the certificate. Not in test.
 bench: $(VENV)/.installed-test
 	$(PYTHON) -m bench $(if $(BIG),--with-100k)
+	$(PYTHON) -m bench.oncall $(or $(N),5000)
 
 lint: $(VENV)/.installed-test
 	$(RUFF) check .

@@ -61,6 +61,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from lms.alerts.views import blueprint as notifications_blueprint
+    from lms.api import oncall as _oncall_api  # noqa: F401 - nests /api/v1/oncall in the API
     from lms.api.admin_views import blueprint as api_tokens_blueprint
     from lms.api.views import blueprint as api_blueprint
     from lms.auditors.views import blueprint as auditor_blueprint
@@ -70,6 +71,7 @@ def register_blueprints(app: Flask) -> None:
     from lms.curriculum.views import blueprint as curriculum_blueprint
     from lms.eligibility.views import blueprint as facts_blueprint
     from lms.home.views import blueprint as home_blueprint
+    from lms.oncall.views import blueprint as oncall_blueprint
     from lms.organisation.views import blueprint as organisation_blueprint
     from lms.staff.import_views import blueprint as staff_import_blueprint
     from lms.staff.views import blueprint as staff_blueprint
@@ -91,6 +93,7 @@ def register_blueprints(app: Flask) -> None:
         notifications_blueprint,
         compliance_blueprint,
         auditor_blueprint,
+        oncall_blueprint,
         organisation_blueprint,  # also gives every template the organisation's name
     ):
         app.register_blueprint(blueprint)

@@ -57,6 +57,19 @@ def _choice(env: Mapping[str, str], name: str, choices: tuple[str, ...], default
     return value
 
 
+def _service_hours(env: Mapping[str, str]) -> str:
+    """``LMS_SERVICE_HOURS``, checked now so a typo stops start-up rather than the roster."""
+    from lms.service_hours.rules import DEFAULT_SERVICE_HOURS, parse_service_hours
+    from lms.validation import InvalidInput
+
+    raw = env.get("LMS_SERVICE_HOURS", "").strip() or DEFAULT_SERVICE_HOURS
+    try:
+        parse_service_hours(raw)
+    except InvalidInput as error:
+        raise ConfigError(f"LMS_SERVICE_HOURS: {error.message}") from None
+    return raw
+
+
 def _development_secret_key(instance_path: Path) -> str:
     """A key generated on first start and kept in ``instance/`` so sessions survive restarts."""
     key_file = instance_path / "secret_key"
@@ -160,6 +173,8 @@ def load_config(env: Mapping[str, str] | None = None) -> dict[str, object]:
         "ALERT_LICENCE_DAYS": _int_list(env, "LMS_ALERT_LICENCE_DAYS", (90, 60, 30)),
         "ALERT_PROVISIONAL_DAYS": _int(env, "LMS_ALERT_PROVISIONAL_DAYS", 14, minimum=1),
         "ALERT_MAX_ATTEMPTS": _int(env, "LMS_ALERT_MAX_ATTEMPTS", 8, minimum=1),
+        # On-call coverage: when mentors serve youth (the default until an admin saves hours).
+        "SERVICE_HOURS": _service_hours(env),
         # Outgoing mail for alerts.
         "SMTP_HOST": env.get("LMS_SMTP_HOST", "localhost"),
         "SMTP_PORT": _int(env, "LMS_SMTP_PORT", 25, minimum=1),

@@ -12,6 +12,7 @@ from lms.certificates import models as certificate_models
 from lms.curriculum import models as curriculum_models
 from lms.db import Base
 from lms.eligibility import models as eligibility_models
+from lms.oncall import models as oncall_models
 from lms.organisation import models as organisation_models
 from lms.staff import models as staff_models
 from lms.training import models as training_models
@@ -26,6 +27,7 @@ __all__ = [
     "certificate_models",
     "curriculum_models",
     "eligibility_models",
+    "oncall_models",
     "organisation_models",
     "staff_models",
     "training_models",

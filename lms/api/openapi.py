@@ -651,6 +651,127 @@ PATHS = {
     },
 }
 
+# -- on-call coverage (lms/api/oncall.py) --------------------------------------------------------
+
+LOCAL_INPUT = {
+    "type": "string",
+    "description": "Local wall-clock date and time where the provider works (LMS_TIMEZONE). A "
+    "time skipped when clocks spring forward is refused; one that happens twice is the first.",
+    "examples": ["2026-03-08T18:00"],
+}
+LOCAL_OUTPUT = {
+    "type": "string",
+    "format": "date-time",
+    "description": "Local time with seconds and the UTC offset.",
+    "examples": ["2026-03-10T12:00:00-04:00"],
+}
+RANGE_PARAMETERS = [
+    {
+        "name": "from",
+        "in": "query",
+        "description": "First local date (default: today).",
+        "schema": DATE,
+    },
+    {
+        "name": "to",
+        "in": "query",
+        "description": "Last local date, inclusive (default: 29 days after from; at most 92 days).",
+        "schema": DATE,
+    },
+]
+SCHEMAS |= {
+    "OnCallBlockInput": {
+        "type": "object",
+        "description": "A senior clinician on call over [starts_at, ends_at), which may cross "
+        "midnight. Unknown fields are refused.",
+        "required": ["starts_at", "ends_at", "clinician_id", "phone"],
+        "additionalProperties": False,
+        "properties": {
+            "starts_at": LOCAL_INPUT,
+            "ends_at": {**LOCAL_INPUT, "description": "Must be after starts_at."},
+            "clinician_id": {**ID, "description": "A person in the senior clinician position."},
+            "phone": _text(40, "The number mentors call."),
+        },
+    },
+    "OnCallBlock": {
+        "type": "object",
+        "required": ["id", "starts_at", "ends_at", "clinician_id", "clinician_email", "phone"],
+        "properties": {
+            "id": ID,
+            "starts_at": LOCAL_OUTPUT,
+            "ends_at": LOCAL_OUTPUT,
+            "clinician_id": ID,
+            "clinician_email": _nullable({"type": "string"}),
+            "phone": {"type": "string"},
+            "counts": {
+                "type": "boolean",
+                "description": "Whether the clinician is senior with a valid licence on every "
+                "local date the block touches (listing only).",
+            },
+        },
+    },
+    "OnCallBlockList": {
+        "type": "object",
+        "required": ["from", "to", "items"],
+        "properties": {
+            "from": DATE,
+            "to": DATE,
+            "items": {"type": "array", "items": _ref("OnCallBlock")},
+        },
+    },
+    "OnCallGapList": {
+        "type": "object",
+        "required": ["from", "to", "items"],
+        "properties": {
+            "from": DATE,
+            "to": DATE,
+            "items": {
+                "type": "array",
+                "description": "Maximal stretches of service hours no qualifying block covers.",
+                "items": {
+                    "type": "object",
+                    "required": ["starts_at", "ends_at"],
+                    "properties": {"starts_at": LOCAL_OUTPUT, "ends_at": LOCAL_OUTPUT},
+                },
+            },
+        },
+    },
+}
+PATHS |= {
+    "/oncall/blocks": {
+        "get": {
+            **_operation(
+                "list_oncall_blocks",
+                "On-call blocks overlapping a range of local dates",
+                READ,
+                (200, "OnCallBlockList", "Earliest start first."),
+                bad_query=True,
+            ),
+            "parameters": RANGE_PARAMETERS,
+        },
+        "post": _operation(
+            "create_oncall_block",
+            "Put a senior clinician on call",
+            ("admin", "hr"),
+            (201, "OnCallBlock", "Created."),
+            body="OnCallBlockInput",
+        ),
+    },
+    "/oncall/gaps": {
+        "get": {
+            **_operation(
+                "oncall_gaps",
+                "Service hours with no qualifying senior clinician on call",
+                READ,
+                (200, "OnCallGapList", "In time order, as `lms oncall gaps`."),
+                bad_query=True,
+            ),
+            "parameters": RANGE_PARAMETERS,
+        }
+    },
+}
+
+
 DESCRIPTION = """\
 Staff records, education, experience and the mentor-eligibility rules (ruleset ma-tm-2023) of
 a Massachusetts Therapeutic Mentoring provider, for HR systems that feed the app.

@@ -64,6 +64,12 @@ class OrganisationSettingsForm(FlaskForm):
     training_director_title = _setting(
         "training_director_title", "Printed under the director's name on certificates."
     )
+    service_hours = _setting(
+        "service_hours",
+        "When mentors serve youth; a senior clinician must be on call throughout, e.g. "
+        "“mon-fri 08:00-21:00; sat-sun 09:00-18:00”. Leave blank for the LMS_SERVICE_HOURS "
+        "default.",
+    )
 
     def details(self) -> OrganisationDetails:
         return OrganisationDetails(**{name: self[name].data for name in FIELDS_BY_NAME})

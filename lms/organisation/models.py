@@ -39,6 +39,9 @@ class OrganisationSettingsVersion(Base):
     supervisor_contact: Mapped[str] = _text("supervisor_contact")
     training_director_name: Mapped[str] = _text("training_director_name")
     training_director_title: Mapped[str] = _text("training_director_title")
+    service_hours: Mapped[str] = mapped_column(
+        String(FIELDS_BY_NAME["service_hours"].max_length), server_default=""
+    )
     saved_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     saved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     saved_by_label: Mapped[str] = mapped_column(String(254))
@@ -51,4 +54,5 @@ class OrganisationSettingsVersion(Base):
             supervisor_contact=self.supervisor_contact,
             training_director_name=self.training_director_name,
             training_director_title=self.training_director_title,
+            service_hours=self.service_hours,
         )

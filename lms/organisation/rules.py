@@ -13,6 +13,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from lms.service_hours.rules import parse_service_hours
+from lms.validation import InvalidInput
+
 
 @dataclass(frozen=True)
 class SettingField:
@@ -38,6 +41,7 @@ FIELDS: tuple[SettingField, ...] = (
         120,
         "Enter the training director's title.",
     ),
+    SettingField("service_hours", "Service hours", 500),
 )
 FIELDS_BY_NAME: Mapping[str, SettingField] = {setting.name: setting for setting in FIELDS}
 
@@ -55,6 +59,8 @@ class OrganisationDetails:
     supervisor_contact: str
     training_director_name: str
     training_director_title: str
+    #: When mentors serve youth (lms/oncall/rules.py); blank: ``LMS_SERVICE_HOURS``.
+    service_hours: str = ""
 
     def as_dict(self) -> dict[str, str]:
         return {setting.name: getattr(self, setting.name) for setting in FIELDS}
@@ -96,6 +102,11 @@ def value_problem(name: str, value: str) -> str | None:
         return f"{setting.label} must be {setting.max_length} characters or fewer."
     if any(unicodedata.category(character) in _REFUSED_CATEGORIES for character in value):
         return f"{setting.label} must be on one line, without tabs or other control characters."
+    if name == "service_hours":
+        try:
+            parse_service_hours(value)
+        except InvalidInput as error:
+            return f"{setting.label}: {error.message}."
     return None
 
 

@@ -118,6 +118,7 @@ def test_each_save_is_audited_with_the_values_before_and_after(db, frozen_clock)
             "supervisor_contact": "",
             "training_director_name": "Pat Lee",
             "training_director_title": "Director of Training",
+            "service_hours": "",
         },
         "after": {
             "organisation_name": "Harbor Youth Services",
@@ -126,6 +127,7 @@ def test_each_save_is_audited_with_the_values_before_and_after(db, frozen_clock)
             "supervisor_contact": "your supervisor",
             "training_director_name": "Dr. Ana Reyes",
             "training_director_title": "Clinical Director",
+            "service_hours": "",
         },
         "changed": [
             "organisation_name",

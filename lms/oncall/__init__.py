@@ -1,0 +1,1 @@
+"""On-call coverage by senior licensed clinicians: service hours, blocks, gaps."""
