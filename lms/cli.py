@@ -152,6 +152,7 @@ def register_commands(app: Flask) -> None:
     from lms.demo import demo_command
     from lms.eligibility.cli import eligibility_group
     from lms.staff.cli import staff_group
+    from lms.supervision.cli import supervision_group
     from lms.training.cli import training_group
 
     for command in (
@@ -166,5 +167,6 @@ def register_commands(app: Flask) -> None:
         alerts_group,
         compliance_group,
         export_group,
+        supervision_group,
     ):
         app.cli.add_command(command)

@@ -26,6 +26,7 @@ from lms.compliance.queries import (
 )
 from lms.compliance.rules import STATUS_ORDER, latest_as_of, parse_as_of
 from lms.provider_time import provider_today
+from lms.spreadsheet import inert
 from lms.staff.models import Person
 from lms.staff.queries import person_for_user
 from lms.training.operations import settings_from_config
@@ -38,8 +39,6 @@ T = TypeVar("T")
 
 EVERYONE_ROLES = (Role.HR, Role.ADMIN)
 NO_SUPERVISOR_VALUE = "none"
-#: Spreadsheets run a cell that starts with one of these as a formula; names are only text.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -194,9 +193,5 @@ def csv_text(rows: Iterable[list[str]]) -> str:
     writer = csv.writer(output, lineterminator="\r\n")
     writer.writerow(COLUMNS)
     for row in rows:
-        writer.writerow([_inert(cell) if index != 3 else cell for index, cell in enumerate(row)])
+        writer.writerow([inert(cell) if index != 3 else cell for index, cell in enumerate(row)])
     return output.getvalue()
-
-
-def _inert(cell: str) -> str:
-    return f"'{cell}" if cell.startswith(FORMULA_STARTS) else cell
