@@ -56,6 +56,7 @@ def register_blueprints(app: Flask) -> None:
     from lms.auditors.views import blueprint as auditor_blueprint
     from lms.auth.views import account_blueprint, admin_blueprint, auth_blueprint
     from lms.certificates.views import blueprint as certificates_blueprint
+    from lms.clinicians.views import blueprint as clinicians_blueprint
     from lms.compliance.views import blueprint as compliance_blueprint
     from lms.curriculum.views import blueprint as curriculum_blueprint
     from lms.eligibility.views import blueprint as facts_blueprint
@@ -63,6 +64,7 @@ def register_blueprints(app: Flask) -> None:
     from lms.organisation.views import blueprint as organisation_blueprint
     from lms.staff.import_views import blueprint as staff_import_blueprint
     from lms.staff.views import blueprint as staff_blueprint
+    from lms.supervision.views import blueprint as supervision_blueprint
     from lms.training.views import blueprint as training_blueprint
 
     for blueprint in (
@@ -81,6 +83,8 @@ def register_blueprints(app: Flask) -> None:
         notifications_blueprint,
         compliance_blueprint,
         auditor_blueprint,
+        clinicians_blueprint,
+        supervision_blueprint,
         organisation_blueprint,  # also gives every template the organisation's name
     ):
         app.register_blueprint(blueprint)
