@@ -55,12 +55,12 @@ class TrainingAreaForm(FlaskForm):
     area = SelectField("Area", choices=enum_choices(TrainingArea))
     shown_how = SelectField("Shown by", choices=enum_choices(ShownHow))
     shown_on = DateField("Date", validators=[DataRequired("Enter the date.")])
-    note = TextAreaField(
+    details = TextAreaField(
         "Details",
         validators=[Optional(), Length(max=2000)],
         description="e.g. the course's name, or the years of practice.",
     )
-    file = FileField("Evidence (optional)", description="PDF, PNG or JPEG, 10 MB.")
+    evidence = FileField("Evidence (optional)", description="PDF, PNG or JPEG, 10 MB.")
 
 
 class StandingDateForm(FlaskForm):

@@ -91,23 +91,38 @@ def _page(person: Person, status: int = 200, **forms):
     database = db_session()
     day = _day()
     areas = {row.area: row for row in training_areas_of(database, person.id)}
+    licences = licences_of(database, person.id)
     return (
         render_template(
             "clinicians/show.html",
             person=person,
             day=day,
             standing=standing_of(database, person, day),
-            licences=licences_of(database, person.id),
+            licences=licences,
             valid_on=licence_is_valid_on,
             areas=areas,
             all_areas=list(TrainingArea),
             licence_form=forms.get("licence_form") or LicenceForm().with_types(_licence_types()),
-            verify_form=forms.get("verify_form") or VerifyLicenceForm(),
+            verify_forms=_verify_forms(licences, forms.get("verify_form"), forms.get("verify_for")),
             area_form=forms.get("area_form") or TrainingAreaForm(),
             failed=forms.get("failed"),
         ),
         status,
     )
+
+
+def _verify_forms(
+    licences: list[Licence], failed: VerifyLicenceForm | None, failed_id: int | None
+) -> dict[int, VerifyLicenceForm]:
+    """One verification form per unverified licence, each with its own field ids."""
+    forms = {
+        row.id: VerifyLicenceForm(prefix=f"verify-{row.id}", formdata=None)
+        for row in licences
+        if not row.verified
+    }
+    if failed is not None and failed_id is not None:
+        forms[failed_id] = failed
+    return forms
 
 
 @blueprint.route("/<int:clinician_id>")
@@ -173,7 +188,7 @@ def edit_licence(clinician_id: int, licence_id: int):
 def verify_licence_view(clinician_id: int, licence_id: int):
     person = _clinician(clinician_id)
     row = _licence(person, licence_id)
-    form = VerifyLicenceForm()
+    form = VerifyLicenceForm(prefix=f"verify-{row.id}")
     if form.validate():
         with form_errors(form):
             database = db_session()
@@ -191,7 +206,7 @@ def verify_licence_view(clinician_id: int, licence_id: int):
             )
             flash("Licence verified.", "success")
             return redirect(url_for("clinicians.show", clinician_id=person.id, _anchor="licences"))
-    return _page(person, 422, verify_form=form, failed=f"licence-{row.id}")
+    return _page(person, 422, verify_form=form, verify_for=row.id, failed=f"licence-{row.id}")
 
 
 @blueprint.route("/<int:clinician_id>/licences/<int:licence_id>/evidence")
@@ -224,7 +239,7 @@ def record_area(clinician_id: int):
     person = _clinician(clinician_id)
     form = TrainingAreaForm()
     if form.validate():
-        upload = form.file.data
+        upload = form.evidence.data
         evidence = (
             (upload.filename, upload.read()) if upload and getattr(upload, "filename", "") else None
         )
@@ -237,7 +252,7 @@ def record_area(clinician_id: int):
                     TrainingArea(form.area.data),
                     ShownHow(form.shown_how.data),
                     form.shown_on.data,
-                    form.note.data,
+                    form.details.data,
                 ),
                 provider_today(),
                 evidence,

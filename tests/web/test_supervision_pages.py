@@ -269,7 +269,11 @@ def test_hr_records_and_verifies_a_licence(client, auth, db, team):
     assert licence.issuing_state == "MA" and not licence.verified
     verified = client.post(
         f"{url}/licences/{licence.id}/verify",
-        data={"csrf_token": csrf_token(client, url), "method": "board_lookup", "note": ""},
+        data={
+            "csrf_token": csrf_token(client, url),
+            f"verify-{licence.id}-method": "board_lookup",
+            f"verify-{licence.id}-note": "",
+        },
     )
     assert verified.status_code == 302
     db.expire_all()
