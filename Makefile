@@ -56,9 +56,11 @@ test: $(VENV)/.installed-test $(AXE) chromium
 test-slow: $(VENV)/.installed-test
 	$(PYTEST) -m slow
 
-## bench: time the pages that list people with 2,000 synthetic mentors (N=… to change)
+## bench: time the pages that list people with 2,000 synthetic mentors (N=… to change), and the
+## supervision report with 5,000 mentors and a year of weekly sessions (SUPERVISION_N=…)
 bench: $(VENV)/.installed-test
 	$(PYTHON) -m bench.pages $(or $(N),2000)
+	$(PYTHON) -m bench.supervision $(or $(SUPERVISION_N),5000)
 
 lint: $(VENV)/.installed-test
 	$(RUFF) check .

@@ -25,7 +25,7 @@ from lms.supervision.rules import (
 )
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class SessionInfo:
     """What a page or report shows beside a session besides the rule's outcome."""
 
@@ -127,9 +127,9 @@ def mentor_weeks(
             SupervisionSession.held_on,
             SupervisionSession.format,
             SupervisionSession.minutes,
-            SupervisionSession.signed_at,
+            SupervisionSession.signed_at.is_not(None).label("signed"),
             SupervisionSession.imported,
-            SupervisionSession.acknowledged_at,
+            SupervisionSession.acknowledged_at.is_not(None).label("acknowledged"),
             SupervisionSession.recorded_at,
             SupervisionSession.supersedes_id,
             superseded.exists().label("superseded"),
@@ -153,15 +153,22 @@ def mentor_weeks(
 
     facts: dict[int, list[SessionFacts]] = defaultdict(list)
     infos: dict[int, dict[int, SessionInfo]] = defaultdict(dict)
+    terms_of = {person_id: tuple(items) for person_id, items in licences.items()}
+    # Whether the supervisor's licence that day is verified: the same few (supervisor, day)
+    # pairs recur across thousands of sessions.
+    unverified: dict[tuple[int, dt.date], bool] = {}
     for row in rows:
-        terms = tuple(licences.get(row.supervisor_id, ()))
-        valid = licences_valid_on(terms, row.held_on)
+        terms = terms_of.get(row.supervisor_id, ())
+        key = (row.supervisor_id, row.held_on)
+        if key not in unverified:
+            valid = licences_valid_on(terms, row.held_on)
+            unverified[key] = bool(valid) and not any(term.verified for term in valid)
         facts[row.mentor_id].append(
             SessionFacts(
                 held_on=row.held_on,
                 format=row.format,
                 minutes=row.minutes,
-                signed=row.signed_at is not None or row.imported,
+                signed=bool(row.signed) or row.imported,
                 supervisor_licences=terms,
                 recorded_on=row.recorded_at.date(),
                 superseded=bool(row.superseded),
@@ -173,12 +180,12 @@ def mentor_weeks(
             supervisor_id=row.supervisor_id,
             supervisor_name=row.supervisor_name,
             supervisor_email=row.supervisor_email,
-            signed=row.signed_at is not None,
+            signed=bool(row.signed),
             imported=row.imported,
-            acknowledged=row.acknowledged_at is not None,
+            acknowledged=bool(row.acknowledged),
             superseded=bool(row.superseded),
             supersedes_id=row.supersedes_id,
-            licence_unverified=bool(valid) and not any(term.verified for term in valid),
+            licence_unverified=unverified[key],
             missing_areas=len(areas.get(row.supervisor_id, ())) < len(TrainingArea),
         )
 

@@ -144,9 +144,12 @@ def weeks_touching(first: dt.date, last: dt.date, week_starts: str = "sunday") -
 
 def on_duty(day: dt.date, employment: Iterable[Period], leave: Iterable[Period]) -> bool:
     """A mentor is on duty on ``day`` when an employment period covers it and no leave does."""
-    return any(period.covers(day) for period in employment) and not any(
-        period.covers(day) for period in leave
-    )
+    for period in employment:
+        if period.covers(day):
+            break
+    else:
+        return False
+    return not any(period.covers(day) for period in leave)
 
 
 def employed_in_week(starts_on: dt.date, employment: Sequence[Period]) -> bool:
@@ -160,6 +163,13 @@ def employed_in_week(starts_on: dt.date, employment: Sequence[Period]) -> bool:
 
 def duty_weekdays(starts_on: dt.date, employment: Sequence[Period], leave: Sequence[Period]) -> int:
     """How many of the week's five weekdays (Monday to Friday) the mentor is on duty."""
+    ends_on = starts_on + dt.timedelta(days=6)
+    # The usual week, answered without looking at each day: employed throughout, no leave.
+    on_leave = any(
+        p.first_day <= ends_on and (p.last_day is None or p.last_day >= starts_on) for p in leave
+    )
+    if not on_leave and any(p.covers(starts_on) and p.covers(ends_on) for p in employment):
+        return 5
     days = (starts_on + dt.timedelta(days=offset) for offset in range(7))
     return sum(1 for day in days if day.weekday() < 5 and on_duty(day, employment, leave))
 
