@@ -50,6 +50,7 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    import lms.api.supervision  # noqa: F401 - adds the supervision routes to the API blueprint
     from lms.alerts.views import blueprint as notifications_blueprint
     from lms.api.admin_views import blueprint as api_tokens_blueprint
     from lms.api.views import blueprint as api_blueprint

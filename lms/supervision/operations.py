@@ -170,6 +170,23 @@ def record_session(
     )
 
 
+def record_imported_session(
+    session: Session,
+    actor: Actor,
+    details: SessionDetails,
+    today: dt.date,
+    topics: tuple[str, ...],
+) -> SupervisionSession:
+    """A session another system (the API) reports, recorded as imported by ``actor``: like a
+    paper log, it counts as signed."""
+    details = _check(session, details, today, topics)
+    row = _new_row(details, actor, imported=True)
+    session.add(row)
+    session.flush()
+    record(session, actor, "supervision.record", "supervision_session", row.id, _audit(row))
+    return row
+
+
 def sign_session(session: Session, actor: Actor, row: SupervisionSession, typed_name: str) -> None:
     """The supervising clinician signs: their account, the name they type, and the instant."""
     if row.signed:
