@@ -119,26 +119,31 @@ def mentor_weeks(
         SupervisionSession.held_on >= range_first,
         SupervisionSession.held_on <= min(range_last, as_of),
     )
-    rows = session.execute(
-        select(
-            SupervisionSession.id,
-            SupervisionSession.mentor_id,
-            SupervisionSession.supervisor_id,
-            SupervisionSession.held_on,
-            SupervisionSession.format,
-            SupervisionSession.minutes,
-            SupervisionSession.signed_at.is_not(None).label("signed"),
-            SupervisionSession.imported,
-            SupervisionSession.acknowledged_at.is_not(None).label("acknowledged"),
-            SupervisionSession.recorded_at,
-            SupervisionSession.supersedes_id,
-            superseded.exists().label("superseded"),
-            supervisor.legal_name.label("supervisor_name"),
-            supervisor.work_email.label("supervisor_email"),
+    # Core rows, not ORM ones: a year of sessions is hundreds of thousands of them.
+    rows = (
+        session.connection()
+        .execute(
+            select(
+                SupervisionSession.id,
+                SupervisionSession.mentor_id,
+                SupervisionSession.supervisor_id,
+                SupervisionSession.held_on,
+                SupervisionSession.format,
+                SupervisionSession.minutes,
+                SupervisionSession.signed_at.is_not(None).label("signed"),
+                SupervisionSession.imported,
+                SupervisionSession.acknowledged_at.is_not(None).label("acknowledged"),
+                SupervisionSession.recorded_at,
+                SupervisionSession.supersedes_id,
+                superseded.exists().label("superseded"),
+                supervisor.legal_name.label("supervisor_name"),
+                supervisor.work_email.label("supervisor_email"),
+            )
+            .join(supervisor, supervisor.id == SupervisionSession.supervisor_id)
+            .where(in_range)
         )
-        .join(supervisor, supervisor.id == SupervisionSession.supervisor_id)
-        .where(in_range)
-    ).all()
+        .all()
+    )
     supervisor_ids = select(SupervisionSession.supervisor_id).where(in_range).distinct()
     licences: dict[int, list[LicenceTerm]] = defaultdict(list)
     for row in session.execute(
@@ -157,6 +162,8 @@ def mentor_weeks(
     # Whether the supervisor's licence that day is verified: the same few (supervisor, day)
     # pairs recur across thousands of sessions.
     unverified: dict[tuple[int, dt.date], bool] = {}
+    all_areas = len(TrainingArea)
+    missing_areas = {person_id: len(areas.get(person_id, ())) < all_areas for person_id in terms_of}
     for row in rows:
         terms = terms_of.get(row.supervisor_id, ())
         key = (row.supervisor_id, row.held_on)
@@ -186,7 +193,7 @@ def mentor_weeks(
             superseded=bool(row.superseded),
             supersedes_id=row.supersedes_id,
             licence_unverified=unverified[key],
-            missing_areas=len(areas.get(row.supervisor_id, ())) < len(TrainingArea),
+            missing_areas=missing_areas.get(row.supervisor_id, True),
         )
 
     result = []
