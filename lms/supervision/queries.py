@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, and_, or_, select
 from sqlalchemy.orm import Session, aliased
@@ -141,6 +142,7 @@ def mentor_weeks(
             )
             .join(supervisor, supervisor.id == SupervisionSession.supervisor_id)
             .where(in_range)
+            .order_by(SupervisionSession.held_on, SupervisionSession.id)
         )
         .all()
     )
@@ -162,6 +164,7 @@ def mentor_weeks(
     # Whether the supervisor's licence that day is verified: the same few (supervisor, day)
     # pairs recur across thousands of sessions.
     unverified: dict[tuple[int, dt.date], bool] = {}
+    zone = ZoneInfo(settings.timezone)
     all_areas = len(TrainingArea)
     missing_areas = {person_id: len(areas.get(person_id, ())) < all_areas for person_id in terms_of}
     for row in rows:
@@ -177,7 +180,7 @@ def mentor_weeks(
                 minutes=row.minutes,
                 signed=bool(row.signed) or row.imported,
                 supervisor_licences=terms,
-                recorded_on=row.recorded_at.date(),
+                recorded_on=row.recorded_at.astimezone(zone).date(),
                 superseded=bool(row.superseded),
                 key=row.id,
             )

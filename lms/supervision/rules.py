@@ -70,6 +70,8 @@ class SupervisionSettings:
     min_duty_weekdays: int = 3
     min_minutes: int = 1
     late_entry_days: int = 7
+    #: Where the provider works: the day a session was recorded is that zone's date.
+    timezone: str = "America/New_York"
 
     def __post_init__(self) -> None:
         if self.week_starts not in WEEK_STARTS:

@@ -13,4 +13,5 @@ def supervision_settings(config: Mapping[str, object]) -> SupervisionSettings:
         min_duty_weekdays=int(config.get("SUPERVISION_MIN_DUTY_WEEKDAYS", 3)),
         min_minutes=int(config.get("SUPERVISION_MIN_MINUTES", 1)),
         late_entry_days=int(config.get("SUPERVISION_LATE_ENTRY_DAYS", 7)),
+        timezone=str(config.get("LMS_TIMEZONE", "America/New_York")),
     )

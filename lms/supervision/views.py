@@ -22,6 +22,7 @@ from sqlalchemy import select
 from lms.auth.forms import ConfirmForm
 from lms.auth.models import Role
 from lms.auth.permissions import requires
+from lms.auth.rules import records_range_problem
 from lms.provider_time import provider_date, provider_today
 from lms.staff.models import Person, Position
 from lms.staff.queries import person_for_user
@@ -214,7 +215,7 @@ def record_week():
                         abort(400)
                     name = names[row.mentor_id.data]
                     if row.held_on.data is None or row.minutes.data is None:
-                        raise_missing(name)
+                        _missing_row(name)
                     record_session(
                         db_session(),
                         current_actor(),
@@ -239,7 +240,7 @@ def record_week():
     return render_template("supervision/record_week.html", form=form, names=names), status
 
 
-def raise_missing(name: str) -> None:
+def _missing_row(name: str) -> None:
     raise InvalidInput(f"{name}: enter the date and the minutes.")
 
 
@@ -414,28 +415,46 @@ def leave(person_id: int):
     ), status
 
 
+def _period() -> tuple[dt.date, dt.date, dt.date]:
+    """?from, ?to and ?as_of: the period (default the 4 weeks to the as-of date) and the date
+    the records are read as of (default today, never in the future). An auditor limited to a
+    range of records may only ask for as-of dates inside it."""
+    today = provider_today()
+    as_of = _date_arg("as_of", today)
+    if as_of > today:
+        abort(400, "as_of: the date cannot be in the future")
+    if current_user.has_role(Role.AUDITOR) and not current_user.has_role(Role.ADMIN, Role.HR):
+        refusal = records_range_problem(
+            as_of, current_user.records_from, current_user.records_until
+        )
+        if refusal:
+            abort(403, refusal)
+    last = _date_arg("to", as_of)
+    first = _date_arg("from", last - dt.timedelta(weeks=4))
+    if last < first:
+        abort(400, "to: the last day must not be before the first")
+    if (last - first).days > 400:
+        abort(400, "to: ask for at most 400 days at a time")
+    return first, last, as_of
+
+
+def _csv(text: str, name: str) -> Response:
+    return Response(
+        text,
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
 @blueprint.route("/missed")
 @requires(*READERS)
 def missed():
     """Every missed week in a range, as the records stood on the as-of date."""
-    today = provider_today()
-    as_of = _date_arg("as_of", today)
-    last = _date_arg("to", min(as_of, today))
-    first = _date_arg("from", last - dt.timedelta(weeks=4))
-    if last < first:
-        abort(400, "to: the last day must not be before the first")
+    first, last, as_of = _period()
     mentors = mentor_weeks(db_session(), first=first, last=last, as_of=as_of, settings=_settings())
     if request.args.get("format") == "csv":
         records = [record for record in report_records(mentors) if record["status"] == "missed"]
-        return Response(
-            report_csv(records),
-            mimetype="text/csv",
-            headers={
-                "Content-Disposition": (
-                    f'attachment; filename="missed-supervision-{as_of.isoformat()}.csv"'
-                )
-            },
-        )
+        return _csv(report_csv(records), f"missed-supervision-{as_of.isoformat()}.csv")
     rows = [
         (mentor, week)
         for mentor in mentors
@@ -445,3 +464,14 @@ def missed():
     return render_template(
         "supervision/missed.html", rows=rows, first=first, last=last, as_of=as_of
     )
+
+
+@blueprint.route("/log.csv")
+@requires(*READERS)
+def log():
+    """The supervision log for auditors: every mentor's every week in the period (status,
+    whether required, each session with its supervisor and whether it counts), as of a date."""
+    first, last, as_of = _period()
+    mentors = mentor_weeks(db_session(), first=first, last=last, as_of=as_of, settings=_settings())
+    name = f"supervision-log-{first.isoformat()}-{last.isoformat()}-as-of-{as_of.isoformat()}.csv"
+    return _csv(report_csv(report_records(mentors)), name)

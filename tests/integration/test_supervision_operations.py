@@ -366,3 +366,28 @@ def test_the_import_command_exits_2_naming_the_line(runner, db, team, tmp_path):
     result = runner.invoke(args=["supervision", "import", str(path)])
     assert result.exit_code == 2
     assert f"{path}:2: held_on:" in result.output
+
+
+def test_the_day_recorded_is_the_providers_date_for_late_entries(db, team, frozen_clock):
+    # Recorded at 22:00 in Massachusetts on 17 November (03:00 UTC on the 18th): 7 days after a
+    # session held on the 10th, so not late; recorded on the 18th locally: 8 days, late.
+    frozen_clock.current = dt.datetime(2026, 11, 18, 3, 0, tzinfo=dt.UTC)
+    record_session(
+        db,
+        team["supervisor_actor"],
+        details(team, held_on=dt.date(2026, 11, 10)),
+        dt.date(2026, 11, 17),
+        TOPICS,
+        signed_name="Sam Super",
+    )
+    frozen_clock.current = dt.datetime(2026, 11, 18, 15, 0, tzinfo=dt.UTC)  # the 18th locally
+    record_session(
+        db,
+        team["supervisor_actor"],
+        details(team, held_on=dt.date(2026, 11, 10)),
+        dt.date(2026, 11, 18),
+        TOPICS,
+        signed_name="Sam Super",
+    )
+    [mentor] = weeks(db, first=dt.date(2026, 11, 8), last=dt.date(2026, 11, 14))
+    assert [outcome.late_entry for outcome in mentor.weeks[0].sessions] == [False, True]

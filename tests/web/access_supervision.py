@@ -23,6 +23,7 @@ EXPECTED_ACCESS = {
     "supervision.acknowledge": {"mentor"},
     "supervision.leave": {"hr"},
     "supervision.missed": {"hr", "admin", "auditor"},
+    "supervision.log": {"hr", "admin", "auditor"},
     # The JSON API, by token role: HR and admin tokens report sessions and leave.
     "api.list_supervision_sessions": {"hr", "admin", "auditor"},
     "api.create_supervision_session": {"hr", "admin"},

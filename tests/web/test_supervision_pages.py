@@ -310,3 +310,35 @@ def test_the_week_page_takes_a_constant_number_of_queries(client, auth, db, team
     with count_queries() as many:
         client.get("/supervision/week")
     assert many.count == few.count
+
+
+def test_the_supervision_log_has_every_week_of_the_period(client, auth, db, team):
+    auth.login("auditor@example.org")
+    response = client.get("/supervision/log.csv?from=2026-11-15&to=2026-11-21&as_of=2026-11-23")
+    assert response.status_code == 200
+    assert response.headers["Content-Disposition"] == (
+        'attachment; filename="supervision-log-2026-11-15-2026-11-21-as-of-2026-11-23.csv"'
+    )
+    assert response.get_data(as_text=True).splitlines() == [
+        "mentor_email,week_starts_on,status,required,held_on,supervisor_email,counts,reason",
+        "alex@example.org,2026-11-15,missed,true,,,,",
+        "blair@example.org,2026-11-15,missed,true,,,,",
+        "casey@example.org,2026-11-15,missed,true,,,,",
+    ]
+
+
+def test_an_auditor_limited_to_a_range_of_records_is_held_to_it(client, auth, db, team, users):
+    users["auditor"].records_until = dt.date(2026, 10, 31)
+    db.commit()
+    auth.login("auditor@example.org")
+    refused = client.get("/supervision/missed?as_of=2026-11-23")
+    assert refused.status_code == 403
+    allowed = client.get("/supervision/log.csv?from=2026-10-01&to=2026-10-31&as_of=2026-10-31")
+    assert allowed.status_code == 200
+    assert client.get("/supervision/missed?as_of=2026-10-31").status_code == 200
+
+
+def test_the_future_and_long_periods_are_refused(client, auth, db, team):
+    auth.login("hr@example.org")
+    assert client.get("/supervision/missed?as_of=2026-12-01").status_code == 400
+    assert client.get("/supervision/log.csv?from=2025-01-01&to=2026-11-23").status_code == 400
