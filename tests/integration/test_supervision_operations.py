@@ -391,3 +391,14 @@ def test_the_day_recorded_is_the_providers_date_for_late_entries(db, team, froze
     )
     [mentor] = weeks(db, first=dt.date(2026, 11, 8), last=dt.date(2026, 11, 14))
     assert [outcome.late_entry for outcome in mentor.weeks[0].sessions] == [False, True]
+
+
+def test_the_report_csv_makes_formulas_inert(db, team):
+    from lms.supervision.report import report_csv, report_records
+
+    record_session(db, team["supervisor_actor"], details(team), TODAY, TOPICS)
+    team["mentor"].work_email = "=HYPERLINK(1)@example.org"
+    db.flush()
+    [line] = report_csv(report_records(weeks(db, first=LAST_WEEK, last=LAST_WEEK))).splitlines()[1:]
+    assert line.startswith("'=HYPERLINK(1)@example.org,2026-11-15,missed,true,2026-11-17,")
+    assert line.endswith(",false,unsigned")
