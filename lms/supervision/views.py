@@ -71,11 +71,21 @@ def _date_arg(name: str, default: dt.date) -> dt.date:
         abort(400, f"{name}: enter the date as YYYY-MM-DD")
 
 
+class NoStaffRecord(Exception):
+    """The signed-in supervisor or mentor has no staff record linked to their account."""
+
+
+@blueprint.errorhandler(NoStaffRecord)
+def _no_staff_record(_error: NoStaffRecord):
+    return render_template("supervision/no_record.html"), 404
+
+
 def _me() -> Person:
     """The signed-in user's own staff record (supervisors and mentors have one)."""
-    return person_for_user(db_session(), current_user.id) or abort(
-        404, "Your account is not linked to a staff record; ask HR to link it."
-    )
+    person = person_for_user(db_session(), current_user.id)
+    if person is None:
+        raise NoStaffRecord
+    return person
 
 
 def _team() -> tuple[Person, list[Person]]:

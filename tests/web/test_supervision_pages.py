@@ -342,3 +342,10 @@ def test_the_future_and_long_periods_are_refused(client, auth, db, team):
     auth.login("hr@example.org")
     assert client.get("/supervision/missed?as_of=2026-12-01").status_code == 400
     assert client.get("/supervision/log.csv?from=2025-01-01&to=2026-11-23").status_code == 400
+
+
+def test_a_supervisor_without_a_staff_record_is_told_to_ask_hr(client, auth, users):
+    auth.login("supervisor@example.org")
+    response = client.get("/supervision/week")
+    assert response.status_code == 404
+    assert "not linked to a staff record" in response.get_data(as_text=True)
