@@ -94,6 +94,27 @@ def areas_by_person(session: Session, person_ids: Iterable[int]) -> dict[int, se
     return areas
 
 
+def standings_of(
+    session: Session, people: list[Person], day: dt.date
+) -> list[tuple[Person, ClinicianStanding]]:
+    """Each clinician's standing on ``day``, in two queries however many there are."""
+    ids = [person.id for person in people]
+    terms = licence_terms_by_person(session, ids)
+    areas = areas_by_person(session, ids)
+    return [
+        (
+            person,
+            clinician_standing(
+                terms.get(person.id, ()),
+                areas.get(person.id, set()),
+                is_senior=person.position is Position.SENIOR_CLINICIAN,
+                day=day,
+            ),
+        )
+        for person in people
+    ]
+
+
 def standing_of(session: Session, person: Person, day: dt.date) -> ClinicianStanding:
     """Whether ``person`` could supervise and cover on-call on ``day``, with warnings."""
     return clinician_standing(

@@ -34,7 +34,13 @@ from lms.clinicians.operations import (
     update_licence,
     verify_licence,
 )
-from lms.clinicians.queries import licence, licences_of, standing_of, training_areas_of
+from lms.clinicians.queries import (
+    licence,
+    licences_of,
+    standing_of,
+    standings_of,
+    training_areas_of,
+)
 from lms.clinicians.rules import TrainingArea, licence_is_valid_on
 from lms.provider_time import provider_today
 from lms.staff.models import CLINICAL_POSITIONS, Person
@@ -74,7 +80,7 @@ def index():
     )
     return render_template(
         "clinicians/index.html",
-        rows=[(person, standing_of(database, person, day)) for person in people],
+        rows=standings_of(database, list(people), day),
         day=day,
     )
 

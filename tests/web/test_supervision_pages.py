@@ -349,3 +349,40 @@ def test_a_supervisor_without_a_staff_record_is_told_to_ask_hr(client, auth, use
     response = client.get("/supervision/week")
     assert response.status_code == 404
     assert "not linked to a staff record" in response.get_data(as_text=True)
+
+
+def test_the_lists_take_a_constant_number_of_queries(client, auth, db, team, count_queries):
+    auth.login("hr@example.org")
+    pages = ("/clinicians", "/supervision/missed?from=2026-11-01&to=2026-11-21")
+    for page in pages:
+        client.get(page)
+    with count_queries() as few:
+        for page in pages:
+            assert client.get(page).status_code == 200
+    for index in range(5):
+        clinician = add_person(db, f"Clin{index} Ician", position=Position.LICENSED_CLINICIAN)
+        add_licence(db, clinician)
+        add_person(db, f"Extra{index} Mentor", supervisor=clinician)
+    db.commit()
+    with count_queries() as many:
+        for page in pages:
+            assert client.get(page).status_code == 200
+    assert many.count == few.count
+
+
+def test_a_verification_by_other_means_must_say_how(client, auth, db, team):
+    auth.login("hr@example.org")
+    licence = db.execute(select(Licence)).scalar_one()
+    url = f"/clinicians/{team['supervisor'].id}"
+    response = client.post(
+        f"{url}/licences/{licence.id}/verify",
+        data={
+            "csrf_token": csrf_token(client, url),
+            f"verify-{licence.id}-method": "other",
+            f"verify-{licence.id}-note": "",
+        },
+    )
+    assert response.status_code == 422
+    assert "Say how the licence was checked." in response.get_data(as_text=True)
+    db.expire_all()
+    assert db.execute(select(Licence.verified_at)).scalar_one() is None
