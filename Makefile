@@ -70,6 +70,7 @@ test-slow: $(VENV)/.installed-test
 bench: $(VENV)/.installed-test
 	$(PYTHON) -m bench $(if $(BIG),--with-100k)
 	$(PYTHON) -m bench.oncall $(or $(N),5000)
+	$(PYTHON) -m bench.supervision $(or $(SUPERVISION_N),5000)
 
 lint: $(VENV)/.installed-test
 	$(RUFF) check .

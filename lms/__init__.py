@@ -60,6 +60,7 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    import lms.api.supervision  # noqa: F401 - adds the supervision routes to the API blueprint
     from lms.alerts.views import blueprint as notifications_blueprint
     from lms.api import oncall as _oncall_api  # noqa: F401 - nests /api/v1/oncall in the API
     from lms.api.admin_views import blueprint as api_tokens_blueprint
@@ -67,6 +68,7 @@ def register_blueprints(app: Flask) -> None:
     from lms.auditors.views import blueprint as auditor_blueprint
     from lms.auth.views import account_blueprint, admin_blueprint, auth_blueprint
     from lms.certificates.views import blueprint as certificates_blueprint
+    from lms.clinicians.views import blueprint as clinicians_blueprint
     from lms.compliance.views import blueprint as compliance_blueprint
     from lms.curriculum.views import blueprint as curriculum_blueprint
     from lms.eligibility.views import blueprint as facts_blueprint
@@ -75,6 +77,7 @@ def register_blueprints(app: Flask) -> None:
     from lms.organisation.views import blueprint as organisation_blueprint
     from lms.staff.import_views import blueprint as staff_import_blueprint
     from lms.staff.views import blueprint as staff_blueprint
+    from lms.supervision.views import blueprint as supervision_blueprint
     from lms.training.views import blueprint as training_blueprint
 
     for blueprint in (
@@ -94,6 +97,8 @@ def register_blueprints(app: Flask) -> None:
         compliance_blueprint,
         auditor_blueprint,
         oncall_blueprint,
+        clinicians_blueprint,
+        supervision_blueprint,
         organisation_blueprint,  # also gives every template the organisation's name
     ):
         app.register_blueprint(blueprint)

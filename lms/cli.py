@@ -153,6 +153,7 @@ def register_commands(app: Flask) -> None:
     from lms.eligibility.cli import eligibility_group
     from lms.oncall.cli import oncall_group
     from lms.staff.cli import staff_group
+    from lms.supervision.cli import supervision_group
     from lms.training.cli import training_group
 
     for command in (
@@ -168,5 +169,6 @@ def register_commands(app: Flask) -> None:
         compliance_group,
         export_group,
         oncall_group,
+        supervision_group,
     ):
         app.cli.add_command(command)

@@ -17,6 +17,21 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 ENVIRONMENTS = ("development", "production", "testing")
 
+#: Licences a supervising clinician may hold, unless ``LMS_LICENCE_TYPES`` lists others.
+LICENCE_TYPES = ("LICSW", "LCSW", "LMHC", "LMFT", "Psychologist", "Psychiatric nurse (APRN)")
+#: The supervision topics checklist, unless ``LMS_SUPERVISION_TOPICS`` lists others.
+SUPERVISION_TOPICS = (
+    "Case review",
+    "Safety and risk",
+    "Goals and treatment plan",
+    "Family engagement",
+    "Community resources",
+    "Boundaries and ethics",
+    "Self-care",
+    "Documentation",
+    "Training and development",
+)
+
 
 class ConfigError(RuntimeError):
     """The environment does not describe a configuration the app can start with."""
@@ -32,6 +47,13 @@ def _int(env: Mapping[str, str], name: str, default: int, minimum: int = 0) -> i
         raise ConfigError(f"{name} must be a whole number, not {raw!r}") from None
     if value < minimum:
         raise ConfigError(f"{name} must be at least {minimum}, not {value}")
+    return value
+
+
+def _bounded(env: Mapping[str, str], name: str, default: int, minimum: int, maximum: int) -> int:
+    value = _int(env, name, default, minimum=minimum)
+    if value > maximum:
+        raise ConfigError(f"{name} must be at most {maximum}, not {value}")
     return value
 
 
@@ -68,6 +90,16 @@ def _service_hours(env: Mapping[str, str]) -> str:
     except InvalidInput as error:
         raise ConfigError(f"LMS_SERVICE_HOURS: {error.message}") from None
     return raw
+
+
+def _list(env: Mapping[str, str], name: str, default: tuple[str, ...]) -> tuple[str, ...]:
+    raw = env.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    values = tuple(dict.fromkeys(part.strip() for part in raw.split(",") if part.strip()))
+    if not values:
+        raise ConfigError(f"{name} must list at least one value, separated by commas")
+    return values
 
 
 def _development_secret_key(instance_path: Path) -> str:
@@ -183,6 +215,17 @@ def load_config(env: Mapping[str, str] | None = None) -> dict[str, object]:
         "SMTP_PASSWORD": env.get("LMS_SMTP_PASSWORD", ""),
         "SMTP_FROM": env.get("LMS_SMTP_FROM", "training@localhost"),
         "SMTP_TIMEOUT_SECONDS": _int(env, "LMS_SMTP_TIMEOUT_SECONDS", 20, minimum=1),
+        # Supervision (issue 10): the weekly rule, and the lists its forms offer.
+        "SUPERVISION_WEEK_STARTS": _choice(
+            env, "LMS_SUPERVISION_WEEK_STARTS", ("sunday", "monday"), "sunday"
+        ),
+        "SUPERVISION_MIN_DUTY_WEEKDAYS": _bounded(
+            env, "LMS_SUPERVISION_MIN_DUTY_WEEKDAYS", 3, 1, 5
+        ),
+        "SUPERVISION_MIN_MINUTES": _int(env, "LMS_SUPERVISION_MIN_MINUTES", 1, minimum=1),
+        "SUPERVISION_LATE_ENTRY_DAYS": _int(env, "LMS_SUPERVISION_LATE_ENTRY_DAYS", 7, minimum=0),
+        "SUPERVISION_TOPICS": _list(env, "LMS_SUPERVISION_TOPICS", SUPERVISION_TOPICS),
+        "LICENCE_TYPES": _list(env, "LMS_LICENCE_TYPES", LICENCE_TYPES),
         # Number of reverse proxies in front of the app whose X-Forwarded-* headers are trusted.
         "TRUSTED_PROXIES": _int(env, "LMS_TRUSTED_PROXIES", 0),
     }

@@ -98,7 +98,73 @@ def load_demo(
         )
     _publish_demo_curriculum(session, actor, placeholders)
     _load_demo_staff(session, actor, today, training_settings)
+    _load_demo_supervision(session, actor, today)
     return list(DEMO_ACCOUNTS)
+
+
+def _load_demo_supervision(session: Session, actor: Actor, today: dt.date) -> None:
+    """The supervisor's licence (verified) and five of the six training areas, so their page
+    shows a warning, and last week's signed session with Jordan; this week is still pending."""
+    from lms.clinicians.models import LicenceVerificationMethod, ShownHow
+    from lms.clinicians.operations import (
+        LicenceDetails,
+        TrainingAreaDetails,
+        add_licence,
+        record_training_area,
+        verify_licence,
+    )
+    from lms.clinicians.rules import TrainingArea
+    from lms.config import LICENCE_TYPES, SUPERVISION_TOPICS
+    from lms.supervision.operations import SessionDetails, record_session
+    from lms.supervision.rules import Modality, SessionFormat, week_start
+
+    def person(email: str) -> Person:
+        return session.execute(select(Person).where(Person.work_email == email)).scalar_one()
+
+    supervisor, jordan = person("supervisor@demo.example"), person("mentor@demo.example")
+    expires_on = today + dt.timedelta(days=75)
+    licence = add_licence(
+        session,
+        actor,
+        supervisor,
+        LicenceDetails(
+            "LICSW",
+            "DEMO-0001",
+            "MA",
+            "Board of Registration of Social Workers",
+            expires_on - dt.timedelta(days=730),
+            expires_on,
+        ),
+        LICENCE_TYPES,
+    )
+    verify_licence(session, actor, licence, LicenceVerificationMethod.BOARD_LOOKUP, None)
+    for area in list(TrainingArea)[:5]:
+        record_training_area(
+            session,
+            actor,
+            supervisor,
+            TrainingAreaDetails(area, ShownHow.DEGREE_COURSEWORK, dt.date(2004, 5, 20)),
+            today,
+        )
+    signer = Actor(supervisor.user_id, "supervisor@demo.example")
+    held_on = week_start(today) - dt.timedelta(days=5)  # last week's Tuesday
+    record_session(
+        session,
+        signer,
+        SessionDetails(
+            mentor_id=jordan.id,
+            supervisor_id=supervisor.id,
+            held_on=held_on,
+            minutes=60,
+            format=SessionFormat.INDIVIDUAL,
+            modality=Modality.IN_PERSON,
+            topics=SUPERVISION_TOPICS[:2],
+            note="Reviewed boundaries and self-care.",
+        ),
+        today,
+        SUPERVISION_TOPICS,
+        signed_name="Samuel Okafor",
+    )
 
 
 #: The 2026 edition stays published for the records trained on it; 2027 takes over on its

@@ -9,12 +9,14 @@ from lms.auditlog import models as audit_log_models
 from lms.auditors import models as auditor_models
 from lms.auth import models as auth_models
 from lms.certificates import models as certificate_models
+from lms.clinicians import models as clinician_models
 from lms.curriculum import models as curriculum_models
 from lms.db import Base
 from lms.eligibility import models as eligibility_models
 from lms.oncall import models as oncall_models
 from lms.organisation import models as organisation_models
 from lms.staff import models as staff_models
+from lms.supervision import models as supervision_models
 from lms.training import models as training_models
 
 __all__ = [
@@ -25,10 +27,12 @@ __all__ = [
     "auditor_models",
     "auth_models",
     "certificate_models",
+    "clinician_models",
     "curriculum_models",
     "eligibility_models",
     "oncall_models",
     "organisation_models",
     "staff_models",
+    "supervision_models",
     "training_models",
 ]

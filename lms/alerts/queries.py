@@ -28,6 +28,7 @@ from lms.alerts.rules import (
 #: How long a sender holds the rows it claimed; a crashed sender's rows are retried after it.
 from lms.alerts.settings import AlertSettings
 from lms.auth.models import Role, User, UserRole
+from lms.clinicians.models import Licence
 from lms.eligibility.models import Determination
 from lms.staff.models import CLINICAL_POSITIONS, Person, Position, StaffStatus
 from lms.training.queries import training_histories
@@ -171,9 +172,23 @@ def _alerted(session: Session) -> dict[tuple[int, str, dt.date], int]:
     return newest
 
 
+def _latest_licences(session: Session) -> dict[int, tuple[str, dt.date]]:
+    """Each clinician's licence that expires last (a recorded renewal supersedes the licence it
+    renews, so no alert is due for the old one), as (type, expires_on)."""
+    latest: dict[int, tuple[str, dt.date]] = {}
+    for person_id, licence_type, expires_on in session.execute(
+        select(Licence.person_id, Licence.licence_type, Licence.expires_on).order_by(
+            Licence.expires_on, Licence.id
+        )
+    ):
+        latest[person_id] = (licence_type, expires_on)
+    return latest
+
+
 def load_facts(session: Session, as_of: dt.date, settings: AlertSettings) -> AlertFacts:
     """Everything the rules need, in six queries however many people there are."""
     people = _people(session)
+    licences = _latest_licences(session)
     histories = training_histories(
         session,
         select(Person.id).where(
@@ -189,14 +204,15 @@ def load_facts(session: Session, as_of: dt.date, settings: AlertSettings) -> Ale
     for person, _account in people:
         if person.position is Position.THERAPEUTIC_MENTOR and person.id in streaks:
             candidates.append(CandidateFacts(person.id, person.legal_name, streaks[person.id]))
-        if person.position in CLINICAL_POSITIONS and person.licence_expires_on is not None:
+        # The licence records are the source of truth; the old column on the person answers
+        # only for someone with no licence record yet (entered through the staff form or API).
+        licence_type, expires_on = licences.get(
+            person.id, (person.licence_type, person.licence_expires_on)
+        )
+        if person.position in CLINICAL_POSITIONS and expires_on is not None:
             supervisors.append(
                 SupervisorFacts(
-                    person.id,
-                    person.legal_name,
-                    person.licence_type,
-                    person.licence_expires_on,
-                    contacts[person.id],
+                    person.id, person.legal_name, licence_type, expires_on, contacts[person.id]
                 )
             )
         if (

@@ -18,6 +18,8 @@ from lms.eligibility.rules import (
     Population,
 )
 from lms.staff.models import Position, StaffStatus, VerificationMethod
+from lms.supervision.models import LeaveReason
+from lms.supervision.rules import Modality, SessionFormat
 from lms.validation import EARLIEST_DATE, MAX_ID
 
 
@@ -107,6 +109,24 @@ EXPERIENCE_INPUT = {
         "description": "Youth with behavioural-health needs; only with population youth. "
         "Defaults to false.",
     },
+}
+
+SESSION_INPUT = {
+    "mentor_email": {"type": "string", "maxLength": 254, "description": "A therapeutic mentor."},
+    "supervisor_email": {"type": "string", "maxLength": 254},
+    "held_on": DATE | {"description": "Not in the future."},
+    "minutes": {"type": "integer", "minimum": 1, "maximum": 1440},
+    "format": {"type": "string", "enum": _values(SessionFormat)},
+    "modality": {"type": "string", "enum": _values(Modality)},
+    "topics": {"type": "array", "items": {"type": "string"}, "description": "From the checklist."},
+    "note": _text(4000, "No youth names, dates of birth or record numbers."),
+}
+
+LEAVE_INPUT = {
+    "person_email": {"type": "string", "maxLength": 254, "description": "A therapeutic mentor."},
+    "first_day": DATE,
+    "last_day": DATE | {"description": "Not before first_day."},
+    "reason": {"type": "string", "enum": _values(LeaveReason)},
 }
 
 VERIFICATION = {
@@ -378,6 +398,31 @@ SCHEMAS = {
         EXPERIENCE_INPUT, "Fields to change; any change clears the entry's verification."
     ),
     "ExperienceList": _list("Experience"),
+    "SupervisionSession": _record(
+        SESSION_INPUT,
+        {
+            "imported": {
+                "type": "boolean",
+                "description": "Reported through the API or a paper-log import: counts as signed.",
+            },
+            "signed_at": _nullable(INSTANT),
+            "signed_name": _nullable({"type": "string"}),
+            "acknowledged_at": _nullable(INSTANT),
+            "supersedes_id": _nullable(ID)
+            | {"description": "The session this one corrects, if any."},
+            "recorded_at": INSTANT,
+        },
+        "A supervision session. No youth data: the note is about the mentor's supervision.",
+    ),
+    "SupervisionSessionInput": _input(
+        SESSION_INPUT,
+        ["mentor_email", "supervisor_email", "held_on", "minutes", "format", "modality"],
+        "A session held (recorded as imported by the token). Unknown fields are refused.",
+    ),
+    "SupervisionSessionList": _list("SupervisionSession"),
+    "Leave": _record(LEAVE_INPUT, {}, "A mentor's leave: first and last day, inclusive."),
+    "LeaveInput": _input(LEAVE_INPUT, list(LEAVE_INPUT), "Leave to record."),
+    "LeaveList": _list("Leave"),
 }
 
 
@@ -484,6 +529,11 @@ def _operation(
 
 READ = ("admin", "auditor", "hr")
 WRITE = ("hr",)
+SUPERVISION_WRITE = ("admin", "hr")
+MENTOR_EMAIL_PARAMETER = {"name": "mentor_email", "in": "query", "schema": {"type": "string"}}
+RANGE_PARAMETERS = [
+    {"name": name, "in": "query", "required": True, "schema": DATE} for name in ("from", "to")
+]
 
 LIST_PARAMETERS = [
     {"name": "status", "in": "query", "schema": {"type": "string", "enum": _values(StaffStatus)}},
@@ -530,6 +580,44 @@ PATHS = {
                 "500": {"$ref": "#/components/responses/ServerError"},
             },
         }
+    },
+    "/supervision/sessions": {
+        "get": {
+            **_operation(
+                "list_supervision_sessions",
+                "Supervision sessions held in a range of dates (at most 400 days)",
+                READ,
+                (200, "SupervisionSessionList", "The sessions, oldest first."),
+                bad_query=True,
+            ),
+            "parameters": [*RANGE_PARAMETERS, MENTOR_EMAIL_PARAMETER],
+        },
+        "post": _operation(
+            "create_supervision_session",
+            "Report a session held (recorded as imported; it counts as signed)",
+            SUPERVISION_WRITE,
+            (201, "SupervisionSession", "Created."),
+            body="SupervisionSessionInput",
+        ),
+    },
+    "/supervision/leave": {
+        "get": {
+            **_operation(
+                "list_leave",
+                "Leave overlapping a range of dates (at most 400 days)",
+                READ,
+                (200, "LeaveList", "The leave, by first day."),
+                bad_query=True,
+            ),
+            "parameters": RANGE_PARAMETERS,
+        },
+        "post": _operation(
+            "create_leave",
+            "Record a mentor's leave",
+            SUPERVISION_WRITE,
+            (201, "Leave", "Created."),
+            body="LeaveInput",
+        ),
     },
     "/eligibility/evaluate": {
         "post": _operation(

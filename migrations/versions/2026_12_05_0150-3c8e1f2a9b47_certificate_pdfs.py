@@ -1,7 +1,7 @@
 """Certificate PDFs kept after their first download, with the fingerprint they were drawn from.
 
 Revision ID: 3c8e1f2a9b47
-Revises: a7c3e9d1b2f4
+Revises: 217929611ded
 Create Date: 2026-12-05 01:50:00.000000
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import lms.db
 
 revision: str = "3c8e1f2a9b47"
-down_revision: str | None = "a7c3e9d1b2f4"
+down_revision: str | None = "217929611ded"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

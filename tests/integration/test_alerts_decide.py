@@ -391,4 +391,54 @@ def test_deciding_costs_the_same_number_of_queries_for_10_or_300_mentors(
     with count_queries() as many:
         large = decide_alerts(db, ACTOR, TODAY, alert_settings())
     assert large.alerts > 200 > small.alerts > 0
-    assert many.count == few.count <= 12, many.statements
+    # Constant in the number of mentors: people, training histories (2), licences, streaks...
+    assert many.count == few.count <= 13, many.statements
+
+
+def test_licence_alerts_come_from_the_licence_records(db, frozen_clock):
+    """The records are the source of truth: a licence record expiring in 30 days alerts at 30
+    (whatever the old column says), and a recorded renewal stops the alert."""
+    from lms.clinicians.models import Licence
+
+    org = build_org(db)
+    expiring = Licence(
+        person_id=org.supervisor.id,
+        licence_type="LMHC",
+        licence_number="M-1",
+        issuing_state="MA",
+        issuing_board="Board",
+        issued_on=dt.date(2024, 12, 23),
+        expires_on=TODAY + dt.timedelta(days=30),
+        migrated=False,
+        created_at=NOW,
+        updated_at=NOW,
+    )
+    db.add(expiring)
+    db.flush()
+    [decision] = [
+        d for d in plan_alerts(db, TODAY, alert_settings()) if d.person_id == org.supervisor.id
+    ]
+    assert (decision.kind, decision.threshold, decision.due_on) == (
+        AlertKind.LICENCE_EXPIRING,
+        30,
+        dt.date(2026, 12, 23),
+    )
+    assert "LMHC" in decision.subject + decision.body
+    db.add(
+        Licence(
+            person_id=org.supervisor.id,
+            licence_type="LMHC",
+            licence_number="M-1",
+            issuing_state="MA",
+            issuing_board="Board",
+            issued_on=dt.date(2026, 11, 20),
+            expires_on=dt.date(2028, 12, 23),
+            migrated=False,
+            created_at=NOW,
+            updated_at=NOW,
+        )
+    )
+    db.flush()
+    assert [
+        d for d in plan_alerts(db, TODAY, alert_settings()) if d.person_id == org.supervisor.id
+    ] == []

@@ -116,3 +116,35 @@ def test_make_run_gives_the_app_the_address_it_serves_on(arguments, environment,
         check=True,
     ).stdout
     assert output.strip() == expected
+
+
+def test_supervision_settings_default_to_the_issue(tmp_path):
+    config = load_config({"LMS_INSTANCE_PATH": str(tmp_path)})
+    assert config["SUPERVISION_WEEK_STARTS"] == "sunday"
+    assert config["SUPERVISION_MIN_DUTY_WEEKDAYS"] == 3
+    assert config["SUPERVISION_MIN_MINUTES"] == 1
+    assert config["SUPERVISION_LATE_ENTRY_DAYS"] == 7
+    assert "LICSW" in config["LICENCE_TYPES"]
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("LMS_SUPERVISION_WEEK_STARTS", "friday"),
+        ("LMS_SUPERVISION_MIN_DUTY_WEEKDAYS", "6"),
+        ("LMS_SUPERVISION_MIN_DUTY_WEEKDAYS", "0"),
+        ("LMS_SUPERVISION_MIN_MINUTES", "0"),
+        ("LMS_SUPERVISION_LATE_ENTRY_DAYS", "a week"),
+        ("LMS_LICENCE_TYPES", " , "),
+    ],
+)
+def test_supervision_settings_are_checked(tmp_path, name, value):
+    with pytest.raises(ConfigError, match=name):
+        load_config({"LMS_INSTANCE_PATH": str(tmp_path), name: value})
+
+
+def test_monday_weeks(tmp_path):
+    config = load_config(
+        {"LMS_INSTANCE_PATH": str(tmp_path), "LMS_SUPERVISION_WEEK_STARTS": "Monday"}
+    )
+    assert config["SUPERVISION_WEEK_STARTS"] == "monday"

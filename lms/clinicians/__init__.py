@@ -1,0 +1,1 @@
+"""Clinicians' qualifications: licences, their verification, specialised-training areas."""

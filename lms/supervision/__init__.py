@@ -1,0 +1,1 @@
+"""Weekly supervision of mentors by licensed clinicians: sessions, leave, the weekly rule."""

@@ -1,0 +1,268 @@
+"""Read-only queries for supervision: sessions, leave, and every mentor's weeks for a range of
+dates in a constant number of queries (whatever the number of mentors)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Select, and_, or_, select
+from sqlalchemy.orm import Session, aliased
+
+from lms.clinicians.models import Licence
+from lms.clinicians.queries import areas_by_person
+from lms.clinicians.rules import LicenceTerm, TrainingArea, licences_valid_on
+from lms.staff.models import EmploymentPeriod, Person, Position
+from lms.supervision.models import LeavePeriod, SupervisionSession
+from lms.supervision.rules import (
+    Period,
+    SessionFacts,
+    SupervisionSettings,
+    WeekResult,
+    supervision_weeks,
+    week_start,
+)
+
+
+@dataclass(slots=True)
+class SessionInfo:
+    """What a page or report shows beside a session besides the rule's outcome."""
+
+    id: int
+    supervisor_id: int
+    supervisor_name: str
+    supervisor_email: str | None
+    signed: bool
+    imported: bool
+    acknowledged: bool
+    superseded: bool
+    supersedes_id: int | None
+    licence_unverified: bool
+    missing_areas: bool
+
+
+@dataclass
+class MentorWeeks:
+    mentor_id: int
+    name: str
+    email: str | None
+    supervisor_id: int | None
+    weeks: list[WeekResult] = field(default_factory=list)
+    sessions: dict[int, SessionInfo] = field(default_factory=dict)
+
+
+def mentors_statement(
+    first: dt.date, last: dt.date, supervisor_id: int | None = None, mentor_id: int | None = None
+) -> Select:
+    """Therapeutic mentors with a period of employment overlapping ``first`` to ``last``."""
+    employed = (
+        select(EmploymentPeriod.id)
+        .where(
+            EmploymentPeriod.person_id == Person.id,
+            EmploymentPeriod.hired_on <= last,
+            or_(EmploymentPeriod.separated_on.is_(None), EmploymentPeriod.separated_on >= first),
+        )
+        .exists()
+    )
+    statement = select(Person.id).where(Person.position == Position.THERAPEUTIC_MENTOR, employed)
+    if supervisor_id is not None:
+        statement = statement.where(Person.supervisor_id == supervisor_id)
+    if mentor_id is not None:
+        statement = statement.where(Person.id == mentor_id)
+    return statement
+
+
+def mentor_weeks(
+    session: Session,
+    *,
+    first: dt.date,
+    last: dt.date,
+    as_of: dt.date,
+    settings: SupervisionSettings,
+    supervisor_id: int | None = None,
+    mentor_id: int | None = None,
+) -> list[MentorWeeks]:
+    """Every therapeutic mentor's weeks containing a day from ``first`` to ``last``, as of
+    ``as_of``, ordered by name. Five queries, however many mentors and sessions."""
+    range_first = week_start(first, settings.week_starts)
+    range_last = week_start(last, settings.week_starts) + dt.timedelta(days=6)
+    ids = mentors_statement(range_first, range_last, supervisor_id, mentor_id).scalar_subquery()
+
+    mentors = session.execute(
+        select(Person.id, Person.legal_name, Person.work_email, Person.supervisor_id)
+        .where(Person.id.in_(ids))
+        .order_by(Person.legal_name, Person.id)
+    ).all()
+    employment: dict[int, list[Period]] = defaultdict(list)
+    for row in session.execute(
+        select(EmploymentPeriod.person_id, EmploymentPeriod.hired_on, EmploymentPeriod.separated_on)
+        .where(EmploymentPeriod.person_id.in_(ids))
+        .order_by(EmploymentPeriod.hired_on)
+    ):
+        employment[row.person_id].append(Period(row.hired_on, row.separated_on))
+    leave: dict[int, list[Period]] = defaultdict(list)
+    for row in session.execute(
+        select(LeavePeriod.person_id, LeavePeriod.first_day, LeavePeriod.last_day).where(
+            LeavePeriod.person_id.in_(ids),
+            LeavePeriod.first_day <= range_last,
+            LeavePeriod.last_day >= range_first,
+        )
+    ):
+        leave[row.person_id].append(Period(row.first_day, row.last_day))
+
+    supervisor = aliased(Person)
+    correction = aliased(SupervisionSession)
+    superseded = select(correction.id).where(correction.supersedes_id == SupervisionSession.id)
+    in_range = and_(
+        SupervisionSession.mentor_id.in_(ids),
+        SupervisionSession.held_on >= range_first,
+        SupervisionSession.held_on <= min(range_last, as_of),
+    )
+    # Core rows, not ORM ones: a year of sessions is hundreds of thousands of them.
+    rows = (
+        session.connection()
+        .execute(
+            select(
+                SupervisionSession.id,
+                SupervisionSession.mentor_id,
+                SupervisionSession.supervisor_id,
+                SupervisionSession.held_on,
+                SupervisionSession.format,
+                SupervisionSession.minutes,
+                SupervisionSession.signed_at.is_not(None).label("signed"),
+                SupervisionSession.imported,
+                SupervisionSession.acknowledged_at.is_not(None).label("acknowledged"),
+                SupervisionSession.recorded_at,
+                SupervisionSession.supersedes_id,
+                superseded.exists().label("superseded"),
+                supervisor.legal_name.label("supervisor_name"),
+                supervisor.work_email.label("supervisor_email"),
+            )
+            .join(supervisor, supervisor.id == SupervisionSession.supervisor_id)
+            .where(in_range)
+            .order_by(SupervisionSession.held_on, SupervisionSession.id)
+        )
+        .all()
+    )
+    supervisor_ids = select(SupervisionSession.supervisor_id).where(in_range).distinct()
+    licences: dict[int, list[LicenceTerm]] = defaultdict(list)
+    for row in session.execute(
+        select(Licence.person_id, Licence.issued_on, Licence.expires_on, Licence.verified_at).where(
+            Licence.person_id.in_(supervisor_ids.scalar_subquery())
+        )
+    ):
+        licences[row.person_id].append(
+            LicenceTerm(row.issued_on, row.expires_on, row.verified_at is not None)
+        )
+    areas = areas_by_person(session, {row.supervisor_id for row in rows})
+
+    facts: dict[int, list[SessionFacts]] = defaultdict(list)
+    infos: dict[int, dict[int, SessionInfo]] = defaultdict(dict)
+    terms_of = {person_id: tuple(items) for person_id, items in licences.items()}
+    # Whether the supervisor's licence that day is verified: the same few (supervisor, day)
+    # pairs recur across thousands of sessions.
+    unverified: dict[tuple[int, dt.date], bool] = {}
+    zone = ZoneInfo(settings.timezone)
+    all_areas = len(TrainingArea)
+    missing_areas = {person_id: len(areas.get(person_id, ())) < all_areas for person_id in terms_of}
+    for row in rows:
+        terms = terms_of.get(row.supervisor_id, ())
+        key = (row.supervisor_id, row.held_on)
+        if key not in unverified:
+            valid = licences_valid_on(terms, row.held_on)
+            unverified[key] = bool(valid) and not any(term.verified for term in valid)
+        facts[row.mentor_id].append(
+            SessionFacts(
+                held_on=row.held_on,
+                format=row.format,
+                minutes=row.minutes,
+                signed=bool(row.signed) or row.imported,
+                supervisor_licences=terms,
+                recorded_on=row.recorded_at.astimezone(zone).date(),
+                superseded=bool(row.superseded),
+                key=row.id,
+            )
+        )
+        infos[row.mentor_id][row.id] = SessionInfo(
+            id=row.id,
+            supervisor_id=row.supervisor_id,
+            supervisor_name=row.supervisor_name,
+            supervisor_email=row.supervisor_email,
+            signed=bool(row.signed),
+            imported=row.imported,
+            acknowledged=bool(row.acknowledged),
+            superseded=bool(row.superseded),
+            supersedes_id=row.supersedes_id,
+            licence_unverified=unverified[key],
+            missing_areas=missing_areas.get(row.supervisor_id, True),
+        )
+
+    result = []
+    for row in mentors:
+        weeks = supervision_weeks(
+            employment.get(row.id, []),
+            leave.get(row.id, []),
+            facts.get(row.id, []),
+            first=first,
+            last=last,
+            as_of=as_of,
+            settings=settings,
+        )
+        result.append(
+            MentorWeeks(
+                mentor_id=row.id,
+                name=row.legal_name,
+                email=row.work_email,
+                supervisor_id=row.supervisor_id,
+                weeks=weeks,
+                sessions=infos.get(row.id, {}),
+            )
+        )
+    return result
+
+
+def session_row(session: Session, session_id: int) -> SupervisionSession | None:
+    return session.get(SupervisionSession, session_id)
+
+
+def sessions_of_mentor(session: Session, mentor_id: int, limit: int = 200):
+    """A mentor's sessions, newest first, with whether each was superseded."""
+    correction = aliased(SupervisionSession)
+    superseded = (
+        select(correction.id).where(correction.supersedes_id == SupervisionSession.id).exists()
+    )
+    supervisor = aliased(Person)
+    return session.execute(
+        select(SupervisionSession, supervisor.legal_name, superseded.label("superseded"))
+        .join(supervisor, supervisor.id == SupervisionSession.supervisor_id)
+        .where(SupervisionSession.mentor_id == mentor_id)
+        .order_by(SupervisionSession.held_on.desc(), SupervisionSession.id.desc())
+        .limit(limit)
+    ).all()
+
+
+def leave_of(session: Session, person_id: int) -> list[LeavePeriod]:
+    return list(
+        session.execute(
+            select(LeavePeriod)
+            .where(LeavePeriod.person_id == person_id)
+            .order_by(LeavePeriod.first_day.desc())
+        ).scalars()
+    )
+
+
+def team_of(session: Session, supervisor_id: int) -> list[Person]:
+    """The supervisor's current team of mentors (not separated), by name."""
+    return list(
+        session.execute(
+            select(Person)
+            .where(
+                Person.supervisor_id == supervisor_id,
+                Person.position == Position.THERAPEUTIC_MENTOR,
+                Person.separated_on.is_(None),
+            )
+            .order_by(Person.legal_name)
+        ).scalars()
+    )
