@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, joinedload
 
+from lms.clinicians.models import Licence
 from lms.clock import end_of_day
 from lms.oncall.models import OnCallBlock
 from lms.oncall.rules import (
@@ -23,6 +24,7 @@ from lms.oncall.rules import (
     date_range,
     local_dates,
     senior_licensed_days,
+    senior_licensed_days_from_records,
     wall_clock,
 )
 from lms.organisation.models import OrganisationSettingsVersion
@@ -71,9 +73,10 @@ def qualifying_days(
     """For each person, the local dates from ``first`` to ``last`` on which they may cover
     on-call: senior clinician position, a licence valid that day, and still employed.
 
-    The one place that answers "senior and licensed on day D". It reads today's licence
-    columns on ``people``; when licences become records with history (issue 10, first half)
-    only this function changes.
+    The one place that answers "senior and licensed on day D", from the licence records
+    (``lms.clinicians``). Someone with no licence record yet (a clinician added through the
+    staff form with only the licence columns) is judged from those columns, as the licence
+    alerts do, until HR records the licence.
     """
     ids = sorted(set(person_ids))
     if not ids:
@@ -83,9 +86,16 @@ def qualifying_days(
             Person.id.in_(ids)
         )
     ).all()
+    records: dict[int, list[Licence]] = {}
+    for licence in session.execute(select(Licence).where(Licence.person_id.in_(ids))).scalars():
+        records.setdefault(licence.person_id, []).append(licence)
     answer = {}
     for person_id, position, expires_on, separated_on in rows:
-        days = senior_licensed_days(position == Position.SENIOR_CLINICIAN, expires_on, first, last)
+        senior = position == Position.SENIOR_CLINICIAN
+        if person_id in records:
+            days = senior_licensed_days_from_records(senior, records[person_id], first, last)
+        else:
+            days = senior_licensed_days(senior, expires_on, first, last)
         if separated_on is not None:
             days = frozenset(day for day in days if day <= separated_on)
         answer[person_id] = days

@@ -17,6 +17,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
+from lms.clinicians.rules import LicencePeriod, licence_valid_on
 from lms.service_hours.rules import MINUTES_PER_DAY, ServiceHours
 from lms.validation import InvalidInput
 
@@ -100,6 +101,16 @@ def senior_licensed_days(
     if not is_senior or licence_expires_on is None:
         return frozenset()
     return frozenset(day for day in date_range(first, last) if day < licence_expires_on)
+
+
+def senior_licensed_days_from_records(
+    is_senior: bool, licences: Sequence[LicencePeriod], first: dt.date, last: dt.date
+) -> frozenset[dt.date]:
+    """The dates from ``first`` to ``last`` on which a senior clinician holds a licence valid
+    that day, from their licence records (``lms.clinicians.rules.licence_valid_on``)."""
+    if not is_senior:
+        return frozenset()
+    return frozenset(day for day in date_range(first, last) if licence_valid_on(licences, day))
 
 
 def block_problems(starts_at: dt.datetime, ends_at: dt.datetime) -> list[tuple[str, str]]:
