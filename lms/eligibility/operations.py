@@ -28,6 +28,7 @@ from lms.eligibility.rules import CredentialLevel, Population, is_evaluated
 from lms.eligibility.snapshot import evaluate_document, facts_document, record_document
 from lms.staff.models import Person, VerificationMethod
 from lms.staff.queries import verifier_names
+from lms.staff.rules import verification_problem
 from lms.validation import InvalidInput, check_date
 
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
@@ -423,6 +424,10 @@ def verify_fact(
     note = (note or "").strip() or None
     if method is VerificationMethod.OTHER and note is None:
         raise InvalidInput("Say how the fact was checked.", "note")
+    problem = verification_problem(method.value, method.label, _has_evidence(session, fact), note)
+    if problem is not None:
+        field, message = problem
+        raise InvalidInput(message, field)
     fact.verified_at = clock.now()
     fact.verified_by_id = actor.user_id
     fact.verification_method = method
@@ -438,6 +443,16 @@ def verify_fact(
         {"person_id": person.id, "method": method.value, "note": note},
     )
     record_determination(session, actor, person, f"{kind}.verify", today)
+
+
+def _has_evidence(session: Session, fact: EducationCredential | ExperienceRecord) -> bool:
+    column = (
+        EvidenceDocument.credential_id
+        if isinstance(fact, EducationCredential)
+        else EvidenceDocument.experience_id
+    )
+    found = session.execute(select(EvidenceDocument.id).where(column == fact.id).limit(1))
+    return found.first() is not None
 
 
 def remove_fact(

@@ -42,6 +42,7 @@ from lms.training.operations import (
 from lms.training.quiz import correct_choice
 from lms.training.rules import CyclePolicy
 from tests.support.editions import Folder
+from tests.support.factories import attach_document
 
 TZ = "UTC"
 SETTINGS = TrainingSettings(CyclePolicy(30, 90), "demo", 0, dt.timedelta(minutes=5))
@@ -118,8 +119,11 @@ def history(db, users, frozen_clock, tmp_path):
     )
     day = at(frozen_clock, D(2025, 1, 8))
     verify_identity(db, hr, person, VerificationMethod.GOVERNMENT_ID, None, day)
+    attach_document(db, person, credential, "transcript.pdf")
     verify_fact(db, hr, person, credential, VerificationMethod.TRANSCRIPT, None, day)
-    verify_fact(db, hr, person, job, VerificationMethod.EMPLOYER_REFERENCE, None, day)
+    verify_fact(
+        db, hr, person, job, VerificationMethod.EMPLOYER_REFERENCE, "Director, by phone", day
+    )
 
     day = at(frozen_clock, D(2025, 1, 20))
     finish_cycle(db, hr, person, ensure_current_cycle(db, person, day, SETTINGS), day)

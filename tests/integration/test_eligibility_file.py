@@ -23,6 +23,7 @@ from lms.eligibility.queries import determination_in_force
 from lms.eligibility.rules import CredentialLevel, Population
 from lms.staff.models import Position, StaffStatus, VerificationMethod
 from lms.staff.operations import PersonDetails, create_person, verify_identity
+from tests.support.factories import attach_document
 
 TZ = "America/New_York"
 PDF = b"%PDF-1.4 transcript"
@@ -81,6 +82,7 @@ def test_history_read_back_on_several_dates(db, users, frozen_clock):
     frozen_clock.current = dt.datetime(2026, 3, 3, 15, 0, tzinfo=dt.UTC)
     day2 = dt.date(2026, 3, 3)
     attach_evidence(db, hr, person, EvidenceSubject.CREDENTIAL, credential, "transcript.pdf", PDF)
+    attach_document(db, person, credential, "transcript.pdf")
     verify_fact(db, hr, person, credential, VerificationMethod.TRANSCRIPT, "Sealed copy", day2)
     verify_identity(db, hr, person, VerificationMethod.GOVERNMENT_ID, None, day2)
 

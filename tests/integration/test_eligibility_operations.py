@@ -30,6 +30,7 @@ from lms.eligibility.rules import CredentialLevel, EligibilityStatus, Pathway, P
 from lms.staff.models import Position, StaffStatus, VerificationMethod
 from lms.staff.operations import PersonDetails, create_person, update_person, verify_identity
 from lms.validation import InvalidInput
+from tests.support.factories import attach_document
 
 TODAY = dt.date(2026, 11, 23)
 PDF = b"%PDF-1.7\n" + b"0" * 100
@@ -96,8 +97,18 @@ def test_candidate_to_eligible_through_verification(db, actor):
     job = add_experience(db, actor, person, full_time_youth_job(), TODAY)
     assert history(db, person)[-1].status is EligibilityStatus.PROVISIONAL
 
+    attach_document(db, person, credential)
+
     verify_fact(db, actor, person, credential, VerificationMethod.TRANSCRIPT, None, TODAY)
-    verify_fact(db, actor, person, job, VerificationMethod.EMPLOYER_REFERENCE, "HR manager", TODAY)
+    verify_fact(
+        db,
+        actor,
+        person,
+        job,
+        VerificationMethod.EMPLOYER_REFERENCE,
+        "HR manager, 617-555-0100",
+        TODAY,
+    )
     assert history(db, person)[-1].status is EligibilityStatus.PROVISIONAL  # identity still open
     verify_identity(db, actor, person, VerificationMethod.GOVERNMENT_ID, None, TODAY)
 
@@ -124,6 +135,7 @@ def test_candidate_to_eligible_through_verification(db, actor):
 def test_changing_a_verified_fact_clears_its_verification(db, actor):
     person = create_person(db, actor, mentor_details(), TODAY)
     credential = add_credential(db, actor, person, bachelors(), TODAY)
+    attach_document(db, person, credential)
     verify_fact(db, actor, person, credential, VerificationMethod.TRANSCRIPT, None, TODAY)
     update_credential(
         db, actor, person, credential, bachelors(conferred_on=dt.date(2020, 6, 1)), TODAY
@@ -137,6 +149,7 @@ def test_changing_a_verified_fact_clears_its_verification(db, actor):
 def test_changing_only_how_accreditation_was_checked_keeps_the_verification(db, actor):
     person = create_person(db, actor, mentor_details(), TODAY)
     credential = add_credential(db, actor, person, bachelors(), TODAY)
+    attach_document(db, person, credential)
     verify_fact(db, actor, person, credential, VerificationMethod.TRANSCRIPT, None, TODAY)
     update_credential(
         db,
@@ -152,6 +165,7 @@ def test_changing_only_how_accreditation_was_checked_keeps_the_verification(db, 
 def test_changing_a_verified_job_clears_its_verification(db, actor):
     person = create_person(db, actor, mentor_details(), TODAY)
     job = add_experience(db, actor, person, full_time_youth_job(), TODAY)
+    attach_document(db, person, job)
     verify_fact(db, actor, person, job, VerificationMethod.PAY_RECORDS, None, TODAY)
     update_experience(
         db, actor, person, job, full_time_youth_job(hours_per_week=Decimal(30)), TODAY
@@ -317,6 +331,7 @@ def test_removing_a_fact_only_while_unverified_and_without_evidence(db, actor):
     with pytest.raises(InvalidInput, match="Evidence is attached"):
         remove_fact(db, actor, person, credential, TODAY)
     job = add_experience(db, actor, person, full_time_youth_job(), TODAY)
+    attach_document(db, person, job)
     verify_fact(db, actor, person, job, VerificationMethod.PAY_RECORDS, None, TODAY)
     with pytest.raises(InvalidInput, match="verified fact cannot be removed"):
         remove_fact(db, actor, person, job, TODAY)

@@ -98,3 +98,21 @@ def publish_small_edition(
     if commit:
         db.commit()
     return edition
+
+
+#: The smallest file the evidence check accepts as a PDF.
+SMALL_PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+
+
+def attach_document(db: Session, person: Person, fact, name: str = "document.pdf"):
+    """Attach a small PDF to a credential or an experience entry, as HR would before verifying
+    it by a method that reads a document (a transcript, pay records)."""
+    from lms.eligibility.models import EducationCredential, EvidenceSubject
+    from lms.eligibility.operations import attach_evidence
+
+    subject = (
+        EvidenceSubject.CREDENTIAL
+        if isinstance(fact, EducationCredential)
+        else EvidenceSubject.EXPERIENCE
+    )
+    return attach_evidence(db, TEST_ACTOR, person, subject, fact, name, SMALL_PDF)

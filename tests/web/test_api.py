@@ -518,8 +518,8 @@ def test_changing_a_verified_credential_clears_its_verification(hr, db, users):
         Actor(users["hr"].id, "hr@example.org"),
         db.get(Person, person["id"]),
         db.get(EducationCredential, credential["id"]),
-        VerificationMethod.TRANSCRIPT,
-        None,
+        VerificationMethod.REGISTRAR,
+        "Called the registrar (617-555-0142) on 2026-11-23: confirmed.",
         dt.date(2026, 11, 23),
     )
     db.commit()
@@ -746,8 +746,8 @@ def create_from_facts(hr: Api, db, users, case: dict) -> int:
     if case["identity_verified"]:
         verify_identity(db, actor, record, VerificationMethod.GOVERNMENT_ID, None, today)
     for model, fact_id in verified:
-        method = VerificationMethod.TRANSCRIPT
-        verify_fact(db, actor, record, db.get(model, fact_id), method, None, today)
+        method, note = VerificationMethod.REGISTRAR, "Called the registrar on the day: confirmed."
+        verify_fact(db, actor, record, db.get(model, fact_id), method, note, today)
     db.commit()
     return person["id"]
 

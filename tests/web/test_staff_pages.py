@@ -7,7 +7,12 @@ import pytest
 from sqlalchemy import func, select
 
 from lms.actor import Actor
-from lms.eligibility.models import EducationCredential, EvidenceDocument, ExperienceRecord
+from lms.eligibility.models import (
+    EducationCredential,
+    EvidenceDocument,
+    ExperienceRecord,
+    HumanServicesBasis,
+)
 from lms.eligibility.operations import CredentialDetails, add_credential
 from lms.eligibility.rules import CredentialLevel
 from lms.staff.models import Person, Position, StaffStatus
@@ -88,6 +93,7 @@ def test_list_filters_by_eligibility(hr_client, db):
 
 
 def test_add_credential_verify_and_attach_evidence_through_the_pages(hr_client, db):
+    # The transcript is attached first: a verification by reading it rests on the document.
     person = make_person(db)
     base = f"/staff/{person.id}"
     token = csrf_token(hr_client, f"{base}/credentials/new")
@@ -107,6 +113,12 @@ def test_add_credential_verify_and_attach_evidence_through_the_pages(hr_client, 
     credential = db.execute(select(EducationCredential)).scalar_one()
 
     response = hr_client.post(
+        f"{base}/evidence/credentials?fact={credential.id}",
+        data={"csrf_token": token, "file": (io.BytesIO(PDF), "transcript.pdf")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 302
+    response = hr_client.post(
         f"{base}/credentials/{credential.id}/verify",
         data={
             "csrf_token": token,
@@ -115,16 +127,11 @@ def test_add_credential_verify_and_attach_evidence_through_the_pages(hr_client, 
         },
     )
     assert response.status_code == 302
+    credential = db.get(EducationCredential, credential.id)  # each request ends its session
     assert credential.verified
     page = hr_client.get(base).get_data(as_text=True)
     assert "by Hr: Official transcript — Official, sealed" in page
 
-    response = hr_client.post(
-        f"{base}/evidence/credentials?fact={credential.id}",
-        data={"csrf_token": token, "file": (io.BytesIO(PDF), "transcript.pdf")},
-        content_type="multipart/form-data",
-    )
-    assert response.status_code == 302
     document = db.execute(select(EvidenceDocument)).scalar_one()
     download = hr_client.get(f"{base}/evidence/{document.id}")
     assert download.status_code == 200
@@ -304,3 +311,31 @@ def test_the_determination_history_names_each_change_in_words(hr_client, db):
     assert "<h4>GED</h4>" in page  # not "Ged"
     assert "Ged" not in page
     assert " UTC<" not in page  # the history's times are local, with the zone
+
+
+def test_a_transcript_cannot_be_marked_verified_without_the_transcript(hr_client, db):
+    person = make_person(db)
+    credential = add_credential(
+        db,
+        Actor.system("test"),
+        person,
+        CredentialDetails(
+            level=CredentialLevel.BACHELOR,
+            field_of_study="Psychology",
+            institution="UMass Lowell",
+            conferred_on=dt.date(2021, 5, 20),
+            accredited=True,
+            human_services_basis=HumanServicesBasis.LISTED,
+        ),
+        TODAY,
+    )
+    db.commit()
+    base = f"/staff/{person.id}"
+    token = csrf_token(hr_client, base)
+    response = hr_client.post(
+        f"{base}/credentials/{credential.id}/verify",
+        data={"csrf_token": token, "method": "transcript", "note": ""},
+    )
+    assert response.status_code == 422
+    assert "needs the document attached as evidence first" in response.get_data(as_text=True)
+    assert db.get(EducationCredential, credential.id).verified_at is None
