@@ -29,9 +29,18 @@ def test_hr_imports_the_template_after_a_dry_run(page, live_server, tmp_path):
     template = tmp_path / download_info.value.suggested_filename
     download_info.value.save_as(template)
 
+    # The template's rows are examples (their record starts with #): unchanged, it adds no one.
+    page.get_by_label("CSV file").set_input_files(template)
+    page.get_by_role("button", name="Check the file").click()
+    assert page.get_by_text("rows whose record starts with # are examples").is_visible()
+
+    # HR fills it in: here, by turning the examples into real rows.
+    filled = tmp_path / "people.csv"
+    filled.write_bytes(template.read_bytes().replace(b"\n#", b"\n"))
+
     # First a copy with a mistake: the dry run lists it and imports nothing.
     broken = tmp_path / "broken.csv"
-    broken.write_bytes(template.read_bytes().replace(b",30,youth,", b",thirty,youth,"))
+    broken.write_bytes(filled.read_bytes().replace(b",30,youth,", b",thirty,youth,"))
     page.get_by_label("CSV file").set_input_files(broken)
     page.get_by_role("button", name="Check the file").click()
     assert page.get_by_role("heading", level=1).inner_text() == "1 problem in broken.csv"
@@ -40,10 +49,10 @@ def test_hr_imports_the_template_after_a_dry_run(page, live_server, tmp_path):
     check_accessibility(page)
     screenshot(page, "staff-import-problems")
 
-    page.get_by_label("CSV file").set_input_files(template)
+    page.get_by_label("CSV file").set_input_files(filled)
     page.get_by_role("button", name="Check the file").click()
     heading = page.get_by_role("heading", level=1)
-    assert heading.inner_text() == "Ready to import staff-import-template.csv"
+    assert heading.inner_text() == "Ready to import people.csv"
     assert page.get_by_text("1 person, 1 credential, 1 experience entry").is_visible()
     check_accessibility(page)
     screenshot(page, "staff-import-ready")
