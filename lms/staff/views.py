@@ -65,16 +65,31 @@ def _enum_arg(name: str, enum_class):
 
 
 PAGE_SIZE = 50
+CURRENT_STATUS = "current"
+UNVERIFIED = "unverified"
+
+
+def _flag_arg(name: str, value: str) -> bool:
+    """A filter with one value besides "any"; anything else is refused, naming the filter."""
+    given = request.args.get(name) or ""
+    if given and given != value:
+        abort(400, f"Unknown {name} filter {given[:40]!r}: choose {value} or leave it empty.")
+    return given == value
 
 
 @blueprint.route("/")
 @requires(*READ_ALL_ROLES)
 def index():
     search = (request.args.get("q") or "").strip()[:100]
+    # "current" (candidates and active staff) is offered beside the statuses themselves.
+    current = request.args.get("status") == CURRENT_STATUS
+    unverified = _flag_arg("verification", UNVERIFIED)
     filters = StaffFilters(
-        status=_enum_arg("status", StaffStatus),
+        status=None if current else _enum_arg("status", StaffStatus),
         position=_enum_arg("position", Position),
         search=search or None,
+        current=current,
+        unverified=unverified,
     )
     eligibility = _enum_arg("eligibility", EligibilityStatus)
     requested_page = requested_page_number()
@@ -95,10 +110,11 @@ def index():
             (person, results[person.id]) for person in people_with_facts_by_id(database, page_ids)
         ]
     chosen = {
-        "status": filters.status,
+        "status": CURRENT_STATUS if current else filters.status,
         "position": filters.position,
         "eligibility": eligibility,
         "q": search,
+        "verification": UNVERIFIED if unverified else None,
     }
     return render_template(
         "staff/index.html",
