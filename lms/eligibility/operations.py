@@ -31,6 +31,7 @@ from lms.staff.queries import verifier_names
 from lms.validation import InvalidInput
 
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
+TOO_LARGE_MESSAGE = "The file is larger than 10 MB."
 MIN_JUSTIFICATION_LENGTH = 20
 
 
@@ -498,7 +499,7 @@ def attach_evidence(
     if not data:
         raise InvalidInput("The file is empty.", "file")
     if len(data) > MAX_EVIDENCE_BYTES:
-        raise InvalidInput("The file is larger than 10 MB.", "file")
+        raise InvalidInput(TOO_LARGE_MESSAGE, "file")
     sniffed = sniff_media_type(data)
     if sniffed is None:
         raise InvalidInput("Only PDF, PNG and JPEG files can be attached.", "file")
