@@ -13,6 +13,7 @@ from lms.auth.models import Role
 from lms.auth.permissions import requires
 from lms.curriculum.models import CurriculumEdition, ModuleVersion
 from lms.curriculum.rendering import render_markdown
+from lms.curriculum.tables import label_table_cells
 from lms.provider_time import provider_timezone, provider_today
 from lms.staff.queries import Page, person_for_user
 from lms.training.forms import AttestationForm
@@ -171,7 +172,7 @@ def _module_page(
             progress=progress,
             section=section,
             section_title=current["title"],
-            section_html=render_markdown(current["markdown"]),
+            section_html=label_table_cells(render_markdown(current["markdown"])),
             attempts=attempts,
             attestation=attestation,
             attestation_form=attestation_form or AttestationForm(formdata=None),
@@ -206,7 +207,7 @@ def reread(cycle_id: int, position: int):
         module=module_version,
         section=section,
         section_title=current["title"],
-        section_html=render_markdown(current["markdown"]),
+        section_html=label_table_cells(render_markdown(current["markdown"])),
     )
 
 
