@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
+from pathlib import Path
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
 from lms.auth.forms import ConfirmForm
 from lms.auth.models import Role
 from lms.auth.permissions import requires
+from lms.cache import app_cache
 from lms.config import PROJECT_ROOT
 from lms.curriculum.loader import check_edition, find_editions
 from lms.curriculum.models import CurriculumEdition
@@ -25,10 +29,32 @@ def _candidates():
     database = db_session()
     placeholders = current_settings().curriculum_placeholders
     for folder in find_editions(CURRICULA):
-        checked = check_edition(folder)  # the file format and the item-writing rules
+        checked = _checked(folder)  # the file format and the item-writing rules
         edition = checked.publishable
         plan = plan_publication(database, edition, placeholders) if edition else None
         yield folder.relative_to(CURRICULA).as_posix(), checked.edition, checked.problems, plan
+
+
+#: Edition folders' checks kept per process: a few editions, each checked once per content.
+CHECK_CACHE_SIZE = 16
+
+
+def _checked(folder: Path):
+    """``check_edition(folder)``, kept for as long as the folder's files are byte for byte the
+    same: reading and checking every module's YAML takes most of a second, reading the bytes
+    to compare takes milliseconds."""
+    return app_cache("curriculum_checks", CHECK_CACHE_SIZE).get_or_build(
+        (str(folder), folder_fingerprint(folder)), lambda: check_edition(folder)
+    )
+
+
+def folder_fingerprint(folder: Path) -> str:
+    """SHA-256 over the name and bytes of every file in ``folder`` (not its subfolders)."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in folder.iterdir() if p.is_file()):
+        digest.update(path.name.encode() + b"\0")
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
 
 
 @blueprint.route("/")
