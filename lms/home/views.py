@@ -51,7 +51,8 @@ def hr():
 @blueprint.route("/supervisor")
 @requires(Role.SUPERVISOR)
 def supervisor():
-    return render_template("home/supervisor.html")
+    # A supervisor's home is their team: the list itself, not cards linking to it.
+    return redirect(url_for("training.team"))
 
 
 @blueprint.route("/mentor")
