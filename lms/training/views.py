@@ -390,7 +390,7 @@ def team():
     if not current_user.has_role(Role.HR, Role.ADMIN):
         me = person_for_user(database, current_user.id)
         if me is None:
-            return render_template("training/no_record.html")
+            return render_template("training/no_record.html", team=True)
         supervisor_id = me.id
     filters = TeamFilters(supervisor_id=supervisor_id, search=search or None)
     today = _today()
