@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import getpass
+import os
 import sys
 
 import click
@@ -24,8 +25,39 @@ def _create_app() -> Flask:
 
 
 def main() -> None:
-    FlaskGroup(create_app=_create_app, help="Therapeutic Mentoring training records.")(
-        prog_name="lms"
+    group = FlaskGroup(create_app=_create_app, help="Therapeutic Mentoring training records.")
+    group.add_command(_run_with_alerts(), "run")
+    group(prog_name="lms")
+
+
+def _run_with_alerts() -> click.Command:
+    """Flask's `run`, which in development also starts the daily alerts timer
+    (``lms.alerts.dev_timer``) before serving."""
+    from flask.cli import ScriptInfo, get_debug_flag, run_command
+    from werkzeug.serving import is_running_from_reloader
+
+    def callback(**options):
+        from lms.alerts import dev_timer
+
+        context = click.get_current_context()
+        reloading = options.get("reload")
+        if reloading is None:
+            reloading = get_debug_flag()
+        if dev_timer.wanted(
+            os.environ.get("LMS_ENV", "development"), bool(reloading), is_running_from_reloader()
+        ):
+            app = context.ensure_object(ScriptInfo).load_app()
+            if app.config["LMS_ENV"] == "development":
+                click.echo("Development: alerts run now and every 24 hours while it serves.")
+                dev_timer.start(app)
+        return context.invoke(run_command.callback, **options)
+
+    return click.Command(
+        "run",
+        callback=callback,
+        params=run_command.params,
+        help=run_command.help,
+        short_help=run_command.short_help,
     )
 
 

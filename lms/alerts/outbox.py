@@ -25,7 +25,10 @@ from lms.alerts.models import (
     DeliveryStatus,
 )
 from lms.alerts.rules import (
+    Kind,
+    RecipientRole,
     long_date,
+    worded_for_its_subject,
 )
 
 #: How long a sender holds the rows it claimed; a crashed sender's rows are retried after it.
@@ -132,16 +135,28 @@ def _defer_second_digests(session: Session, now: dt.datetime, settings: AlertSet
     return result.rowcount or 0
 
 
+def _worded(delivery: AlertDelivery, alert: Alert) -> Item:
+    """The alert's text for this recipient: a licence alert's supervisor reads "your licence"
+    (licence alerts go to the supervisor they are about, and to HR)."""
+    if delivery.role == RecipientRole.SUPERVISOR.value:
+        return Item(*worded_for_its_subject(Kind(alert.kind.value), alert.subject, alert.body))
+    return Item(alert.subject, alert.body)
+
+
 def _message(
-    settings: AlertSettings, recipient: str, alerts: Sequence[Alert], digest: bool, now
+    settings: AlertSettings,
+    recipient: str,
+    rows: Sequence[tuple[AlertDelivery, Alert]],
+    digest: bool,
+    now,
 ) -> EmailMessage:
-    items = [Item(alert.subject, alert.body) for alert in alerts]
+    items = [_worded(delivery, alert) for delivery, alert in rows]
     if digest:
         count = f"{len(items)} alert" if len(items) == 1 else f"{len(items)} alerts"
         day = long_date(clock.local_date(now, settings.timezone))
         subject = f"Training records digest for {day}: {count}"
     else:
-        subject = alerts[0].subject
+        subject = items[0].subject
     return build_message(
         sender=settings.smtp.sender,
         recipient=recipient,
@@ -202,9 +217,7 @@ def _send_group(
     first = deliveries[0]
     error: SendError | None = None
     try:
-        sender.send(
-            _message(settings, first.recipient_email, [a for _, a in rows], first.digest, now)
-        )
+        sender.send(_message(settings, first.recipient_email, rows, first.digest, now))
     except SendError as failure:
         error = failure
     except (ValueError, UnicodeError) as failure:  # e.g. an address no message can carry

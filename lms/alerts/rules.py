@@ -220,6 +220,33 @@ def _training_text(mentor: MentorFacts, kind: Kind, days_left: int) -> tuple[str
     return subject, body
 
 
+#: What a licence alert asks of HR and the supervisor's colleagues, and of the supervisor.
+LICENCE_ADVICE = (
+    " Mentors must be supervised by a licensed clinician: record the renewed licence, "
+    "or arrange another supervisor, before it lapses."
+)
+OWN_LICENCE_ADVICE = (
+    " Mentors must be supervised by a licensed clinician: renew it and give HR the new "
+    "expiry date before it lapses."
+)
+
+
+def worded_for_its_subject(kind: Kind, subject: str, body: str) -> tuple[str, str]:
+    """A licence alert as the supervisor it is about reads it: "Your LICSW licence expires…"
+    rather than their own name. The stored alert (what HR reads) names them; any other alert,
+    or text not in the shape ``_licence_text`` writes, is returned unchanged."""
+    if kind is not Kind.LICENCE_EXPIRING or ": " not in subject:
+        return subject, body
+    headline, name = subject.rsplit(": ", 1)
+    possessive = f"{name}'s "
+    if not body.startswith(possessive):
+        return subject, body
+    own_body = "Your " + body[len(possessive) :]
+    if own_body.endswith(LICENCE_ADVICE):
+        own_body = own_body[: -len(LICENCE_ADVICE)] + OWN_LICENCE_ADVICE
+    return "Your " + headline[0].lower() + headline[1:], own_body
+
+
 def _licence_text(supervisor: SupervisorFacts, days_left: int) -> tuple[str, str]:
     licence = f"{supervisor.licence_type} licence" if supervisor.licence_type else "licence"
     when = f"{long_date(supervisor.licence_expires_on)} ({relative_days(days_left)})"
@@ -229,11 +256,7 @@ def _licence_text(supervisor: SupervisorFacts, days_left: int) -> tuple[str, str
     else:
         subject = f"Licence expires {relative_days(days_left)}: {supervisor.name}"
         body = f"{supervisor.name}'s {licence} expires on {when}."
-    body += (
-        " Mentors must be supervised by a licensed clinician: record the renewed licence, "
-        "or arrange another supervisor, before it lapses."
-    )
-    return subject, body
+    return subject, body + LICENCE_ADVICE
 
 
 def _provisional_text(candidate: CandidateFacts, as_of: dt.date) -> tuple[str, str]:

@@ -21,6 +21,7 @@ from lms import clock
 from lms.alerts.models import AlertKind, Notification
 from lms.alerts.operations import mark_all_read, mark_read, set_alert_digest
 from lms.alerts.queries import NotificationRow, notifications_for, unread_count
+from lms.alerts.rules import Kind, worded_for_its_subject
 from lms.auth.models import Role
 from lms.auth.permissions import SIGNED_IN, requires
 from lms.staff.queries import person_for_user
@@ -62,6 +63,13 @@ def _link(row: NotificationRow, my_person_id: int | None) -> str | None:
     return url_for("staff.show", person_id=person_id)
 
 
+def _worded(row: NotificationRow, my_person_id: int | None) -> tuple[str, str]:
+    """Subject and body as this reader reads them: "your licence" when it is their own."""
+    if row.alert.person_id != my_person_id:
+        return row.alert.subject, row.alert.body
+    return worded_for_its_subject(Kind(row.alert.kind.value), row.alert.subject, row.alert.body)
+
+
 def _render_index(error: str | None = None, status: int = 200):
     database = db_session()
     page = max(request.args.get("page", 1, type=int) or 1, 1)
@@ -78,6 +86,7 @@ def _render_index(error: str | None = None, status: int = 200):
                     row,
                     _link(row, my_person_id),
                     row.notification.created_at.astimezone(zone).strftime("%Y-%m-%d %H:%M"),
+                    _worded(row, my_person_id),
                 )
                 for row in shown
             ],

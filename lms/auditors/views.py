@@ -18,6 +18,7 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
+from sqlalchemy import func, select
 
 from lms import clock
 from lms.auditlog.operations import record
@@ -25,6 +26,7 @@ from lms.auditors.queries import module_history
 from lms.auth.models import Role
 from lms.auth.permissions import requires
 from lms.auth.rules import records_range_problem
+from lms.cache import app_cache
 from lms.curriculum.documents import (
     DeliveryPolicy,
     answer_key_pdf,
@@ -42,6 +44,9 @@ from lms.validation import InvalidInput, parse_as_of
 from lms.web import current_actor, db_session
 
 blueprint = Blueprint("auditor", __name__, url_prefix="/audit")
+
+#: Curriculum documentation PDFs kept per process (a few hundred kilobytes each).
+DOCUMENTATION_CACHE_SIZE = 8
 
 
 def _download(
@@ -79,19 +84,34 @@ def _edition(edition_id: int):
 @blueprint.route("/curriculum/<int:edition_id>/documentation.pdf")
 @requires(Role.AUDITOR, Role.ADMIN, Role.HR)
 def curriculum_documentation(edition_id: int):
-    edition, modules = _edition(edition_id)
+    database = db_session()
+    edition = database.get(CurriculumEdition, edition_id) or abort(404)
     settings = settings_from_config(current_app.config)
-    data = curriculum_documentation_pdf(
-        edition,
-        modules,
-        module_history(db_session(), [m.module_key for m in modules]),
-        DeliveryPolicy(
-            settings.policy.initial_training_days,
-            settings.policy.renewal_window_days,
-            settings.max_attempts,
-        ),
-        current_settings().organisation_name,
+    policy = DeliveryPolicy(
+        settings.policy.initial_training_days,
+        settings.policy.renewal_window_days,
+        settings.max_attempts,
     )
+    organisation_name = current_settings().organisation_name
+
+    def build() -> bytes:
+        modules = edition_modules(database, edition.id)
+        history = module_history(database, [m.module_key for m in modules])
+        return curriculum_documentation_pdf(edition, modules, history, policy, organisation_name)
+
+    # A published edition never changes, but the document also shows each module's history
+    # (which grows when a later edition is published), the delivery policy and the provider's
+    # name: the key names all of them, so a cached PDF is always the one a rebuild would give.
+    latest_edition_id = database.execute(select(func.max(CurriculumEdition.id))).scalar_one()
+    key = (
+        edition.id,
+        edition.sha256,
+        edition.published_at,
+        latest_edition_id,
+        policy,
+        organisation_name,
+    )
+    data = app_cache("curriculum_documentation", DOCUMENTATION_CACHE_SIZE).get_or_build(key, build)
     filename = f"curriculum-{edition.curriculum_key}-{edition.edition}-v{edition.version}.pdf"
     return _pdf_download(data, filename, "curriculum_documentation", edition.id)
 

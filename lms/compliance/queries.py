@@ -26,6 +26,7 @@ from lms.compliance.rules import (
     compliance_rows,
     count_by_status,
     daily_shares,
+    expires_within,
     monthly_summaries,
 )
 from lms.staff.models import CLINICAL_POSITIONS, Person, Position, StaffStatus
@@ -47,6 +48,7 @@ class ComplianceFilters:
     supervisor_id: int | None = None
     without_supervisor: bool = False  # only mentors with no supervisor assigned
     position: Position | None = None
+    expiring_within: int | None = None  # only training valid now that expires within N days
 
 
 @dataclass(frozen=True)
@@ -159,7 +161,15 @@ def compliance_dashboard(
         timezone=timezone,
     )
     everyone = compliance_rows(records, as_of, policy)
-    shown = [r for r in everyone if filters.status is None or r.state.status is filters.status]
+    shown = [
+        r
+        for r in everyone
+        if (filters.status is None or r.state.status is filters.status)
+        and (
+            filters.expiring_within is None
+            or expires_within(r.state, as_of, filters.expiring_within)
+        )
+    ]
     shares = daily_shares(records, start, as_of, policy) if chart else []
     return Dashboard(as_of, shown, count_by_status(everyone), shares, monthly_summaries(shares))
 

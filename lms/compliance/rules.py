@@ -142,6 +142,17 @@ def compliance_rows(
     return sorted(rows, key=sort_key)
 
 
+def expires_within(state: TrainingState, as_of: dt.date, days: int) -> bool:
+    """Training that is valid on ``as_of`` and expires within the next ``days`` days
+    (``as_of`` + ``days`` included): what must be renewed soon. Lapsed training has expired."""
+    if state.expires_on is None or state.status not in (
+        TrainingStatus.COMPLIANT,
+        TrainingStatus.DUE_SOON,
+    ):
+        return False
+    return as_of <= state.expires_on <= as_of + dt.timedelta(days=days)
+
+
 def count_by_status(rows: Iterable[ComplianceRow]) -> dict[TrainingStatus, int]:
     """How many rows are in each status, every status present, worst first."""
     counts = dict.fromkeys(STATUS_ORDER, 0)

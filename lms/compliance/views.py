@@ -82,6 +82,7 @@ def _parameters(args: Mapping[str, str], today: dt.date, choices: Iterable[str])
     status = _choice(args, "status", {s.value: s for s in TrainingStatus}, "Status")
     position = _choice(args, "position", {p.value: p for p in TRACKED_POSITIONS}, "Position")
     supervisor = _choice(args, "supervisor", {value: value for value in choices}, "Supervisor")
+    expiring_within = _days(args, "expiring_within", "Expiring within")
     return Parameters(
         as_of,
         ComplianceFilters(
@@ -89,8 +90,27 @@ def _parameters(args: Mapping[str, str], today: dt.date, choices: Iterable[str])
             supervisor_id=int(supervisor) if supervisor and supervisor.isdigit() else None,
             without_supervisor=supervisor == NO_SUPERVISOR_VALUE,
             position=position,
+            expiring_within=expiring_within,
         ),
     )
+
+
+#: The longest "expiring within" a link may ask for: a year of days.
+MAX_EXPIRING_WITHIN = 366
+
+
+def _days(args: Mapping[str, str], name: str, label: str) -> int | None:
+    """A whole number of days from 1 to a year (empty: no filter)."""
+    value = (args.get(name) or "").strip()
+    if not value:
+        return None
+    if not value.isdigit() or not 1 <= int(value) <= MAX_EXPIRING_WITHIN:
+        raise InvalidInput(
+            f"{label} must be a whole number of days from 1 to {MAX_EXPIRING_WITHIN}, "
+            f"not “{value[:40]}”.",
+            name,
+        )
+    return int(value)
 
 
 def _choice(args: Mapping[str, str], name: str, allowed: Mapping[str, T], label: str) -> T | None:
@@ -106,7 +126,7 @@ def _choice(args: Mapping[str, str], name: str, allowed: Mapping[str, T], label:
 def _query(parameters: Parameters, args: Mapping[str, str]) -> dict[str, str]:
     """The query string that repeats this view (for links and the export), with the date fixed."""
     query = {"as_of": parameters.as_of.isoformat()}
-    for name in ("status", "supervisor", "position"):
+    for name in ("status", "supervisor", "position", "expiring_within"):
         if (args.get(name) or "").strip():
             query[name] = args[name].strip()
     return query

@@ -32,6 +32,7 @@ from lms.staff.rules import verification_problem
 from lms.validation import InvalidInput, check_date
 
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
+TOO_LARGE_MESSAGE = "The file is larger than 10 MB."
 MIN_JUSTIFICATION_LENGTH = 20
 
 
@@ -521,7 +522,7 @@ def attach_evidence(
     if not data:
         raise InvalidInput("The file is empty.", "file")
     if len(data) > MAX_EVIDENCE_BYTES:
-        raise InvalidInput("The file is larger than 10 MB.", "file")
+        raise InvalidInput(TOO_LARGE_MESSAGE, "file")
     sniffed = sniff_media_type(data)
     if sniffed is None:
         raise InvalidInput("Only PDF, PNG and JPEG files can be attached.", "file")

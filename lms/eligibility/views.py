@@ -14,6 +14,8 @@ from flask import (
     send_file,
     url_for,
 )
+from flask_login import current_user
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from lms.auditlog.operations import record
 from lms.auth.models import Role
@@ -26,6 +28,7 @@ from lms.eligibility.models import (
     HumanServicesBasis,
 )
 from lms.eligibility.operations import (
+    TOO_LARGE_MESSAGE,
     CredentialDetails,
     ExperienceDetails,
     add_credential,
@@ -38,6 +41,7 @@ from lms.eligibility.operations import (
     verify_fact,
 )
 from lms.eligibility.rules import CredentialLevel, Population
+from lms.errors import render_error
 from lms.staff.access import READ_ALL_ROLES
 from lms.staff.forms import VerifyForm
 from lms.staff.models import Person, VerificationMethod
@@ -231,6 +235,33 @@ def upload_evidence(person_id: int, kind: str):
             flash("Evidence attached.", "success")
             return redirect(url_for("staff.show", person_id=person_id, _anchor=anchor))
     return render_person_page(person_id, 422, evidence_form=form, failed=anchor)
+
+
+@blueprint.errorhandler(RequestEntityTooLarge)
+def upload_too_large(error: RequestEntityTooLarge):
+    """A file over the request limit is refused before the view runs (the body is never read):
+    show the person's page again with the same message beside the field as a file just over
+    the evidence limit gets, rather than a bare 413 page."""
+    args = request.view_args or {}
+    # The access hook runs before anything reads the body; checked again as this page shows a
+    # person's record.
+    if (
+        request.endpoint != "facts.upload_evidence"
+        or "person_id" not in args
+        or not current_user.is_authenticated
+        or not current_user.has_role(Role.HR)
+    ):
+        return render_error(413)
+    person = _person(args["person_id"])
+    kind = args.get("kind", "identity")
+    fact_id = request.args.get("fact", type=int)
+    fact = _fact(person, kind, fact_id) if kind != "identity" and fact_id else None
+    if kind != "identity" and fact is None:
+        return render_error(413)
+    form = EvidenceForm(formdata=None)
+    form.file.errors = [TOO_LARGE_MESSAGE]
+    anchor = "identity" if fact is None else f"{kind}-{fact.id}"
+    return render_person_page(person.id, 413, evidence_form=form, failed=anchor)
 
 
 @blueprint.route("/evidence/<int:document_id>")

@@ -33,13 +33,27 @@ def admin():
 @blueprint.route("/hr")
 @requires(Role.HR)
 def hr():
-    return render_template("home/hr.html")
+    from flask import current_app
+
+    from lms.home.queries import EXPIRING_WITHIN_DAYS, hr_to_do
+    from lms.provider_time import provider_today
+    from lms.training.operations import settings_from_config
+    from lms.web import db_session
+
+    to_do = hr_to_do(
+        db_session(),
+        provider_today(),
+        settings_from_config(current_app.config).policy,
+        current_app.config["LMS_TIMEZONE"],
+    )
+    return render_template("home/hr.html", to_do=to_do, expiring_within=EXPIRING_WITHIN_DAYS)
 
 
 @blueprint.route("/supervisor")
 @requires(Role.SUPERVISOR)
 def supervisor():
-    return render_template("home/supervisor.html")
+    # A supervisor's home is their team: the list itself, not cards linking to it.
+    return redirect(url_for("training.team"))
 
 
 @blueprint.route("/mentor")

@@ -10,9 +10,12 @@ from importlib import resources
 from pathlib import PurePath
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from lms.auth.models import Role
 from lms.auth.permissions import requires
+from lms.errors import render_error
 from lms.staff.import_plan import COLUMNS, MAX_IMPORT_BYTES, MAX_IMPORT_ROWS, ImportResult
 from lms.staff.imports import check_import, run_import
 from lms.staff.views import today
@@ -70,6 +73,17 @@ def _carried_file(content: str, sha256: str) -> bytes | None:
     if not hmac.compare_digest(hashlib.sha256(data).hexdigest(), sha256.strip().lower()):
         return None
     return data
+
+
+@blueprint.errorhandler(RequestEntityTooLarge)
+def upload_too_large(error: RequestEntityTooLarge):
+    """A file over the request limit is refused before the view reads it: the upload page again
+    with the same message beside the field as any file over the import limit."""
+    if not current_user.is_authenticated or not current_user.has_role(Role.HR):
+        return render_error(413)
+    return _upload_page(
+        f"The file is larger than {MAX_IMPORT_BYTES // (1024 * 1024)} MB; split it.", 413
+    )
 
 
 @blueprint.route("/")

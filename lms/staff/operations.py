@@ -298,3 +298,30 @@ def verify_identity(
         {"method": method.value, "note": person.identity_verification_note},
     )
     announce(PersonChanged(session, actor, person, "person.verify_identity", today))
+
+
+def link_account(session: Session, actor: Actor, person: Person, user_id: int | None) -> None:
+    """Link ``person``'s staff record to the sign-in account ``user_id`` (None: unlink), in one
+    step from either side; an account belongs to at most one person."""
+    if user_id is not None:
+        if session.get(User, user_id) is None:
+            raise InvalidInput("There is no such sign-in account.", "user_id")
+        other = session.execute(
+            select(Person.id).where(Person.user_id == user_id)
+        ).scalar_one_or_none()
+        if other is not None and other != person.id:
+            raise InvalidInput("That sign-in account is linked to another person.", "user_id")
+    if person.user_id == user_id:
+        return
+    before = person.user_id
+    person.user_id = user_id
+    person.updated_at = clock.now()
+    session.flush()
+    record(
+        session,
+        actor,
+        "person.update",
+        "person",
+        person.id,
+        {"changes": {"user_id": [before, user_id]}},
+    )

@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Row, Select, func, or_, select, tuple_
+from sqlalchemy import ColumnElement, Row, Select, exists, func, or_, select, tuple_
 from sqlalchemy.orm import Session, aliased, selectinload, undefer
 
 from lms.eligibility.models import (
@@ -30,11 +30,17 @@ class StaffFilters:
     status: StaffStatus | None = None
     position: Position | None = None
     search: str | None = None
+    current: bool = False  # candidates and active staff: everyone not separated
+    unverified: bool = False  # identity, a credential or a job not yet verified
 
     def conditions(self) -> list[ColumnElement[bool]]:
         conditions = []
         if self.status is not None:
             conditions.append(Person.status == self.status)
+        if self.current:
+            conditions.append(Person.status != StaffStatus.SEPARATED)
+        if self.unverified:
+            conditions.append(something_unverified())
         if self.position is not None:
             conditions.append(Person.position == self.position)
         if self.search and self.search.strip():
@@ -42,6 +48,17 @@ class StaffFilters:
                 containing(self.search, Person.legal_name, Person.preferred_name, Person.work_email)
             )
         return conditions
+
+
+def something_unverified() -> ColumnElement[bool]:
+    """The person's identity, or one of their credentials or jobs, is not yet verified."""
+    # Aliases: the condition may sit in a query that already selects from these tables.
+    credential, job = aliased(EducationCredential), aliased(ExperienceRecord)
+    return or_(
+        Person.identity_verified_at.is_(None),
+        exists().where(credential.person_id == Person.id, credential.verified_at.is_(None)),
+        exists().where(job.person_id == Person.id, job.verified_at.is_(None)),
+    )
 
 
 def containing(search: str, *columns: ColumnElement[str]) -> ColumnElement[bool]:

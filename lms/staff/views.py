@@ -6,6 +6,7 @@ from collections import defaultdict
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy import select
 from wtforms import SelectChoice
 
 from lms.auth.models import Role
@@ -30,6 +31,7 @@ from lms.staff.models import Person, Position, StaffStatus, VerificationMethod
 from lms.staff.operations import (
     PersonDetails,
     create_person,
+    link_account,
     update_person,
     verify_identity,
 )
@@ -49,7 +51,7 @@ from lms.staff.queries import (
     supervisors,
     verifier_names,
 )
-from lms.transaction import form_errors
+from lms.transaction import flashed_errors, form_errors
 from lms.web import current_actor, db_session, requested_page_number
 
 blueprint = Blueprint("staff", __name__, url_prefix="/staff")
@@ -74,16 +76,31 @@ def _enum_arg(name: str, enum_class):
 
 
 PAGE_SIZE = 50
+CURRENT_STATUS = "current"
+UNVERIFIED = "unverified"
+
+
+def _flag_arg(name: str, value: str) -> bool:
+    """A filter with one value besides "any"; anything else is refused, naming the filter."""
+    given = request.args.get(name) or ""
+    if given and given != value:
+        abort(400, f"Unknown {name} filter {given[:40]!r}: choose {value} or leave it empty.")
+    return given == value
 
 
 @blueprint.route("/")
 @requires(*READ_ALL_ROLES)
 def index():
     search = (request.args.get("q") or "").strip()[:100]
+    # "current" (candidates and active staff) is offered beside the statuses themselves.
+    current = request.args.get("status") == CURRENT_STATUS
+    unverified = _flag_arg("verification", UNVERIFIED)
     filters = StaffFilters(
-        status=_enum_arg("status", StaffStatus),
+        status=None if current else _enum_arg("status", StaffStatus),
         position=_enum_arg("position", Position),
         search=search or None,
+        current=current,
+        unverified=unverified,
     )
     eligibility = _enum_arg("eligibility", EligibilityStatus)
     requested_page = requested_page_number()
@@ -110,10 +127,11 @@ def index():
             (person, results[person.id]) for person in people_with_facts_by_id(database, page_ids)
         ]
     chosen = {
-        "status": filters.status,
+        "status": CURRENT_STATUS if current else filters.status,
         "position": filters.position,
         "eligibility": eligibility,
         "q": search,
+        "verification": UNVERIFIED if unverified else None,
     }
     return render_template(
         "staff/index.html",
@@ -302,9 +320,62 @@ def render_person_page(person_id: int, status: int = 200, **forms):
             evidence_by_fact=evidence_by_fact,
             verifiers=verifier_names(database, person, person.credentials, person.experiences),
             methods=list(VerificationMethod),
+            account_email=_user_email(person),
         ),
         status,
     )
+
+
+@blueprint.route("/link-account", methods=["POST"])
+@requires(Role.ADMIN, Role.HR)
+def link_account_view():
+    """Link a sign-in account and a staff record in one step, from the account's page."""
+    from lms.auth.forms import ConfirmForm
+
+    if not ConfirmForm().validate():
+        abort(400)
+    user_id = request.form.get("user_id", type=int) or abort(400)
+    person_id = request.form.get("person_id", type=int)
+    database = db_session()
+    with flashed_errors():
+        if person_id:
+            person = database.get(Person, person_id) or abort(404)
+            link_account(database, current_actor(), person, user_id)
+            flash(f"Linked to the staff record of {person.display_name}.", "success")
+        else:
+            linked = database.execute(
+                select(Person).where(Person.user_id == user_id)
+            ).scalar_one_or_none()
+            if linked is not None:
+                link_account(database, current_actor(), linked, None)
+                flash(f"No longer linked to {linked.display_name}.", "success")
+    return redirect(url_for("admin.user_detail", user_id=user_id, _anchor="staff-record"))
+
+
+@blueprint.app_context_processor
+def _staff_records_for_accounts() -> dict[str, object]:
+    """For an account's page: its staff record, and the records it could be linked to. Called
+    only by the templates that show them, so other pages run no query."""
+
+    def staff_record_of(user_id: int) -> Person | None:
+        return (
+            db_session()
+            .execute(select(Person).where(Person.user_id == user_id))
+            .scalar_one_or_none()
+        )
+
+    def unlinked_staff() -> list[Person]:
+        return list(
+            db_session()
+            .execute(
+                select(Person)
+                .where(Person.user_id.is_(None), Person.status != StaffStatus.SEPARATED)
+                .order_by(Person.legal_name, Person.id)
+            )
+            .scalars()
+        )
+
+    return {"staff_record_of": staff_record_of, "unlinked_staff": unlinked_staff}
 
 
 @blueprint.route("/<int:person_id>")

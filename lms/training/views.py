@@ -13,6 +13,7 @@ from lms.auth.models import Role
 from lms.auth.permissions import requires
 from lms.curriculum.models import CurriculumEdition, ModuleVersion
 from lms.curriculum.rendering import render_markdown
+from lms.curriculum.tables import label_table_cells
 from lms.provider_time import provider_timezone, provider_today
 from lms.staff.queries import Page, person_for_user
 from lms.training.forms import AttestationForm
@@ -127,8 +128,19 @@ def module(cycle_id: int, position: int):
                 section=request.args.get("section", 0, type=int),
             )
         )
+    return _module_page(cycle, position, request.args.get("section", type=int))
+
+
+def _module_page(
+    cycle: TrainingCycle,
+    position: int,
+    section: int | None,
+    attestation_form: AttestationForm | None = None,
+    status: int = 200,
+):
+    """A section of a module, with the knowledge check and sign-off under the last one (or under
+    any once the check is passed); ``attestation_form`` carries a refused signature back."""
     database = db_session()
-    section = request.args.get("section", type=int)
     progress_row = None
     if section is None:  # resume where the mentor left off
         modules = edition_modules(database, cycle.edition_id) if cycle.edition_id else []
@@ -152,19 +164,22 @@ def module(cycle_id: int, position: int):
     attestation = database.execute(
         select(Attestation).where(Attestation.progress_id == progress.id)
     ).scalar_one_or_none()
-    return render_template(
-        "training/module.html",
-        cycle=cycle,
-        position=position,
-        module=module_version,
-        progress=progress,
-        section=section,
-        section_title=current["title"],
-        section_html=render_markdown(current["markdown"]),
-        attempts=attempts,
-        attestation=attestation,
-        attestation_form=AttestationForm(formdata=None),
-        statement=ATTESTATION_STATEMENT,
+    return (
+        render_template(
+            "training/module.html",
+            cycle=cycle,
+            position=position,
+            module=module_version,
+            progress=progress,
+            section=section,
+            section_title=current["title"],
+            section_html=label_table_cells(render_markdown(current["markdown"])),
+            attempts=attempts,
+            attestation=attestation,
+            attestation_form=attestation_form or AttestationForm(formdata=None),
+            statement=ATTESTATION_STATEMENT,
+        ),
+        status,
     )
 
 
@@ -193,7 +208,7 @@ def reread(cycle_id: int, position: int):
         module=module_version,
         section=section,
         section_title=current["title"],
-        section_html=render_markdown(current["markdown"]),
+        section_html=label_table_cells(render_markdown(current["markdown"])),
     )
 
 
@@ -357,15 +372,9 @@ def attestation(cycle_id: int, position: int):
                 return redirect(url_for("training.index"))
             flash("Module complete.", "success")
             return redirect(url_for("training.index"))
-    flash(" ".join(form.typed_name.errors + form.form_errors) or "Could not attest.", "error")
-    return redirect(
-        url_for(
-            "training.module",
-            cycle_id=cycle_id,
-            position=position,
-            section=progress.current_section,
-        )
-    )
+    # Shown again with the error beside the field and the typed name kept; the form's address
+    # ends in #sign-off, so the browser lands on the form, not at the top of the section.
+    return _module_page(cycle, position, progress.current_section, form, 422)
 
 
 TEAM_PAGE_SIZE = 50
@@ -382,7 +391,7 @@ def team():
     if not current_user.has_role(Role.HR, Role.ADMIN):
         me = person_for_user(database, current_user.id)
         if me is None:
-            return render_template("training/no_record.html")
+            return render_template("training/no_record.html", team=True)
         supervisor_id = me.id
     filters = TeamFilters(supervisor_id=supervisor_id, search=search or None)
     today = _today()

@@ -12,7 +12,7 @@ pytestmark = pytest.mark.e2e
 HOMES = {
     "admin": ("/admin", "Administration"),
     "hr": ("/hr", "HR"),
-    "supervisor": ("/supervisor", "My team"),
+    "supervisor": ("/training/team", "My team"),
     "mentor": ("/training/", "My training"),
     "auditor": ("/auditor", "Audit"),
 }

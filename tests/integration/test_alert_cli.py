@@ -49,10 +49,10 @@ def test_run_as_of_a_date(app, runner, db, frozen_clock, smtp):  # noqa: F811
         "email address, 3 in-app notification(s)." in result.output
     )
     assert sorted(message["Subject"] for _, message in inbox.messages) == [
-        "Licence expires in 90 days: Sam Okafor",
-        "Licence expires in 90 days: Sam Okafor",
+        "Licence expires in 90 days: Sam Okafor",  # to HR
         "Training due in 20 days: Riley Santos",
         "Training due in 60 days: Jordan Ellis",
+        "Your licence expires in 90 days",  # to Sam himself
     ]
 
 

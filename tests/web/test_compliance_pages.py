@@ -98,7 +98,7 @@ class ListTable(HTMLParser):
         self.feed(html)
 
     def handle_starttag(self, tag, attrs):
-        if tag == "table" and ("class", "compliance-list") in attrs:
+        if tag == "table" and "compliance-list" in (dict(attrs).get("class") or "").split():
             self._inside = True
         elif self._inside and tag == "tr":
             self.rows.append([])

@@ -1,5 +1,7 @@
 """Administrators publish the course from the web after seeing what changed."""
 
+import shutil
+
 from sqlalchemy import func, select
 
 from lms.curriculum.models import CurriculumEdition
@@ -14,13 +16,17 @@ def test_admin_reviews_and_publishes_the_course(client, auth, users, db):
     auth.login("admin@example.org")
     page = client.get("/admin/curriculum/").get_data(as_text=True)
     assert "First publication: 20 modules." in page
-    sha = page.split('name="sha256" value="')[1].split('"')[0]
+    assert "/admin/curriculum/review?folder=tm-core/2027" in page
+    review = client.get("/admin/curriculum/review?folder=tm-core/2027").get_data(as_text=True)
+    assert "A new module: nothing of it has been published before." in review
+    sha = review.split('name="sha256" value="')[1].split('"')[0]
     response = client.post(
         "/admin/curriculum/publish",
         data={
             "csrf_token": csrf_token(client, "/admin/curriculum/"),
             "folder": "tm-core/2027",
             "sha256": sha,
+            "confirm": "yes",
         },
     )
     assert response.status_code == 302
@@ -55,3 +61,38 @@ def test_unknown_folder_is_a_bad_request(client, auth, users):
         },
     )
     assert response.status_code == 400
+
+
+def test_the_review_shows_each_changed_modules_text_and_publishing_needs_confirming(
+    client, auth, users, db, tmp_path, monkeypatch
+):
+    from lms.config import PROJECT_ROOT
+    from lms.curriculum import views
+
+    copy = tmp_path / "tm-core" / "2027"
+    shutil.copytree(PROJECT_ROOT / "curricula" / "tm-core" / "2027", copy)
+    monkeypatch.setattr(views, "CURRICULA", tmp_path)
+    auth.login("admin@example.org")
+    review = client.get("/admin/curriculum/review?folder=tm-core/2027").get_data(as_text=True)
+    sha = review.split('name="sha256" value="')[1].split('"')[0]
+    form = {
+        "csrf_token": csrf_token(client, "/admin/curriculum/"),
+        "folder": "tm-core/2027",
+        "sha256": sha,
+    }
+    unconfirmed = client.post("/admin/curriculum/publish", data=form)
+    assert unconfirmed.status_code == 422
+    assert "Tick the box to confirm you have read the changes" in unconfirmed.get_data(as_text=True)
+    assert published(db) == 0
+    assert client.post("/admin/curriculum/publish", data={**form, "confirm": "yes"}).status_code
+    assert published(db) == 1
+    # One sentence added to one module: the review shows that module's text, line by line.
+    module = sorted(copy.glob("*.md"))[0]
+    text = module.read_text(encoding="utf-8")
+    heading = next(line for line in text.splitlines() if line.startswith("## "))
+    added = text.replace(heading, heading + "\n\nA sentence added for the review.", 1)
+    module.write_text(added, "utf-8")
+    later = client.get("/admin/curriculum/review?folder=tm-core/2027").get_data(as_text=True)
+    assert "Against version 1: 2 lines added, 0 removed." in later
+    assert '<ins class="diff-added">+ A sentence added for the review.</ins>' in later
+    assert later.count('class="module-diff"') == 1

@@ -212,3 +212,36 @@ def test_the_list_costs_the_same_for_few_or_many(
     with count_queries() as many:
         assert client.get("/notifications/").status_code == 200
     assert many.count == few.count <= 6, many.statements
+
+
+def test_a_supervisor_reads_your_licence_and_hr_their_name(client, auth, db, users):
+    samuel = Person(
+        legal_name="Samuel Okafor",
+        date_of_birth=dt.date(1980, 4, 2),
+        position=Position.LICENSED_CLINICIAN,
+        status=StaffStatus.ACTIVE,
+        hire_on=dt.date(2020, 1, 6),
+        user_id=users["supervisor"].id,
+        created_at=NOW,
+        updated_at=NOW,
+    )
+    db.add(samuel)
+    db.commit()
+    subject = "Licence expires in 30 days: Samuel Okafor"
+    notification = notify(db, users["supervisor"], samuel, subject, kind=AlertKind.LICENCE_EXPIRING)
+    alert = db.get(Alert, notification.alert_id)
+    alert.body = "Samuel Okafor's LICSW licence expires on 23 December 2026 (in 30 days)."
+    db.add(Notification(user_id=users["hr"].id, alert_id=alert.id, created_at=NOW))
+    db.commit()
+
+    auth.login("supervisor@example.org")
+    own = client.get("/notifications/").get_data(as_text=True)
+    assert "Your licence expires in 30 days</h2>" in own
+    assert "Your LICSW licence expires on 23 December 2026 (in 30 days)." in own
+    assert "Samuel Okafor" not in own.split("<main", 1)[1]
+    auth.logout()
+
+    auth.login("hr@example.org")
+    theirs = client.get("/notifications/").get_data(as_text=True)
+    assert "Licence expires in 30 days: Samuel Okafor</h2>" in theirs
+    assert "Samuel Okafor&#39;s LICSW licence expires on 23 December 2026" in theirs

@@ -213,7 +213,7 @@ def test_alert_emails_are_signed_with_the_saved_name(
 
 def test_publishing_the_course_after_a_save_fills_in_the_saved_values(admin, db):
     save(admin)
-    page = admin.get("/admin/curriculum/").get_data(as_text=True)
+    page = admin.get("/admin/curriculum/review?folder=tm-core/2027").get_data(as_text=True)
     sha = page.split('name="sha256" value="')[1].split('"')[0]
     published = admin.post(
         "/admin/curriculum/publish",
@@ -221,6 +221,7 @@ def test_publishing_the_course_after_a_save_fills_in_the_saved_values(admin, db)
             "csrf_token": csrf_token(admin, "/admin/curriculum/"),
             "folder": "tm-core/2027",
             "sha256": sha,
+            "confirm": "yes",
         },
     )
     assert published.status_code == 302

@@ -35,6 +35,7 @@ EXPECTED = {
     "staff.new": {"hr"},
     "staff.edit": {"hr"},
     "staff.me": {"mentor", "supervisor"},
+    "staff.link_account_view": {"admin", "hr"},
     "staff.show": EVERYONE,  # HR, admins, auditors; mentors and supervisors: their own people
     "staff.verify_identity_view": {"hr"},
     "staff_import.upload": {"hr"},
@@ -57,6 +58,7 @@ EXPECTED = {
     "training.person": {"supervisor", "hr", "admin", "auditor"},  # supervisors: their team
     "training.reset": {"supervisor", "hr"},
     "curriculum_admin.index": {"admin"},
+    "curriculum_admin.review": {"admin"},
     "curriculum_admin.publish": {"admin"},
     "api_tokens.index": {"admin"},
     "api_tokens.new": {"admin"},

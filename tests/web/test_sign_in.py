@@ -18,7 +18,7 @@ def test_each_role_lands_on_its_home_page(client, auth, users):
     homes = {
         "admin": "/admin",
         "hr": "/hr",
-        "supervisor": "/supervisor",
+        "supervisor": "/training/team",
         "mentor": "/training/",
         "auditor": "/auditor",
     }

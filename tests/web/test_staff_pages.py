@@ -305,8 +305,8 @@ def test_the_determination_history_names_each_change_in_words(hr_client, db):
     )
     db.commit()
     page = hr_client.get(f"/staff/{person.id}").get_data(as_text=True)
-    assert "<td>Record created</td>" in page
-    assert "<td>Education added</td>" in page
+    assert '<td data-label="Change">Record created</td>' in page
+    assert '<td data-label="Change">Education added</td>' in page
     assert "person.create" not in page
     assert "<h4>GED</h4>" in page  # not "Ged"
     assert "Ged" not in page
