@@ -151,6 +151,7 @@ def register_commands(app: Flask) -> None:
     from lms.curriculum.cli import curriculum_group
     from lms.demo import demo_command
     from lms.eligibility.cli import eligibility_group
+    from lms.requirements.cli import requirements_group
     from lms.staff.cli import staff_group
     from lms.training.cli import training_group
 
@@ -166,5 +167,6 @@ def register_commands(app: Flask) -> None:
         alerts_group,
         compliance_group,
         export_group,
+        requirements_group,
     ):
         app.cli.add_command(command)
