@@ -28,7 +28,10 @@ MENTOR = "therapeutic_mentor"
 CLINICIAN = "licensed_clinician"
 
 
-def mentor(hired_on=D(2026, 1, 5), separated_on=None) -> PersonFacts:
+JANUARY_5 = D(2026, 1, 5)
+
+
+def mentor(hired_on=JANUARY_5, separated_on=None) -> PersonFacts:
     return PersonFacts((Employment(hired_on, separated_on),), (PositionSpell(hired_on, MENTOR),))
 
 
