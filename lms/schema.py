@@ -13,6 +13,7 @@ from lms.curriculum import models as curriculum_models
 from lms.db import Base
 from lms.eligibility import models as eligibility_models
 from lms.organisation import models as organisation_models
+from lms.requirements import models as requirement_models
 from lms.staff import models as staff_models
 from lms.training import models as training_models
 
@@ -27,6 +28,7 @@ __all__ = [
     "curriculum_models",
     "eligibility_models",
     "organisation_models",
+    "requirement_models",
     "staff_models",
     "training_models",
 ]
