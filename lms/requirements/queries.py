@@ -1,0 +1,292 @@
+"""Read-only queries for requirements: the catalogue in force on a date and the compliance matrix
+(people by requirements) in a constant number of queries, whatever the number of people."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from lms.certificates.models import Certificate
+from lms.curriculum.models import CurriculumEdition
+from lms.requirements.catalogue import requirement_from_dict
+from lms.requirements.models import (
+    CatalogueVersion,
+    PolicyDocument,
+    PolicySignature,
+    RequirementRecord,
+)
+from lms.requirements.rules import (
+    Clearance,
+    PersonFacts,
+    PolicyVersion,
+    PositionSpell,
+    Requirement,
+    RequirementKind,
+    RequirementStatus,
+    StatusResult,
+    Validity,
+    acknowledgment_validity,
+    check_validity,
+    cleared_to_work,
+    credential_validity,
+    requirement_status,
+)
+from lms.staff.models import Person, Position
+from lms.staff.rules import StaffStatus
+
+
+def catalogue_versions(session: Session) -> list[CatalogueVersion]:
+    """Every catalogue version, oldest first (a handful of rows)."""
+    return list(
+        session.execute(select(CatalogueVersion).order_by(CatalogueVersion.version)).scalars()
+    )
+
+
+def version_on(versions: Sequence[CatalogueVersion], day: dt.date) -> CatalogueVersion | None:
+    """The version in force on ``day``; before the first version, the first one (there was no
+    other catalogue then)."""
+    begun = [v for v in versions if v.effective_on <= day]
+    if begun:
+        return max(begun, key=lambda v: (v.effective_on, v.version))
+    return versions[0] if versions else None
+
+
+def requirements_on(versions: Sequence[CatalogueVersion], day: dt.date) -> dict[str, Requirement]:
+    """The catalogue in force on ``day``, by key, in the file's order."""
+    version = version_on(versions, day)
+    if version is None:
+        return {}
+    return {d["key"]: requirement_from_dict(d) for d in version.definitions}
+
+
+@dataclass(frozen=True)
+class MatrixFilters:
+    position: Position | None = None
+    status: RequirementStatus | None = None
+    requirement: str | None = None
+    supervisor_id: int | None = None
+    person_id: int | None = None
+
+
+@dataclass(frozen=True)
+class MatrixRow:
+    person: Person
+    statuses: dict[str, StatusResult]
+    clearance: Clearance
+
+
+@dataclass(frozen=True)
+class Matrix:
+    as_of: dt.date
+    catalogue_version: int | None
+    requirements: list[Requirement]  # the columns shown
+    rows: list[MatrixRow]
+    counts: dict[RequirementStatus, int] = field(default_factory=dict)
+    not_cleared: int = 0
+
+
+def person_facts(person: Person) -> PersonFacts:
+    """The person's employment periods; their position as recorded now (the staff record keeps
+    no history of positions, so a change applies to every date)."""
+    employments = tuple(period.employment for period in person.employment_periods)
+    planned = person.hire_on if person.status is StaffStatus.CANDIDATE else None
+    return PersonFacts(
+        employments, (PositionSpell(dt.date.min, person.position.value),), planned_hire_on=planned
+    )
+
+
+def compliance_matrix(
+    session: Session, as_of: dt.date, filters: MatrixFilters | None = None
+) -> Matrix:
+    """Every person employed (or about to start) on ``as_of`` with the status of each applicable
+    requirement. Seven queries, whatever the number of people."""
+    filters = filters or MatrixFilters()
+    versions = catalogue_versions(session)
+    version = version_on(versions, as_of)
+    catalogue = requirements_on(versions, as_of)
+    people_query = (
+        select(Person).options(selectinload(Person.employment_periods)).order_by(Person.legal_name)
+    )
+    if filters.position is not None:
+        people_query = people_query.where(Person.position == filters.position)
+    if filters.supervisor_id is not None:
+        people_query = people_query.where(Person.supervisor_id == filters.supervisor_id)
+    if filters.person_id is not None:
+        people_query = people_query.where(Person.id == filters.person_id)
+    people = list(session.execute(people_query).scalars())
+    versions_by_key = _policy_versions(session)
+    validities = _validities(session, catalogue, versions_by_key, as_of, filters.person_id)
+    columns = [
+        requirement
+        for requirement in catalogue.values()
+        if filters.requirement is None or requirement.key == filters.requirement
+    ]
+    rows: list[MatrixRow] = []
+    counts: dict[RequirementStatus, int] = defaultdict(int)
+    not_cleared = 0
+    for person in people:
+        facts = person_facts(person)
+        statuses: dict[str, StatusResult] = {}
+        for requirement in catalogue.values():
+            if requirement.kind is RequirementKind.ACKNOWLEDGMENT and not any(
+                v.effective_on <= as_of for v in versions_by_key[requirement.key]
+            ):
+                # No version of the policy is in force yet: there is nothing to sign.
+                statuses[requirement.key] = StatusResult(RequirementStatus.NOT_APPLICABLE)
+                continue
+            statuses[requirement.key] = requirement_status(
+                requirement, facts, as_of, validities[(person.id, requirement.key)]
+            )
+        if all(s.status is RequirementStatus.NOT_APPLICABLE for s in statuses.values()):
+            continue
+        shown = [statuses[r.key].status for r in columns]
+        if filters.status is not None and filters.status not in shown:
+            continue
+        clearance = cleared_to_work(
+            catalogue.values(), {key: s.status for key, s in statuses.items()}
+        )
+        not_cleared += not clearance.cleared
+        for status in shown:
+            counts[status] += 1
+        rows.append(MatrixRow(person, statuses, clearance))
+    return Matrix(
+        as_of, version.version if version else None, columns, rows, dict(counts), not_cleared
+    )
+
+
+def _policy_versions(session: Session) -> dict[str, list[PolicyVersion]]:
+    by_key: dict[str, list[PolicyVersion]] = defaultdict(list)
+    for key, version, effective_on in session.execute(
+        select(PolicyDocument.requirement_key, PolicyDocument.version, PolicyDocument.effective_on)
+    ):
+        by_key[key].append(PolicyVersion(version, effective_on))
+    return by_key
+
+
+def _validities(
+    session: Session,
+    catalogue: dict[str, Requirement],
+    policy_versions: dict[str, list[PolicyVersion]],
+    as_of: dt.date,
+    person_id: int | None,
+) -> dict[tuple[int, str], list[Validity]]:
+    """(person id, requirement key) -> the validity of each record made by ``as_of``."""
+    result: dict[tuple[int, str], list[Validity]] = defaultdict(list)
+    records = select(
+        RequirementRecord.person_id,
+        RequirementRecord.requirement_key,
+        RequirementRecord.done_on,
+        RequirementRecord.expires_on,
+    ).where(RequirementRecord.done_on <= as_of)
+    if person_id is not None:
+        records = records.where(RequirementRecord.person_id == person_id)
+    for pid, key, done_on, expires_on in session.execute(records):
+        requirement = catalogue.get(key)
+        if requirement is None:
+            continue
+        if requirement.kind is RequirementKind.CHECK:
+            result[(pid, key)].append(check_validity(done_on, requirement.validity_months or 1))
+        elif requirement.kind is RequirementKind.CREDENTIAL:
+            result[(pid, key)].append(credential_validity(done_on, expires_on))
+    signatures = select(
+        PolicySignature.person_id,
+        PolicySignature.requirement_key,
+        PolicySignature.version,
+        PolicySignature.signed_on,
+    ).where(PolicySignature.signed_on <= as_of)
+    if person_id is not None:
+        signatures = signatures.where(PolicySignature.person_id == person_id)
+    for pid, key, version, signed_on in session.execute(signatures):
+        requirement = catalogue.get(key)
+        if requirement is None:
+            continue
+        result[(pid, key)].append(
+            acknowledgment_validity(
+                signed_on, version, policy_versions[key], requirement.grace_days
+            )
+        )
+    courses = {r.curriculum: r.key for r in catalogue.values() if r.kind is RequirementKind.COURSE}
+    if courses:
+        certificates = (
+            select(
+                Certificate.person_id,
+                CurriculumEdition.curriculum_key,
+                Certificate.issued_on,
+                Certificate.expires_on,
+                Certificate.revoked_on,
+            )
+            .join(CurriculumEdition, CurriculumEdition.id == Certificate.edition_id)
+            .where(
+                Certificate.issued_on <= as_of,
+                CurriculumEdition.curriculum_key.in_(list(courses)),
+            )
+        )
+        if person_id is not None:
+            certificates = certificates.where(Certificate.person_id == person_id)
+        for pid, curriculum, issued_on, expires_on, revoked_on in session.execute(certificates):
+            if revoked_on is not None and revoked_on <= as_of:
+                continue
+            until = expires_on
+            if revoked_on is not None:
+                until = min(expires_on, revoked_on)
+            result[(pid, courses[curriculum])].append(credential_validity(issued_on, until))
+    return result
+
+
+def person_records(session: Session, person_id: int) -> list[RequirementRecord]:
+    """The person's recorded credentials and checks, newest first (history)."""
+    return list(
+        session.execute(
+            select(RequirementRecord)
+            .where(RequirementRecord.person_id == person_id)
+            .order_by(RequirementRecord.done_on.desc(), RequirementRecord.id.desc())
+        ).scalars()
+    )
+
+
+def person_signatures(session: Session, person_id: int) -> list[PolicySignature]:
+    return list(
+        session.execute(
+            select(PolicySignature)
+            .where(PolicySignature.person_id == person_id)
+            .order_by(PolicySignature.signed_at.desc())
+        ).scalars()
+    )
+
+
+def policy_documents(session: Session) -> list[PolicyDocument]:
+    return list(
+        session.execute(
+            select(PolicyDocument).order_by(
+                PolicyDocument.requirement_key, PolicyDocument.version.desc()
+            )
+        ).scalars()
+    )
+
+
+def policies_to_sign(session: Session, person: Person, as_of: dt.date) -> list[PolicyDocument]:
+    """The newest version (in force or published to come) of each policy that applies to the
+    person and that they have not signed."""
+    catalogue = requirements_on(catalogue_versions(session), as_of)
+    applicable = {
+        key
+        for key, requirement in catalogue.items()
+        if requirement.kind is RequirementKind.ACKNOWLEDGMENT
+        and requirement.applies_to(person.position.value)
+    }
+    signed = {
+        document_id
+        for (document_id,) in session.execute(
+            select(PolicySignature.document_id).where(PolicySignature.person_id == person.id)
+        )
+    }
+    newest: dict[str, PolicyDocument] = {}
+    for document in policy_documents(session):
+        if document.requirement_key in applicable and document.requirement_key not in newest:
+            newest[document.requirement_key] = document
+    return [d for d in newest.values() if d.id not in signed]
