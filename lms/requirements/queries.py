@@ -290,3 +290,24 @@ def policies_to_sign(session: Session, person: Person, as_of: dt.date) -> list[P
         if document.requirement_key in applicable and document.requirement_key not in newest:
             newest[document.requirement_key] = document
     return [d for d in newest.values() if d.id not in signed]
+
+
+def report_rows(matrix: Matrix) -> list[dict[str, str | None]]:
+    """One row per person and applicable requirement, for the CLI report and the CSV."""
+    rows = []
+    for row in matrix.rows:
+        for requirement in matrix.requirements:
+            result = row.statuses[requirement.key]
+            if result.status is RequirementStatus.NOT_APPLICABLE:
+                continue
+            rows.append(
+                {
+                    "work_email": row.person.work_email,
+                    "name": row.person.legal_name,
+                    "requirement": requirement.key,
+                    "status": result.status.value,
+                    "valid_until": result.valid_until.isoformat() if result.valid_until else None,
+                    "due_on": result.due_on.isoformat() if result.due_on else None,
+                }
+            )
+    return rows
