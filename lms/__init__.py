@@ -61,6 +61,7 @@ def register_blueprints(app: Flask) -> None:
     from lms.eligibility.views import blueprint as facts_blueprint
     from lms.home.views import blueprint as home_blueprint
     from lms.organisation.views import blueprint as organisation_blueprint
+    from lms.requirements.views import blueprint as requirements_blueprint
     from lms.staff.import_views import blueprint as staff_import_blueprint
     from lms.staff.views import blueprint as staff_blueprint
     from lms.training.views import blueprint as training_blueprint
@@ -81,6 +82,7 @@ def register_blueprints(app: Flask) -> None:
         notifications_blueprint,
         compliance_blueprint,
         auditor_blueprint,
+        requirements_blueprint,
         organisation_blueprint,  # also gives every template the organisation's name
     ):
         app.register_blueprint(blueprint)

@@ -37,7 +37,7 @@ from lms.requirements.rules import (
     requirement_status,
 )
 from lms.staff.models import Person, Position
-from lms.staff.rules import StaffStatus
+from lms.staff.rules import Employment, StaffStatus
 
 
 def catalogue_versions(session: Session) -> list[CatalogueVersion]:
@@ -94,6 +94,9 @@ def person_facts(person: Person) -> PersonFacts:
     """The person's employment periods; their position as recorded now (the staff record keeps
     no history of positions, so a change applies to every date)."""
     employments = tuple(period.employment for period in person.employment_periods)
+    if not employments and person.status is not StaffStatus.CANDIDATE and person.hire_on:
+        # A record written without its period (older rows): the record's own dates stand in.
+        employments = (Employment(person.hire_on, person.separated_on),)
     planned = person.hire_on if person.status is StaffStatus.CANDIDATE else None
     return PersonFacts(
         employments, (PositionSpell(dt.date.min, person.position.value),), planned_hire_on=planned
