@@ -56,7 +56,7 @@ test: $(VENV)/.installed-test $(AXE) chromium
 test-slow: $(VENV)/.installed-test
 	$(PYTEST) -m slow
 
-## bench: time the pages that list people with 2,000 synthetic mentors (N=… to change)
+## bench: time the pages that list people (the requirements matrix too) with 2,000 synthetic mentors (N=… to change)
 bench: $(VENV)/.installed-test
 	$(PYTHON) -m bench.pages $(or $(N),2000)
 

@@ -16,7 +16,7 @@ os.environ["LMS_INSTANCE_PATH"] = tempfile.mkdtemp(prefix="lms-bench-")
 
 from sqlalchemy import event
 
-from bench.synthetic import add_mentors
+from bench.synthetic import add_mentors, add_requirement_records
 from lms import clock, create_app
 from lms.actor import Actor
 from lms.auth.operations import create_user
@@ -32,6 +32,9 @@ PAGES = (
     "/training/team?q=silva",  # a name search: LIKE over every active mentor
     "/training/team?status=overdue",  # evaluates every mentor's training to decide who matches
     "/training/team?status=overdue&page=5",
+    "/requirements/",  # every person by 15 requirements, computed; one page shown
+    "/requirements/?status=missing&page=5",
+    "/requirements/export.csv",  # every person and applicable requirement
 )
 PASSWORD = "quiet lantern meadow river"  # noqa: S105 - a throw-away bench account
 
@@ -60,10 +63,12 @@ def main(count: int) -> None:
             roles=["hr"],
         )
         started = time.perf_counter()
-        add_mentors(session, count, clock.today())
+        people = add_mentors(session, count, clock.today())
+        records = add_requirement_records(session, people, clock.today())
         session.commit()
         session.close()
-        print(f"inserted {count} mentors in {time.perf_counter() - started:.1f}s")
+        elapsed = time.perf_counter() - started
+        print(f"inserted {count} mentors and {records} requirement records in {elapsed:.1f}s")
     client = app.test_client()
     login = client.get("/login").get_data(as_text=True)
     token = login.split('name="csrf_token" value="')[1].split('"')[0]

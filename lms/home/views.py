@@ -32,7 +32,14 @@ def admin():
 @blueprint.route("/hr")
 @requires(Role.HR)
 def hr():
-    return render_template("home/hr.html")
+    from lms.provider_time import provider_today
+    from lms.requirements.operations import ensure_catalogue
+    from lms.requirements.queries import summary
+    from lms.web import current_actor, db_session
+
+    today = provider_today()
+    ensure_catalogue(db_session(), current_actor(), today)  # the shipped catalogue, on first use
+    return render_template("home/hr.html", requirements=summary(db_session(), today))
 
 
 @blueprint.route("/supervisor")

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from lms.certificates.models import Certificate
 from lms.curriculum.models import CurriculumEdition
@@ -21,6 +21,7 @@ from lms.requirements.models import (
     RequirementRecord,
 )
 from lms.requirements.rules import (
+    HELD,
     Clearance,
     PersonFacts,
     PolicyVersion,
@@ -34,9 +35,11 @@ from lms.requirements.rules import (
     check_validity,
     cleared_to_work,
     credential_validity,
-    requirement_status,
+    position_on,
+    start_on,
+    status_on,
 )
-from lms.staff.models import Person, Position
+from lms.staff.models import EmploymentPeriod, Person, Position
 from lms.staff.rules import Employment, StaffStatus
 
 
@@ -74,8 +77,40 @@ class MatrixFilters:
 
 
 @dataclass(frozen=True)
+class PersonSummary:
+    """The columns of a person the matrix needs: lighter than loading 5,000 ``Person`` objects."""
+
+    id: int
+    legal_name: str
+    preferred_name: str | None
+    work_email: str | None
+    position: Position
+    status: StaffStatus
+    hire_on: dt.date | None
+    separated_on: dt.date | None
+
+    @property
+    def display_name(self) -> str:
+        if self.preferred_name and self.preferred_name != self.legal_name:
+            return f"{self.preferred_name} ({self.legal_name})"
+        return self.legal_name
+
+
+PERSON_COLUMNS = (
+    Person.id,
+    Person.legal_name,
+    Person.preferred_name,
+    Person.work_email,
+    Person.position,
+    Person.status,
+    Person.hire_on,
+    Person.separated_on,
+)
+
+
+@dataclass(frozen=True)
 class MatrixRow:
-    person: Person
+    person: PersonSummary
     statuses: dict[str, StatusResult]
     clearance: Clearance
 
@@ -90,10 +125,24 @@ class Matrix:
     not_cleared: int = 0
 
 
-def person_facts(person: Person) -> PersonFacts:
+def _employments(session: Session, person_id: int | None) -> dict[int, tuple[Employment, ...]]:
+    """Every person's employment periods, oldest first, in one query (not in batches)."""
+    query = select(
+        EmploymentPeriod.person_id, EmploymentPeriod.hired_on, EmploymentPeriod.separated_on
+    ).order_by(EmploymentPeriod.person_id, EmploymentPeriod.hired_on)
+    if person_id is not None:
+        query = query.where(EmploymentPeriod.person_id == person_id)
+    found: dict[int, list[Employment]] = defaultdict(list)
+    for pid, hired_on, separated_on in session.execute(query):
+        found[pid].append(Employment(hired_on, separated_on))
+    return {pid: tuple(periods) for pid, periods in found.items()}
+
+
+def person_facts(
+    person: PersonSummary | Person, employments: tuple[Employment, ...]
+) -> PersonFacts:
     """The person's employment periods; their position as recorded now (the staff record keeps
     no history of positions, so a change applies to every date)."""
-    employments = tuple(period.employment for period in person.employment_periods)
     if not employments and person.status is not StaffStatus.CANDIDATE and person.hire_on:
         # A record written without its period (older rows): the record's own dates stand in.
         employments = (Employment(person.hire_on, person.separated_on),)
@@ -112,16 +161,15 @@ def compliance_matrix(
     versions = catalogue_versions(session)
     version = version_on(versions, as_of)
     catalogue = requirements_on(versions, as_of)
-    people_query = (
-        select(Person).options(selectinload(Person.employment_periods)).order_by(Person.legal_name)
-    )
+    people_query = select(*PERSON_COLUMNS).order_by(Person.legal_name, Person.id)
     if filters.position is not None:
         people_query = people_query.where(Person.position == filters.position)
     if filters.supervisor_id is not None:
         people_query = people_query.where(Person.supervisor_id == filters.supervisor_id)
     if filters.person_id is not None:
         people_query = people_query.where(Person.id == filters.person_id)
-    people = list(session.execute(people_query).scalars())
+    people = [PersonSummary(*values) for values in session.execute(people_query)]
+    employments = _employments(session, filters.person_id)
     versions_by_key = _policy_versions(session)
     validities = _validities(session, catalogue, versions_by_key, as_of, filters.person_id)
     columns = [
@@ -132,18 +180,27 @@ def compliance_matrix(
     rows: list[MatrixRow] = []
     counts: dict[RequirementStatus, int] = defaultdict(int)
     not_cleared = 0
+    # Policies with no version in force yet: there is nothing to sign, so they apply to nobody.
+    nothing_to_sign = {
+        r.key
+        for r in catalogue.values()
+        if r.kind is RequirementKind.ACKNOWLEDGMENT
+        and not any(v.effective_on <= as_of for v in versions_by_key[r.key])
+    }
     for person in people:
-        facts = person_facts(person)
+        facts = person_facts(person, employments.get(person.id, ()))
+        started, position = start_on(facts, as_of), position_on(facts, as_of)
         statuses: dict[str, StatusResult] = {}
         for requirement in catalogue.values():
-            if requirement.kind is RequirementKind.ACKNOWLEDGMENT and not any(
-                v.effective_on <= as_of for v in versions_by_key[requirement.key]
-            ):
-                # No version of the policy is in force yet: there is nothing to sign.
+            if requirement.key in nothing_to_sign:
                 statuses[requirement.key] = StatusResult(RequirementStatus.NOT_APPLICABLE)
                 continue
-            statuses[requirement.key] = requirement_status(
-                requirement, facts, as_of, validities[(person.id, requirement.key)]
+            statuses[requirement.key] = status_on(
+                requirement,
+                started,
+                position,
+                as_of,
+                validities.get((person.id, requirement.key), ()),
             )
         if all(s.status is RequirementStatus.NOT_APPLICABLE for s in statuses.values()):
             continue
@@ -314,3 +371,23 @@ def report_rows(matrix: Matrix) -> list[dict[str, str | None]]:
                 }
             )
     return rows
+
+
+@dataclass(frozen=True)
+class Summary:
+    not_cleared: int  # people not cleared to work on the date
+    expiring: int  # requirements held on the date that lapse within ``days``
+    days: int
+
+
+def summary(session: Session, as_of: dt.date, days: int = 30) -> Summary:
+    """HR's home page counts: who is not cleared to work, and what lapses within ``days``."""
+    matrix = compliance_matrix(session, as_of)
+    horizon = as_of + dt.timedelta(days=days)
+    expiring = sum(
+        1
+        for row in matrix.rows
+        for result in row.statuses.values()
+        if result.status in HELD and result.valid_until is not None and result.valid_until < horizon
+    )
+    return Summary(matrix.not_cleared, expiring, days)

@@ -17,9 +17,11 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import enum
+import functools
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from lms.staff.rules import Employment, employment_on
 
@@ -91,8 +93,7 @@ class Requirement:
         return position is not None and position in self.positions
 
 
-@dataclass(frozen=True)
-class Validity:
+class Validity(NamedTuple):
     """The days one record (credential, check, signature, certificate) covers."""
 
     valid_from: dt.date
@@ -126,11 +127,15 @@ class PersonFacts:
     planned_hire_on: dt.date | None = None
 
 
-@dataclass(frozen=True)
-class StatusResult:
+class StatusResult(NamedTuple):
+    """A status, with the last day of the record that answers and the first due date."""
+
     status: RequirementStatus
     valid_until: dt.date | None = None  # of the record that answers, if any
     due_on: dt.date | None = None  # first due date in the current employment, if applicable
+
+
+NOT_APPLICABLE = StatusResult(RequirementStatus.NOT_APPLICABLE)
 
 
 @dataclass(frozen=True)
@@ -143,6 +148,7 @@ class Clearance:
 # -- validity of each kind of record ------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=4096)
 def add_months(day: dt.date, months: int) -> dt.date:
     """``day`` moved ``months`` calendar months on; a day-of-month the target month lacks falls
     back to that month's last day (31 January + 1 month = 28 or 29 February)."""
@@ -220,11 +226,23 @@ def requirement_status(
 ) -> StatusResult:
     """The status of ``requirement`` for a person on ``day`` from the validity of each of their
     records for it (records not yet made on ``day`` are ignored)."""
-    started = start_on(facts, day)
-    if started is None or not requirement.applies_to(position_on(facts, day)):
-        return StatusResult(RequirementStatus.NOT_APPLICABLE)
+    started, position = start_on(facts, day), position_on(facts, day)
+    return status_on(requirement, started, position, day, list(validities))
+
+
+def status_on(
+    requirement: Requirement,
+    started: dt.date | None,
+    position: str | None,
+    day: dt.date,
+    validities: Sequence[Validity],
+) -> StatusResult:
+    """``requirement_status`` once the person's start (``start_on``) and position on ``day`` are
+    known: a list of many people works them out once per person, not once per requirement."""
+    if started is None or not requirement.applies_to(position):
+        return NOT_APPLICABLE
     due_on = started + dt.timedelta(days=requirement.first_due_days)
-    made = [validity for validity in validities if validity.valid_from <= day]
+    made = [validity for validity in validities if validity.valid_from <= day] if validities else ()
     covering = [validity for validity in made if validity.covers(day)]
     if covering:
         best = max(covering, key=lambda v: dt.date.max if v.valid_until is None else v.valid_until)

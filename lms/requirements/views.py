@@ -49,14 +49,15 @@ from lms.requirements.rules import STATUS_ORDER, RequirementKind, RequirementSta
 from lms.spreadsheets import csv_text
 from lms.staff.access import viewable_person
 from lms.staff.models import Person, Position, VerificationMethod
-from lms.staff.queries import person_for_user, supervisors
+from lms.staff.queries import Page, person_for_user, supervisors
 from lms.transaction import form_errors
 from lms.validation import InvalidInput
-from lms.web import current_actor, db_session
+from lms.web import current_actor, db_session, requested_page_number
 
 blueprint = Blueprint("requirements", __name__, url_prefix="/requirements")
 
 MATRIX_ROLES = (Role.HR, Role.ADMIN, Role.AUDITOR)
+PAGE_SIZE = 100
 CSV_COLUMNS = ("work_email", "name", "requirement", "status", "valid_until", "due_on")
 
 
@@ -123,11 +124,16 @@ def matrix():
     except InvalidInput as error:
         return render_template("requirements/matrix.html", error=error, **context), 400
     result = compliance_matrix(database, as_of, filters)
+    page = Page.clamped(requested_page_number(), PAGE_SIZE, len(result.rows))
+    query = _query(as_of, request.args)
     return render_template(
         "requirements/matrix.html",
         error=None,
         matrix=result,
-        query=_query(as_of, request.args),
+        rows=result.rows[page.offset : page.offset + page.size],
+        page=page,
+        link_arguments=query,
+        query=query,
         **context,
     )
 

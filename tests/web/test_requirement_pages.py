@@ -178,13 +178,41 @@ def test_the_matrix_costs_the_same_for_twenty_or_two_hundred_people(
     client.get("/requirements/")  # loads the catalogue on first use
     add_people(db, numbered("First", 1, 20))
     with count_queries() as few:
-        page = client.get("/requirements/")
-    assert "First 020" in page.get_data(as_text=True)
+        page = client.get("/requirements/?page=2")
+    assert "First 020" in page.get_data(as_text=True)  # one page only: clamped to it
     add_people(db, numbered("Later", 1, 180))
     with count_queries() as many:
-        page = client.get("/requirements/")
-    assert "Later 180" in page.get_data(as_text=True)
+        page = client.get("/requirements/?page=2")
+    text = page.get_data(as_text=True)
+    assert "Later 180" in text and "Later 080" not in text  # 100 to a page
+    assert "200 people" in text
     # The layout's user, roles, organisation settings and unread notifications; the catalogue
     # (counted, then read for the filters and again for the matrix); supervisors; people and
     # their employment periods; policy versions, records, signatures and certificates.
     assert many.count == few.count <= 14, many.statements
+
+
+def test_hr_home_counts_who_is_not_cleared_and_what_expires_soon(
+    client, auth, users, db, frozen_clock
+):
+    mentor = add_mentor(db)  # hired 2 November 2026: no checks yet, so not cleared
+    from lms.requirements.operations import (
+        ItemDetails,
+        ensure_catalogue,
+        record_item,
+        requirement_for,
+    )
+    from lms.staff.models import VerificationMethod
+
+    actor, today = Actor.system("test"), dt.date(2026, 11, 23)
+    ensure_catalogue(db, actor, today)
+    cpr = requirement_for(db, "cpr_first_aid", today)
+    # A card expiring on 10 December 2026 is valid to the 9th: inside 30 days of 23 November.
+    details = ItemDetails(
+        dt.date(2024, 12, 10), dt.date(2026, 12, 10), None, VerificationMethod.OTHER, "x"
+    )
+    record_item(db, actor, mentor, cpr, details, None, today)
+    db.commit()
+    auth.login("hr@example.org")
+    text = client.get("/hr").get_data(as_text=True)
+    assert "1 not cleared to work</strong>, 1 expiring in 30 days" in text
