@@ -172,10 +172,12 @@ def compliance_matrix(
     employments = _employments(session, filters.person_id)
     versions_by_key = _policy_versions(session)
     validities = _validities(session, catalogue, versions_by_key, as_of, filters.person_id)
+    # A requirement turned off (no positions) is no column unless asked for by name.
     columns = [
         requirement
         for requirement in catalogue.values()
-        if filters.requirement is None or requirement.key == filters.requirement
+        if (filters.requirement is None and requirement.positions)
+        or requirement.key == filters.requirement
     ]
     rows: list[MatrixRow] = []
     counts: dict[RequirementStatus, int] = defaultdict(int)
@@ -212,7 +214,8 @@ def compliance_matrix(
         )
         not_cleared += not clearance.cleared
         for status in shown:
-            counts[status] += 1
+            if status is not RequirementStatus.NOT_APPLICABLE:
+                counts[status] += 1
         rows.append(MatrixRow(person, statuses, clearance))
     return Matrix(
         as_of, version.version if version else None, columns, rows, dict(counts), not_cleared
