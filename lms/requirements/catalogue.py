@@ -286,3 +286,34 @@ def catalogue_hash(requirements) -> str:
         [requirement_as_dict(r) for r in requirements], sort_keys=True, separators=(",", ":")
     )
     return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def catalogue_yaml(requirements) -> str:
+    """The requirements in the file's format, to edit and load again (comments are not kept)."""
+    items = []
+    for r in requirements:
+        item: dict[str, Any] = {
+            "key": r.key,
+            "name": r.name,
+            "kind": r.kind.value,
+            "positions": "all" if set(r.positions) == set(POSITIONS) else sorted(r.positions),
+            "first_due": (
+                "before_start" if r.first_due_days == 0 else {"days_after_hire": r.first_due_days}
+            ),
+        }
+        if r.kind is RequirementKind.CHECK:
+            item["validity"] = {"months": r.validity_months}
+        elif r.kind is RequirementKind.ACKNOWLEDGMENT:
+            item["validity"] = {"grace_days": r.grace_days}
+        else:
+            item["validity"] = "own_expiry"
+        if r.curriculum:
+            item["curriculum"] = r.curriculum
+        item["warning_days"] = r.warning_days
+        item["blocks_work"] = r.blocks_work
+        if r.description:
+            item["description"] = r.description
+        items.append(item)
+    return yaml.safe_dump(
+        {"format": 1, "requirements": items}, sort_keys=False, allow_unicode=True, width=100
+    )

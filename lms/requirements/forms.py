@@ -51,3 +51,12 @@ class SignForm(FlaskForm):
         "Type your full name to sign",
         validators=[DataRequired("Type your name to sign."), Length(max=200)],
     )
+
+
+class CatalogueForm(FlaskForm):
+    text = TextAreaField(
+        "Catalogue (YAML)",
+        validators=[DataRequired("Paste the catalogue.")],
+        description="The format is in requirements/FORMAT.md. Saving makes a new version in "
+        "force from today; earlier dates keep the version in force then.",
+    )

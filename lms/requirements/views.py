@@ -22,13 +22,15 @@ from wtforms import SelectChoice
 from lms.auth.models import Role
 from lms.auth.permissions import SIGNED_IN, requires
 from lms.provider_time import provider_today
-from lms.requirements.forms import PolicyForm, RecordForm, SignForm
+from lms.requirements.catalogue import CatalogueError, catalogue_yaml, parse_catalogue
+from lms.requirements.forms import CatalogueForm, PolicyForm, RecordForm, SignForm
 from lms.requirements.models import PolicyDocument, RequirementRecord
 from lms.requirements.operations import (
     RECORDED_KINDS,
     Evidence,
     ItemDetails,
     ensure_catalogue,
+    load_catalogue,
     publish_policy,
     record_item,
     requirement_for,
@@ -329,4 +331,42 @@ def sign():
         status = 422
     return render_template(
         "requirements/sign.html", person=me, documents=documents, forms=forms
+    ), status
+
+
+@blueprint.route("/catalogue", methods=["GET", "POST"])
+@requires(Role.ADMIN)
+def catalogue():
+    """Every catalogue version; an administrator edits the catalogue as a new version."""
+    database = db_session()
+    _ready()
+    today = _today()
+    versions = catalogue_versions(database)
+    current = requirements_on(versions, today)
+    form = CatalogueForm()
+    problems = []
+    if request.method == "GET":
+        form.text.data = catalogue_yaml(current.values())
+    elif form.validate_on_submit():
+        try:
+            parsed = parse_catalogue(form.text.data, "catalogue")
+        except CatalogueError as error:
+            problems = error.problems
+        else:
+            with form_errors(form):
+                version = load_catalogue(database, current_actor(), parsed, "web", today)
+                if version is None:
+                    flash("The catalogue is unchanged; no new version was made.", "info")
+                else:
+                    flash(
+                        f"Catalogue version {version.version} is in force from "
+                        f"{version.effective_on.isoformat()}.",
+                        "success",
+                    )
+                return redirect(url_for("requirements.catalogue"))
+    if problems:
+        form.text.errors = [f"Line {p.line}: {p.message}" for p in problems]
+    status = 422 if request.method == "POST" else 200
+    return render_template(
+        "requirements/catalogue.html", form=form, versions=list(reversed(versions))
     ), status

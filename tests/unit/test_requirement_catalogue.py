@@ -70,3 +70,12 @@ def test_yaml_errors_have_a_line():
     with pytest.raises(CatalogueError) as raised:
         parse_catalogue("format: 1\nrequirements: [\n", "x.yaml")
     assert raised.value.problems[0].line >= 2
+
+
+def test_the_catalogue_written_out_reads_back_the_same():
+    from lms.requirements.catalogue import catalogue_yaml
+
+    catalogue = load_catalogue_file(DEFAULT_PATH)
+    again = parse_catalogue(catalogue_yaml(catalogue.requirements), "out.yaml")
+    assert again.requirements == catalogue.requirements
+    assert again.sha256 == catalogue.sha256

@@ -9,6 +9,7 @@ EXPECTED_ACCESS = {
     "requirements.record": {"hr"},
     "requirements.evidence": {"hr", "admin", "auditor"},
     "requirements.policies": {"hr", "admin"},
+    "requirements.catalogue": {"admin"},
     "requirements.policy": {"hr", "admin", "auditor", "mentor", "supervisor"},
     # Staff sign their own policies; auditors are outsiders and change nothing.
     "requirements.sign": {"hr", "admin", "mentor", "supervisor"},

@@ -216,3 +216,44 @@ def test_hr_home_counts_who_is_not_cleared_and_what_expires_soon(
     auth.login("hr@example.org")
     text = client.get("/hr").get_data(as_text=True)
     assert "1 not cleared to work</strong>, 1 expiring in 30 days" in text
+
+
+def test_an_administrator_edits_the_catalogue_as_a_new_version(
+    client, auth, users, db, frozen_clock
+):
+    from sqlalchemy import func
+
+    from lms.auditlog.models import AuditEvent
+    from lms.requirements.models import CatalogueVersion
+
+    auth.login("admin@example.org")
+    page = client.get("/requirements/catalogue")
+    text = page.get_data(as_text=True)
+    assert "key: cori" in text
+    token = csrf_token(client, "/requirements/catalogue")
+    bad = client.post(
+        "/requirements/catalogue",
+        data={
+            "csrf_token": token,
+            "text": "format: 1\nrequirements:\n  - key: x\n    kind: nope\n",
+        },
+    )
+    assert bad.status_code == 422
+    assert "Line 4: &#39;kind&#39; must be one of" in bad.get_data(as_text=True)
+    edited = re.search(r"<textarea[^>]*>(.*?)</textarea>", text, re.S).group(1)
+    import html
+
+    edited = html.unescape(edited).replace("months: 36", "months: 24", 1)
+    saved = client.post("/requirements/catalogue", data={"csrf_token": token, "text": edited})
+    assert saved.status_code == 302
+    assert db.execute(select(func.count()).select_from(CatalogueVersion)).scalar_one() == 2
+    event = (
+        db.execute(
+            select(AuditEvent)
+            .where(AuditEvent.action == "requirements.catalogue.load")
+            .order_by(AuditEvent.sequence.desc())
+        )
+        .scalars()
+        .first()
+    )
+    assert event.details["changed"] == ["cori"]
