@@ -10,6 +10,10 @@ EXPECTED_ACCESS = {
     "requirements.evidence": {"hr", "admin", "auditor"},
     "requirements.policies": {"hr", "admin"},
     "requirements.catalogue": {"admin"},
+    # The JSON API, by token role.
+    "api.person_requirements": {"hr", "admin", "auditor"},
+    "api.requirement_records": {"hr", "admin", "auditor"},
+    "api.add_requirement_record": {"hr"},
     "requirements.policy": {"hr", "admin", "auditor", "mentor", "supervisor"},
     # Staff sign their own policies; auditors are outsiders and change nothing.
     "requirements.sign": {"hr", "admin", "mentor", "supervisor"},
