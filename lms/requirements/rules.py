@@ -272,11 +272,3 @@ def cleared_to_work(
         not in HELD | {RequirementStatus.NOT_APPLICABLE}
     )
     return Clearance(not blockers, blockers)
-
-
-def catalogue_in_force(
-    versions: Iterable[tuple[dt.date, int]], day: dt.date
-) -> tuple[dt.date, int] | None:
-    """Of (effective_on, version number) pairs, the latest version in force on ``day``."""
-    begun = [pair for pair in versions if pair[0] <= day]
-    return max(begun, key=lambda pair: (pair[0], pair[1]), default=None)
