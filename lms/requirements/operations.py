@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import PurePath
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from lms import clock
@@ -93,9 +94,12 @@ def load_catalogue(
 def ensure_catalogue(session: Session, actor: Actor, today: dt.date) -> None:
     """On first use, load the shipped default catalogue."""
     if session.execute(select(func.count()).select_from(CatalogueVersion)).scalar_one() == 0:
-        load_catalogue(
-            session, actor, load_catalogue_file(DEFAULT_PATH), "requirements/default.yaml", today
-        )
+        catalogue = load_catalogue_file(DEFAULT_PATH)
+        try:
+            with session.begin_nested():
+                load_catalogue(session, actor, catalogue, "requirements/default.yaml", today)
+        except IntegrityError:
+            pass  # another request loaded it first (version 1 is unique): theirs stands
 
 
 def requirement_for(session: Session, key: str, day: dt.date) -> Requirement:
