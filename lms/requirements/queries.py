@@ -355,7 +355,7 @@ def policies_to_sign(session: Session, person: Person, as_of: dt.date) -> list[P
     return [d for d in newest.values() if d.id not in signed]
 
 
-def report_rows(matrix: Matrix) -> list[dict[str, str | None]]:
+def report_rows(matrix: Matrix) -> list[dict[str, int | str | None]]:
     """One row per person and applicable requirement, for the CLI report and the CSV."""
     rows = []
     for row in matrix.rows:
@@ -365,6 +365,7 @@ def report_rows(matrix: Matrix) -> list[dict[str, str | None]]:
                 continue
             rows.append(
                 {
+                    "person_id": row.person.id,
                     "work_email": row.person.work_email,
                     "name": row.person.legal_name,
                     "requirement": requirement.key,
@@ -394,3 +395,22 @@ def summary(session: Session, as_of: dt.date, days: int = 30) -> Summary:
         if result.status in HELD and result.valid_until is not None and result.valid_until < horizon
     )
     return Summary(matrix.not_cleared, expiring, days)
+
+
+def evidence_hashes(session: Session, as_of: dt.date) -> dict[tuple[int, str], list[str]]:
+    """(person id, requirement key) -> the SHA-256 of each record's evidence and of each signed
+    policy text, for records made and policies signed on or before ``as_of``. Two queries."""
+    found: dict[tuple[int, str], list[str]] = defaultdict(list)
+    records = select(
+        RequirementRecord.person_id,
+        RequirementRecord.requirement_key,
+        RequirementRecord.evidence_sha256,
+    ).where(RequirementRecord.done_on <= as_of, RequirementRecord.evidence_sha256.is_not(None))
+    for pid, key, sha in session.execute(records.order_by(RequirementRecord.id)):
+        found[(pid, key)].append(sha)
+    signatures = select(
+        PolicySignature.person_id, PolicySignature.requirement_key, PolicySignature.document_sha256
+    ).where(PolicySignature.signed_on <= as_of)
+    for pid, key, sha in session.execute(signatures.order_by(PolicySignature.id)):
+        found[(pid, key)].append(sha)
+    return found

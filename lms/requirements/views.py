@@ -40,6 +40,7 @@ from lms.requirements.queries import (
     MatrixFilters,
     catalogue_versions,
     compliance_matrix,
+    evidence_hashes,
     person_records,
     person_signatures,
     policies_to_sign,
@@ -160,6 +161,39 @@ def export():
         mimetype="text/csv",
         headers={
             "Content-Disposition": f'attachment; filename="requirements-{as_of.isoformat()}.csv"'
+        },
+    )
+
+
+@blueprint.route("/register.csv")
+@requires(*MATRIX_ROLES)
+def register():
+    """The requirements register on a date for auditors: every person and applicable
+    requirement with its status and the SHA-256 of the evidence and signed texts behind it."""
+    _ready()
+    database = db_session()
+    text = (request.args.get("as_of") or "").strip()
+    try:
+        as_of = dt.date.fromisoformat(text) if text else _today()
+    except ValueError:
+        abort(400, f"“{text[:20]}” is not a date (YYYY-MM-DD).")
+    matrix = compliance_matrix(database, as_of)
+    hashes = evidence_hashes(database, as_of)
+    columns = (*CSV_COLUMNS, "evidence_sha256")
+    rows = (
+        [
+            *(row[column] for column in CSV_COLUMNS),
+            " ".join(hashes.get((row["person_id"], row["requirement"]), [])),
+        ]
+        for row in report_rows(matrix)
+    )
+    return Response(
+        csv_text(columns, rows),
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": (
+                f'attachment; filename="requirements-register-{as_of.isoformat()}.csv"'
+            )
         },
     )
 

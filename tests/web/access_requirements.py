@@ -4,6 +4,7 @@ records; HR and admins publish policies; anyone signed in reads a policy and sig
 EXPECTED_ACCESS = {
     "requirements.matrix": {"hr", "admin", "auditor"},
     "requirements.export": {"hr", "admin", "auditor"},
+    "requirements.register": {"hr", "admin", "auditor"},
     # Mentors and supervisors: their own requirements (supervisors also their team's).
     "requirements.person": {"hr", "admin", "auditor", "mentor", "supervisor"},
     "requirements.record": {"hr"},

@@ -257,3 +257,37 @@ def test_an_administrator_edits_the_catalogue_as_a_new_version(
         .first()
     )
     assert event.details["changed"] == ["cori"]
+
+
+def test_an_auditor_downloads_the_register_with_evidence_hashes(
+    client, auth, users, db, frozen_clock
+):
+    from lms.requirements.operations import (
+        Evidence,
+        ItemDetails,
+        ensure_catalogue,
+        record_item,
+        requirement_for,
+    )
+    from lms.staff.models import VerificationMethod
+
+    mentor = add_mentor(db)
+    actor, today = Actor.system("test"), dt.date(2026, 11, 23)
+    ensure_catalogue(db, actor, today)
+    details = ItemDetails(dt.date(2026, 11, 20), None, None, VerificationMethod.OTHER, "portal")
+    cori = requirement_for(db, "cori", today)
+    record_item(db, actor, mentor, cori, details, Evidence("cori.pdf", PDF), today)
+    db.commit()
+    auth.login("auditor@example.org")
+    response = client.get("/requirements/register.csv?as_of=2026-11-23")
+    assert response.status_code == 200
+    rows = {
+        r["requirement"]: r for r in csv.DictReader(io.StringIO(response.get_data(as_text=True)))
+    }
+    assert rows["cori"]["status"] == "met"
+    assert rows["cori"]["evidence_sha256"] == hashlib.sha256(PDF).hexdigest()
+    assert rows["sori"]["evidence_sha256"] == ""
+    # The day before the check, it was not yet on file.
+    earlier = client.get("/requirements/register.csv?as_of=2026-11-19").get_data(as_text=True)
+    rows = {r["requirement"]: r for r in csv.DictReader(io.StringIO(earlier))}
+    assert rows["cori"]["status"] == "missing" and rows["cori"]["evidence_sha256"] == ""
