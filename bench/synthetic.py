@@ -101,3 +101,51 @@ def add_mentors(session: Session, count: int, today: dt.date, seed: int = 7) -> 
                 )
     session.flush()
     return people
+
+
+def add_requirement_records(session: Session, people: list[Person], today: dt.date) -> int:
+    """For most of ``people``: the background checks, two monthly screenings and a CPR card, on
+    random dates, so the requirements matrix has every status to show."""
+    from lms.actor import Actor
+    from lms.requirements.models import RequirementRecord
+    from lms.requirements.operations import ensure_catalogue
+    from lms.requirements.rules import RequirementKind
+    from lms.staff.models import VerificationMethod
+
+    ensure_catalogue(session, Actor.system("bench"), today)
+    rng = random.Random(11)
+    now = clock.now()
+    rows = []
+    checks = ("cori", "sori", "oig_exclusion_screening", "masshealth_exclusion_screening")
+    for person in people:
+        for key in checks:
+            if rng.random() < 0.9:
+                rows.append(
+                    dict(
+                        person_id=person.id,
+                        requirement_key=key,
+                        kind=RequirementKind.CHECK,
+                        done_on=today - dt.timedelta(days=rng.randint(0, 40)),
+                        verified_at=now,
+                        verification_method=VerificationMethod.OTHER,
+                        verification_note="bench",
+                        recorded_at=now,
+                    )
+                )
+        if rng.random() < 0.8:
+            issued = today - dt.timedelta(days=rng.randint(0, 800))
+            rows.append(
+                dict(
+                    person_id=person.id,
+                    requirement_key="cpr_first_aid",
+                    kind=RequirementKind.CREDENTIAL,
+                    done_on=issued,
+                    expires_on=issued + dt.timedelta(days=730),
+                    verified_at=now,
+                    verification_method=VerificationMethod.OTHER,
+                    verification_note="bench",
+                    recorded_at=now,
+                )
+            )
+    session.bulk_insert_mappings(RequirementRecord, rows)
+    return len(rows)

@@ -75,6 +75,7 @@ def register_blueprints(app: Flask) -> None:
     from lms.home.views import blueprint as home_blueprint
     from lms.oncall.views import blueprint as oncall_blueprint
     from lms.organisation.views import blueprint as organisation_blueprint
+    from lms.requirements.views import blueprint as requirements_blueprint
     from lms.staff.import_views import blueprint as staff_import_blueprint
     from lms.staff.views import blueprint as staff_blueprint
     from lms.supervision.views import blueprint as supervision_blueprint
@@ -99,6 +100,7 @@ def register_blueprints(app: Flask) -> None:
         oncall_blueprint,
         clinicians_blueprint,
         supervision_blueprint,
+        requirements_blueprint,
         organisation_blueprint,  # also gives every template the organisation's name
     ):
         app.register_blueprint(blueprint)

@@ -184,6 +184,7 @@ def register_commands(app: Flask) -> None:
     from lms.demo import demo_command
     from lms.eligibility.cli import eligibility_group
     from lms.oncall.cli import oncall_group
+    from lms.requirements.cli import requirements_group
     from lms.staff.cli import staff_group
     from lms.supervision.cli import supervision_group
     from lms.training.cli import training_group
@@ -202,5 +203,6 @@ def register_commands(app: Flask) -> None:
         export_group,
         oncall_group,
         supervision_group,
+        requirements_group,
     ):
         app.cli.add_command(command)

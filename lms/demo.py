@@ -99,6 +99,7 @@ def load_demo(
     _publish_demo_curriculum(session, actor, placeholders)
     _load_demo_staff(session, actor, today, training_settings)
     _load_demo_supervision(session, actor, today)
+    _load_demo_requirements(session, actor, today)
     return list(DEMO_ACCOUNTS)
 
 
@@ -165,6 +166,70 @@ def _load_demo_supervision(session: Session, actor: Actor, today: dt.date) -> No
         SUPERVISION_TOPICS,
         signed_name="Samuel Okafor",
     )
+
+
+def _load_demo_requirements(session: Session, actor: Actor, today: dt.date) -> None:
+    """Requirements in every status: the supervisor cleared with a policy signed, one mentor with
+    a CPR card about to lapse, one whose monthly screening lapsed, the rest with nothing yet."""
+    from lms.requirements.operations import (
+        Evidence,
+        ItemDetails,
+        ensure_catalogue,
+        publish_policy,
+        record_item,
+        requirement_for,
+        sign_policy,
+    )
+
+    ensure_catalogue(session, actor, today)
+    people = list(session.execute(select(Person).order_by(Person.id)).scalars())
+    day = dt.timedelta(days=1)
+    pdf = b"%PDF-1.4\n% demo evidence\n"
+
+    def add(person, key, done_on, expires_on=None):
+        record_item(
+            session,
+            actor,
+            person,
+            requirement_for(session, key, today),
+            ItemDetails(done_on, expires_on, None, VerificationMethod.OTHER, "Demo record"),
+            Evidence(f"{key}.pdf", pdf),
+            today,
+        )
+
+    checks = ("cori", "sori", "oig_exclusion_screening", "masshealth_exclusion_screening")
+    active = [p for p in people if p.status is StaffStatus.ACTIVE]
+    for index, person in enumerate(active):
+        if index % 3 == 2:
+            continue  # nothing recorded: missing, or pending inside the first-due period
+        for key in checks:
+            # The second of every three has last month's screening lapse; the rest are current.
+            lapsed = index % 3 == 1 and "exclusion" in key
+            add(person, key, today - (40 if lapsed else 5) * day)
+        issued = today - 700 * day
+        expires = today + (20 if index % 3 == 1 else 400) * day  # due soon, or met
+        add(person, "cpr_first_aid", issued, expires)
+    conduct = publish_policy(
+        session,
+        actor,
+        requirement_for(session, "code_of_conduct", today),
+        "Code of conduct",
+        "Treat every young person and family with respect.\n\n"
+        "Keep to the plan of care and tell your supervisor at once about any concern.",
+        today,
+        today,
+    )
+    signer = next((p for p in active if p.user_id is not None), None)
+    if signer is not None:
+        user = session.get(User, signer.user_id)
+        sign_policy(
+            session,
+            Actor(user.id, user.email, None),
+            signer,
+            conduct,
+            signer.legal_name,
+            today,
+        )
 
 
 #: The 2026 edition stays published for the records trained on it; 2027 takes over on its

@@ -423,6 +423,67 @@ SCHEMAS = {
     "Leave": _record(LEAVE_INPUT, {}, "A mentor's leave: first and last day, inclusive."),
     "LeaveInput": _input(LEAVE_INPUT, list(LEAVE_INPUT), "Leave to record."),
     "LeaveList": _list("Leave"),
+    "RequirementRecord": _record(
+        {
+            "person_id": ID,
+            "requirement": _text(80, "The requirement's key in the catalogue."),
+            "kind": {"type": "string", "enum": ["credential", "check"]},
+            "done_on": DATE,
+            "expires_on": _nullable(DATE),
+            "reference": _nullable(_text(120)),
+            "verified_at": INSTANT,
+            "verification_method": {"type": "string", "enum": _values(VerificationMethod)},
+            "verification_note": _nullable(_text(2000)),
+            "evidence_sha256": _nullable(_text(64)),
+        },
+        {"recorded_at": INSTANT},
+        "A credential or a cleared check recorded by HR (never a check's content).",
+    ),
+    "RequirementRecordInput": _input(
+        {
+            "requirement": _text(80, "The requirement's key (a credential or a check)."),
+            "done_on": DATE,
+            "expires_on": _nullable(DATE),
+            "reference": _nullable(_text(120)),
+            "verification_method": {"type": "string", "enum": _values(VerificationMethod)},
+            "verification_note": _nullable(_text(2000)),
+            "evidence_sha256": _nullable(_text(64)),
+        },
+        ["requirement", "done_on", "verification_method"],
+        "A credential (expires_on required) or a cleared check (no expires_on).",
+    ),
+    "RequirementRecordList": _list("RequirementRecord"),
+    "PersonRequirements": {
+        "type": "object",
+        "properties": {
+            "person_id": ID,
+            "as_of": DATE,
+            "catalogue_version": {"type": ["integer", "null"]},
+            "cleared_to_work": {"type": "boolean"},
+            "items": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "requirement": {"type": "string"},
+                        "name": {"type": "string"},
+                        "kind": {
+                            "type": "string",
+                            "enum": ["credential", "check", "acknowledgment", "course"],
+                        },
+                        "status": {
+                            "type": "string",
+                            "enum": ["met", "due_soon", "expired", "missing", "pending"],
+                        },
+                        "valid_until": _nullable(DATE),
+                        "due_on": _nullable(DATE),
+                        "blocks_work": {"type": "boolean"},
+                    },
+                },
+            },
+        },
+        "required": ["person_id", "as_of", "catalogue_version", "cleared_to_work", "items"],
+    },
 }
 
 
@@ -676,6 +737,47 @@ PATHS = {
             not_found=True,
             bad_query=True,  # 422 (field position): only therapeutic mentors are evaluated
         )
+    },
+    "/staff/{person_id}/requirements": {
+        "get": {
+            **_operation(
+                "person_requirements",
+                "Each applicable requirement's status on a date, and whether cleared to work",
+                READ,
+                (200, "PersonRequirements", "Statuses on as_of (default today)."),
+                parameters=["PersonId"],
+                not_found=True,
+                bad_query=True,
+            ),
+            "parameters": [
+                _parameter("PersonId"),
+                {
+                    "name": "as_of",
+                    "in": "query",
+                    "description": "The date the statuses are for (default: today).",
+                    "schema": DATE,
+                },
+            ],
+        }
+    },
+    "/staff/{person_id}/requirement-records": {
+        "get": _operation(
+            "requirement_records",
+            "A person's recorded credentials and checks",
+            READ,
+            (200, "RequirementRecordList", "Newest first."),
+            parameters=["PersonId"],
+            not_found=True,
+        ),
+        "post": _operation(
+            "add_requirement_record",
+            "Record a credential or a cleared check",
+            WRITE,
+            (201, "RequirementRecord", "Created and audited."),
+            body="RequirementRecordInput",
+            parameters=["PersonId"],
+            not_found=True,
+        ),
     },
     "/staff/{person_id}/credentials": {
         "get": _operation(

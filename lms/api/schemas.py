@@ -22,7 +22,8 @@ from lms.eligibility.models import (
     HumanServicesBasis,
 )
 from lms.eligibility.rules import CredentialLevel, Population
-from lms.staff.models import Person, Position, StaffStatus
+from lms.requirements.models import RequirementRecord
+from lms.staff.models import Person, Position, StaffStatus, VerificationMethod
 from lms.validation import MAX_ID, InvalidInput, check_text
 
 Parser = Callable[[Any, str], Any]
@@ -283,4 +284,35 @@ def determination_json(determination: Determination | None) -> dict[str, Any] | 
         "as_of": _date(determination.as_of),
         "status": determination.status.value,
         "trigger": determination.trigger,
+    }
+
+
+# -- requirements by position -------------------------------------------------------------------
+
+REQUIREMENT_RECORD_FIELDS: dict[str, Parser] = {
+    "requirement": text(80),
+    "done_on": date_value,
+    "expires_on": date_value,
+    "reference": text(120),
+    "verification_method": choice(VerificationMethod),
+    "verification_note": text(2000),
+    "evidence_sha256": text(64),
+}
+REQUIREMENT_RECORD_REQUIRED = ("requirement", "done_on", "verification_method")
+
+
+def requirement_record_json(row: RequirementRecord) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "person_id": row.person_id,
+        "requirement": row.requirement_key,
+        "kind": row.kind.value,
+        "done_on": _date(row.done_on),
+        "expires_on": _date(row.expires_on),
+        "reference": row.reference,
+        "verified_at": _instant(row.verified_at),
+        "verification_method": _enum(row.verification_method),
+        "verification_note": row.verification_note,
+        "evidence_sha256": row.evidence_sha256,
+        "recorded_at": _instant(row.recorded_at),
     }

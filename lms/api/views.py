@@ -34,6 +34,8 @@ from lms.api.schemas import (
     PERSON_DEFAULTS,
     PERSON_FIELDS,
     PERSON_REQUIRED,
+    REQUIREMENT_RECORD_FIELDS,
+    REQUIREMENT_RECORD_REQUIRED,
     choice,
     credential_details,
     credential_json,
@@ -44,6 +46,7 @@ from lms.api.schemas import (
     parse_fields,
     person_details,
     person_json,
+    requirement_record_json,
 )
 from lms.auth.models import Role
 from lms.auth.permissions import public, requires
@@ -309,3 +312,104 @@ def update_staff_experience(person_id: int, experience_id: int):
     database = db_session()
     update_experience(database, api_actor(), person, entry, ExperienceDetails(**values), today())
     return experience_json(entry)
+
+
+# -- requirements by position -------------------------------------------------------------------
+
+
+@blueprint.get("/staff/<int:person_id>/requirements")
+@requires(*READ_ROLES)
+def person_requirements(person_id: int):
+    """Each applicable requirement's status on ``as_of`` (default today), and clearance."""
+    import datetime as dt
+
+    from lms.requirements.queries import (
+        MatrixFilters,
+        catalogue_versions,
+        compliance_matrix,
+        requirements_on,
+    )
+    from lms.requirements.rules import RequirementStatus
+
+    person, _ = _person_or_404(person_id)
+    text = request.args.get("as_of") or ""
+    try:
+        as_of = dt.date.fromisoformat(text) if text else today()
+    except ValueError:
+        raise InvalidInput("as_of must be a date (YYYY-MM-DD).", "as_of") from None
+    database = db_session()
+    matrix = compliance_matrix(database, as_of, MatrixFilters(person_id=person.id))
+    catalogue = requirements_on(catalogue_versions(database), as_of)
+    row = matrix.rows[0] if matrix.rows else None
+    items = []
+    for requirement in catalogue.values():
+        result = row.statuses[requirement.key] if row else None
+        if result is None or result.status is RequirementStatus.NOT_APPLICABLE:
+            continue
+        items.append(
+            {
+                "requirement": requirement.key,
+                "name": requirement.name,
+                "kind": requirement.kind.value,
+                "status": result.status.value,
+                "valid_until": result.valid_until.isoformat() if result.valid_until else None,
+                "due_on": result.due_on.isoformat() if result.due_on else None,
+                "blocks_work": requirement.blocks_work,
+            }
+        )
+    return {
+        "person_id": person.id,
+        "as_of": as_of.isoformat(),
+        "catalogue_version": matrix.catalogue_version,
+        "cleared_to_work": bool(row and row.clearance.cleared),
+        "items": items,
+    }
+
+
+@blueprint.get("/staff/<int:person_id>/requirement-records")
+@requires(*READ_ROLES)
+def requirement_records(person_id: int):
+    from lms.requirements.queries import person_records
+
+    person, _ = _person_or_404(person_id)
+    return {"items": [requirement_record_json(r) for r in person_records(db_session(), person.id)]}
+
+
+@blueprint.post("/staff/<int:person_id>/requirement-records")
+@requires(*WRITE_ROLES)
+def add_requirement_record(person_id: int):
+    """Record a credential or a cleared check (evidence by its SHA-256 only)."""
+    from lms.requirements.operations import (
+        ItemDetails,
+        ensure_catalogue,
+        record_item,
+        requirement_for,
+    )
+
+    person, _ = _person_or_404(person_id)
+    given = parse_fields(json_body(), REQUIREMENT_RECORD_FIELDS)
+    values = merge(dict.fromkeys(REQUIREMENT_RECORD_FIELDS), given, REQUIREMENT_RECORD_REQUIRED)
+    sha = values["evidence_sha256"]
+    if sha is not None and (len(sha) != 64 or any(c not in "0123456789abcdef" for c in sha)):
+        raise InvalidInput(
+            "evidence_sha256 must be 64 lower-case hexadecimal digits.", "evidence_sha256"
+        )
+    database, actor, day = db_session(), api_actor(), today()
+    ensure_catalogue(database, actor, day)
+    row = record_item(
+        database,
+        actor,
+        person,
+        requirement_for(database, values["requirement"], day),
+        ItemDetails(
+            values["done_on"],
+            values["expires_on"],
+            values["reference"],
+            values["verification_method"],
+            values["verification_note"],
+        ),
+        None,
+        day,
+        evidence_sha256=sha,
+    )
+    return created(requirement_record_json(row))

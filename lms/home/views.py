@@ -37,16 +37,25 @@ def hr():
 
     from lms.home.queries import EXPIRING_WITHIN_DAYS, hr_to_do
     from lms.provider_time import provider_today
+    from lms.requirements.operations import ensure_catalogue
+    from lms.requirements.queries import summary
     from lms.training.operations import settings_from_config
-    from lms.web import db_session
+    from lms.web import current_actor, db_session
 
+    today = provider_today()
+    ensure_catalogue(db_session(), current_actor(), today)  # the shipped catalogue, on first use
     to_do = hr_to_do(
         db_session(),
-        provider_today(),
+        today,
         settings_from_config(current_app.config).policy,
         current_app.config["LMS_TIMEZONE"],
     )
-    return render_template("home/hr.html", to_do=to_do, expiring_within=EXPIRING_WITHIN_DAYS)
+    return render_template(
+        "home/hr.html",
+        to_do=to_do,
+        expiring_within=EXPIRING_WITHIN_DAYS,
+        requirements=summary(db_session(), today),
+    )
 
 
 @blueprint.route("/supervisor")

@@ -6,7 +6,7 @@ indexes of the same names (so the schema matches the models everywhere); the sea
 the table as before.
 
 Revision ID: 8d2b6e4f1a93
-Revises: 9c1d2e3f4a5b
+Revises: 3b002fc6ec4e
 Create Date: 2026-12-05 02:10:00.000000
 """
 
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "8d2b6e4f1a93"
-down_revision: str | None = "9c1d2e3f4a5b"
+down_revision: str | None = "3b002fc6ec4e"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

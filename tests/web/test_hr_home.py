@@ -103,6 +103,7 @@ def test_hr_home_costs_the_same_for_few_or_many_people(
 ):
     auth.login("hr@example.org")
     add_people(db, [f"First {n:03}" for n in range(5)], qualified=True)
+    client.get("/hr")  # the first visit stores the shipped requirements catalogue
     with count_queries() as few:
         assert client.get("/hr").status_code == 200
     add_people(db, [f"Later {n:03}" for n in range(120)])

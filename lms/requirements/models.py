@@ -1,0 +1,122 @@
+"""Catalogue versions, HR's records of credentials and checks, policy documents and signatures.
+
+Every table here is append-only: a catalogue change is a new version, a new policy text is a new
+document version, and a status on a past date is always computed from what applied then.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from lms.db import Base, UTCDateTime, string_enum
+from lms.requirements.rules import RequirementKind
+from lms.staff.models import VerificationMethod
+
+
+class CatalogueVersion(Base):
+    """One version of the requirements catalogue, in force from ``effective_on``."""
+
+    __tablename__ = "requirement_catalogues"
+    __table_args__ = (CheckConstraint("version >= 1", name="version_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, unique=True)
+    effective_on: Mapped[dt.date] = mapped_column(Date)
+    sha256: Mapped[str] = mapped_column(String(64))
+    definitions: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    source: Mapped[str] = mapped_column(String(255))
+    loaded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    loaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class RequirementRecord(Base):
+    """A credential or check HR recorded for a person, with evidence and verification.
+
+    A check is recorded only once it has cleared; its content is never stored.
+    """
+
+    __tablename__ = "requirement_records"
+    __table_args__ = (
+        CheckConstraint("kind IN ('credential', 'check')", name="recorded_kind"),
+        CheckConstraint(
+            "kind != 'credential' OR (expires_on IS NOT NULL AND expires_on > done_on)",
+            name="credential_expires",
+        ),
+        CheckConstraint("kind != 'check' OR expires_on IS NULL", name="check_has_no_expiry"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    requirement_key: Mapped[str] = mapped_column(String(80), index=True)
+    kind: Mapped[RequirementKind] = mapped_column(string_enum(RequirementKind, "kind"))
+    #: A credential's issue date; the date a check was done and cleared.
+    done_on: Mapped[dt.date] = mapped_column(Date)
+    expires_on: Mapped[dt.date | None] = mapped_column(Date)
+    #: A document number or the check's reference, never the check's content.
+    reference: Mapped[str | None] = mapped_column(String(120))
+    verified_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    verified_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    verification_method: Mapped[VerificationMethod] = mapped_column(
+        string_enum(VerificationMethod, "verification_method")
+    )
+    verification_note: Mapped[str | None] = mapped_column(Text)
+    evidence_filename: Mapped[str | None] = mapped_column(String(255))
+    evidence_media_type: Mapped[str | None] = mapped_column(String(100))
+    evidence_size_bytes: Mapped[int | None] = mapped_column(Integer)
+    evidence_sha256: Mapped[str | None] = mapped_column(String(64))
+    evidence_content: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class PolicyDocument(Base):
+    """One version of an agency policy that people acknowledge by signing."""
+
+    __tablename__ = "policy_documents"
+    __table_args__ = (
+        UniqueConstraint("requirement_key", "version"),
+        CheckConstraint("version >= 1", name="version_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    requirement_key: Mapped[str] = mapped_column(String(80), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(200))
+    effective_on: Mapped[dt.date] = mapped_column(Date)
+    text: Mapped[str] = mapped_column(Text)
+    sha256: Mapped[str] = mapped_column(String(64))  # of the text, UTF-8
+    published_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    published_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class PolicySignature(Base):
+    """A person's own signature of one policy version: typed name, account, instant, hash."""
+
+    __tablename__ = "policy_signatures"
+    __table_args__ = (UniqueConstraint("person_id", "document_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("policy_documents.id"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    requirement_key: Mapped[str] = mapped_column(String(80))
+    version: Mapped[int] = mapped_column(Integer)
+    document_sha256: Mapped[str] = mapped_column(String(64))
+    typed_name: Mapped[str] = mapped_column(String(200))
+    signed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    #: The provider's calendar date of ``signed_at``: the day the signature counts from.
+    signed_on: Mapped[dt.date] = mapped_column(Date)

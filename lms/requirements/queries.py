@@ -1,0 +1,416 @@
+"""Read-only queries for requirements: the catalogue in force on a date and the compliance matrix
+(people by requirements) in a constant number of queries, whatever the number of people."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from lms.certificates.models import Certificate
+from lms.curriculum.models import CurriculumEdition
+from lms.requirements.catalogue import requirement_from_dict
+from lms.requirements.models import (
+    CatalogueVersion,
+    PolicyDocument,
+    PolicySignature,
+    RequirementRecord,
+)
+from lms.requirements.rules import (
+    HELD,
+    Clearance,
+    PersonFacts,
+    PolicyVersion,
+    PositionSpell,
+    Requirement,
+    RequirementKind,
+    RequirementStatus,
+    StatusResult,
+    Validity,
+    acknowledgment_validity,
+    check_validity,
+    cleared_to_work,
+    credential_validity,
+    position_on,
+    start_on,
+    status_on,
+)
+from lms.staff.models import EmploymentPeriod, Person, Position
+from lms.staff.rules import Employment, StaffStatus
+
+
+def catalogue_versions(session: Session) -> list[CatalogueVersion]:
+    """Every catalogue version, oldest first (a handful of rows)."""
+    return list(
+        session.execute(select(CatalogueVersion).order_by(CatalogueVersion.version)).scalars()
+    )
+
+
+def version_on(versions: Sequence[CatalogueVersion], day: dt.date) -> CatalogueVersion | None:
+    """The version in force on ``day``; before the first version, the first one (there was no
+    other catalogue then)."""
+    begun = [v for v in versions if v.effective_on <= day]
+    if begun:
+        return max(begun, key=lambda v: (v.effective_on, v.version))
+    return versions[0] if versions else None
+
+
+def requirements_on(versions: Sequence[CatalogueVersion], day: dt.date) -> dict[str, Requirement]:
+    """The catalogue in force on ``day``, by key, in the file's order."""
+    version = version_on(versions, day)
+    if version is None:
+        return {}
+    return {d["key"]: requirement_from_dict(d) for d in version.definitions}
+
+
+@dataclass(frozen=True)
+class MatrixFilters:
+    position: Position | None = None
+    status: RequirementStatus | None = None
+    requirement: str | None = None
+    supervisor_id: int | None = None
+    person_id: int | None = None
+
+
+@dataclass(frozen=True)
+class PersonSummary:
+    """The columns of a person the matrix needs: lighter than loading 5,000 ``Person`` objects."""
+
+    id: int
+    legal_name: str
+    preferred_name: str | None
+    work_email: str | None
+    position: Position
+    status: StaffStatus
+    hire_on: dt.date | None
+    separated_on: dt.date | None
+
+    @property
+    def display_name(self) -> str:
+        if self.preferred_name and self.preferred_name != self.legal_name:
+            return f"{self.preferred_name} ({self.legal_name})"
+        return self.legal_name
+
+
+PERSON_COLUMNS = (
+    Person.id,
+    Person.legal_name,
+    Person.preferred_name,
+    Person.work_email,
+    Person.position,
+    Person.status,
+    Person.hire_on,
+    Person.separated_on,
+)
+
+
+@dataclass(frozen=True)
+class MatrixRow:
+    person: PersonSummary
+    statuses: dict[str, StatusResult]
+    clearance: Clearance
+
+
+@dataclass(frozen=True)
+class Matrix:
+    as_of: dt.date
+    catalogue_version: int | None
+    requirements: list[Requirement]  # the columns shown
+    rows: list[MatrixRow]
+    counts: dict[RequirementStatus, int] = field(default_factory=dict)
+    not_cleared: int = 0
+
+
+def _employments(session: Session, person_id: int | None) -> dict[int, tuple[Employment, ...]]:
+    """Every person's employment periods, oldest first, in one query (not in batches)."""
+    query = select(
+        EmploymentPeriod.person_id, EmploymentPeriod.hired_on, EmploymentPeriod.separated_on
+    ).order_by(EmploymentPeriod.person_id, EmploymentPeriod.hired_on)
+    if person_id is not None:
+        query = query.where(EmploymentPeriod.person_id == person_id)
+    found: dict[int, list[Employment]] = defaultdict(list)
+    for pid, hired_on, separated_on in session.execute(query):
+        found[pid].append(Employment(hired_on, separated_on))
+    return {pid: tuple(periods) for pid, periods in found.items()}
+
+
+def person_facts(
+    person: PersonSummary | Person, employments: tuple[Employment, ...]
+) -> PersonFacts:
+    """The person's employment periods; their position as recorded now (the staff record keeps
+    no history of positions, so a change applies to every date)."""
+    if not employments and person.status is not StaffStatus.CANDIDATE and person.hire_on:
+        # A record written without its period (older rows): the record's own dates stand in.
+        employments = (Employment(person.hire_on, person.separated_on),)
+    planned = person.hire_on if person.status is StaffStatus.CANDIDATE else None
+    return PersonFacts(
+        employments, (PositionSpell(dt.date.min, person.position.value),), planned_hire_on=planned
+    )
+
+
+def compliance_matrix(
+    session: Session, as_of: dt.date, filters: MatrixFilters | None = None
+) -> Matrix:
+    """Every person employed (or about to start) on ``as_of`` with the status of each applicable
+    requirement. Seven queries, whatever the number of people."""
+    filters = filters or MatrixFilters()
+    versions = catalogue_versions(session)
+    version = version_on(versions, as_of)
+    catalogue = requirements_on(versions, as_of)
+    people_query = select(*PERSON_COLUMNS).order_by(Person.legal_name, Person.id)
+    if filters.position is not None:
+        people_query = people_query.where(Person.position == filters.position)
+    if filters.supervisor_id is not None:
+        people_query = people_query.where(Person.supervisor_id == filters.supervisor_id)
+    if filters.person_id is not None:
+        people_query = people_query.where(Person.id == filters.person_id)
+    people = [PersonSummary(*values) for values in session.execute(people_query)]
+    employments = _employments(session, filters.person_id)
+    versions_by_key = _policy_versions(session)
+    validities = _validities(session, catalogue, versions_by_key, as_of, filters.person_id)
+    # A requirement turned off (no positions) is no column unless asked for by name.
+    columns = [
+        requirement
+        for requirement in catalogue.values()
+        if (filters.requirement is None and requirement.positions)
+        or requirement.key == filters.requirement
+    ]
+    rows: list[MatrixRow] = []
+    counts: dict[RequirementStatus, int] = defaultdict(int)
+    not_cleared = 0
+    # Policies with no version in force yet: there is nothing to sign, so they apply to nobody.
+    nothing_to_sign = {
+        r.key
+        for r in catalogue.values()
+        if r.kind is RequirementKind.ACKNOWLEDGMENT
+        and not any(v.effective_on <= as_of for v in versions_by_key[r.key])
+    }
+    for person in people:
+        facts = person_facts(person, employments.get(person.id, ()))
+        started, position = start_on(facts, as_of), position_on(facts, as_of)
+        statuses: dict[str, StatusResult] = {}
+        for requirement in catalogue.values():
+            if requirement.key in nothing_to_sign:
+                statuses[requirement.key] = StatusResult(RequirementStatus.NOT_APPLICABLE)
+                continue
+            statuses[requirement.key] = status_on(
+                requirement,
+                started,
+                position,
+                as_of,
+                validities.get((person.id, requirement.key), ()),
+            )
+        if all(s.status is RequirementStatus.NOT_APPLICABLE for s in statuses.values()):
+            continue
+        shown = [statuses[r.key].status for r in columns]
+        if filters.status is not None and filters.status not in shown:
+            continue
+        clearance = cleared_to_work(
+            catalogue.values(), {key: s.status for key, s in statuses.items()}
+        )
+        not_cleared += not clearance.cleared
+        for status in shown:
+            if status is not RequirementStatus.NOT_APPLICABLE:
+                counts[status] += 1
+        rows.append(MatrixRow(person, statuses, clearance))
+    return Matrix(
+        as_of, version.version if version else None, columns, rows, dict(counts), not_cleared
+    )
+
+
+def _policy_versions(session: Session) -> dict[str, list[PolicyVersion]]:
+    by_key: dict[str, list[PolicyVersion]] = defaultdict(list)
+    for key, version, effective_on in session.execute(
+        select(PolicyDocument.requirement_key, PolicyDocument.version, PolicyDocument.effective_on)
+    ):
+        by_key[key].append(PolicyVersion(version, effective_on))
+    return by_key
+
+
+def _validities(
+    session: Session,
+    catalogue: dict[str, Requirement],
+    policy_versions: dict[str, list[PolicyVersion]],
+    as_of: dt.date,
+    person_id: int | None,
+) -> dict[tuple[int, str], list[Validity]]:
+    """(person id, requirement key) -> the validity of each record made by ``as_of``."""
+    result: dict[tuple[int, str], list[Validity]] = defaultdict(list)
+    records = select(
+        RequirementRecord.person_id,
+        RequirementRecord.requirement_key,
+        RequirementRecord.done_on,
+        RequirementRecord.expires_on,
+    ).where(RequirementRecord.done_on <= as_of)
+    if person_id is not None:
+        records = records.where(RequirementRecord.person_id == person_id)
+    for pid, key, done_on, expires_on in session.execute(records):
+        requirement = catalogue.get(key)
+        if requirement is None:
+            continue
+        if requirement.kind is RequirementKind.CHECK:
+            result[(pid, key)].append(check_validity(done_on, requirement.validity_months or 1))
+        elif requirement.kind is RequirementKind.CREDENTIAL:
+            result[(pid, key)].append(credential_validity(done_on, expires_on))
+    signatures = select(
+        PolicySignature.person_id,
+        PolicySignature.requirement_key,
+        PolicySignature.version,
+        PolicySignature.signed_on,
+    ).where(PolicySignature.signed_on <= as_of)
+    if person_id is not None:
+        signatures = signatures.where(PolicySignature.person_id == person_id)
+    for pid, key, version, signed_on in session.execute(signatures):
+        requirement = catalogue.get(key)
+        if requirement is None:
+            continue
+        result[(pid, key)].append(
+            acknowledgment_validity(
+                signed_on, version, policy_versions[key], requirement.grace_days
+            )
+        )
+    courses = {r.curriculum: r.key for r in catalogue.values() if r.kind is RequirementKind.COURSE}
+    if courses:
+        certificates = (
+            select(
+                Certificate.person_id,
+                CurriculumEdition.curriculum_key,
+                Certificate.issued_on,
+                Certificate.expires_on,
+                Certificate.revoked_on,
+            )
+            .join(CurriculumEdition, CurriculumEdition.id == Certificate.edition_id)
+            .where(
+                Certificate.issued_on <= as_of,
+                CurriculumEdition.curriculum_key.in_(list(courses)),
+            )
+        )
+        if person_id is not None:
+            certificates = certificates.where(Certificate.person_id == person_id)
+        for pid, curriculum, issued_on, expires_on, revoked_on in session.execute(certificates):
+            if revoked_on is not None and revoked_on <= as_of:
+                continue
+            until = expires_on
+            if revoked_on is not None:
+                until = min(expires_on, revoked_on)
+            result[(pid, courses[curriculum])].append(credential_validity(issued_on, until))
+    return result
+
+
+def person_records(session: Session, person_id: int) -> list[RequirementRecord]:
+    """The person's recorded credentials and checks, newest first (history)."""
+    return list(
+        session.execute(
+            select(RequirementRecord)
+            .where(RequirementRecord.person_id == person_id)
+            .order_by(RequirementRecord.done_on.desc(), RequirementRecord.id.desc())
+        ).scalars()
+    )
+
+
+def person_signatures(session: Session, person_id: int) -> list[PolicySignature]:
+    return list(
+        session.execute(
+            select(PolicySignature)
+            .where(PolicySignature.person_id == person_id)
+            .order_by(PolicySignature.signed_at.desc())
+        ).scalars()
+    )
+
+
+def policy_documents(session: Session) -> list[PolicyDocument]:
+    return list(
+        session.execute(
+            select(PolicyDocument).order_by(
+                PolicyDocument.requirement_key, PolicyDocument.version.desc()
+            )
+        ).scalars()
+    )
+
+
+def policies_to_sign(session: Session, person: Person, as_of: dt.date) -> list[PolicyDocument]:
+    """The newest version (in force or published to come) of each policy that applies to the
+    person and that they have not signed."""
+    catalogue = requirements_on(catalogue_versions(session), as_of)
+    applicable = {
+        key
+        for key, requirement in catalogue.items()
+        if requirement.kind is RequirementKind.ACKNOWLEDGMENT
+        and requirement.applies_to(person.position.value)
+    }
+    signed = {
+        document_id
+        for (document_id,) in session.execute(
+            select(PolicySignature.document_id).where(PolicySignature.person_id == person.id)
+        )
+    }
+    newest: dict[str, PolicyDocument] = {}
+    for document in policy_documents(session):
+        if document.requirement_key in applicable and document.requirement_key not in newest:
+            newest[document.requirement_key] = document
+    return [d for d in newest.values() if d.id not in signed]
+
+
+def report_rows(matrix: Matrix) -> list[dict[str, int | str | None]]:
+    """One row per person and applicable requirement, for the CLI report and the CSV."""
+    rows = []
+    for row in matrix.rows:
+        for requirement in matrix.requirements:
+            result = row.statuses[requirement.key]
+            if result.status is RequirementStatus.NOT_APPLICABLE:
+                continue
+            rows.append(
+                {
+                    "person_id": row.person.id,
+                    "work_email": row.person.work_email,
+                    "name": row.person.legal_name,
+                    "requirement": requirement.key,
+                    "status": result.status.value,
+                    "valid_until": result.valid_until.isoformat() if result.valid_until else None,
+                    "due_on": result.due_on.isoformat() if result.due_on else None,
+                }
+            )
+    return rows
+
+
+@dataclass(frozen=True)
+class Summary:
+    not_cleared: int  # people not cleared to work on the date
+    expiring: int  # requirements held on the date that lapse within ``days``
+    days: int
+
+
+def summary(session: Session, as_of: dt.date, days: int = 30) -> Summary:
+    """HR's home page counts: who is not cleared to work, and what lapses within ``days``."""
+    matrix = compliance_matrix(session, as_of)
+    horizon = as_of + dt.timedelta(days=days)
+    expiring = sum(
+        1
+        for row in matrix.rows
+        for result in row.statuses.values()
+        if result.status in HELD and result.valid_until is not None and result.valid_until < horizon
+    )
+    return Summary(matrix.not_cleared, expiring, days)
+
+
+def evidence_hashes(session: Session, as_of: dt.date) -> dict[tuple[int, str], list[str]]:
+    """(person id, requirement key) -> the SHA-256 of each record's evidence and of each signed
+    policy text, for records made and policies signed on or before ``as_of``. Two queries."""
+    found: dict[tuple[int, str], list[str]] = defaultdict(list)
+    records = select(
+        RequirementRecord.person_id,
+        RequirementRecord.requirement_key,
+        RequirementRecord.evidence_sha256,
+    ).where(RequirementRecord.done_on <= as_of, RequirementRecord.evidence_sha256.is_not(None))
+    for pid, key, sha in session.execute(records.order_by(RequirementRecord.id)):
+        found[(pid, key)].append(sha)
+    signatures = select(
+        PolicySignature.person_id, PolicySignature.requirement_key, PolicySignature.document_sha256
+    ).where(PolicySignature.signed_on <= as_of)
+    for pid, key, sha in session.execute(signatures.order_by(PolicySignature.id)):
+        found[(pid, key)].append(sha)
+    return found
