@@ -119,14 +119,19 @@ def test_a_doubled_start_gives_one_open_attempt_and_the_same_answer(engine):
     progress_id = _progress_id(engine, cycle_id, passed=False)
     ids = run_pair(
         engine,
-        lambda session, person, cycle: start_attempt(
-            session, ACTOR, session.get(ModuleProgress, progress_id), SETTINGS, random.Random()
-        ).id,
+        lambda session, person, cycle: (
+            start_attempt(
+                session, ACTOR, session.get(ModuleProgress, progress_id), SETTINGS, random.Random()
+            ).id
+        ),
         person_id,
         cycle_id,
     )
     assert len(ids) == 2 and ids[0] == ids[1]
-    assert count(engine, KnowledgeCheckAttempt, KnowledgeCheckAttempt.progress_id == progress_id) == 1
+    attempts = count(
+        engine, KnowledgeCheckAttempt, KnowledgeCheckAttempt.progress_id == progress_id
+    )
+    assert attempts == 1
     # And the next start still works: it returns the one open attempt.
     with Session(engine) as session:
         again = start_attempt(
@@ -136,7 +141,7 @@ def test_a_doubled_start_gives_one_open_attempt_and_the_same_answer(engine):
 
 
 def test_the_database_refuses_a_second_open_attempt(engine):
-    person_id, cycle_id = mentor_with_cycle(engine, "Fi Race", modules_done=False, cycle_done=False)
+    _, cycle_id = mentor_with_cycle(engine, "Fi Race", modules_done=False, cycle_done=False)
     progress_id = _progress_id(engine, cycle_id, passed=False)
     with Session(engine) as session:
         first = start_attempt(
@@ -157,20 +162,22 @@ def test_the_database_refuses_a_second_open_attempt(engine):
 
 
 def test_a_doubled_signature_gives_one_attestation(engine):
-    person_id, cycle_id = mentor_with_cycle(engine, "Gus Race", modules_done=False, cycle_done=False)
+    person_id, cycle_id = mentor_with_cycle(engine, "Gus Race", False, cycle_done=False)
     progress_id = _progress_id(engine, cycle_id, passed=True)
     ids = run_pair(
         engine,
-        lambda session, person, cycle: attest(
-            session,
-            ACTOR,
-            person,
-            cycle,
-            session.get(ModuleProgress, progress_id),
-            "Gus Race",
-            DAY,
-            SETTINGS,
-        ).id,
+        lambda session, person, cycle: (
+            attest(
+                session,
+                ACTOR,
+                person,
+                cycle,
+                session.get(ModuleProgress, progress_id),
+                "Gus Race",
+                DAY,
+                SETTINGS,
+            ).id
+        ),
         person_id,
         cycle_id,
     )
