@@ -58,8 +58,8 @@ def run_pair(engine, work: Callable[[Session, Person, TrainingCycle], object], p
     def thread_body():
         try:
             with Session(engine) as session:
-                person = session.get(Person, person_id)
-                cycle = session.get(TrainingCycle, cycle_id)
+                person = session.get(Person, person_id) if person_id else None
+                cycle = session.get(TrainingCycle, cycle_id) if cycle_id else None
                 barrier.wait(TIMEOUT)
                 results.append(work(session, person, cycle))
                 session.commit()
@@ -183,3 +183,53 @@ def test_a_doubled_signature_gives_one_attestation(engine):
     )
     assert len(ids) == 2 and ids[0] == ids[1]
     assert count(engine, Attestation, Attestation.progress_id == progress_id) == 1
+
+
+def test_two_first_records_of_a_training_area_at_once_give_one_row(engine, monkeypatch):
+    import datetime as dt
+
+    from lms.clinicians import operations as clinician_operations
+    from lms.clinicians.models import ShownHow, TrainingAreaRecord
+    from lms.clinicians.operations import TrainingAreaDetails, record_training_area
+    from lms.clinicians.rules import TrainingArea
+    from lms.staff.models import Position, StaffStatus
+    from lms.staff.operations import PersonDetails, create_person
+
+    with Session(engine) as session:
+        clinician = create_person(
+            session,
+            ACTOR,
+            PersonDetails(
+                legal_name="Hal Race",
+                date_of_birth=dt.date(1980, 5, 5),
+                position=Position.LICENSED_CLINICIAN,
+                status=StaffStatus.ACTIVE,
+                hire_on=dt.date(2030, 1, 6),
+            ),
+            DAY,
+        )
+        session.commit()
+        clinician_id = clinician.id
+    barrier = threading.Barrier(2)
+    looked = threading.local()
+    original = clinician_operations.training_area_record
+
+    def both_find_nothing(session, person_id, area):
+        found = original(session, person_id, area)
+        if not getattr(looked, "met", False):
+            looked.met = True
+            barrier.wait(TIMEOUT)  # both looked and found no row: both will insert
+        return found
+
+    monkeypatch.setattr(clinician_operations, "training_area_record", both_find_nothing)
+    details = TrainingAreaDetails(TrainingArea.CHILD_ADOLESCENT, ShownHow.COURSE, DAY)
+    ids = run_pair(
+        engine,
+        lambda session, person, cycle: (
+            record_training_area(session, ACTOR, session.get(Person, clinician_id), details, DAY).id
+        ),
+        None,
+        None,
+    )
+    assert len(ids) == 2 and ids[0] == ids[1]
+    assert count(engine, TrainingAreaRecord, TrainingAreaRecord.person_id == clinician_id) == 1
