@@ -15,6 +15,7 @@ from werkzeug.exceptions import BadRequest
 
 from lms.api.authentication import api_actor, ignore_session_user
 from lms.api.errors import json_error
+from lms.api.idempotency import idempotent
 from lms.api.openapi import openapi_document
 from lms.api.queries import (
     credentials_of,
@@ -193,6 +194,7 @@ def _person_or_404(person_id: int) -> tuple[Person, str | None]:
 
 @blueprint.post("/staff")
 @requires(*WRITE_ROLES)
+@idempotent
 def create_staff():
     given = parse_fields(json_body(), PERSON_FIELDS)
     values = merge({**dict.fromkeys(PERSON_FIELDS), **PERSON_DEFAULTS}, given, PERSON_REQUIRED)
@@ -256,6 +258,7 @@ def credentials(person_id: int):
 
 @blueprint.post("/staff/<int:person_id>/credentials")
 @requires(*WRITE_ROLES)
+@idempotent
 def add_staff_credential(person_id: int):
     person, _ = _person_or_404(person_id)
     given = parse_fields(json_body(), CREDENTIAL_FIELDS)
@@ -289,6 +292,7 @@ def experience(person_id: int):
 
 @blueprint.post("/staff/<int:person_id>/experience")
 @requires(*WRITE_ROLES)
+@idempotent
 def add_staff_experience(person_id: int):
     person, _ = _person_or_404(person_id)
     given = parse_fields(json_body(), EXPERIENCE_FIELDS)

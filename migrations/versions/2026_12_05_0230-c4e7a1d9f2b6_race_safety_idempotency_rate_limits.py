@@ -1,8 +1,11 @@
-"""One open knowledge-check attempt per progress.
+"""One open knowledge-check attempt per progress; the API's idempotency keys.
 
 A doubled "Start knowledge check" could leave two open attempts, after which every start failed.
 Extra open attempts (never submitted, so without answers or marks) are removed, keeping the
 earliest, and a partial unique index keeps it to one from now on.
+
+``api_idempotency_keys`` keeps, for 24 hours, the first answer to a create request sent with an
+``Idempotency-Key`` header, so a retry gets that answer instead of creating again.
 
 Revision ID: c4e7a1d9f2b6
 Revises: b8d4f0e2c3a5
@@ -13,6 +16,8 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
+
+import lms.db
 
 revision: str = "c4e7a1d9f2b6"
 down_revision: str | None = "b8d4f0e2c3a5"
@@ -36,7 +41,31 @@ def upgrade() -> None:
         sqlite_where=sa.text("submitted_at IS NULL"),
         postgresql_where=sa.text("submitted_at IS NULL"),
     )
+    op.create_table(
+        "api_idempotency_keys",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("token_id", sa.Integer(), nullable=False),
+        sa.Column("key", sa.String(length=255), nullable=False),
+        sa.Column("request_sha256", sa.String(length=64), nullable=False),
+        sa.Column("status", sa.Integer(), nullable=False),
+        sa.Column("body", sa.Text(), nullable=False),
+        sa.Column("location", sa.String(length=2000), nullable=True),
+        sa.Column("created_at", lms.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("expires_at", lms.db.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["token_id"],
+            ["api_tokens.id"],
+            name=op.f("fk_api_idempotency_keys_token_id_api_tokens"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_api_idempotency_keys")),
+        sa.UniqueConstraint("token_id", "key", name=op.f("uq_api_idempotency_keys_token_id_key")),
+    )
+    op.create_index(
+        op.f("ix_api_idempotency_keys_expires_at"), "api_idempotency_keys", ["expires_at"]
+    )
 
 
 def downgrade() -> None:
+    op.drop_index(op.f("ix_api_idempotency_keys_expires_at"), table_name="api_idempotency_keys")
+    op.drop_table("api_idempotency_keys")
     op.drop_index("uq_knowledge_check_attempts_one_open", table_name="knowledge_check_attempts")
