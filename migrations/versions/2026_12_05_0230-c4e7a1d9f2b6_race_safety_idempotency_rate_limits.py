@@ -1,4 +1,4 @@
-"""One open knowledge-check attempt per progress; the API's idempotency keys.
+"""One open knowledge-check attempt per progress; API idempotency keys; rate-limit counters.
 
 A doubled "Start knowledge check" could leave two open attempts, after which every start failed.
 Extra open attempts (never submitted, so without answers or marks) are removed, keeping the
@@ -6,6 +6,11 @@ earliest, and a partial unique index keeps it to one from now on.
 
 ``api_idempotency_keys`` keeps, for 24 hours, the first answer to a create request sent with an
 ``Idempotency-Key`` header, so a retry gets that answer instead of creating again.
+
+``rate_limit_counters`` holds the certificate-verify limit's counts per address (they were
+counted from the audit log, which every unknown serial grew by a row). Past
+``certificate.verify_failed`` events stay in the log, which is never edited; new ones are not
+written, and the limit starts afresh.
 
 Revision ID: c4e7a1d9f2b6
 Revises: b8d4f0e2c3a5
@@ -63,9 +68,25 @@ def upgrade() -> None:
     op.create_index(
         op.f("ix_api_idempotency_keys_expires_at"), "api_idempotency_keys", ["expires_at"]
     )
+    op.create_table(
+        "rate_limit_counters",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("bucket", sa.String(length=40), nullable=False),
+        sa.Column("key", sa.String(length=100), nullable=False),
+        sa.Column("count", sa.Integer(), nullable=False),
+        sa.Column("window_started_at", lms.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("expires_at", lms.db.UTCDateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_rate_limit_counters")),
+        sa.UniqueConstraint("bucket", "key", name=op.f("uq_rate_limit_counters_bucket_key")),
+    )
+    op.create_index(
+        op.f("ix_rate_limit_counters_expires_at"), "rate_limit_counters", ["expires_at"]
+    )
 
 
 def downgrade() -> None:
+    op.drop_index(op.f("ix_rate_limit_counters_expires_at"), table_name="rate_limit_counters")
+    op.drop_table("rate_limit_counters")
     op.drop_index(op.f("ix_api_idempotency_keys_expires_at"), table_name="api_idempotency_keys")
     op.drop_table("api_idempotency_keys")
     op.drop_index("uq_knowledge_check_attempts_one_open", table_name="knowledge_check_attempts")
