@@ -233,3 +233,62 @@ def test_two_first_records_of_a_training_area_at_once_give_one_row(engine, monke
     )
     assert len(ids) == 2 and ids[0] == ids[1]
     assert count(engine, TrainingAreaRecord, TrainingAreaRecord.person_id == clinician_id) == 1
+
+
+def test_two_corrections_of_one_session_at_once_give_one_correction(engine):
+    import datetime as dt
+
+    from lms.staff.models import Position
+    from lms.supervision.models import SupervisionSession
+    from lms.supervision.operations import SessionDetails, record_session
+    from lms.supervision.rules import Modality, SessionFormat
+    from lms.validation import InvalidInput
+    from tests.integration.supervision_records import LAST_WEEK, TODAY, add_licence, add_person
+
+    with Session(engine) as session:
+        supervisor = add_person(
+            session, "Ivy Race", position=Position.LICENSED_CLINICIAN, email="ivy@race.example"
+        )
+        add_licence(session, supervisor)
+        mentor = add_person(session, "Jo Race", supervisor=supervisor)
+        details = SessionDetails(
+            mentor_id=mentor.id,
+            supervisor_id=supervisor.id,
+            held_on=LAST_WEEK + dt.timedelta(days=2),
+            minutes=60,
+            format=SessionFormat.INDIVIDUAL,
+            modality=Modality.IN_PERSON,
+            topics=("Case review",),
+            note="Reviewed boundaries.",
+        )
+        session.commit()
+    for _ in range(5):  # a race lost only now and then must still be caught
+        with Session(engine) as session:
+            wrong, _ = record_session(session, ACTOR, details, TODAY, ("Case review",))
+            session.commit()
+            wrong_id = wrong.id
+        outcomes: list[str] = []
+
+        def correct(session, person, cycle, wrong_id=wrong_id, outcomes=outcomes):
+            try:
+                record_session(
+                    session,
+                    ACTOR,
+                    details,
+                    TODAY,
+                    ("Case review",),
+                    supersedes=session.get(SupervisionSession, wrong_id),
+                )
+                outcomes.append("corrected")
+            except InvalidInput as refusal:
+                outcomes.append(refusal.message)
+
+        run_pair(engine, correct, None, None)
+        assert sorted(outcomes) == [
+            "That session has already been corrected; correct the correction.",
+            "corrected",
+        ]
+        corrections = count(
+            engine, SupervisionSession, SupervisionSession.supersedes_id == wrong_id
+        )
+        assert corrections == 1
