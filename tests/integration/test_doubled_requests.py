@@ -1,4 +1,7 @@
-"""A doubled request gets the same answer as a single one: first views, starts, signatures.
+"""A doubled request gets the same answer as a single one: every "create if absent" at once.
+
+First views of a module, knowledge-check starts, signatures, training-area records and
+corrections of a supervision session, each fired as a simultaneous pair.
 
 Two threads, each with its own connection and transaction, as two app servers would be. Runs
 only on PostgreSQL (SQLite has one writer at a time), in a scratch database of its own.
