@@ -15,6 +15,7 @@ from lms.db import Base
 from lms.eligibility import models as eligibility_models
 from lms.oncall import models as oncall_models
 from lms.organisation import models as organisation_models
+from lms.ratelimits import models as rate_limit_models
 from lms.requirements import models as requirement_models
 from lms.staff import models as staff_models
 from lms.supervision import models as supervision_models
@@ -33,6 +34,7 @@ __all__ = [
     "eligibility_models",
     "oncall_models",
     "organisation_models",
+    "rate_limit_models",
     "requirement_models",
     "staff_models",
     "supervision_models",

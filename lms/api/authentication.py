@@ -30,6 +30,7 @@ class ApiPrincipal:
 
     role: Role
     token_prefix: str
+    token_id: int | None = None  # scopes the token's idempotency keys
 
     id = None
     is_authenticated = True
@@ -94,7 +95,7 @@ def authenticate_api_request() -> None:
         # request is refused and its own work rolled back.
         token_id = token.id
         regardless_of_outcome(lambda session: record_token_use(session, token_id, now))
-    g._login_user = ApiPrincipal(token.role, token.token_prefix)
+    g._login_user = ApiPrincipal(token.role, token.token_prefix, token.id)
 
 
 def api_actor() -> Actor:

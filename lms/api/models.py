@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lms.auth.models import Role
@@ -34,3 +34,25 @@ class ApiToken(Base):
 
     def is_expired(self, now: dt.datetime) -> bool:
         return now >= self.expires_at
+
+
+class IdempotencyKey(Base):
+    """The first answer to a create request sent with an ``Idempotency-Key`` header.
+
+    A retry with the same key from the same token gets this answer again instead of creating a
+    second record; kept for :data:`lms.api.idempotency.KEY_LIFETIME`.
+    """
+
+    __tablename__ = "api_idempotency_keys"
+    __table_args__ = (UniqueConstraint("token_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_id: Mapped[int] = mapped_column(ForeignKey("api_tokens.id"))
+    key: Mapped[str] = mapped_column(String(255))
+    #: SHA-256 of the method, path and body: the same key with another request is refused.
+    request_sha256: Mapped[str] = mapped_column(String(64))
+    status: Mapped[int] = mapped_column(Integer)
+    body: Mapped[str] = mapped_column(Text)
+    location: Mapped[str | None] = mapped_column(String(2000))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, index=True)

@@ -12,6 +12,7 @@ from typing import Any
 from flask import Blueprint, current_app, request
 
 from lms.api.authentication import api_actor
+from lms.api.idempotency import idempotent
 from lms.api.views import blueprint as api_blueprint
 from lms.api.views import json_body
 from lms.auth.models import Role
@@ -79,6 +80,7 @@ def list_oncall_blocks():
 
 @blueprint.post("/blocks")
 @requires(*WRITE_ROLES)
+@idempotent
 def create_oncall_block():
     data = json_body()
     if not isinstance(data, dict):

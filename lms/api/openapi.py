@@ -538,6 +538,18 @@ PARAMETERS = {
         "and O, I and L are read as 0, 1 and 1.",
         "schema": {"type": "string", "examples": ["TM-2026-7F3K-9QXQ"]},
     },
+    "IdempotencyKey": {
+        "name": "Idempotency-Key",
+        "in": "header",
+        "required": False,
+        "description": "A key of the client's choosing (a UUID is a good choice) that makes the "
+        "request safe to retry: a retry with the same key from the same token, to the same "
+        "address with the same body, within 24 hours, answers with the first response (status, "
+        "body and `Location`, with `Idempotent-Replayed: true`) and creates nothing again. The "
+        "same key with a different request is a 422 naming `Idempotency-Key`. A refused "
+        "request keeps nothing, so its corrected version may reuse the key.",
+        "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[!-~]+$"},
+    },
 }
 
 
@@ -559,6 +571,7 @@ def _operation(
     parameters: list[str] | None = None,
     not_found: bool = False,
     bad_query: bool = False,
+    idempotent: bool = False,
 ) -> dict[str, Any]:
     status, schema, description = ok
     errors = {"401": "Unauthorized", "403": "Forbidden", "500": "ServerError"}
@@ -578,8 +591,9 @@ def _operation(
         "x-roles": list(roles),
         "responses": responses,
     }
-    if parameters:
-        operation["parameters"] = [_parameter(name) for name in parameters]
+    if parameters or idempotent:
+        names = [*(parameters or []), *(["IdempotencyKey"] if idempotent else [])]
+        operation["parameters"] = [_parameter(name) for name in names]
     if body is not None:
         operation["requestBody"] = {
             "required": True,
@@ -659,6 +673,7 @@ PATHS = {
             SUPERVISION_WRITE,
             (201, "SupervisionSession", "Created."),
             body="SupervisionSessionInput",
+            idempotent=True,
         ),
     },
     "/supervision/leave": {
@@ -678,6 +693,7 @@ PATHS = {
             SUPERVISION_WRITE,
             (201, "Leave", "Created."),
             body="LeaveInput",
+            idempotent=True,
         ),
     },
     "/eligibility/evaluate": {
@@ -706,6 +722,7 @@ PATHS = {
             WRITE,
             (201, "Person", "Created; `Location` is the new person's address."),
             body="PersonInput",
+            idempotent=True,
         ),
     },
     "/staff/{person_id}": {
@@ -777,6 +794,7 @@ PATHS = {
             body="RequirementRecordInput",
             parameters=["PersonId"],
             not_found=True,
+            idempotent=True,
         ),
     },
     "/staff/{person_id}/credentials": {
@@ -794,6 +812,7 @@ PATHS = {
             WRITE,
             (201, "Credential", "Created; a new determination is stored."),
             body="CredentialInput",
+            idempotent=True,
             parameters=["PersonId"],
             not_found=True,
         ),
@@ -824,6 +843,7 @@ PATHS = {
             WRITE,
             (201, "Experience", "Created; a new determination is stored."),
             body="ExperienceInput",
+            idempotent=True,
             parameters=["PersonId"],
             not_found=True,
         ),
@@ -945,6 +965,7 @@ PATHS |= {
             ("admin", "hr"),
             (201, "OnCallBlock", "Created."),
             body="OnCallBlockInput",
+            idempotent=True,
         ),
     },
     "/oncall/gaps": {
@@ -971,7 +992,9 @@ certificate verification, which are public). An administrator creates tokens und
 Admin → API tokens; each is scoped to one role, shown once, and expires after the lifetime
 chosen when it was created. Session cookies do not authenticate the API. Every error is
 JSON: `{"error": "…"}`, plus `"field"` on 422. Dates are `YYYY-MM-DD`; each request is one
-transaction, and a refused one writes nothing.
+transaction, and a refused one writes nothing. Create requests (`POST`) accept an
+`Idempotency-Key` header that makes a retry safe: within 24 hours, the same key from the same
+token answers with the first response and creates nothing again.
 
 Bounds: ids are whole numbers from 1 to 2147483647 (a larger id in a path is a 404, in a body
 a 422); text may not contain NUL or an unpaired surrogate (422 naming the field); hire,

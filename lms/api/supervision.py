@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
 from lms.api.authentication import api_actor
+from lms.api.idempotency import idempotent
 from lms.api.schemas import choice, date_value, email, parse_fields, text
 from lms.api.views import blueprint, created, json_body, today
 from lms.auth.models import Role
@@ -160,6 +161,7 @@ def _session_json(row: SupervisionSession, mentor_email, supervisor_email) -> di
 
 @blueprint.post("/supervision/sessions")
 @requires(*WRITE_ROLES)
+@idempotent
 def create_supervision_session():
     values = parse_fields(json_body(), SESSION_FIELDS)
     _required(values, SESSION_REQUIRED)
@@ -211,6 +213,7 @@ def _leave_json(row: LeavePeriod, person_email: str | None) -> dict[str, Any]:
 
 @blueprint.post("/supervision/leave")
 @requires(*WRITE_ROLES)
+@idempotent
 def create_leave():
     values = parse_fields(json_body(), LEAVE_FIELDS)
     _required(values, LEAVE_REQUIRED)

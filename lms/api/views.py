@@ -15,6 +15,7 @@ from werkzeug.exceptions import BadRequest
 
 from lms.api.authentication import api_actor, ignore_session_user
 from lms.api.errors import json_error
+from lms.api.idempotency import idempotent
 from lms.api.openapi import openapi_document
 from lms.api.queries import (
     credentials_of,
@@ -196,6 +197,7 @@ def _person_or_404(person_id: int) -> tuple[Person, str | None]:
 
 @blueprint.post("/staff")
 @requires(*WRITE_ROLES)
+@idempotent
 def create_staff():
     given = parse_fields(json_body(), PERSON_FIELDS)
     values = merge({**dict.fromkeys(PERSON_FIELDS), **PERSON_DEFAULTS}, given, PERSON_REQUIRED)
@@ -259,6 +261,7 @@ def credentials(person_id: int):
 
 @blueprint.post("/staff/<int:person_id>/credentials")
 @requires(*WRITE_ROLES)
+@idempotent
 def add_staff_credential(person_id: int):
     person, _ = _person_or_404(person_id)
     given = parse_fields(json_body(), CREDENTIAL_FIELDS)
@@ -292,6 +295,7 @@ def experience(person_id: int):
 
 @blueprint.post("/staff/<int:person_id>/experience")
 @requires(*WRITE_ROLES)
+@idempotent
 def add_staff_experience(person_id: int):
     person, _ = _person_or_404(person_id)
     given = parse_fields(json_body(), EXPERIENCE_FIELDS)
@@ -377,6 +381,7 @@ def requirement_records(person_id: int):
 
 @blueprint.post("/staff/<int:person_id>/requirement-records")
 @requires(*WRITE_ROLES)
+@idempotent
 def add_requirement_record(person_id: int):
     """Record a credential or a cleared check (evidence by its SHA-256 only)."""
     from lms.requirements.operations import (

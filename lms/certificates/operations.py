@@ -18,6 +18,7 @@ from lms.auditlog.operations import record
 from lms.certificates.documents import CertificateDocument, render_certificate
 from lms.certificates.models import Certificate, CertificatePdf
 from lms.certificates.serials import generate_serial
+from lms.ratelimits.operations import Limit, hit, tally
 from lms.staff.models import Person
 from lms.training.models import TrainingCycle
 from lms.validation import InvalidInput
@@ -156,16 +157,56 @@ def record_download(session: Session, actor: Actor, certificate: Certificate) ->
     )
 
 
-def record_failed_verification(session: Session, actor: Actor, attempted: str) -> None:
-    """Note a verification of an unknown or malformed serial: the rate limit counts these."""
-    record(
-        session,
-        actor,
-        "certificate.verify_failed",
-        None,
-        None,
-        {"attempted": attempted[:64]},
-    )
+#: The rate limit on checks of serials that match no certificate, per address.
+VERIFY_BUCKET = "certificate.verify"
+
+
+def verify_limit(max_failures: int, window_minutes: int) -> Limit:
+    return Limit(VERIFY_BUCKET, max_failures, dt.timedelta(minutes=window_minutes))
+
+
+def verification_refusal(
+    session: Session, actor: Actor, limit: Limit, now: dt.datetime
+) -> int | None:
+    """Seconds until ``actor``'s address may verify again, or None when it is not limited.
+
+    The address is limited once ``limit.max_count`` of its checks in the window matched no
+    certificate; then every check is refused (and counted) until the window ends.
+    """
+    current = tally(session, limit, actor.ip_address or "", now)
+    if current is None or current.count < limit.max_count:
+        return None
+    return _count_check(session, actor, limit, now)
+
+
+def record_failed_verification(
+    session: Session, actor: Actor, limit: Limit, now: dt.datetime
+) -> int | None:
+    """Count a check that matched no certificate: None while within the limit, else the seconds
+    until the address may verify again (when simultaneous checks went past the limit)."""
+    return _count_check(session, actor, limit, now)
+
+
+def _count_check(session: Session, actor: Actor, limit: Limit, now: dt.datetime) -> int | None:
+    """Count one check in the rate-limit table (not the audit log: anonymous traffic must not
+    grow it). The audit log gets one event when an address is first refused in a window."""
+    counted = hit(session, limit, actor.ip_address or "", now)
+    if counted.count <= limit.max_count:
+        return None
+    if counted.count == limit.max_count + 1:
+        record(
+            session,
+            actor,
+            "certificate.verify_throttled",
+            None,
+            None,
+            {
+                "failed_checks": limit.max_count,
+                "window_minutes": int(limit.window.total_seconds() // 60),
+                "refused_until": counted.expires_at.isoformat(),
+            },
+        )
+    return counted.retry_after(now)
 
 
 @functools.cache

@@ -6,16 +6,13 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, load_only
 
-from lms.auditlog.models import AuditEvent
 from lms.certificates.models import Certificate
 from lms.certificates.rules import CertificateStatus, certificate_status
 from lms.curriculum.models import CurriculumEdition, EditionModule, ModuleVersion
 from lms.training.models import ModuleProgress
-
-FAILED_VERIFICATION = "certificate.verify_failed"
 
 
 @dataclass(frozen=True)
@@ -88,23 +85,3 @@ def certificate_modules(
         ).scalars()
     }
     return [(module, progress.get(module.id)) for module in modules]
-
-
-def failed_verifications_since(
-    session: Session, ip_address: str | None, since: dt.datetime
-) -> tuple[int, dt.datetime | None]:
-    """How many verifications of unknown serials came from ``ip_address`` since ``since``,
-    and when the oldest of them was."""
-    address = (
-        AuditEvent.ip_address.is_(None)
-        if ip_address is None
-        else AuditEvent.ip_address == ip_address
-    )
-    count, oldest = session.execute(
-        select(func.count(), func.min(AuditEvent.occurred_at)).where(
-            AuditEvent.action == FAILED_VERIFICATION,
-            address,
-            AuditEvent.occurred_at >= since,
-        )
-    ).one()
-    return count, oldest

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import math
 
 from flask import (
     Blueprint,
@@ -31,11 +30,12 @@ from lms.certificates.operations import (
     record_download,
     record_failed_verification,
     revoke_certificate,
+    verification_refusal,
+    verify_limit,
 )
 from lms.certificates.queries import (
     certificate_by_serial,
     certificate_modules,
-    failed_verifications_since,
 )
 from lms.certificates.rules import certificate_status
 from lms.certificates.serials import is_valid_serial, normalise_serial
@@ -43,6 +43,7 @@ from lms.curriculum.models import CurriculumEdition
 from lms.errors import render_error
 from lms.organisation.queries import organisation_settings
 from lms.provider_time import provider_today
+from lms.ratelimits.operations import Limit
 from lms.staff.models import Person
 from lms.transaction import form_errors, keep_refusal_record
 from lms.web import current_actor, db_session
@@ -54,33 +55,40 @@ def _today() -> dt.date:
     return provider_today()
 
 
+def _verify_limit() -> Limit:
+    config = current_app.config
+    return verify_limit(
+        config["CERTIFICATE_VERIFY_MAX_FAILURES"], config["CERTIFICATE_VERIFY_WINDOW_MINUTES"]
+    )
+
+
 def _retry_after() -> int | None:
     """Seconds until this address may verify again, or None when it is not limited.
 
     A limited number of verifications of unknown serials is allowed from one address per
-    window (both configurable), then 429. They are counted in the audit log, so the limit
-    holds across every worker and server sharing the database.
+    window (both configurable), then 429. They are counted in a table of their own, atomically,
+    so the limit holds across every worker and server sharing the database.
     """
-    limit = current_app.config["CERTIFICATE_VERIFY_MAX_FAILURES"]
-    window = dt.timedelta(minutes=current_app.config["CERTIFICATE_VERIFY_WINDOW_MINUTES"])
-    now = clock.now()
-    count, oldest = failed_verifications_since(db_session(), request.remote_addr, now - window)
-    if count < limit:
-        return None
-    return max(1, math.ceil((oldest + window - now).total_seconds()))
+    retry_after = verification_refusal(db_session(), current_actor(), _verify_limit(), clock.now())
+    if retry_after is not None:
+        keep_refusal_record()  # the refusal is counted (and the first one audited)
+    return retry_after
 
 
-def _lookup(raw: str) -> tuple[Certificate, CurriculumEdition] | None:
-    """The certificate a typed serial names; a miss is recorded for the rate limit."""
+def _lookup(raw: str) -> tuple[Certificate, CurriculumEdition] | int | None:
+    """The certificate a typed serial names; None for a miss, which is counted for the rate
+    limit; or, when simultaneous misses went past the limit, the seconds to wait."""
     serial = normalise_serial(raw)
     found = (
         certificate_by_serial(db_session(), serial) if serial and is_valid_serial(serial) else None
     )
-    if found is None:
-        database = db_session()
-        record_failed_verification(database, current_actor(), raw)
-        keep_refusal_record()  # counted for the rate limit although the answer is a 404
-    return found
+    if found is not None:
+        return found
+    retry_after = record_failed_verification(
+        db_session(), current_actor(), _verify_limit(), clock.now()
+    )
+    keep_refusal_record()  # counted for the rate limit although the answer is a 404
+    return retry_after
 
 
 def _no_such_certificate():
@@ -124,6 +132,8 @@ def verify(serial: str):
     if canonical is not None and canonical != serial and is_valid_serial(canonical):
         return redirect(url_for("certificates.verify", serial=canonical))
     found = _lookup(serial)
+    if isinstance(found, int):
+        return _too_many(found)
     if found is None:
         return _no_such_certificate()
     certificate, edition = found
@@ -141,17 +151,23 @@ def verify(serial: str):
     return response
 
 
+def _too_many_json(retry_after: int):
+    response = jsonify({"error": "Too many unknown serials from this address; wait."})
+    response.status_code = 429
+    response.headers["Retry-After"] = str(retry_after)
+    return response
+
+
 @blueprint.route("/api/v1/certificates/<serial>/verification")
 @public
 def verification(serial: str):
     """The verification page's facts as JSON, for programs (public, rate-limited the same)."""
     retry_after = _retry_after()
     if retry_after is not None:
-        response = jsonify({"error": "Too many unknown serials from this address; wait."})
-        response.status_code = 429
-        response.headers["Retry-After"] = str(retry_after)
-        return response
+        return _too_many_json(retry_after)
     found = _lookup(serial)
+    if isinstance(found, int):
+        return _too_many_json(found)
     if found is None:
         response = jsonify({"error": "No such certificate."})
         response.status_code = 404

@@ -7,6 +7,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from lms import clock
@@ -225,8 +226,22 @@ def record_training_area(
         raise InvalidInput("Say how the training was shown.", "note")
     row = training_area_record(session, person.id, details.area)
     if row is None:
-        row = TrainingAreaRecord(person_id=person.id, area=details.area)
-        session.add(row)
+        row = TrainingAreaRecord(
+            person_id=person.id,
+            area=details.area,
+            shown_how=details.shown_how,
+            shown_on=details.shown_on,
+            recorded_at=clock.now(),
+        )
+        try:
+            # A savepoint: when a simultaneous request recorded this area first, the unique
+            # constraint refuses this insert and this record replaces theirs instead.
+            with session.begin_nested():
+                session.add(row)
+        except IntegrityError:
+            row = training_area_record(session, person.id, details.area)
+            if row is None:
+                raise
     row.shown_how = details.shown_how
     row.shown_on = details.shown_on
     row.note = note

@@ -140,6 +140,8 @@ def record_session(
     details = _check(session, details, today, topics)
     row = _new_row(details, actor)
     if supersedes is not None:
+        # Two corrections at once take turns here: the second then finds the first.
+        supersedes = _locked(session, supersedes)
         if supersedes.mentor_id != details.mentor_id:
             raise InvalidInput("A correction is for the same mentor.", "mentor_id")
         already = session.execute(
@@ -170,6 +172,16 @@ def record_session(
     )
 
 
+def _locked(session: Session, row: SupervisionSession) -> SupervisionSession:
+    """``row`` re-read under a row lock held until the transaction ends."""
+    return session.execute(
+        select(SupervisionSession)
+        .where(SupervisionSession.id == row.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).scalar_one()
+
+
 def record_imported_session(
     session: Session,
     actor: Actor,
@@ -189,6 +201,7 @@ def record_imported_session(
 
 def sign_session(session: Session, actor: Actor, row: SupervisionSession, typed_name: str) -> None:
     """The supervising clinician signs: their account, the name they type, and the instant."""
+    row = _locked(session, row)  # a doubled request waits, then finds it signed
     if row.signed:
         raise InvalidInput("This session is already signed.")
     _sign(row, actor, session.get(Person, row.supervisor_id), typed_name)
@@ -205,6 +218,7 @@ def sign_session(session: Session, actor: Actor, row: SupervisionSession, typed_
 
 def acknowledge_session(session: Session, actor: Actor, row: SupervisionSession) -> None:
     """The mentor acknowledges a signed session from their home page."""
+    row = _locked(session, row)  # a doubled request waits, then finds it acknowledged
     mentor = session.get(Person, row.mentor_id)
     if actor.user_id is None or mentor is None or mentor.user_id != actor.user_id:
         raise InvalidInput("Only the mentor supervised can acknowledge the session.")

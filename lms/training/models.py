@@ -98,7 +98,17 @@ class ModuleProgress(Base):
 
 class KnowledgeCheckAttempt(Base):
     __tablename__ = "knowledge_check_attempts"
-    __table_args__ = (UniqueConstraint("progress_id", "number"),)
+    __table_args__ = (
+        UniqueConstraint("progress_id", "number"),
+        # One open attempt per progress: a doubled "Start" cannot leave two.
+        Index(
+            "uq_knowledge_check_attempts_one_open",
+            "progress_id",
+            unique=True,
+            sqlite_where=text("submitted_at IS NULL"),
+            postgresql_where=text("submitted_at IS NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     progress_id: Mapped[int] = mapped_column(ForeignKey("module_progress.id"), index=True)

@@ -205,7 +205,10 @@ def open_module(
     section: int,
     settings: TrainingSettings,
 ) -> tuple[ModuleVersion, ModuleProgress]:
-    """Record a page view of one section: where the mentor is, and time spent (capped)."""
+    """Record a page view of one section: where the mentor is, and time spent (capped).
+
+    Race-safe: two simultaneous first views give one progress row (the loser of the insert
+    counts as the later view), and views of one module take turns on the row's lock."""
     if cycle.completed_on is not None:
         raise InvalidInput("This training is already complete.")
     if cycle.withdrawn_on is not None:
@@ -214,11 +217,7 @@ def open_module(
     if not 0 <= section < len(module.sections):
         raise InvalidInput("That section does not exist.", "section")
     now = clock.now()
-    progress = session.execute(
-        select(ModuleProgress).where(
-            ModuleProgress.cycle_id == cycle.id, ModuleProgress.module_version_id == module.id
-        )
-    ).scalar_one_or_none()
+    progress = _locked_progress(session, cycle.id, module.id)
     if progress is None:
         progress = ModuleProgress(
             cycle_id=cycle.id,
@@ -229,25 +228,60 @@ def open_module(
             started_at=now,
             last_viewed_at=now,
         )
-        session.add(progress)
+        try:
+            # A savepoint: when a simultaneous first view inserted the row first, the unique
+            # constraint refuses this one and the view below counts as a later one.
+            with session.begin_nested():
+                session.add(progress)
+        except IntegrityError:
+            progress = _locked_progress(session, cycle.id, module.id)
+            if progress is None:
+                raise
+            _count_view(progress, section, now, settings)
     else:
-        # Time between page views, capped: an idle tab must not count as study. It is credited
-        # to the section the mentor was on, which is the one they are moving on from.
-        elapsed = min(now - progress.last_viewed_at, settings.study_time_cap)
-        seconds = max(0, int(elapsed.total_seconds()))
-        progress.seconds_spent += seconds
-        left = str(progress.current_section)
-        per_section = dict(progress.section_seconds or {})
-        per_section[left] = per_section.get(left, 0) + seconds
-        progress.section_seconds = per_section  # a new dict: JSON columns see reassignment only
-        # A flagged section is re-read by this visit alone, not by time from before the failure.
-        if progress.reread_due and seconds >= settings.min_section_seconds:
-            progress.reread_due = [i for i in progress.reread_due if i != progress.current_section]
-        progress.last_viewed_at = now
-        progress.current_section = section
-        progress.furthest_section = max(progress.furthest_section, section)
+        _count_view(progress, section, now, settings)
     session.flush()
     return module, progress
+
+
+def _locked_progress(session: Session, cycle_id: int, module_id: int) -> ModuleProgress | None:
+    """The progress row, locked until the transaction ends (so simultaneous views add up)."""
+    return session.execute(
+        select(ModuleProgress)
+        .where(ModuleProgress.cycle_id == cycle_id, ModuleProgress.module_version_id == module_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).scalar_one_or_none()
+
+
+def _lock_progress(session: Session, progress: ModuleProgress) -> ModuleProgress:
+    """Re-read ``progress`` under a row lock: requests about one module take turns."""
+    return session.execute(
+        select(ModuleProgress)
+        .where(ModuleProgress.id == progress.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).scalar_one()
+
+
+def _count_view(
+    progress: ModuleProgress, section: int, now: dt.datetime, settings: TrainingSettings
+) -> None:
+    # Time between page views, capped: an idle tab must not count as study. It is credited
+    # to the section the mentor was on, which is the one they are moving on from.
+    elapsed = min(now - progress.last_viewed_at, settings.study_time_cap)
+    seconds = max(0, int(elapsed.total_seconds()))
+    progress.seconds_spent += seconds
+    left = str(progress.current_section)
+    per_section = dict(progress.section_seconds or {})
+    per_section[left] = per_section.get(left, 0) + seconds
+    progress.section_seconds = per_section  # a new dict: JSON columns see reassignment only
+    # A flagged section is re-read by this visit alone, not by time from before the failure.
+    if progress.reread_due and seconds >= settings.min_section_seconds:
+        progress.reread_due = [i for i in progress.reread_due if i != progress.current_section]
+    progress.last_viewed_at = now
+    progress.current_section = section
+    progress.furthest_section = max(progress.furthest_section, section)
 
 
 def start_attempt(
@@ -258,7 +292,12 @@ def start_attempt(
     rng: random.Random,
 ) -> KnowledgeCheckAttempt:
     """The open attempt if there is one (a second click must not start another), else a new
-    paper drawn from the module's pool."""
+    paper drawn from the module's pool.
+
+    Two simultaneous starts take turns on the progress row's lock, so the second finds the
+    first's attempt; the partial unique index "one open attempt per progress" backs this up.
+    """
+    progress = _lock_progress(session, progress)
     if progress.passed_at is not None:
         raise InvalidInput("You have already passed this knowledge check.")
     open_attempt = session.execute(
@@ -297,8 +336,19 @@ def start_attempt(
         started_at=clock.now(),
         question_count=len(paper),
     )
-    session.add(attempt)
-    session.flush()
+    try:
+        with session.begin_nested():
+            session.add(attempt)
+    except IntegrityError:
+        open_attempt = session.execute(
+            select(KnowledgeCheckAttempt).where(
+                KnowledgeCheckAttempt.progress_id == progress.id,
+                KnowledgeCheckAttempt.submitted_at.is_(None),
+            )
+        ).scalar_one_or_none()
+        if open_attempt is None:
+            raise
+        return open_attempt  # another request started it first
     return attempt
 
 
@@ -415,6 +465,7 @@ def attest(
     """Sign the module off; completing the last module completes the cycle."""
     if progress.passed_at is None:
         raise InvalidInput("Pass the knowledge check before you attest.")
+    progress = _lock_progress(session, progress)  # a second signature waits, then finds the first
     existing = session.execute(
         select(Attestation).where(Attestation.progress_id == progress.id)
     ).scalar_one_or_none()

@@ -18,6 +18,7 @@ from lms.certificates.models import Certificate
 from lms.certificates.operations import revoke_certificate
 from lms.curriculum.loader import load_edition
 from lms.curriculum.operations import plan_publication, publish_edition
+from lms.ratelimits.models import RateLimitCounter
 from lms.staff.models import Position, StaffStatus
 from lms.staff.operations import PersonDetails, create_person
 from lms.training.operations import ensure_current_cycle
@@ -79,12 +80,19 @@ def stored(issued) -> Certificate:
     return issued.db.get(Certificate, issued.certificate.id)
 
 
-def failed_checks(db) -> list[AuditEvent]:
-    return list(
-        db.execute(
-            select(AuditEvent).where(AuditEvent.action == "certificate.verify_failed")
-        ).scalars()
-    )
+def failed_checks(db, address: str = "127.0.0.1") -> int:
+    """Checks of unknown serials counted against ``address`` in its current window."""
+    db.expire_all()
+    count = db.execute(
+        select(RateLimitCounter.count).where(
+            RateLimitCounter.bucket == "certificate.verify", RateLimitCounter.key == address
+        )
+    ).scalar_one_or_none()
+    return count or 0
+
+
+def verify_events(db, action: str) -> list[AuditEvent]:
+    return list(db.execute(select(AuditEvent).where(AuditEvent.action == action)).scalars())
 
 
 # -- the public check -------------------------------------------------------------------------
@@ -131,7 +139,8 @@ def test_unknown_and_malformed_serials_get_the_same_plain_answer(client, issued)
     body = unknown.get_data(as_text=True)
     assert "No such certificate" in body
     assert wrong_check.get_data(as_text=True) == body == malformed.get_data(as_text=True)
-    assert len(failed_checks(issued.db)) == 3
+    assert failed_checks(issued.db) == 3
+    assert verify_events(issued.db, "certificate.verify_failed") == []  # not one per miss
 
 
 def test_a_serial_typed_loosely_is_sent_to_its_printed_form(client, issued):
@@ -139,7 +148,7 @@ def test_a_serial_typed_loosely_is_sent_to_its_printed_form(client, issued):
     response = client.get(f"/verify/{loose}")
     assert response.status_code == 302
     assert response.headers["Location"] == f"/verify/{issued.serial}"
-    assert failed_checks(issued.db) == []
+    assert failed_checks(issued.db) == 0
 
 
 def test_the_form_page_takes_a_typed_serial(client, issued):
@@ -151,7 +160,7 @@ def test_the_form_page_takes_a_typed_serial(client, issued):
     empty = client.get("/verify", query_string={"serial": "  "})
     assert empty.status_code == 422
     assert "Enter the serial number printed on the certificate." in empty.get_data(as_text=True)
-    assert failed_checks(issued.db) == []
+    assert failed_checks(issued.db) == 0
     nonsense = client.get("/verify", query_string={"serial": "hello"})
     assert nonsense.status_code == 404
     assert "No such certificate" in nonsense.get_data(as_text=True)
@@ -192,9 +201,13 @@ def test_checking_unknown_serials_is_rate_limited_per_address(app, client, issue
     assert client.get(f"/verify/{issued.serial}").status_code == 429
     api = client.get(f"/api/v1/certificates/{issued.serial}/verification")
     assert api.status_code == 429 and "error" in api.get_json()
-    events = failed_checks(issued.db)
-    assert len(events) == 3  # refused requests are not counted again
-    assert {event.ip_address for event in events} == {"127.0.0.1"}
+    # Three misses, then three refusals (counted in the table, not the audit log): one audit
+    # event says the address was refused, none per miss.
+    assert failed_checks(issued.db) == 6
+    assert verify_events(issued.db, "certificate.verify_failed") == []
+    [throttled] = verify_events(issued.db, "certificate.verify_throttled")
+    assert throttled.ip_address == "127.0.0.1"
+    assert throttled.details["failed_checks"] == 3
     # Another address is not affected.
     other = client.get(f"/verify/{issued.serial}", environ_base={"REMOTE_ADDR": "198.51.100.7"})
     assert other.status_code == 200
@@ -212,6 +225,30 @@ def test_the_json_verification_has_the_documented_shape(client, issued):
     error = document["components"]["schemas"]["Error"]
     missing = client.get(f"/api/v1/certificates/{UNKNOWN}/verification").get_json()
     assert set(missing) <= set(error["properties"]) and set(error["required"]) <= set(missing)
+
+
+def test_forty_unknown_serials_write_no_audit_row_per_miss_and_the_31st_gets_429(
+    app, client, issued
+):
+    assert app.config["CERTIFICATE_VERIFY_MAX_FAILURES"] == 30  # the documented default
+    audit_rows = issued.db.query(AuditEvent).count()
+    answers = [client.get(f"/verify/{UNKNOWN}").status_code for _ in range(40)]
+    assert answers == [404] * 30 + [429] * 10
+    # One audit row for the whole episode: the address was refused. None per miss.
+    assert issued.db.query(AuditEvent).count() == audit_rows + 1
+    [throttled] = verify_events(issued.db, "certificate.verify_throttled")
+    assert throttled.details == {
+        "failed_checks": 30,
+        "window_minutes": 10,
+        "refused_until": (issued.clock.current + dt.timedelta(minutes=10)).isoformat(),
+    }
+    assert failed_checks(issued.db) == 40
+    # The state expires with its window: the next miss starts a fresh count, and the old row
+    # is gone rather than kept.
+    issued.clock.advance(minutes=10)
+    assert client.get(f"/verify/{UNKNOWN}").status_code == 404
+    assert failed_checks(issued.db) == 1
+    assert issued.db.query(RateLimitCounter).count() == 1
 
 
 @pytest.fixture
@@ -235,7 +272,8 @@ def test_the_configured_limit_and_window_are_honoured(issued, strict_client):
     api = strict_client.get(f"/api/v1/certificates/{issued.serial}/verification")
     assert api.status_code == 429
     assert api.headers["Retry-After"] == "180"
-    assert len(failed_checks(issued.db)) == 2
+    assert failed_checks(issued.db) == 4  # two misses and two refusals
+    assert len(verify_events(issued.db, "certificate.verify_throttled")) == 1
 
     issued.clock.advance(minutes=2, seconds=59)
     still = strict_client.get(f"/verify/{issued.serial}")

@@ -1,0 +1,1 @@
+"""Rate limits kept in a table of their own, counted atomically, expiring with their window."""

@@ -1,0 +1,297 @@
+"""A doubled request gets the same answer as a single one: every "create if absent" at once.
+
+First views of a module, knowledge-check starts, signatures, training-area records and
+corrections of a supervision session, each fired as a simultaneous pair.
+
+Two threads, each with its own connection and transaction, as two app servers would be. Runs
+only on PostgreSQL (SQLite has one writer at a time), in a scratch database of its own.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+from collections.abc import Callable
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from lms import clock
+from lms.curriculum.loader import load_edition
+from lms.curriculum.operations import plan_publication, publish_edition
+from lms.db import make_engine
+from lms.migrate import upgrade
+from lms.staff.models import Person
+from lms.training import operations
+from lms.training.models import Attestation, KnowledgeCheckAttempt, ModuleProgress, TrainingCycle
+from lms.training.operations import attest, open_module, start_attempt
+from tests.integration.test_certificate_concurrency import ACTOR, DAY, TIMEOUT, mentor_with_cycle
+from tests.integration.test_training_operations import SETTINGS
+from tests.support.databases import configured_url, scratch_database
+from tests.support.editions import Folder
+
+
+@pytest.fixture(scope="module")
+def engine(tmp_path_factory):
+    url = configured_url()
+    if url is None or url.startswith("sqlite"):
+        pytest.skip("needs PostgreSQL (set LMS_TEST_DATABASE_URL): SQLite allows one writer")
+    with scratch_database(url, "training_races") as scratch_url:
+        engine = make_engine(scratch_url)
+        upgrade(engine)
+        with Session(engine) as session:
+            loaded, problems = load_edition(
+                Folder(tmp_path_factory.mktemp("t") / "demo" / "2030").path
+            )
+            assert not problems
+            publish_edition(session, ACTOR, plan_publication(session, loaded, {}))
+            session.commit()
+        yield engine
+        engine.dispose()
+
+
+def run_pair(engine, work: Callable[[Session, Person, TrainingCycle], object], person_id, cycle_id):
+    """Run ``work`` in two threads at once, each in its own session and committed; the results."""
+    errors: list[BaseException] = []
+    results: list[object] = []
+    barrier = threading.Barrier(2)
+
+    def thread_body():
+        try:
+            with Session(engine) as session:
+                person = session.get(Person, person_id) if person_id else None
+                cycle = session.get(TrainingCycle, cycle_id) if cycle_id else None
+                barrier.wait(TIMEOUT)
+                results.append(work(session, person, cycle))
+                session.commit()
+        except BaseException as error:  # reported by the main thread
+            errors.append(error)
+
+    threads = [threading.Thread(target=thread_body) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(TIMEOUT)
+    assert not any(thread.is_alive() for thread in threads), "a thread hung"
+    assert errors == []
+    return results
+
+
+def count(engine, model, *where) -> int:
+    with Session(engine) as session:
+        return session.execute(select(func.count()).select_from(model).where(*where)).scalar_one()
+
+
+def test_two_first_views_of_a_module_at_once_give_one_progress(engine, monkeypatch):
+    person_id, cycle_id = mentor_with_cycle(engine, "Di Race", modules_done=False, cycle_done=False)
+    barrier = threading.Barrier(2)
+    looked = threading.local()
+    original = operations._locked_progress
+
+    def both_find_nothing(session, wanted_cycle_id, module_id):
+        found = original(session, wanted_cycle_id, module_id)
+        if not getattr(looked, "met", False):
+            looked.met = True
+            barrier.wait(TIMEOUT)  # both looked and found no row: both will insert
+        return found
+
+    monkeypatch.setattr(operations, "_locked_progress", both_find_nothing)
+    ids = run_pair(
+        engine,
+        lambda session, person, cycle: open_module(session, cycle, 1, 0, SETTINGS)[1].id,
+        person_id,
+        cycle_id,
+    )
+    assert len(ids) == 2 and ids[0] == ids[1]
+    assert count(engine, ModuleProgress, ModuleProgress.cycle_id == cycle_id) == 1
+
+
+def _progress_id(engine, cycle_id: int, passed: bool) -> int:
+    with Session(engine) as session:
+        _, progress = open_module(session, session.get(TrainingCycle, cycle_id), 1, 0, SETTINGS)
+        if passed:
+            progress.passed_at = clock.now()
+        session.commit()
+        return progress.id
+
+
+def test_a_doubled_start_gives_one_open_attempt_and_the_same_answer(engine):
+    person_id, cycle_id = mentor_with_cycle(engine, "Ed Race", modules_done=False, cycle_done=False)
+    progress_id = _progress_id(engine, cycle_id, passed=False)
+    ids = run_pair(
+        engine,
+        lambda session, person, cycle: (
+            start_attempt(
+                session, ACTOR, session.get(ModuleProgress, progress_id), SETTINGS, random.Random()
+            ).id
+        ),
+        person_id,
+        cycle_id,
+    )
+    assert len(ids) == 2 and ids[0] == ids[1]
+    attempts = count(
+        engine, KnowledgeCheckAttempt, KnowledgeCheckAttempt.progress_id == progress_id
+    )
+    assert attempts == 1
+    # And the next start still works: it returns the one open attempt.
+    with Session(engine) as session:
+        again = start_attempt(
+            session, ACTOR, session.get(ModuleProgress, progress_id), SETTINGS, random.Random()
+        )
+        assert again.id == ids[0]
+
+
+def test_the_database_refuses_a_second_open_attempt(engine):
+    _, cycle_id = mentor_with_cycle(engine, "Fi Race", modules_done=False, cycle_done=False)
+    progress_id = _progress_id(engine, cycle_id, passed=False)
+    with Session(engine) as session:
+        first = start_attempt(
+            session, ACTOR, session.get(ModuleProgress, progress_id), SETTINGS, random.Random()
+        )
+        session.add(
+            KnowledgeCheckAttempt(
+                progress_id=progress_id,
+                module_version_id=first.module_version_id,
+                number=2,
+                paper=first.paper,
+                started_at=clock.now(),
+                question_count=first.question_count,
+            )
+        )
+        with pytest.raises(IntegrityError):
+            session.flush()
+
+
+def test_a_doubled_signature_gives_one_attestation(engine):
+    person_id, cycle_id = mentor_with_cycle(engine, "Gus Race", False, cycle_done=False)
+    progress_id = _progress_id(engine, cycle_id, passed=True)
+    ids = run_pair(
+        engine,
+        lambda session, person, cycle: (
+            attest(
+                session,
+                ACTOR,
+                person,
+                cycle,
+                session.get(ModuleProgress, progress_id),
+                "Gus Race",
+                DAY,
+                SETTINGS,
+            ).id
+        ),
+        person_id,
+        cycle_id,
+    )
+    assert len(ids) == 2 and ids[0] == ids[1]
+    assert count(engine, Attestation, Attestation.progress_id == progress_id) == 1
+
+
+def test_two_first_records_of_a_training_area_at_once_give_one_row(engine, monkeypatch):
+    import datetime as dt
+
+    from lms.clinicians import operations as clinician_operations
+    from lms.clinicians.models import ShownHow, TrainingAreaRecord
+    from lms.clinicians.operations import TrainingAreaDetails, record_training_area
+    from lms.clinicians.rules import TrainingArea
+    from lms.staff.models import Position, StaffStatus
+    from lms.staff.operations import PersonDetails, create_person
+
+    with Session(engine) as session:
+        clinician = create_person(
+            session,
+            ACTOR,
+            PersonDetails(
+                legal_name="Hal Race",
+                date_of_birth=dt.date(1980, 5, 5),
+                position=Position.LICENSED_CLINICIAN,
+                status=StaffStatus.ACTIVE,
+                hire_on=dt.date(2030, 1, 6),
+            ),
+            DAY,
+        )
+        session.commit()
+        clinician_id = clinician.id
+    barrier = threading.Barrier(2)
+    looked = threading.local()
+    original = clinician_operations.training_area_record
+
+    def both_find_nothing(session, person_id, area):
+        found = original(session, person_id, area)
+        if not getattr(looked, "met", False):
+            looked.met = True
+            barrier.wait(TIMEOUT)  # both looked and found no row: both will insert
+        return found
+
+    monkeypatch.setattr(clinician_operations, "training_area_record", both_find_nothing)
+    details = TrainingAreaDetails(TrainingArea.CHILD_ADOLESCENT, ShownHow.COURSE, DAY)
+    ids = run_pair(
+        engine,
+        lambda session, person, cycle: (
+            record_training_area(session, ACTOR, session.get(Person, clinician_id), details, DAY).id
+        ),
+        None,
+        None,
+    )
+    assert len(ids) == 2 and ids[0] == ids[1]
+    assert count(engine, TrainingAreaRecord, TrainingAreaRecord.person_id == clinician_id) == 1
+
+
+def test_two_corrections_of_one_session_at_once_give_one_correction(engine):
+    import datetime as dt
+
+    from lms.staff.models import Position
+    from lms.supervision.models import SupervisionSession
+    from lms.supervision.operations import SessionDetails, record_session
+    from lms.supervision.rules import Modality, SessionFormat
+    from lms.validation import InvalidInput
+    from tests.integration.supervision_records import LAST_WEEK, TODAY, add_licence, add_person
+
+    with Session(engine) as session:
+        supervisor = add_person(
+            session, "Ivy Race", position=Position.LICENSED_CLINICIAN, email="ivy@race.example"
+        )
+        add_licence(session, supervisor)
+        mentor = add_person(session, "Jo Race", supervisor=supervisor)
+        details = SessionDetails(
+            mentor_id=mentor.id,
+            supervisor_id=supervisor.id,
+            held_on=LAST_WEEK + dt.timedelta(days=2),
+            minutes=60,
+            format=SessionFormat.INDIVIDUAL,
+            modality=Modality.IN_PERSON,
+            topics=("Case review",),
+            note="Reviewed boundaries.",
+        )
+        session.commit()
+    for _ in range(5):  # a race lost only now and then must still be caught
+        with Session(engine) as session:
+            wrong, _ = record_session(session, ACTOR, details, TODAY, ("Case review",))
+            session.commit()
+            wrong_id = wrong.id
+        outcomes: list[str] = []
+
+        def correct(session, person, cycle, wrong_id=wrong_id, outcomes=outcomes):
+            try:
+                record_session(
+                    session,
+                    ACTOR,
+                    details,
+                    TODAY,
+                    ("Case review",),
+                    supersedes=session.get(SupervisionSession, wrong_id),
+                )
+                outcomes.append("corrected")
+            except InvalidInput as refusal:
+                outcomes.append(refusal.message)
+
+        run_pair(engine, correct, None, None)
+        assert sorted(outcomes) == [
+            "That session has already been corrected; correct the correction.",
+            "corrected",
+        ]
+        corrections = count(
+            engine, SupervisionSession, SupervisionSession.supersedes_id == wrong_id
+        )
+        assert corrections == 1
