@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import hashlib
-import io
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -15,6 +13,7 @@ from sqlalchemy.orm import Session
 from lms import clock
 from lms.actor import Actor
 from lms.auditlog.operations import record
+from lms.csvfile import CsvProblem, read_table
 from lms.oncall.models import OnCallBlock
 from lms.oncall.queries import blocks_between
 from lms.oncall.rules import (
@@ -145,17 +144,9 @@ def _week_later(local_text: str) -> str:
 # -- CSV import ---------------------------------------------------------------------------------
 
 COLUMNS = ("starts_at", "ends_at", "clinician_email", "phone")
-MAX_BYTES = 2 * 1024 * 1024
 
 
-@dataclass(frozen=True)
-class ImportProblem:
-    line: int
-    field: str | None
-    message: str
-
-    def __str__(self) -> str:
-        return f"line {self.line}: {self.field + ': ' if self.field else ''}{self.message}"
+ImportProblem = CsvProblem  # one problem in the file, with its line and column
 
 
 @dataclass(frozen=True)
@@ -165,35 +156,7 @@ class ImportResult:
 
 
 def _rows(data: bytes) -> tuple[list[tuple[int, dict[str, str]]], list[ImportProblem]]:
-    if len(data) > MAX_BYTES:
-        return [], [ImportProblem(1, None, "The file is larger than 2 MB.")]
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return [], [ImportProblem(1, None, "The file is not UTF-8 text; save it as CSV UTF-8.")]
-    reader = csv.reader(io.StringIO(text, newline=""))
-    header = [name.strip().lower() for name in next(reader, [])]
-    problems = [
-        ImportProblem(1, name, "column is missing") for name in COLUMNS if name not in header
-    ]
-    problems += [
-        ImportProblem(1, name, "is not a known column") for name in header if name not in COLUMNS
-    ]
-    if problems:
-        return [], problems
-    rows = []
-    line = reader.line_num
-    for cells in reader:
-        start, line = line + 1, reader.line_num
-        if not any(cell.strip() for cell in cells):
-            continue
-        if len(cells) > len(header):
-            problems.append(ImportProblem(start, None, "The row has more cells than the header."))
-            continue
-        rows.append((start, dict(zip(header, (c.strip() for c in cells), strict=False))))
-    if not rows and not problems:
-        problems.append(ImportProblem(1, None, "The file has no rows to import."))
-    return rows, problems
+    return read_table(data, COLUMNS)
 
 
 def import_blocks(

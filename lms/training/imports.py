@@ -8,10 +8,8 @@ import is all or nothing.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import hashlib
-import io
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -19,23 +17,16 @@ from sqlalchemy.orm import Session
 
 from lms.actor import Actor
 from lms.auditlog.operations import record
+from lms.csvfile import CsvProblem, read_table
 from lms.staff.models import Person
 from lms.training.operations import TrainingSettings, record_imported_completion
-from lms.validation import InvalidInput, text_problem
+from lms.validation import InvalidInput
 
 REQUIRED_COLUMNS = ("work_email", "completed_on")
 OPTIONAL_COLUMNS = ("note",)
-MAX_BYTES = 2 * 1024 * 1024
 
 
-@dataclass(frozen=True)
-class ImportProblem:
-    line: int
-    field: str | None
-    message: str
-
-    def __str__(self) -> str:
-        return f"line {self.line}: {self.field + ': ' if self.field else ''}{self.message}"
+ImportProblem = CsvProblem  # one problem in the file, with its line and column
 
 
 @dataclass(frozen=True)
@@ -45,33 +36,7 @@ class ImportResult:
 
 
 def _rows(data: bytes) -> tuple[list[tuple[int, dict[str, str]]], list[ImportProblem]]:
-    if len(data) > MAX_BYTES:
-        return [], [ImportProblem(1, None, "The file is larger than 2 MB.")]
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return [], [ImportProblem(1, None, "The file is not UTF-8 text; save it as CSV UTF-8.")]
-    reader = csv.reader(io.StringIO(text, newline=""))
-    header = [name.strip().lower() for name in next(reader, [])]
-    missing = [name for name in REQUIRED_COLUMNS if name not in header]
-    unknown = [n for n in header if n and n not in REQUIRED_COLUMNS + OPTIONAL_COLUMNS]
-    problems = [ImportProblem(1, name, "column is missing") for name in missing]
-    problems += [ImportProblem(1, name, "is not a known column") for name in unknown]
-    if problems:
-        return [], problems
-    rows = []
-    line = reader.line_num
-    for cells in reader:
-        start, line = line + 1, reader.line_num
-        if not any(cell.strip() for cell in cells):
-            continue
-        for name, cell in zip(header, cells, strict=False):
-            if problem := text_problem(cell):
-                problems.append(ImportProblem(start, name or None, f"This cell {problem}"))
-        rows.append((start, dict(zip(header, (c.strip() for c in cells), strict=False))))
-    if not rows:
-        problems.append(ImportProblem(1, None, "The file has no rows to import."))
-    return rows, problems
+    return read_table(data, REQUIRED_COLUMNS, OPTIONAL_COLUMNS)
 
 
 def _import_row(session, actor, row, today, settings) -> None:
