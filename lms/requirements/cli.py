@@ -131,4 +131,5 @@ def report_command(as_of_text: str | None, output_format: str) -> None:
         click.echo(csv_text(header, ([row[c] for c in header] for row in rows)), nl=False)
 
 
-REPORT_COLUMNS = ("work_email", "name", "requirement", "status", "valid_until", "due_on")
+# The four columns the issue names first, in its order; then the name and the due date.
+REPORT_COLUMNS = ("work_email", "requirement", "status", "valid_until", "name", "due_on")

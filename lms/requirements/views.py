@@ -61,7 +61,7 @@ blueprint = Blueprint("requirements", __name__, url_prefix="/requirements")
 
 MATRIX_ROLES = (Role.HR, Role.ADMIN, Role.AUDITOR)
 PAGE_SIZE = 100
-CSV_COLUMNS = ("work_email", "name", "requirement", "status", "valid_until", "due_on")
+CSV_COLUMNS = ("work_email", "requirement", "status", "valid_until", "name", "due_on")
 
 
 def _today() -> dt.date:

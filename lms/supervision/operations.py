@@ -23,7 +23,7 @@ from lms.supervision.rules import (
     check_session_input,
     youth_data_warnings,
 )
-from lms.validation import InvalidInput
+from lms.validation import InvalidInput, text_problem
 
 
 @dataclass(frozen=True)
@@ -357,6 +357,14 @@ def import_sessions(
     details = []
     for index, raw in enumerate(rows, start=2):
         row = {key.strip(): (value or "").strip() for key, value in raw.items() if key}
+        unstorable = [
+            Problem(index, key, f"This cell {problem}")
+            for key, value in row.items()
+            if (problem := text_problem(value))
+        ]
+        if unstorable:  # a NUL or lone surrogate would fail in the database, not here
+            result.problems.extend(unstorable)
+            continue
         problems = _import_row(row, index, people, today, details)
         result.problems.extend(problems)
         for warning in youth_data_warnings(row.get("note", "")):

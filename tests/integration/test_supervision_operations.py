@@ -402,3 +402,13 @@ def test_the_report_csv_makes_formulas_inert(db, team):
     [line] = report_csv(report_records(weeks(db, first=LAST_WEEK, last=LAST_WEEK))).splitlines()[1:]
     assert line.startswith("'=HYPERLINK(1)@example.org,2026-11-15,missed,true,2026-11-17,")
     assert line.endswith(",false,unsigned")
+
+
+def test_an_import_cell_the_database_cannot_store_is_a_problem_on_its_line(db, team):
+    data = (
+        b"mentor_email,supervisor_email,held_on,minutes,format,modality,note\n"
+        b"mia@example.org,sam@example.org,2026-11-17,45,individual,telehealth,a\x00b\n"
+    )
+    result = import_sessions(db, Actor(None, "cli:hr"), data, TODAY)
+    assert [(p.line, p.field) for p in result.problems] == [(2, "note")]
+    assert db.execute(select(func.count()).select_from(SupervisionSession)).scalar_one() == 0
