@@ -19,6 +19,7 @@ ENVIRONMENTS = ("development", "production", "testing")
 
 #: Licences a supervising clinician may hold, unless ``LMS_LICENCE_TYPES`` lists others.
 LICENCE_TYPES = ("LICSW", "LCSW", "LMHC", "LMFT", "Psychologist", "Psychiatric nurse (APRN)")
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 #: The supervision topics checklist, unless ``LMS_SUPERVISION_TOPICS`` lists others.
 SUPERVISION_TOPICS = (
     "Case review",
@@ -225,6 +226,10 @@ def load_config(env: Mapping[str, str] | None = None) -> dict[str, object]:
         "SUPERVISION_MIN_MINUTES": _int(env, "LMS_SUPERVISION_MIN_MINUTES", 1, minimum=1),
         "SUPERVISION_LATE_ENTRY_DAYS": _int(env, "LMS_SUPERVISION_LATE_ENTRY_DAYS", 7, minimum=0),
         "SUPERVISION_TOPICS": _list(env, "LMS_SUPERVISION_TOPICS", SUPERVISION_TOPICS),
+        # The day of the week the supervisors hear about supervisees whose week is still pending.
+        "SUPERVISION_REMINDER_WEEKDAY": _choice(
+            env, "LMS_SUPERVISION_REMINDER_WEEKDAY", WEEKDAYS, "thursday"
+        ),
         "LICENCE_TYPES": _list(env, "LMS_LICENCE_TYPES", LICENCE_TYPES),
         # Number of reverse proxies in front of the app whose X-Forwarded-* headers are trusted.
         "TRUSTED_PROXIES": _int(env, "LMS_TRUSTED_PROXIES", 0),

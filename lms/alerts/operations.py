@@ -1,7 +1,7 @@
 """Use cases for alerts: deciding what is due into the outbox, and in-app notifications.
 
 Deciding inserts with the database's own "on conflict do nothing" against the alert's unique key
-(person, kind, threshold, due date), so two runs at once, or a run repeated, add nothing twice.
+(subject key, kind, threshold, due date), so two runs at once, or a run repeated, add nothing twice.
 Delivering the outbox is ``lms.alerts.outbox``.
 """
 
@@ -27,6 +27,7 @@ from lms.alerts.models import (
 #: How long a sender holds the rows it claimed; a crashed sender's rows are retried after it.
 from lms.alerts.queries import plan_alerts
 from lms.alerts.rules import (
+    OWN_ROLES,
     Recipient,
     RecipientRole,
 )
@@ -68,8 +69,16 @@ def _delivery_row(alert_id: int, recipient: Recipient, now: dt.datetime) -> dict
         "recipient_user_id": contact.user_id,
         "recipient_email": contact.email,
         "role": recipient.role.value,
-        # Mentors get their own training alerts one by one; the digest is for supervisors and HR.
-        "digest": contact.digest and recipient.role is not RecipientRole.MENTOR,
+        # People get alerts about themselves one by one; the digest is for supervisors, HR and
+        # admins, as they chose, unless the rule says (a missed week: the digest; a session
+        # with no valid licence: at once).
+        "digest": (
+            False
+            if recipient.role in OWN_ROLES
+            else contact.digest
+            if recipient.digest is None
+            else recipient.digest
+        ),
         "status": DeliveryStatus.PENDING if contact.email else DeliveryStatus.NO_ADDRESS,
         "attempts": 0,
         "next_attempt_at": now if contact.email else None,
@@ -92,23 +101,26 @@ def decide_alerts(
     table = Alert.__table__
     inserted = session.execute(
         _insert_ignoring_duplicates(session, table).returning(
-            table.c.id, table.c.person_id, table.c.kind, table.c.threshold, table.c.due_on
+            table.c.id, table.c.subject_key, table.c.kind, table.c.threshold, table.c.due_on
         ),
         [
             {
                 "person_id": decision.person_id,
+                "subject_key": decision.subject_key,
                 "kind": AlertKind(decision.kind.value),
                 "threshold": decision.threshold,
                 "due_on": decision.due_on,
                 "decided_on": as_of,
                 "subject": decision.subject,
                 "body": decision.body,
+                "own_subject": decision.own_subject,
+                "own_body": decision.own_body,
                 "created_at": now,
             }
             for decision in decisions
         ],
     ).all()
-    ids = {(row.person_id, row.kind.value, row.threshold, row.due_on): row.id for row in inserted}
+    ids = {(row.subject_key, row.kind.value, row.threshold, row.due_on): row.id for row in inserted}
     deliveries, notifications = [], []
     for decision in decisions:
         alert_id = ids.get(decision.key)

@@ -25,6 +25,7 @@ from lms.alerts.models import (
     DeliveryStatus,
 )
 from lms.alerts.rules import (
+    OWN_ROLES,
     Kind,
     RecipientRole,
     long_date,
@@ -135,12 +136,21 @@ def _defer_second_digests(session: Session, now: dt.datetime, settings: AlertSet
     return result.rowcount or 0
 
 
+OWN_ROLE_VALUES = frozenset(role.value for role in OWN_ROLES)
+
+
 def _worded(delivery: AlertDelivery, alert: Alert) -> Item:
-    """The alert's text for this recipient: a licence alert's supervisor reads "your licence"
-    (licence alerts go to the supervisor they are about, and to HR)."""
-    if delivery.role == RecipientRole.SUPERVISOR.value:
-        return Item(*worded_for_its_subject(Kind(alert.kind.value), alert.subject, alert.body))
-    return Item(alert.subject, alert.body)
+    """The alert's text for this recipient: the person it is about reads it in the second
+    person ("Your training…", "Your LICSW licence…"), everyone else in the third."""
+    kind = Kind(alert.kind.value)
+    own = delivery.role in OWN_ROLE_VALUES or (
+        delivery.role == RecipientRole.SUPERVISOR.value and kind is Kind.LICENCE_EXPIRING
+    )
+    if not own:
+        return Item(alert.subject, alert.body)
+    if alert.own_subject and alert.own_body:
+        return Item(alert.own_subject, alert.own_body)
+    return Item(*worded_for_its_subject(kind, alert.subject, alert.body))  # older rows
 
 
 def _message(

@@ -52,10 +52,32 @@ def _unread_notifications() -> dict[str, object]:
     return {"unread_notifications": count}
 
 
+REQUIREMENT_KINDS = frozenset(
+    {AlertKind.REQUIREMENT_DUE, AlertKind.REQUIREMENT_LAPSED, AlertKind.CHECK_DUE}
+)
+
+
 def _link(row: NotificationRow, my_person_id: int | None) -> str | None:
-    """Where to act on a notification: the mentor's own training, or the person's record."""
-    person_id = row.alert.person_id
-    if row.alert.kind in TRAINING_KINDS:
+    """Where to act on a notification: the mentor's own training, the supervisor's week, the
+    roster, the person's requirements, or the person's record."""
+    person_id, kind = row.alert.person_id, row.alert.kind
+    if kind is AlertKind.ONCALL_GAP:
+        if current_user.has_role(Role.HR, Role.ADMIN):
+            return url_for("oncall.roster")
+        return url_for("oncall.report")
+    if kind is AlertKind.SUPERVISION_PENDING and current_user.has_role(Role.SUPERVISOR):
+        return url_for("supervision.week")
+    if kind is AlertKind.SUPERVISION_MISSED and current_user.has_role(
+        Role.HR, Role.ADMIN, Role.AUDITOR
+    ):
+        return url_for("supervision.missed")
+    if kind is AlertKind.POLICY_TO_SIGN and person_id == my_person_id:
+        return url_for("requirements.sign")
+    if kind in REQUIREMENT_KINDS or kind is AlertKind.POLICY_TO_SIGN:
+        return url_for("requirements.person", person_id=person_id)
+    if person_id is None:
+        return None
+    if kind in TRAINING_KINDS:
         if person_id == my_person_id and current_user.has_role(Role.MENTOR):
             return url_for("training.index")
         if current_user.has_role(Role.SUPERVISOR, Role.HR, Role.ADMIN, Role.AUDITOR):
@@ -65,8 +87,10 @@ def _link(row: NotificationRow, my_person_id: int | None) -> str | None:
 
 def _worded(row: NotificationRow, my_person_id: int | None) -> tuple[str, str]:
     """Subject and body as this reader reads them: "your licence" when it is their own."""
-    if row.alert.person_id != my_person_id:
+    if my_person_id is None or row.alert.person_id != my_person_id:
         return row.alert.subject, row.alert.body
+    if row.alert.own_subject and row.alert.own_body:
+        return row.alert.own_subject, row.alert.own_body
     return worded_for_its_subject(Kind(row.alert.kind.value), row.alert.subject, row.alert.body)
 
 

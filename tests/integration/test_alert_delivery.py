@@ -94,8 +94,9 @@ def test_every_recipient_gets_their_alert_by_email(db, frozen_clock, smtp):
     report = send(db, port)
     assert (report.messages_sent, report.deliveries_sent, report.messages_failed) == (8, 8, 0)
     assert inbox.received() == {
-        ("jordan.ellis@example.org", "Training due in 30 days: Jordan Ellis"): 1,
-        ("riley@example.org", "Training overdue by 10 days: Riley Santos"): 1,
+        # Each mentor reads their own training alert in the second person (issue 14).
+        ("jordan.ellis@example.org", "Your training is due in 30 days"): 1,
+        ("riley@example.org", "Your training is overdue by 10 days"): 1,
         ("supervisor@example.org", "Training overdue by 10 days: Riley Santos"): 1,
         ("hr@example.org", "Training overdue by 10 days: Riley Santos"): 1,
         ("supervisor@example.org", "Training due today: Casey Nguyen"): 1,
@@ -124,11 +125,21 @@ def test_a_message_has_a_plain_text_and_an_html_part(db, frozen_clock, smtp):
     assert message.get_content_type() == "multipart/alternative"
     text = message.get_body(("plain",)).get_content()
     page = message.get_body(("html",)).get_content()
-    assert "Jo <b>Ellis</b> & Co's Therapeutic Mentoring annual training renewal is due" in text
+    # The mentor reads their own alert as theirs (issue 14), not their name in the third person.
+    assert "Your Therapeutic Mentoring annual training renewal is due" in text
     assert "on 23 December 2026 (in 30 days)" in text
+    assert "Ellis" not in text
     assert "https://lms.example.org/notifications/" in text
-    assert "Jo &lt;b&gt;Ellis&lt;/b&gt; &amp; Co&#x27;s" in page
-    assert "<b>Ellis</b>" not in page
+    assert "Your training is due in 30 days" in page
+    # Everyone else reads the name, escaped in the HTML part.
+    decide_alerts(db, ACTOR, TODAY + dt.timedelta(days=30), alert_settings(port))
+    send(db, port)
+    (_, to_hr), *_ = [
+        m for m in inbox.messages if m[0] == ["hr@example.org"] and "Ellis" in m[1]["Subject"]
+    ]
+    hr_page = to_hr.get_body(("html",)).get_content()
+    assert "Jo &lt;b&gt;Ellis&lt;/b&gt; &amp; Co&#x27;s" in hr_page
+    assert "<b>Ellis</b>" not in hr_page
     assert '<a href="https://lms.example.org/notifications/">' in page
 
 

@@ -46,6 +46,9 @@ def alert_settings(port: int = 25, max_attempts: int = 8) -> AlertSettings:
         smtp=SmtpSettings(
             host="127.0.0.1", port=port, sender="training@harbor.example", timeout_seconds=5
         ),
+        # These tests are about training, licence and provisional alerts; supervision, on-call
+        # and requirement alerts are tested in test_staffing_alerts.py.
+        families=frozenset({"training", "licence", "provisional"}),
     )
 
 

@@ -64,7 +64,7 @@ def day(offset: int, due_on: dt.date = DUE) -> dt.date:
 def remember(alerted: dict, decisions) -> None:
     """What the outbox would hold after writing ``decisions``."""
     for decision in decisions:
-        key = (decision.person_id, decision.kind.track, decision.due_on)
+        key = (decision.subject_key, decision.kind.track, decision.due_on)
         alerted[key] = min(decision.threshold, alerted.get(key, decision.threshold))
 
 
@@ -249,7 +249,7 @@ def test_running_twice_on_one_day_decides_nothing_the_second_time():
 
 
 def test_an_older_threshold_never_fires_after_a_newer_one():
-    alerted = {(1, "training", DUE): 7}
+    alerted = {("person:1", "training", DUE): 7}
     # Re-run for an earlier date (e.g. --as-of in the past): the 30-day threshold stays quiet.
     assert decide(day(20), POLICY, mentors=[mentor()], alerted=alerted) == []
     assert decide(day(7), POLICY, mentors=[mentor()], alerted=alerted) == []
@@ -258,7 +258,7 @@ def test_an_older_threshold_never_fires_after_a_newer_one():
 
 
 def test_a_new_due_date_starts_a_new_track():
-    alerted = {(1, "training", DUE): -7}
+    alerted = {("person:1", "training", DUE): -7}
     renewed = renewal(dt.date(2028, 3, 1), dt.date(2027, 3, 10))
     (decision,) = decide(dt.date(2028, 1, 1), POLICY, mentors=[mentor(renewed)], alerted=alerted)
     assert (decision.due_on, decision.threshold) == (dt.date(2028, 3, 1), 60)
@@ -266,7 +266,7 @@ def test_a_new_due_date_starts_a_new_track():
 
 def test_tracks_are_per_person():
     other = mentor(person_id=2, name="Riley Santos")
-    alerted = {(1, "training", DUE): 30}
+    alerted = {("person:1", "training", DUE): 30}
     (decision,) = decide(day(30), POLICY, mentors=[mentor(), other], alerted=alerted)
     assert decision.person_id == 2
 

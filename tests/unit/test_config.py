@@ -124,6 +124,7 @@ def test_supervision_settings_default_to_the_issue(tmp_path):
     assert config["SUPERVISION_MIN_DUTY_WEEKDAYS"] == 3
     assert config["SUPERVISION_MIN_MINUTES"] == 1
     assert config["SUPERVISION_LATE_ENTRY_DAYS"] == 7
+    assert config["SUPERVISION_REMINDER_WEEKDAY"] == "thursday"
     assert "LICSW" in config["LICENCE_TYPES"]
 
 
@@ -136,6 +137,8 @@ def test_supervision_settings_default_to_the_issue(tmp_path):
         ("LMS_SUPERVISION_MIN_MINUTES", "0"),
         ("LMS_SUPERVISION_LATE_ENTRY_DAYS", "a week"),
         ("LMS_LICENCE_TYPES", " , "),
+        ("LMS_SUPERVISION_REMINDER_WEEKDAY", "thurs"),
+        ("LMS_SUPERVISION_REMINDER_WEEKDAY", "4"),
     ],
 )
 def test_supervision_settings_are_checked(tmp_path, name, value):
@@ -148,3 +151,10 @@ def test_monday_weeks(tmp_path):
         {"LMS_INSTANCE_PATH": str(tmp_path), "LMS_SUPERVISION_WEEK_STARTS": "Monday"}
     )
     assert config["SUPERVISION_WEEK_STARTS"] == "monday"
+
+
+def test_the_reminder_weekday_is_any_day_in_any_case(tmp_path):
+    config = load_config(
+        {"LMS_INSTANCE_PATH": str(tmp_path), "LMS_SUPERVISION_REMINDER_WEEKDAY": " Monday "}
+    )
+    assert config["SUPERVISION_REMINDER_WEEKDAY"] == "monday"
