@@ -303,17 +303,16 @@ def _requirements(
     ):
         policies_by_key[key] = (document_id, version, effective_on)
     newest_ids = [document_id for document_id, _, _ in policies_by_key.values()]
-    signed = (
-        set(
-            session.execute(
+    signed: set[tuple[int, int]] = set()
+    if newest_ids:
+        signed = {
+            (person_id, document_id)
+            for person_id, document_id in session.execute(
                 select(PolicySignature.person_id, PolicySignature.document_id).where(
                     PolicySignature.document_id.in_(newest_ids)
                 )
-            ).tuples()
-        )
-        if newest_ids
-        else set()
-    )
+            )
+        }
     due: list[RequirementFacts] = []
     to_sign: list[PolicyFacts] = []
     for row in matrix.rows:
