@@ -25,6 +25,7 @@ def sample_values(records) -> dict:
         now = dt.datetime(2026, 11, 23, 15, 0, tzinfo=dt.UTC)
         alert = Alert(
             person_id=mentor.id,
+            subject_key=f"person:{mentor.id}",
             kind=AlertKind.TRAINING_DUE,
             threshold=30,
             due_on=dt.date(2026, 12, 23),

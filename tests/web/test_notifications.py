@@ -33,10 +33,24 @@ def mentor_person(db, users) -> Person:
     return person
 
 
-def notify(db, user, person, subject, *, hours_ago=0, read=False, kind=AlertKind.TRAINING_DUE):
+def notify(
+    db,
+    user,
+    person,
+    subject,
+    *,
+    hours_ago=0,
+    read=False,
+    kind=AlertKind.TRAINING_DUE,
+    about=None,
+    own=None,
+):
     created = NOW - dt.timedelta(hours=hours_ago)
     alert = Alert(
-        person_id=person.id,
+        person_id=person.id if person is not None else None,
+        subject_key=about or f"person:{person.id}",
+        own_subject=own[0] if own else None,
+        own_body=own[1] if own else None,
         kind=kind,
         threshold=hours_ago,  # distinct per alert in these tests
         due_on=dt.date(2026, 12, 23),
@@ -245,3 +259,75 @@ def test_a_supervisor_reads_your_licence_and_hr_their_name(client, auth, db, use
     theirs = client.get("/notifications/").get_data(as_text=True)
     assert "Licence expires in 30 days: Samuel Okafor</h2>" in theirs
     assert "Samuel Okafor&#39;s LICSW licence expires on 23 December 2026" in theirs
+
+
+def test_a_mentor_reads_their_own_training_alert_as_theirs(client, auth, db, users, mentor_person):
+    notification = notify(
+        db,
+        users["mentor"],
+        mentor_person,
+        "Training due in 30 days: Jordan Ellis",
+        own=("Your training is due in 30 days", "Your Therapeutic Mentoring training is due."),
+    )
+    db.add(
+        Notification(user_id=users["supervisor"].id, alert_id=notification.alert_id, created_at=NOW)
+    )
+    db.commit()
+    auth.login("mentor@example.org")
+    own = client.get("/notifications/").get_data(as_text=True)
+    assert "Your training is due in 30 days</h2>" in own
+    assert "Jordan Ellis" not in own.split("<main", 1)[1]
+    auth.logout()
+    auth.login("supervisor@example.org")
+    theirs = client.get("/notifications/").get_data(as_text=True)
+    assert "Training due in 30 days: Jordan Ellis</h2>" in theirs
+
+
+def test_an_oncall_gap_leads_hr_to_the_roster(client, auth, db, users):
+    notify(
+        db,
+        users["hr"],
+        None,
+        "On-call gap: 1 December 2026 12:00 (UTC-05:00) to 1 December 2026 14:00 (UTC-05:00)",
+        kind=AlertKind.ONCALL_GAP,
+        about="oncall-gap:2026-12-01T12:00:00-05:00/2026-12-01T14:00:00-05:00",
+    )
+    auth.login("hr@example.org")
+    page = client.get("/notifications/").get_data(as_text=True)
+    assert 'href="/oncall/roster' in page
+    assert "On-call gap: 1 December 2026 12:00" in page
+
+
+def test_supervision_and_requirement_alerts_lead_to_their_pages(
+    client, auth, db, users, mentor_person
+):
+    notify(db, users["supervisor"], mentor_person, "Pending", kind=AlertKind.SUPERVISION_PENDING)
+    notify(db, users["hr"], mentor_person, "Missed", kind=AlertKind.SUPERVISION_MISSED, hours_ago=1)
+    notify(
+        db,
+        users["mentor"],
+        mentor_person,
+        "Policy",
+        kind=AlertKind.POLICY_TO_SIGN,
+        about=f"person:{mentor_person.id}/requirement:code_of_conduct/version:2",
+        hours_ago=2,
+    )
+    notify(
+        db,
+        users["hr"],
+        mentor_person,
+        "CPR",
+        kind=AlertKind.REQUIREMENT_DUE,
+        about=f"person:{mentor_person.id}/requirement:cpr_first_aid",
+        hours_ago=3,
+    )
+    auth.login("supervisor@example.org")
+    assert 'href="/supervision/week' in client.get("/notifications/").get_data(as_text=True)
+    auth.logout()
+    auth.login("hr@example.org")
+    page = client.get("/notifications/").get_data(as_text=True)
+    assert 'href="/supervision/missed' in page
+    assert f'href="/requirements/people/{mentor_person.id}' in page
+    auth.logout()
+    auth.login("mentor@example.org")
+    assert 'href="/requirements/sign' in client.get("/notifications/").get_data(as_text=True)
