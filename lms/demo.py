@@ -100,7 +100,72 @@ def load_demo(
     _load_demo_staff(session, actor, today, training_settings)
     _load_demo_supervision(session, actor, today)
     _load_demo_requirements(session, actor, today)
+    _load_demo_lapsed_supervisor(session, actor, today)
     return list(DEMO_ACCOUNTS)
+
+
+def _load_demo_lapsed_supervisor(session: Session, actor: Actor, today: dt.date) -> None:
+    """A covering clinician whose licence lapsed three weeks ago and a session they held since
+    (from a paper log), so ``lms alerts run`` shows HR "supervision without a valid licence"."""
+    from lms.clinicians.operations import LicenceDetails, add_licence
+    from lms.config import LICENCE_TYPES
+    from lms.supervision.operations import SessionDetails, record_imported_session
+    from lms.supervision.rules import Modality, SessionFormat
+
+    clinician = create_person(
+        session,
+        actor,
+        PersonDetails(
+            legal_name="Dana Reyes",
+            date_of_birth=dt.date(1983, 9, 3),
+            position=Position.LICENSED_CLINICIAN,
+            status=StaffStatus.ACTIVE,
+            work_email="dana.reyes@demo.example",
+            hire_on=_years_ago(today, 3),
+        ),
+        today,
+    )
+    lapsed_on = today - dt.timedelta(days=21)
+    add_licence(
+        session,
+        actor,
+        clinician,
+        LicenceDetails(
+            "LMHC",
+            "DEMO-0002",
+            "MA",
+            "Board of Registration of Allied Mental Health Professions",
+            lapsed_on - dt.timedelta(days=730),
+            lapsed_on,
+        ),
+        LICENCE_TYPES,
+    )
+    mentor = session.execute(
+        select(Person)
+        .where(
+            Person.position == Position.THERAPEUTIC_MENTOR,
+            Person.status == StaffStatus.ACTIVE,
+            Person.work_email != "mentor@demo.example",
+        )
+        .order_by(Person.id)
+        .limit(1)
+    ).scalar_one_or_none()
+    if mentor is None:
+        return
+    record_imported_session(
+        session,
+        actor,
+        SessionDetails(
+            mentor_id=mentor.id,
+            supervisor_id=clinician.id,
+            held_on=today - dt.timedelta(days=6),
+            minutes=45,
+            format=SessionFormat.INDIVIDUAL,
+            modality=Modality.TELEHEALTH,
+        ),
+        today,
+        (),
+    )
 
 
 def _load_demo_supervision(session: Session, actor: Actor, today: dt.date) -> None:
@@ -169,8 +234,9 @@ def _load_demo_supervision(session: Session, actor: Actor, today: dt.date) -> No
 
 
 def _load_demo_requirements(session: Session, actor: Actor, today: dt.date) -> None:
-    """Requirements in every status: the supervisor cleared with a policy signed, one mentor with
-    a CPR card about to lapse, one whose monthly screening lapsed, the rest with nothing yet."""
+    """Requirements in every status: the supervisor cleared with a policy signed (their monthly
+    screening due within the week), one mentor with a CPR card about to lapse, one whose monthly
+    screening lapsed, the rest with nothing yet."""
     from lms.requirements.operations import (
         Evidence,
         ItemDetails,
@@ -205,7 +271,9 @@ def _load_demo_requirements(session: Session, actor: Actor, today: dt.date) -> N
         for key in checks:
             # The second of every three has last month's screening lapse; the rest are current.
             lapsed = index % 3 == 1 and "exclusion" in key
-            add(person, key, today - (40 if lapsed else 5) * day)
+            # The first person's screening falls due within the week: HR's "check due" alert.
+            due_soon = index == 0 and "exclusion" in key
+            add(person, key, today - (40 if lapsed else 26 if due_soon else 5) * day)
         issued = today - 700 * day
         expires = today + (20 if index % 3 == 1 else 400) * day  # due soon, or met
         add(person, "cpr_first_aid", issued, expires)

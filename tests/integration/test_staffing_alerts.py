@@ -313,3 +313,36 @@ def test_deciding_every_family_costs_the_same_number_of_queries_for_5_or_120_men
     # recent sessions and their licences, the roster's coverage, the compliance matrix, the
     # newest policy versions and their signatures, and the inserts.
     assert many.count == few.count <= 34, many.statements
+
+
+# -- the demo -------------------------------------------------------------------------------------
+
+
+def test_the_demo_shows_every_kind_of_alert(app, runner, db):
+    """``lms demo`` then ``lms alerts run --dry-run``: the demo holds data for each alert (the
+    supervision reminder only on its weekday, so the run is as of the coming reminder day)."""
+    from lms import clock
+
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    today = clock.today()
+    reminder_day = today + dt.timedelta(days=(3 - today.weekday()) % 7)  # Thursday
+    kinds = set()
+    for day in (today, reminder_day):
+        result = runner.invoke(args=["alerts", "run", "--dry-run", "--as-of", day.isoformat()])
+        assert result.exit_code == 0, result.output
+        kinds |= {
+            line.split("[", 1)[1].split(",", 1)[0]
+            for line in result.output.splitlines()
+            if line.startswith("  ") and "[" in line and ", threshold" in line
+        }
+    assert {
+        "licence_expiring",
+        "supervision_missed",
+        "unlicensed_supervision",
+        "oncall_gap",
+        "requirement_due",
+        "check_due",
+        "requirement_lapsed",
+        "policy_to_sign",
+    } <= kinds
+    assert "supervision_pending" in kinds or reminder_day == today
