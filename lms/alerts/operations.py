@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Insert, update
+from sqlalchemy import Insert, select, update
 from sqlalchemy.orm import Session
 
 from lms import clock
@@ -27,6 +27,7 @@ from lms.alerts.models import (
 #: How long a sender holds the rows it claimed; a crashed sender's rows are retried after it.
 from lms.alerts.queries import plan_alerts
 from lms.alerts.rules import (
+    FIXED_DELIVERY_KINDS,
     OWN_ROLES,
     Recipient,
     RecipientRole,
@@ -175,17 +176,21 @@ def set_alert_digest(session: Session, actor: Actor, user: User, digest: bool) -
     """Choose one daily digest (True) or one email per alert; whether anything changed.
 
     Applies to the user's rows still waiting in the outbox too (but never to alerts about
-    themselves, which always come one by one).
+    themselves, which always come one by one, nor to those whose rule says how HR gets them).
     """
     if user.alert_digest == digest:
         return False
     user.alert_digest = digest
+    fixed = select(Alert.id).where(
+        Alert.kind.in_([AlertKind(kind.value) for kind in FIXED_DELIVERY_KINDS])
+    )
     session.execute(
         update(DELIVERIES)
         .where(
             DELIVERIES.c.recipient_user_id == user.id,
             DELIVERIES.c.status == DeliveryStatus.PENDING,
-            DELIVERIES.c.role != RecipientRole.MENTOR.value,
+            DELIVERIES.c.role.not_in([role.value for role in OWN_ROLES]),
+            ~((DELIVERIES.c.role == RecipientRole.HR.value) & DELIVERIES.c.alert_id.in_(fixed)),
         )
         .values(digest=digest)
     )

@@ -79,6 +79,17 @@ TRACKS = {
     Kind.REQUIREMENT_LAPSED: "requirement",
     Kind.POLICY_TO_SIGN: "policy",
 }
+#: Kinds whose rule says how HR receives them (the digest, or at once), whatever HR chose.
+FIXED_DELIVERY_KINDS = frozenset(
+    {
+        Kind.SUPERVISION_MISSED,
+        Kind.UNLICENSED_SUPERVISION,
+        Kind.REQUIREMENT_DUE,
+        Kind.REQUIREMENT_LAPSED,
+        Kind.CHECK_DUE,
+        Kind.POLICY_TO_SIGN,
+    }
+)
 
 
 class RecipientRole(enum.StrEnum):
@@ -714,13 +725,13 @@ def policy_alert(
     deadline = sign_by(policy)
     starts = "took effect" if policy.effective_on <= as_of else "takes effect"
     due = "was due by" if deadline < as_of else "is due by"
-    version = f"version {policy.version} of {policy.policy}"
+    version = f"version {policy.version} of the {policy.policy}"
     subject = f"Policy to sign: {policy.policy} (version {policy.version}): {policy.name}"
     body = (
         f"{policy.name} has not signed {version}, which {starts} on "
         f"{long_date(policy.effective_on)}. Their signature {due} {long_date(deadline)}."
     )
-    own_subject = f"Please sign {policy.policy} (version {policy.version})"
+    own_subject = f"Please sign the {policy.policy} (version {policy.version})"
     own_body = (
         f"{version[0].upper()}{version[1:]} {starts} on {long_date(policy.effective_on)}. "
         f"Read it and sign it from your home page in the app; your signature {due} "

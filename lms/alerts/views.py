@@ -71,6 +71,10 @@ def _link(row: NotificationRow, my_person_id: int | None) -> str | None:
         Role.HR, Role.ADMIN, Role.AUDITOR
     ):
         return url_for("supervision.missed")
+    if kind is AlertKind.UNLICENSED_SUPERVISION and current_user.has_role(
+        Role.HR, Role.ADMIN, Role.AUDITOR
+    ):
+        return url_for("clinicians.show", clinician_id=person_id)
     if kind is AlertKind.POLICY_TO_SIGN and person_id == my_person_id:
         return url_for("requirements.sign")
     if kind in REQUIREMENT_KINDS or kind is AlertKind.POLICY_TO_SIGN:

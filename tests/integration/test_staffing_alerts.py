@@ -346,3 +346,29 @@ def test_the_demo_shows_every_kind_of_alert(app, runner, db):
         "policy_to_sign",
     } <= kinds
     assert "supervision_pending" in kinds or reminder_day == today
+
+
+def test_hr_changing_the_digest_choice_keeps_the_rules_routing(db, frozen_clock):
+    from lms.alerts.operations import set_alert_digest
+
+    hr, *_ = supervision_org(db)
+    decide_alerts(db, ACTOR, THURSDAY, settings("supervision"))
+    db.commit()
+
+    def routing() -> dict[AlertKind, set[bool]]:
+        found: dict[AlertKind, set[bool]] = {}
+        for alert in alerts(db):
+            for key, _role, digest in deliveries(db, alert):
+                if key == "hr@example.org":
+                    found.setdefault(alert.kind, set()).add(digest)
+        return found
+
+    expected = {
+        AlertKind.SUPERVISION_MISSED: {True},  # always the digest
+        AlertKind.UNLICENSED_SUPERVISION: {False},  # always at once
+    }
+    assert routing() == expected
+    for choice in (True, False):
+        assert set_alert_digest(db, ACTOR, hr, choice)
+        db.commit()
+        assert routing() == expected

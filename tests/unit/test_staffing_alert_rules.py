@@ -332,13 +332,13 @@ def test_a_new_policy_version_to_sign_goes_to_the_person_and_hr_digest_once():
         ("ana@example.org", RecipientRole.SELF, None),
         ("hr@example.org", RecipientRole.HR, True),
     ]
-    assert decision.own_subject == "Please sign Code of conduct (version 2)"
+    assert decision.own_subject == "Please sign the Code of conduct (version 2)"
     assert decision.own_body == (
-        "Version 2 of Code of conduct takes effect on 1 April 2026. Read it and sign it from "
+        "Version 2 of the Code of conduct takes effect on 1 April 2026. Read it and sign it from "
         "your home page in the app; your signature is due by 30 April 2026."
     )
     assert decision.body == (
-        "Ana Lima has not signed version 2 of Code of conduct, which takes effect on "
+        "Ana Lima has not signed version 2 of the Code of conduct, which takes effect on "
         "1 April 2026. Their signature is due by 30 April 2026."
     )
     alerted = remember([decision])
