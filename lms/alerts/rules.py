@@ -619,10 +619,23 @@ def gap_key(gap: Gap, timezone: str) -> str:
     return f"oncall-gap:{times['starts_at']}/{times['ends_at']}"
 
 
-def _local_text(instant: dt.datetime, timezone: str) -> str:
+def _local_parts(instant: dt.datetime, timezone: str) -> tuple[str, str, str]:
+    """("10 March 2026", "12:00", "UTC-04:00"): the local date, time and offset."""
     local = dt.datetime.fromisoformat(Gap(instant, instant).as_dict(timezone)["starts_at"])
     offset = local.strftime("%z")
-    return f"{long_date(local.date())} {local:%H:%M} (UTC{offset[:3]}:{offset[3:]})"
+    return long_date(local.date()), f"{local:%H:%M}", f"UTC{offset[:3]}:{offset[3:]}"
+
+
+def gap_text(gap: Gap, timezone: str) -> tuple[str, str]:
+    """The gap's start and end as people read them; the end's date is left out when it is
+    the start's and the UTC offset is the same."""
+    (day, time, offset), (end_day, end_time, end_offset) = (
+        _local_parts(gap.starts_at, timezone),
+        _local_parts(gap.ends_at, timezone),
+    )
+    if (day, offset) == (end_day, end_offset):
+        return f"{day} {time}", f"{end_time} ({offset})"
+    return f"{day} {time} ({offset})", f"{end_day} {end_time} ({end_offset})"
 
 
 def oncall_gap_alert(
@@ -635,7 +648,7 @@ def oncall_gap_alert(
         return None
     minutes = int((gap.ends_at - gap.starts_at).total_seconds() // 60)
     length = f"{minutes // 60} h {minutes % 60:02d} min" if minutes >= 60 else f"{minutes} min"
-    start, end = _local_text(gap.starts_at, timezone), _local_text(gap.ends_at, timezone)
+    start, end = gap_text(gap, timezone)
     subject = f"On-call gap: {start} to {end}"
     body = (
         f"No senior licensed clinician is on call from {start} to {end} ({length}) during "
@@ -692,7 +705,12 @@ def requirement_alert(
         pairs.append((facts.contact, RecipientRole.SELF))
     pairs.extend((contact, RecipientRole.HR) for contact in hr)
     recipients = _recipients(*pairs, digest={RecipientRole.HR: True})
-    own_subject, own_body = (None, None) if check else (own[0], own[1] + " Give HR the new one.")
+    own_advice = (
+        " Renew it and give HR the new one."
+        if kind is Kind.REQUIREMENT_LAPSED
+        else " Renew it before then and give HR the new one."
+    )
+    own_subject, own_body = (None, None) if check else (own[0], own[1] + own_advice)
     return AlertDecision(
         facts.person_id,
         kind,

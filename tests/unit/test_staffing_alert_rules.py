@@ -189,9 +189,7 @@ def test_a_gap_goes_to_admins_and_hr_keyed_by_its_start_and_end():
         ("admin@example.org", RecipientRole.ADMIN, None),
         ("hr@example.org", RecipientRole.HR, None),
     ]
-    assert decision.subject == (
-        "On-call gap: 10 March 2026 12:00 (UTC-04:00) to 10 March 2026 14:00 (UTC-04:00)"
-    )
+    assert decision.subject == "On-call gap: 10 March 2026 12:00 to 14:00 (UTC-04:00)"
     assert "(2 h 00 min)" in decision.body
 
 
@@ -210,6 +208,16 @@ def test_a_gap_before_the_spring_change_shows_standard_time():
     (decision,) = decide(dt.date(2026, 3, 1), POLICY, gaps=[gap], hr=HR)
     assert decision.subject_key == "oncall-gap:2026-03-07T18:00:00-05:00/2026-03-07T18:30:00-05:00"
     assert "(30 min)" in decision.body
+    assert decision.subject == "On-call gap: 7 March 2026 18:00 to 18:30 (UTC-05:00)"
+
+
+def test_a_gap_across_midnight_shows_both_dates():
+    gap = Gap(at("2026-11-01T21:00:00-05:00"), at("2026-11-02T08:00:00-05:00"))
+    (decision,) = decide(dt.date(2026, 10, 30), POLICY, gaps=[gap], hr=HR)
+    assert decision.subject == (
+        "On-call gap: 1 November 2026 21:00 (UTC-05:00) to 2 November 2026 08:00 (UTC-05:00)"
+    )
+    assert "(11 h 00 min)" in decision.body
 
 
 # -- requirements ---------------------------------------------------------------------------------
