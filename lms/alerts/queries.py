@@ -184,10 +184,6 @@ def _role_contacts(session: Session, as_of: dt.date) -> dict[Role, list[Contact]
     return contacts
 
 
-def _hr_contacts(session: Session, as_of: dt.date) -> list[Contact]:
-    return _role_contacts(session, as_of)[Role.HR]
-
-
 def _alerted(session: Session) -> dict[tuple[str, str, dt.date], int]:
     """The newest threshold alerted on each track (subject key, track, due date)."""
     newest: dict[tuple[str, str, dt.date], int] = {}
