@@ -12,13 +12,8 @@ from lms.auth.models import Role
 from lms.staff.models import Position, StaffStatus
 from lms.staff.operations import PersonDetails, create_person
 from tests.conftest import PASSWORD, csrf_token
-from tests.web.test_permissions import (  # noqa: F401 - records is a fixture
-    EXPECTED,
-    PUBLIC,
-    endpoint_requests,
-    is_api,
-    records,
-)
+from tests.web.permission_matrix import MATRIX as EXPECTED
+from tests.web.permission_matrix import PUBLIC, endpoint_requests, is_api
 
 OTHERS = {
     "mentor": ("other-mentor@example.org", Position.THERAPEUTIC_MENTOR),
@@ -46,7 +41,7 @@ HIDDEN = {
 
 
 @pytest.mark.parametrize("role", sorted(OTHERS))
-def test_someone_elses_ids_answer_404_never_403(app, client, db, make_user, users, records, role):  # noqa: F811
+def test_someone_elses_ids_answer_404_never_403(app, client, db, make_user, users, records, role):
     email, position = OTHERS[role]
     extra = {"access_ends_on": dt.date(2099, 12, 31)} if role == "auditor" else {}
     make_user(email, Role(role), **extra)
