@@ -15,8 +15,9 @@ from lms.auditlog.models import AuditEvent
 from lms.auth.permissions import declared_access
 from lms.eligibility.models import Determination, EducationCredential, ExperienceRecord
 from lms.eligibility.operations import verify_fact
-from lms.staff.models import Person, Position, StaffStatus, VerificationMethod
+from lms.staff.models import Person, StaffStatus, VerificationMethod
 from lms.staff.operations import verify_identity
+from tests.support.factories import insert_people
 from tests.web.permission_matrix import PUBLIC
 
 
@@ -347,18 +348,8 @@ def test_staff_list_costs_the_same_for_ten_or_two_hundred_people(
     db, hr, count_queries, frozen_clock
 ):
     def add_people(start: int, stop: int) -> None:
-        now = frozen_clock.current
-        db.add_all(
-            Person(
-                legal_name=f"Person {number:03}",
-                date_of_birth=dt.date(1990, 1, 1),
-                position=Position.THERAPEUTIC_MENTOR,
-                status=StaffStatus.CANDIDATE,
-                created_at=now,
-                updated_at=now,
-            )
-            for number in range(start, stop)
-        )
+        names = [f"Person {number:03}" for number in range(start, stop)]
+        insert_people(db, names, date_of_birth=dt.date(1990, 1, 1), status=StaffStatus.CANDIDATE)
         db.commit()
 
     add_people(0, 10)
