@@ -45,7 +45,9 @@ def register_converters(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from lms.auth.permissions import enforce_declared_access
+    from lms.api.authentication import authenticate_api_request
+    from lms.api.errors import is_api_request
+    from lms.auth.permissions import access_hook
     from lms.auth.views import configure_login_manager
     from lms.extensions import csrf
     from lms.web import refuse_unstorable_text, register_request_hooks
@@ -54,7 +56,7 @@ def register_extensions(app: Flask) -> None:
     configure_login_manager(app)
     register_request_hooks(app)
     # Access is checked before CSRF so that a refused user learns nothing more than "refused".
-    app.before_request(enforce_declared_access)
+    app.before_request(access_hook(is_api_request, authenticate_api_request))
     app.before_request(refuse_unstorable_text)
     csrf.init_app(app)
 

@@ -82,11 +82,21 @@ db_group = AppGroup("db", help="Create and migrate the database schema.")
 @db_group.command("upgrade")
 @click.argument("revision", default="head")
 def db_upgrade(revision: str) -> None:
-    """Migrate the schema up to REVISION (default: the newest)."""
+    """Migrate the schema up to REVISION (default: the newest), then, at the newest, load the
+    shipped requirements catalogue if none is loaded yet (pages never write it on a GET)."""
     from lms.migrate import upgrade
+    from lms.provider_time import provider_today
+    from lms.requirements.operations import ensure_catalogue
 
     upgrade(engine(), revision)
     click.echo(f"Database upgraded to {revision}.")
+    if revision == "head":
+        session = new_session()
+        try:
+            ensure_catalogue(session, cli_actor(), provider_today())
+            session.commit()
+        finally:
+            session.close()
 
 
 @db_group.command("downgrade")

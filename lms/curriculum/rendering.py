@@ -8,16 +8,9 @@ from collections.abc import Mapping
 import nh3
 from markdown_it import MarkdownIt
 
-#: The placeholders a module may use (curricula/FORMAT.md) and what each becomes without a setting.
-PLACEHOLDER_DEFAULTS: Mapping[str, str] = {
-    "organisation_name": "your agency",
-    "on_call_phone": "the on-call number listed on your agency badge",
-    "emergency_protocol": (
-        "call 911 first when anyone is in immediate danger, then the on-call senior clinician"
-    ),
-    "supervisor_contact": "your assigned supervisor",
-    "training_director": "the training director",
-}
+# The organisation's settings fill the placeholders, so it owns their defaults; re-exported here
+# for the curriculum's loader and renderer.
+from lms.organisation.rules import PLACEHOLDER_DEFAULTS
 
 PLACEHOLDER_PATTERN = re.compile(r"\{\{\s*(.*?)\s*\}\}")
 

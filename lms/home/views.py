@@ -37,13 +37,11 @@ def hr():
 
     from lms.home.queries import EXPIRING_WITHIN_DAYS, hr_to_do
     from lms.provider_time import provider_today
-    from lms.requirements.operations import ensure_catalogue
     from lms.requirements.queries import summary
     from lms.training.operations import settings_from_config
-    from lms.web import current_actor, db_session
+    from lms.web import db_session
 
     today = provider_today()
-    ensure_catalogue(db_session(), current_actor(), today)  # the shipped catalogue, on first use
     to_do = hr_to_do(
         db_session(),
         today,

@@ -25,7 +25,6 @@ from lms import clock
 from lms.auth.models import Role
 from lms.auth.permissions import SIGNED_IN, requires
 from lms.csvfile import SafeWriter
-from lms.curriculum.rendering import PLACEHOLDER_DEFAULTS
 from lms.oncall.forms import BlockForm, CopyWeekForm, RemoveBlockForm
 from lms.oncall.operations import BlockDetails, add_block, copy_week, remove_block
 from lms.oncall.queries import (
@@ -46,6 +45,7 @@ from lms.oncall.rules import (
     report_range,
     tel_uri,
 )
+from lms.organisation.rules import PLACEHOLDER_DEFAULTS
 from lms.organisation.views import current_settings
 from lms.provider_time import provider_timezone, provider_today
 from lms.staff.models import Person

@@ -7,8 +7,12 @@ from wtforms import Field, StringField
 from wtforms.fields.core import UnboundField
 from wtforms.validators import ValidationError
 
-from lms.curriculum.rendering import PLACEHOLDER_DEFAULTS
-from lms.organisation.rules import FIELDS_BY_NAME, OrganisationDetails, value_problem
+from lms.organisation.rules import (
+    FIELDS_BY_NAME,
+    PLACEHOLDER_DEFAULTS,
+    OrganisationDetails,
+    value_problem,
+)
 
 
 def _trimmed(value: str | None) -> str:

@@ -16,6 +16,18 @@ from typing import Any
 from lms.service_hours.rules import parse_service_hours
 from lms.validation import InvalidInput
 
+#: The placeholders a module may use (curricula/FORMAT.md) and what each becomes without a
+#: setting (the settings below fill them; the curriculum's renderer uses these otherwise).
+PLACEHOLDER_DEFAULTS: Mapping[str, str] = {
+    "organisation_name": "your agency",
+    "on_call_phone": "the on-call number listed on your agency badge",
+    "emergency_protocol": (
+        "call 911 first when anyone is in immediate danger, then the on-call senior clinician"
+    ),
+    "supervisor_contact": "your assigned supervisor",
+    "training_director": "the training director",
+}
+
 
 @dataclass(frozen=True)
 class SettingField:

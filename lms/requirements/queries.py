@@ -382,6 +382,7 @@ class Summary:
     not_cleared: int  # people not cleared to work on the date
     expiring: int  # requirements held on the date that lapse within ``days``
     days: int
+    catalogue_version: int | None = None  # None: no catalogue is loaded yet
 
 
 def summary(session: Session, as_of: dt.date, days: int = 30) -> Summary:
@@ -394,7 +395,7 @@ def summary(session: Session, as_of: dt.date, days: int = 30) -> Summary:
         for result in row.statuses.values()
         if result.status in HELD and result.valid_until is not None and result.valid_until < horizon
     )
-    return Summary(matrix.not_cleared, expiring, days)
+    return Summary(matrix.not_cleared, expiring, days, matrix.catalogue_version)
 
 
 def evidence_hashes(session: Session, as_of: dt.date) -> dict[tuple[int, str], list[str]]:

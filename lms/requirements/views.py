@@ -23,7 +23,12 @@ from lms.auth.models import Role
 from lms.auth.permissions import SIGNED_IN, requires
 from lms.csvfile import csv_text
 from lms.provider_time import provider_today
-from lms.requirements.catalogue import CatalogueError, catalogue_yaml, parse_catalogue
+from lms.requirements.catalogue import (
+    DEFAULT_PATH,
+    CatalogueError,
+    catalogue_yaml,
+    parse_catalogue,
+)
 from lms.requirements.forms import CatalogueForm, PolicyForm, RecordForm, SignForm
 from lms.requirements.models import PolicyDocument, RequirementRecord
 from lms.requirements.operations import (
@@ -69,8 +74,12 @@ def _today() -> dt.date:
 
 
 def _ready() -> None:
-    """Load the shipped catalogue on first use (committed with the request)."""
-    ensure_catalogue(db_session(), current_actor(), _today())
+    """Load the shipped catalogue when a write first needs it (committed with the request).
+
+    A GET writes nothing: until a catalogue is loaded (``lms db upgrade``, the demo, or a first
+    POST here) the pages show an empty catalogue and say so."""
+    if request.method == "POST":
+        ensure_catalogue(db_session(), current_actor(), _today())
 
 
 def _filters(args: Mapping[str, str], keys: set[str], supervisor_ids: set[int]):
@@ -380,7 +389,8 @@ def catalogue():
     form = CatalogueForm()
     problems = []
     if request.method == "GET":
-        form.text.data = catalogue_yaml(current.values())
+        # Before any version is loaded, the shipped catalogue is offered for saving.
+        form.text.data = catalogue_yaml(current.values()) if versions else DEFAULT_PATH.read_text()
     elif form.validate_on_submit():
         try:
             parsed = parse_catalogue(form.text.data, "catalogue")

@@ -21,7 +21,6 @@ from lms.training.models import Attestation, KnowledgeCheckAttempt, ModuleProgre
 from lms.training.operations import (
     ATTESTATION_STATEMENT,
     attest,
-    ensure_current_cycle,
     open_module,
     settings_from_config,
     start_attempt,
@@ -83,12 +82,14 @@ def index():
         return render_template("training/no_record.html")
     today = _today()
     settings = _settings()
-    cycle = ensure_current_cycle(database, person, today, settings)
+    # Reads only: cycles are assigned on hire, rehire, change and import, and by the daily job
+    # (``lms training assign``), never by viewing this page.
+    cycles = cycles_of(database, person.id)
+    cycle = next((c for c in cycles if c.is_open), None)
     modules, progress = [], {}
     if cycle is not None and cycle.edition_id:
         modules = edition_modules(database, cycle.edition_id)
         progress = progress_for_cycle(database, cycle.id)
-    cycles = cycles_of(database, person.id)
     state = state_on(
         training_history(database, person.id, provider_timezone()), today, settings.policy
     )

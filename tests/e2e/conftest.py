@@ -17,13 +17,15 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
-from lms import create_app
+from lms import clock, create_app
 from lms.actor import Actor
 from lms.auth.models import Role
 from lms.auth.operations import create_user
 from lms.migrate import upgrade
+from lms.requirements.operations import ensure_catalogue
 from tests.conftest import PASSWORD, TEST_ARGON2
 from tests.support.databases import configured_url, scratch_database
+from tests.support.factories import person_details
 
 CHROMIUM = os.environ.get("LMS_TEST_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 AXE_SCRIPT = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
@@ -70,6 +72,8 @@ def live_server(tmp_path_factory):
                     access_ends_on=dt.date(2099, 1, 1) if role is Role.AUDITOR else None,
                 )
             _seed_training(session, tmp_path_factory.mktemp("curriculum"))
+            # What `lms db upgrade` does after migrating: the shipped requirements catalogue.
+            ensure_catalogue(session, Actor.system("e2e-setup"), clock.today())
             session.commit()
             session.close()
         server = make_server("127.0.0.1", 0, app, threaded=True)
@@ -86,11 +90,10 @@ def live_server(tmp_path_factory):
 
 def _seed_training(session, folder) -> None:
     """A short two-module edition (the loader tests' own) and a mentor hired today to take it."""
-    from lms import clock
     from lms.curriculum.loader import load_edition
     from lms.curriculum.operations import plan_publication, publish_edition
     from lms.staff.models import Position, StaffStatus
-    from lms.staff.operations import PersonDetails, create_person
+    from lms.staff.operations import create_person
     from tests.support.editions import Folder
 
     actor = Actor.system("e2e-setup")
@@ -102,8 +105,8 @@ def _seed_training(session, folder) -> None:
     create_person(
         session,
         actor,
-        PersonDetails(
-            legal_name="Pat Mentor",
+        person_details(
+            "Pat Mentor",
             date_of_birth=dt.date(1998, 1, 1),
             position=Position.THERAPEUTIC_MENTOR,
             status=StaffStatus.ACTIVE,

@@ -8,7 +8,8 @@ import datetime as dt
 
 from lms import clock
 from lms.clinicians.models import Licence
-from lms.staff.models import EmploymentPeriod, Person, Position, StaffStatus
+from lms.staff.models import Person, Position
+from tests.support.factories import insert_person
 
 TODAY = dt.date(2026, 11, 23)
 THIS_WEEK = dt.date(2026, 11, 22)
@@ -25,24 +26,16 @@ def add_person(
     user_id: int | None = None,
     email: str | None = None,
 ) -> Person:
-    now = clock.now()
-    person = Person(
-        legal_name=name,
+    return insert_person(
+        db,
+        name,
+        position,
         date_of_birth=dt.date(1990, 4, 2),
         work_email=email or f"{name.split()[0].lower()}@example.org",
-        position=position,
-        status=StaffStatus.ACTIVE,
         hire_on=hire_on,
         supervisor_id=supervisor.id if supervisor else None,
         user_id=user_id,
-        created_at=now,
-        updated_at=now,
     )
-    db.add(person)
-    db.flush()
-    db.add(EmploymentPeriod(person_id=person.id, hired_on=hire_on, created_at=now))
-    db.flush()
-    return person
 
 
 def add_licence(

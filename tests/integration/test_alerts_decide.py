@@ -24,10 +24,11 @@ from lms.alerts.settings import AlertSettings
 from lms.auditlog.models import AuditEvent
 from lms.auth.models import Role, User, UserRole
 from lms.eligibility.models import Determination
-from lms.staff.models import EmploymentPeriod, Person, Position, StaffStatus
+from lms.staff.models import Person, Position, StaffStatus
 from lms.staff.operations import PersonDetails, create_person
 from lms.training.operations import TrainingSettings, record_imported_completion
 from lms.training.rules import CyclePolicy
+from tests.support.factories import insert_person, person_details
 
 TODAY = dt.date(2026, 11, 23)
 NOW = dt.datetime(2026, 11, 23, 15, 0, tzinfo=dt.UTC)  # the frozen clock: 10:00 in Boston
@@ -81,8 +82,8 @@ def add_user(session: Session, email: str, *roles: Role, digest: bool = False) -
 
 
 def mentor_details(name: str, hired: dt.date, supervisor: Person, **fields) -> PersonDetails:
-    return PersonDetails(
-        legal_name=name,
+    return person_details(
+        name,
         date_of_birth=dt.date(1998, 4, 2),
         position=Position.THERAPEUTIC_MENTOR,
         status=StaffStatus.ACTIVE,
@@ -99,8 +100,8 @@ def build_org(session: Session, digest: bool = False, jordan_name: str = "Jordan
     supervisor = create_person(
         session,
         ACTOR,
-        PersonDetails(
-            legal_name="Sam Okafor",
+        person_details(
+            "Sam Okafor",
             date_of_birth=dt.date(1979, 5, 14),
             position=Position.LICENSED_CLINICIAN,
             status=StaffStatus.ACTIVE,
@@ -287,8 +288,8 @@ def add_candidate(session: Session, frozen_clock, days_ago: int) -> Person:
     candidate = create_person(
         session,
         ACTOR,
-        PersonDetails(
-            legal_name="Avery Chen",
+        person_details(
+            "Avery Chen",
             date_of_birth=dt.date(2000, 1, 1),
             position=Position.THERAPEUTIC_MENTOR,
             status=StaffStatus.CANDIDATE,
@@ -362,22 +363,16 @@ def add_mentors(session: Session, supervisor: Person, first: int, number: int) -
     """Mentors in a spread of states, inserted directly (setup, not the behaviour under test)."""
     for index in range(first, first + number):
         user = add_user(session, f"m{index}@example.org", Role.MENTOR) if index % 2 else None
-        person = Person(
-            legal_name=f"Mentor {index:03}",
+        insert_person(
+            session,
+            f"Mentor {index:03}",
             date_of_birth=dt.date(1995, 1, 1),
-            position=Position.THERAPEUTIC_MENTOR,
-            status=StaffStatus.ACTIVE,
             hire_on=TODAY - dt.timedelta(days=index % 90),
             work_email=f"mentor{index}@example.org" if index % 3 else None,
             supervisor_id=supervisor.id,
             user_id=user.id if user else None,
             created_at=NOW,
-            updated_at=NOW,
         )
-        session.add(person)
-        session.flush()
-        session.add(EmploymentPeriod(person_id=person.id, hired_on=person.hire_on, created_at=NOW))
-    session.flush()
 
 
 def test_deciding_costs_the_same_number_of_queries_for_10_or_300_mentors(

@@ -30,7 +30,7 @@ from lms.eligibility.operations import (
 )
 from lms.eligibility.rules import CredentialLevel, Population
 from lms.staff.models import Position, StaffStatus, VerificationMethod
-from lms.staff.operations import PersonDetails, create_person, verify_identity
+from lms.staff.operations import create_person, verify_identity
 from lms.training.operations import (
     TrainingSettings,
     attest,
@@ -42,7 +42,7 @@ from lms.training.operations import (
 from lms.training.quiz import correct_choice
 from lms.training.rules import CyclePolicy
 from tests.support.editions import Folder
-from tests.support.factories import attach_document
+from tests.support.factories import attach_document, person_details
 
 TZ = "UTC"
 SETTINGS = TrainingSettings(CyclePolicy(30, 90), "demo", 0, dt.timedelta(minutes=5))
@@ -78,8 +78,8 @@ def history(db, users, frozen_clock, tmp_path):
     person = create_person(
         db,
         hr,
-        PersonDetails(
-            legal_name="Nadia Haddad",
+        person_details(
+            "Nadia Haddad",
             date_of_birth=D(1996, 2, 10),
             work_email="nadia@agency.example",
             position=Position.THERAPEUTIC_MENTOR,

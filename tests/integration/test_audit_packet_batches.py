@@ -14,9 +14,10 @@ from lms.auditors.packet import STATEMENTS_PER_BATCH, PacketOptions, build_packe
 from lms.eligibility.models import EvidenceSubject
 from lms.eligibility.operations import attach_evidence, record_determination
 from lms.staff.models import Position, StaffStatus
-from lms.staff.operations import PersonDetails, create_person
+from lms.staff.operations import create_person
 from lms.training.operations import TrainingSettings
 from lms.training.rules import CyclePolicy
+from tests.support.factories import person_details
 
 DAY = dt.date(2030, 3, 2)
 SETTINGS = TrainingSettings(CyclePolicy(30, 90), "demo", 0, dt.timedelta(minutes=5))
@@ -39,8 +40,8 @@ def people(db, frozen_clock):
         person = create_person(
             db,
             actor,
-            PersonDetails(
-                legal_name=name,
+            person_details(
+                name,
                 date_of_birth=dt.date(1995, 1, 1),
                 position=Position.THERAPEUTIC_MENTOR,
                 status=StaffStatus.ACTIVE,

@@ -25,12 +25,13 @@ from lms.curriculum.operations import plan_publication, publish_edition
 from lms.db import make_engine
 from lms.migrate import upgrade
 from lms.staff.models import Person, Position, StaffStatus
-from lms.staff.operations import PersonDetails, create_person
+from lms.staff.operations import create_person
 from lms.training.models import TrainingCycle
 from lms.training.operations import _complete_cycle_if_done, ensure_current_cycle, open_module
 from tests.integration.test_training_operations import SETTINGS
 from tests.support.databases import configured_url, scratch_database
 from tests.support.editions import Folder
+from tests.support.factories import person_details
 
 ACTOR = Actor(None, "concurrency-test")
 DAY = dt.date(2030, 2, 1)
@@ -62,8 +63,8 @@ def mentor_with_cycle(engine, name: str, modules_done: bool, cycle_done: bool) -
         person = create_person(
             session,
             ACTOR,
-            PersonDetails(
-                legal_name=name,
+            person_details(
+                name,
                 date_of_birth=dt.date(1999, 5, 5),
                 position=Position.THERAPEUTIC_MENTOR,
                 status=StaffStatus.ACTIVE,

@@ -21,11 +21,12 @@ from lms.certificates.serials import generate_serial, is_valid_serial
 from lms.curriculum.loader import load_edition
 from lms.curriculum.operations import plan_publication, publish_edition
 from lms.staff.models import Position, StaffStatus
-from lms.staff.operations import PersonDetails, create_person
+from lms.staff.operations import create_person
 from lms.training.operations import ensure_current_cycle, record_imported_completion
 from lms.validation import InvalidInput
 from tests.integration.test_training_operations import SETTINGS, complete_module
 from tests.support.editions import Folder
+from tests.support.factories import person_details
 
 ACTOR = Actor(None, "test")
 HIRED = dt.date(2030, 1, 6)
@@ -44,8 +45,8 @@ def mentor(db):
     return create_person(
         db,
         ACTOR,
-        PersonDetails(
-            legal_name="Rosa María Díaz",
+        person_details(
+            "Rosa María Díaz",
             preferred_name="Rosa",
             date_of_birth=dt.date(1999, 5, 5),
             position=Position.THERAPEUTIC_MENTOR,

@@ -13,7 +13,7 @@ from lms.compliance.queries import ComplianceFilters, compliance_dashboard
 from lms.curriculum.loader import load_edition
 from lms.curriculum.operations import plan_publication, publish_edition
 from lms.staff.models import Position, StaffStatus
-from lms.staff.operations import PersonDetails, create_person
+from lms.staff.operations import create_person
 from lms.training.operations import (
     TrainingSettings,
     ensure_current_cycle,
@@ -22,6 +22,7 @@ from lms.training.operations import (
 )
 from lms.training.rules import CyclePolicy, TrainingStatus
 from tests.support.editions import Folder
+from tests.support.factories import person_details
 
 POLICY = CyclePolicy(30, 90)
 SETTINGS = TrainingSettings(POLICY, "demo", 0, dt.timedelta(minutes=5))
@@ -54,12 +55,7 @@ def organisation(db, tmp_path, frozen_clock):
         return create_person(
             db,
             ACTOR,
-            PersonDetails(
-                legal_name=name,
-                date_of_birth=D(1990, 1, 1),
-                position=position,
-                **details,
-            ),
+            person_details(name, date_of_birth=D(1990, 1, 1), position=position, **details),
             TODAY,
         )
 

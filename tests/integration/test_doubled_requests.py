@@ -31,6 +31,7 @@ from tests.integration.test_certificate_concurrency import ACTOR, DAY, TIMEOUT, 
 from tests.integration.test_training_operations import SETTINGS
 from tests.support.databases import configured_url, scratch_database
 from tests.support.editions import Folder
+from tests.support.factories import person_details
 
 
 @pytest.fixture(scope="module")
@@ -196,14 +197,14 @@ def test_two_first_records_of_a_training_area_at_once_give_one_row(engine, monke
     from lms.clinicians.operations import TrainingAreaDetails, record_training_area
     from lms.clinicians.rules import TrainingArea
     from lms.staff.models import Position, StaffStatus
-    from lms.staff.operations import PersonDetails, create_person
+    from lms.staff.operations import create_person
 
     with Session(engine) as session:
         clinician = create_person(
             session,
             ACTOR,
-            PersonDetails(
-                legal_name="Hal Race",
+            person_details(
+                "Hal Race",
                 date_of_birth=dt.date(1980, 5, 5),
                 position=Position.LICENSED_CLINICIAN,
                 status=StaffStatus.ACTIVE,

@@ -22,8 +22,8 @@ from lms.eligibility.operations import (
 from lms.eligibility.queries import determination_in_force
 from lms.eligibility.rules import CredentialLevel, Population
 from lms.staff.models import Position, StaffStatus, VerificationMethod
-from lms.staff.operations import PersonDetails, create_person, verify_identity
-from tests.support.factories import attach_document
+from lms.staff.operations import create_person, verify_identity
+from tests.support.factories import attach_document, person_details
 
 TZ = "America/New_York"
 PDF = b"%PDF-1.4 transcript"
@@ -45,8 +45,8 @@ def test_history_read_back_on_several_dates(db, users, frozen_clock):
     person = create_person(
         db,
         hr,
-        PersonDetails(
-            legal_name="Lena Park",
+        person_details(
+            "Lena Park",
             date_of_birth=dt.date(1997, 8, 9),
             position=Position.THERAPEUTIC_MENTOR,
             status=StaffStatus.CANDIDATE,

@@ -30,7 +30,7 @@ from lms.eligibility.rules import CredentialLevel, EligibilityStatus, Pathway, P
 from lms.staff.models import Position, StaffStatus, VerificationMethod
 from lms.staff.operations import PersonDetails, create_person, update_person, verify_identity
 from lms.validation import InvalidInput
-from tests.support.factories import attach_document
+from tests.support.factories import attach_document, person_details
 
 TODAY = dt.date(2026, 11, 23)
 PDF = b"%PDF-1.7\n" + b"0" * 100
@@ -49,7 +49,7 @@ def mentor_details(**changes) -> PersonDetails:
         status=StaffStatus.CANDIDATE,
     )
     values.update(changes)
-    return PersonDetails(**values)
+    return person_details(**values)
 
 
 def bachelors(**changes) -> CredentialDetails:

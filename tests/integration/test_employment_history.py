@@ -20,6 +20,7 @@ from lms.training.documents import employment_summary, transcript_pdf
 from lms.training.models import CycleKind, TrainingCycle
 from lms.training.rules import CyclePolicy, TrainingStatus, add_one_year
 from lms.validation import InvalidInput
+from tests.support.factories import person_details
 from tests.support.pdfs import text_of
 
 D = dt.date
@@ -35,7 +36,7 @@ def details(**changes) -> PersonDetails:
         "status": StaffStatus.ACTIVE,
         "hire_on": D(2024, 1, 15),
     }
-    return PersonDetails(**(values | changes))
+    return person_details(**values | changes)
 
 
 def completed(db, person: Person, day: dt.date) -> None:

@@ -18,8 +18,9 @@ from lms.oncall.operations import BlockDetails, add_block, copy_week, remove_blo
 from lms.oncall.queries import coverage, on_call_at, qualifying_days
 from lms.oncall.rules import parse_local_datetime
 from lms.staff.models import Position, StaffStatus
-from lms.staff.operations import PersonDetails, create_person
+from lms.staff.operations import create_person
 from lms.validation import InvalidInput
+from tests.support.factories import person_details
 
 NY = "America/New_York"
 ACTOR = Actor.system("test")
@@ -31,8 +32,8 @@ def person(db, name, email, position=Position.SENIOR_CLINICIAN, expires_on=dt.da
     return create_person(
         db,
         ACTOR,
-        PersonDetails(
-            legal_name=name,
+        person_details(
+            name,
             date_of_birth=dt.date(1975, 1, 1),
             work_email=email,
             position=position,

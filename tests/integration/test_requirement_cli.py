@@ -7,25 +7,21 @@ import json
 
 from sqlalchemy import func, select
 
-from lms.actor import Actor
 from lms.requirements.models import CatalogueVersion, RequirementRecord
 from lms.staff.models import Position, StaffStatus
-from lms.staff.operations import PersonDetails, create_person
+from tests.support.factories import make_person
 
 
 def add_mentor(db):
-    create_person(
+    make_person(
         db,
-        Actor.system("test"),
-        PersonDetails(
-            legal_name="Mia Mentor",
-            date_of_birth=dt.date(1998, 4, 1),
-            position=Position.THERAPEUTIC_MENTOR,
-            status=StaffStatus.ACTIVE,
-            work_email="mia@example.org",
-            hire_on=dt.date(2026, 1, 5),
-        ),
-        dt.date(2026, 11, 23),
+        "Mia Mentor",
+        today=dt.date(2026, 11, 23),
+        date_of_birth=dt.date(1998, 4, 1),
+        position=Position.THERAPEUTIC_MENTOR,
+        status=StaffStatus.ACTIVE,
+        work_email="mia@example.org",
+        hire_on=dt.date(2026, 1, 5),
     )
     db.commit()
 

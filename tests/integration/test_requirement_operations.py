@@ -26,8 +26,9 @@ from lms.requirements.operations import (
 from lms.requirements.queries import MatrixFilters, compliance_matrix
 from lms.requirements.rules import RequirementStatus
 from lms.staff.models import Position, StaffStatus, VerificationMethod
-from lms.staff.operations import PersonDetails, create_person
+from lms.staff.operations import create_person
 from lms.validation import InvalidInput
+from tests.support.factories import person_details
 
 S = RequirementStatus
 TODAY = dt.date(2026, 11, 23)
@@ -45,8 +46,8 @@ def mentor(db, hr, users):
     return create_person(
         db,
         hr,
-        PersonDetails(
-            legal_name="Mia Mentor",
+        person_details(
+            "Mia Mentor",
             date_of_birth=dt.date(1998, 4, 1),
             position=Position.THERAPEUTIC_MENTOR,
             status=StaffStatus.ACTIVE,

@@ -20,7 +20,8 @@ from lms.eligibility.rules import EligibilityStatus
 from lms.staff.import_plan import COLUMN_NAMES, MAX_IMPORT_BYTES, MAX_IMPORT_ROWS
 from lms.staff.imports import check_import, run_import
 from lms.staff.models import Person, Position, StaffStatus
-from lms.staff.operations import PersonDetails, create_person
+from lms.staff.operations import create_person
+from tests.support.factories import person_details
 
 ACTOR = Actor.system("test")
 TODAY = dt.date(2026, 11, 23)
@@ -84,8 +85,8 @@ def count(db, model) -> int:
 
 
 def existing(db, email: str, position: Position = Position.THERAPEUTIC_MENTOR) -> Person:
-    details = PersonDetails(
-        legal_name=email.split("@")[0].title(),
+    details = person_details(
+        email.split("@")[0].title(),
         date_of_birth=dt.date(1980, 1, 1),
         position=position,
         status=StaffStatus.ACTIVE,

@@ -23,6 +23,7 @@ from lms.training.operations import TrainingSettings, assign_due_cycles, record_
 from lms.training.queries import training_history
 from lms.training.rules import CyclePolicy, TrainingStatus, state_on
 from tests.support.editions import Folder
+from tests.support.factories import person_details
 
 SETTINGS = TrainingSettings(CyclePolicy(30, 90), "demo", 0, dt.timedelta(minutes=5))
 ACTOR = Actor(None, "test")
@@ -54,7 +55,7 @@ def details(**changes) -> PersonDetails:
         "hire_on": dt.date(2030, 1, 6),
     }
     values.update(changes)
-    return PersonDetails(**values)
+    return person_details(**values)
 
 
 def cycles(db, person):

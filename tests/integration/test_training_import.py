@@ -7,8 +7,9 @@ from sqlalchemy import func, select
 
 from lms.actor import Actor
 from lms.staff.models import Position, StaffStatus
-from lms.staff.operations import PersonDetails, create_person
+from lms.staff.operations import create_person
 from lms.training.models import TrainingCycle
+from tests.support.factories import person_details
 
 
 @pytest.fixture
@@ -18,8 +19,8 @@ def people(db):
         create_person(
             db,
             actor,
-            PersonDetails(
-                legal_name=name,
+            person_details(
+                name,
                 date_of_birth=dt.date(1995, 1, 1),
                 work_email=email,
                 position=Position.THERAPEUTIC_MENTOR,

@@ -11,7 +11,7 @@ from lms.actor import Actor
 from lms.curriculum.loader import load_edition
 from lms.curriculum.operations import plan_publication, publish_edition
 from lms.staff.models import Position, StaffStatus
-from lms.staff.operations import PersonDetails, create_person
+from lms.staff.operations import create_person
 from lms.training.models import Attestation, CycleKind, KnowledgeCheckAttempt, TrainingCycle
 from lms.training.operations import (
     TrainingSettings,
@@ -27,6 +27,7 @@ from lms.training.quiz import correct_choice
 from lms.training.rules import CyclePolicy
 from lms.validation import InvalidInput
 from tests.support.editions import Folder
+from tests.support.factories import person_details
 
 SETTINGS = TrainingSettings(CyclePolicy(30, 90), "demo", 0, dt.timedelta(minutes=5))
 HIRED = dt.date(2030, 1, 6)
@@ -46,8 +47,8 @@ def mentor(db):
     return create_person(
         db,
         ACTOR,
-        PersonDetails(
-            legal_name="Rosa María Díaz",
+        person_details(
+            "Rosa María Díaz",
             preferred_name="Rosa",
             date_of_birth=dt.date(1999, 5, 5),
             position=Position.THERAPEUTIC_MENTOR,
@@ -220,7 +221,7 @@ def test_a_reset_gives_a_fresh_allowance_and_keeps_the_old_attempts(
 
 
 def test_a_rehire_starts_a_new_initial_cycle_and_closes_the_old_one(db, mentor, edition):
-    from lms.staff.operations import PersonDetails, update_person
+    from lms.staff.operations import update_person
 
     old = ensure_current_cycle(db, mentor, HIRED, SETTINGS)
     rehired_on = dt.date(2031, 3, 2)
@@ -228,8 +229,8 @@ def test_a_rehire_starts_a_new_initial_cycle_and_closes_the_old_one(db, mentor, 
         db,
         ACTOR,
         mentor,
-        PersonDetails(
-            legal_name=mentor.legal_name,
+        person_details(
+            mentor.legal_name,
             preferred_name=mentor.preferred_name,
             date_of_birth=mentor.date_of_birth,
             position=Position.THERAPEUTIC_MENTOR,

@@ -9,6 +9,7 @@ operation would. Defaults are a therapeutic mentor; pass only what a test is abo
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from pathlib import Path
 
 from sqlalchemy.orm import Session
@@ -59,33 +60,56 @@ def insert_person(
     position: Position = Position.THERAPEUTIC_MENTOR,
     *,
     date_of_birth: dt.date = dt.date(1995, 1, 1),
+    employment: bool = True,
     **fields,
 ) -> Person:
     """A person inserted directly (setup, not behaviour), with the employment period that the
-    operation would have recorded for a hire."""
+    operation would have recorded for a hire (``employment=False``: none)."""
+    return insert_people(
+        db,
+        [legal_name],
+        position,
+        date_of_birth=date_of_birth,
+        employment=employment,
+        **fields,
+    )[0]
+
+
+def insert_people(
+    db: Session,
+    names: Iterable[str],
+    position: Position = Position.THERAPEUTIC_MENTOR,
+    *,
+    date_of_birth: dt.date = dt.date(1995, 1, 1),
+    employment: bool = True,
+    **fields,
+) -> list[Person]:
+    """``insert_person`` for many names at once: one flush for the people, one for their periods.
+    Every field is the same for all; the status defaults to active."""
     now = clock.now()
     fields.setdefault("status", StaffStatus.ACTIVE)
-    person = Person(
-        legal_name=legal_name,
-        date_of_birth=date_of_birth,
-        position=position,
-        created_at=now,
-        updated_at=now,
-        **fields,
-    )
-    db.add(person)
+    fields.setdefault("created_at", now)
+    fields.setdefault("updated_at", fields["created_at"])
+    people = [
+        Person(legal_name=name, date_of_birth=date_of_birth, position=position, **fields)
+        for name in names
+    ]
+    db.add_all(people)
     db.flush()
-    if person.hire_on is not None and person.status is not StaffStatus.CANDIDATE:
-        db.add(
-            EmploymentPeriod(
-                person_id=person.id,
-                hired_on=person.hire_on,
-                separated_on=person.separated_on,
-                created_at=now,
-            )
+    periods = [
+        EmploymentPeriod(
+            person_id=person.id,
+            hired_on=person.hire_on,
+            separated_on=person.separated_on,
+            created_at=fields["created_at"],
         )
+        for person in people
+        if employment and person.hire_on is not None and person.status is not StaffStatus.CANDIDATE
+    ]
+    if periods:
+        db.add_all(periods)
         db.flush()
-    return person
+    return people
 
 
 def publish_small_edition(

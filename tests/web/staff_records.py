@@ -9,6 +9,7 @@ from lms import clock
 from lms.eligibility.models import EducationCredential, ExperienceRecord, HumanServicesBasis
 from lms.eligibility.rules import CredentialLevel, Population
 from lms.staff.models import Person, Position, StaffStatus
+from tests.support.factories import insert_people
 
 
 def add_people(
@@ -25,21 +26,16 @@ def add_people(
     full-time youth work since 2013, so a mentor 21 or older qualifies today: eligible when
     ``verified`` (identity and both facts), provisional otherwise."""
     now = clock.now()
-    people = [
-        Person(
-            legal_name=name,
-            date_of_birth=date_of_birth,
-            position=position,
-            status=status,
-            hire_on=dt.date(2024, 1, 8),
-            identity_verified_at=now if verified else None,
-            created_at=now,
-            updated_at=now,
-        )
-        for name in names
-    ]
-    db.add_all(people)
-    db.flush()
+    people = insert_people(
+        db,
+        names,
+        position,
+        date_of_birth=date_of_birth,
+        employment=False,  # these lists were written before periods of employment existed
+        status=status,
+        hire_on=dt.date(2024, 1, 8),
+        identity_verified_at=now if verified else None,
+    )
     for person in people if qualified else ():
         db.add(
             EducationCredential(

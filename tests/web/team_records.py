@@ -11,10 +11,10 @@ from sqlalchemy import select
 
 from lms import clock
 from lms.curriculum.models import EditionModule
-from lms.staff.models import EmploymentPeriod, Person, Position, StaffStatus
+from lms.staff.models import Person, Position, StaffStatus
 from lms.training.models import CycleKind, ModuleProgress, TrainingCycle
 from lms.training.rules import TrainingStatus
-from tests.support.factories import publish_small_edition
+from tests.support.factories import insert_people, publish_small_edition
 
 TODAY = dt.date(2026, 11, 23)
 DAY = dt.timedelta(days=1)
@@ -31,34 +31,18 @@ def add_mentors(
     status: StaffStatus = StaffStatus.ACTIVE,
     user_id: int | None = None,
 ) -> list[Person]:
-    """One person per name, each with the matching period of employment."""
-    now = clock.now()
-    people = [
-        Person(
-            legal_name=name,
-            preferred_name=preferred_name,
-            date_of_birth=dt.date(1990, 4, 2),
-            position=position,
-            status=status,
-            hire_on=hire_on,
-            separated_on=TODAY - DAY if status is StaffStatus.SEPARATED else None,
-            supervisor_id=supervisor.id if supervisor else None,
-            user_id=user_id,
-            created_at=now,
-            updated_at=now,
-        )
-        for name in names
-    ]
-    db.add_all(people)
-    db.flush()
-    db.add_all(
-        EmploymentPeriod(
-            person_id=person.id,
-            hired_on=person.hire_on,
-            separated_on=person.separated_on,
-            created_at=now,
-        )
-        for person in people
+    """One person per name, each (but a candidate) with the matching period of employment."""
+    people = insert_people(
+        db,
+        names,
+        position,
+        preferred_name=preferred_name,
+        date_of_birth=dt.date(1990, 4, 2),
+        status=status,
+        hire_on=hire_on,
+        separated_on=TODAY - DAY if status is StaffStatus.SEPARATED else None,
+        supervisor_id=supervisor.id if supervisor else None,
+        user_id=user_id,
     )
     db.commit()
     return people

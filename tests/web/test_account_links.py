@@ -8,13 +8,14 @@ from sqlalchemy import select
 from lms.actor import Actor
 from lms.auditlog.models import AuditEvent
 from lms.staff.models import Person, Position, StaffStatus
-from lms.staff.operations import PersonDetails, create_person
+from lms.staff.operations import create_person
 from tests.conftest import csrf_token
+from tests.support.factories import person_details
 
 
 def add(db, name: str, **fields) -> Person:
-    details = PersonDetails(
-        legal_name=name,
+    details = person_details(
+        name,
         date_of_birth=dt.date(1998, 5, 1),
         position=Position.THERAPEUTIC_MENTOR,
         status=StaffStatus.CANDIDATE,

@@ -10,40 +10,15 @@ from sqlalchemy import func, select
 
 from lms.actor import Actor
 from lms.api.openapi import openapi_document
-from lms.api.operations import create_token
 from lms.api.schemas import CREDENTIAL_FIELDS, EXPERIENCE_FIELDS, PERSON_FIELDS
 from lms.auditlog.models import AuditEvent
-from lms.auth.models import Role
 from lms.auth.permissions import declared_access
 from lms.eligibility.models import Determination, EducationCredential, ExperienceRecord
 from lms.eligibility.operations import verify_fact
-from lms.staff.models import Person, Position, StaffStatus, VerificationMethod
+from lms.staff.models import Person, StaffStatus, VerificationMethod
 from lms.staff.operations import verify_identity
-from tests.web.test_permissions import (  # noqa: F401 -- records is a fixture
-    EXPECTED,
-    PUBLIC,
-    ROLES,
-    is_api,
-    records,
-)
-
-#: Later than any date these tests move the clock to.
-FAR_FUTURE = dt.datetime(2100, 1, 1, tzinfo=dt.UTC)
-
-
-@pytest.fixture
-def tokens(db, users) -> dict[str, str]:
-    """One token per role, keyed by the role's value: the secrets.
-
-    They outlive any frozen clock here (expiry is tested in test_api_tokens.py).
-    """
-    actor = Actor(users["admin"].id, "admin@example.org")
-    secrets = {}
-    for role in Role:
-        token, secrets[role.value] = create_token(db, actor, f"{role} system", role)
-        token.expires_at = FAR_FUTURE
-    db.commit()
-    return secrets
+from tests.support.factories import insert_people
+from tests.web.permission_matrix import PUBLIC
 
 
 class Api:
@@ -181,39 +156,7 @@ def test_api_requests_do_not_need_csrf_tokens(hr):
     assert hr.post("/staff", PERSON).status_code == 201
 
 
-# -- the permission matrix, by token role -------------------------------------------------------
-
-
-def api_requests(app, ids: dict[str, int]):
-    """Every (endpoint, method, path below /api/v1) on the API, with ids from real rows."""
-    for rule in app.url_map.iter_rules():
-        if not is_api(rule.endpoint):
-            continue
-        path = rule.rule.removeprefix("/api/v1")
-        for argument in rule.arguments:
-            path = path.replace(f"<int:{argument}>", str(ids[argument]))
-        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
-            yield rule.endpoint, method, path
-
-
-@pytest.mark.parametrize("role", ROLES)
-def test_token_role_matrix(app, users, records, tokens, role, db):  # noqa: F811
-    """Every API endpoint with a token of every role: allowed or 403, and nothing written.
-
-    No body is sent, so an allowed write stops at 400 and changes nothing.
-    """
-    api = Api(app.test_client(), tokens[role])
-    before = snapshot(db)
-    for endpoint, method, path in api_requests(app, records):
-        response = api(method, path)
-        assert response.is_json, (endpoint, method, role)
-        allowed = EXPECTED[endpoint] == PUBLIC or role in EXPECTED[endpoint]
-        if allowed:
-            assert response.status_code not in (401, 403), (endpoint, method, role)
-        else:
-            assert response.status_code == 403, (endpoint, method, role)
-            assert response.get_json()["error"], (endpoint, method, role)
-    assert snapshot(db) == before
+# -- the permission matrix, by token role: tests/web/test_permissions.py::test_permission_matrix
 
 
 @pytest.mark.parametrize("role", ["mentor", "auditor", "admin", "supervisor"])
@@ -405,18 +348,8 @@ def test_staff_list_costs_the_same_for_ten_or_two_hundred_people(
     db, hr, count_queries, frozen_clock
 ):
     def add_people(start: int, stop: int) -> None:
-        now = frozen_clock.current
-        db.add_all(
-            Person(
-                legal_name=f"Person {number:03}",
-                date_of_birth=dt.date(1990, 1, 1),
-                position=Position.THERAPEUTIC_MENTOR,
-                status=StaffStatus.CANDIDATE,
-                created_at=now,
-                updated_at=now,
-            )
-            for number in range(start, stop)
-        )
+        names = [f"Person {number:03}" for number in range(start, stop)]
+        insert_people(db, names, date_of_birth=dt.date(1990, 1, 1), status=StaffStatus.CANDIDATE)
         db.commit()
 
     add_people(0, 10)

@@ -1,4 +1,3 @@
-# ruff: noqa: F811 -- the tests take the imported "tokens" fixture as a parameter
 """Idempotency-Key on the API's create endpoints: a retry gets the first answer, creates nothing.
 
 Hand-worked from the brief: the same key from the same token to the same address with the same
@@ -17,7 +16,7 @@ from lms.api.openapi import openapi_document
 from lms.api.operations import create_token
 from lms.auth.models import Role
 from lms.staff.models import Person
-from tests.web.test_api import PERSON, tokens  # noqa: F401 -- tokens is a fixture
+from tests.web.test_api import PERSON
 
 CREATE_ENDPOINTS = {
     ("post", "/staff"),

@@ -3,9 +3,8 @@
 import pytest
 from sqlalchemy import select
 
-from lms.actor import Actor
 from lms.auditlog.models import AuditEvent
-from tests.support.factories import publish_small_edition
+from tests.support.factories import make_person, publish_small_edition
 
 
 def publish_small(db, tmp_path):
@@ -117,18 +116,14 @@ def test_an_eligibility_file_date_refused_is_shown_on_the_person_page(client, au
     import datetime as dt
 
     from lms.staff.models import Position, StaffStatus
-    from lms.staff.operations import PersonDetails, create_person
 
-    person = create_person(
+    person = make_person(
         db,
-        Actor.system("test"),
-        PersonDetails(
-            legal_name="Ann Example",
-            date_of_birth=dt.date(1998, 4, 2),
-            position=Position.THERAPEUTIC_MENTOR,
-            status=StaffStatus.CANDIDATE,
-        ),
-        dt.date(2026, 11, 23),
+        "Ann Example",
+        today=dt.date(2026, 11, 23),
+        date_of_birth=dt.date(1998, 4, 2),
+        position=Position.THERAPEUTIC_MENTOR,
+        status=StaffStatus.CANDIDATE,
     )
     db.commit()
     auth.login("hr@example.org")

@@ -20,11 +20,12 @@ from lms.curriculum.loader import load_edition
 from lms.curriculum.operations import plan_publication, publish_edition
 from lms.ratelimits.models import RateLimitCounter
 from lms.staff.models import Position, StaffStatus
-from lms.staff.operations import PersonDetails, create_person
+from lms.staff.operations import create_person
 from lms.training.operations import ensure_current_cycle
 from tests.conftest import TEST_ARGON2, csrf_token
 from tests.integration.test_training_operations import SETTINGS, complete_module
 from tests.support.editions import Folder
+from tests.support.factories import person_details
 
 ACTOR = Actor.system("test")
 COMPLETED = dt.date(2030, 1, 28)
@@ -42,8 +43,8 @@ def issued(db, users, make_user, frozen_clock, tmp_path):
     supervisor = create_person(
         db,
         ACTOR,
-        PersonDetails(
-            legal_name="Sue Pervisor",
+        person_details(
+            "Sue Pervisor",
             position=Position.LICENSED_CLINICIAN,
             hire_on=dt.date(2020, 1, 1),
             user_email="supervisor@example.org",
@@ -54,8 +55,8 @@ def issued(db, users, make_user, frozen_clock, tmp_path):
     mentor = create_person(
         db,
         ACTOR,
-        PersonDetails(
-            legal_name="Rosa María Díaz",
+        person_details(
+            "Rosa María Díaz",
             position=Position.THERAPEUTIC_MENTOR,
             hire_on=dt.date(2030, 1, 6),
             supervisor_id=supervisor.id,

@@ -7,29 +7,25 @@ import datetime as dt
 
 import pytest
 
-from lms.actor import Actor
 from lms.staff.models import Position, StaffStatus
-from lms.staff.operations import PersonDetails, create_person
 from lms.staff.queries import employment_periods
 from tests.conftest import csrf_token
+from tests.support.factories import make_person
 
 TODAY = dt.date(2026, 11, 23)
 
 
 @pytest.fixture
 def mentor(db):
-    person = create_person(
+    person = make_person(
         db,
-        Actor.system("test"),
-        PersonDetails(
-            legal_name="Dario Pereira",
-            date_of_birth=dt.date(1998, 2, 3),
-            position=Position.THERAPEUTIC_MENTOR,
-            status=StaffStatus.SEPARATED,
-            hire_on=dt.date(2023, 9, 5),
-            separated_on=dt.date(2025, 1, 10),
-        ),
-        TODAY,
+        "Dario Pereira",
+        today=TODAY,
+        date_of_birth=dt.date(1998, 2, 3),
+        position=Position.THERAPEUTIC_MENTOR,
+        status=StaffStatus.SEPARATED,
+        hire_on=dt.date(2023, 9, 5),
+        separated_on=dt.date(2025, 1, 10),
     )
     db.commit()
     return person

@@ -14,7 +14,7 @@ from lms.training.operations import TrainingSettings
 from lms.training.rules import CyclePolicy
 from tests.conftest import csrf_token
 from tests.integration.test_staff_import import credential, csv_bytes, person
-from tests.web.test_api import PERSON, create, tokens  # noqa: F401 - tokens is a fixture
+from tests.web.test_api import PERSON, create
 from tests.web.test_api import hr as hr_api  # noqa: F401 - a fixture
 
 TOO_BIG = 2**31  # one past the largest id a 32-bit integer column holds

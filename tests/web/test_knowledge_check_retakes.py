@@ -17,12 +17,13 @@ from lms.curriculum.loader import load_edition
 from lms.curriculum.models import ModuleVersion
 from lms.curriculum.operations import plan_publication, publish_edition
 from lms.staff.models import Position, StaffStatus
-from lms.staff.operations import PersonDetails, create_person
+from lms.staff.operations import create_person
 from lms.training.models import KnowledgeCheckAttempt
 from lms.training.operations import TrainingSettings, ensure_current_cycle
 from lms.training.rules import CyclePolicy
 from tests.conftest import csrf_token
 from tests.support.editions import Folder
+from tests.support.factories import person_details
 
 MORE_QUESTIONS = """\
 - id: q04
@@ -86,8 +87,8 @@ def cycle(db, users, tmp_path):
     mentor = create_person(
         db,
         actor,
-        PersonDetails(
-            legal_name="Men Tor",
+        person_details(
+            "Men Tor",
             date_of_birth=dt.date(1999, 1, 1),
             position=Position.THERAPEUTIC_MENTOR,
             status=StaffStatus.ACTIVE,

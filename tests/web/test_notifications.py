@@ -10,25 +10,23 @@ from sqlalchemy import select
 
 from lms.alerts.models import Alert, AlertKind, Notification
 from lms.auditlog.models import AuditEvent
-from lms.staff.models import Person, Position, StaffStatus
+from lms.staff.models import Person, Position
 from tests.conftest import csrf_token
+from tests.support.factories import insert_person
 
 NOW = dt.datetime(2026, 11, 23, 15, 0, tzinfo=dt.UTC)
 
 
 @pytest.fixture
 def mentor_person(db, users) -> Person:
-    person = Person(
-        legal_name="Jordan Ellis",
+    person = insert_person(
+        db,
+        "Jordan Ellis",
         date_of_birth=dt.date(1998, 4, 2),
-        position=Position.THERAPEUTIC_MENTOR,
-        status=StaffStatus.ACTIVE,
         hire_on=dt.date(2025, 11, 1),
         user_id=users["mentor"].id,
         created_at=NOW,
-        updated_at=NOW,
     )
-    db.add(person)
     db.commit()
     return person
 
@@ -229,17 +227,15 @@ def test_the_list_costs_the_same_for_few_or_many(
 
 
 def test_a_supervisor_reads_your_licence_and_hr_their_name(client, auth, db, users):
-    samuel = Person(
-        legal_name="Samuel Okafor",
+    samuel = insert_person(
+        db,
+        "Samuel Okafor",
+        Position.LICENSED_CLINICIAN,
         date_of_birth=dt.date(1980, 4, 2),
-        position=Position.LICENSED_CLINICIAN,
-        status=StaffStatus.ACTIVE,
         hire_on=dt.date(2020, 1, 6),
         user_id=users["supervisor"].id,
         created_at=NOW,
-        updated_at=NOW,
     )
-    db.add(samuel)
     db.commit()
     subject = "Licence expires in 30 days: Samuel Okafor"
     notification = notify(db, users["supervisor"], samuel, subject, kind=AlertKind.LICENCE_EXPIRING)

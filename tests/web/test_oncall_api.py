@@ -8,31 +8,27 @@ import datetime as dt
 import pytest
 from sqlalchemy import func, select
 
-from lms.actor import Actor
 from lms.oncall.models import OnCallBlock
 from lms.staff.models import Position, StaffStatus
-from lms.staff.operations import PersonDetails, create_person
-from tests.web.test_api import Api, tokens  # noqa: F401 -- tokens is a fixture
+from tests.support.factories import make_person
+from tests.web.test_api import Api
 
 
 @pytest.fixture
 def clinicians(db):
     def make(name, position, email):
-        return create_person(
+        return make_person(
             db,
-            Actor.system("test"),
-            PersonDetails(
-                legal_name=name,
-                date_of_birth=dt.date(1975, 1, 1),
-                work_email=email,
-                position=position,
-                status=StaffStatus.ACTIVE,
-                hire_on=dt.date(2020, 1, 1),
-                licence_type="LICSW",
-                licence_number="1",
-                licence_expires_on=dt.date(2028, 1, 1),
-            ),
-            dt.date(2026, 11, 1),
+            name,
+            today=dt.date(2026, 11, 1),
+            date_of_birth=dt.date(1975, 1, 1),
+            work_email=email,
+            position=position,
+            status=StaffStatus.ACTIVE,
+            hire_on=dt.date(2020, 1, 1),
+            licence_type="LICSW",
+            licence_number="1",
+            licence_expires_on=dt.date(2028, 1, 1),
         )
 
     people = {
@@ -47,7 +43,7 @@ def blocks(db):
     return db.execute(select(func.count()).select_from(OnCallBlock)).scalar_one()
 
 
-def test_create_list_and_gaps(app, tokens, db, clinicians, frozen_clock):  # noqa: F811
+def test_create_list_and_gaps(app, tokens, db, clinicians, frozen_clock):
     hr = Api(app.test_client(), tokens["hr"])
     body = {
         "starts_at": "2026-11-23T08:00",
@@ -88,7 +84,7 @@ def test_create_list_and_gaps(app, tokens, db, clinicians, frozen_clock):  # noq
 )
 def test_bad_input_is_422_naming_the_field_and_writes_nothing(
     app,
-    tokens,  # noqa: F811
+    tokens,
     db,
     clinicians,
     frozen_clock,
@@ -109,7 +105,7 @@ def test_bad_input_is_422_naming_the_field_and_writes_nothing(
     assert blocks(db) == 0
 
 
-def test_a_clinician_who_is_not_senior_is_refused(app, tokens, db, clinicians):  # noqa: F811
+def test_a_clinician_who_is_not_senior_is_refused(app, tokens, db, clinicians):
     hr = Api(app.test_client(), tokens["hr"])
     response = hr.post(
         "/oncall/blocks",
@@ -128,7 +124,7 @@ def test_a_clinician_who_is_not_senior_is_refused(app, tokens, db, clinicians): 
     ("query", "field"),
     [("from=2026-11-23&to=2026-11-01", "to"), ("from=soon", "from"), ("when=now", "when")],
 )
-def test_bad_ranges_are_422(app, tokens, query, field):  # noqa: F811
+def test_bad_ranges_are_422(app, tokens, query, field):
     hr = Api(app.test_client(), tokens["hr"])
     response = hr.get(f"/oncall/gaps?{query}")
     assert response.status_code == 422

@@ -16,8 +16,9 @@ from lms.actor import Actor
 from lms.oncall.models import OnCallBlock
 from lms.oncall.operations import BlockDetails, add_block
 from lms.staff.models import Position, StaffStatus
-from lms.staff.operations import PersonDetails, create_person
+from lms.staff.operations import create_person
 from tests.conftest import csrf_token
+from tests.support.factories import person_details
 
 ACTOR = Actor.system("test")
 NY = "America/New_York"
@@ -28,8 +29,8 @@ def senior(db):
     person = create_person(
         db,
         ACTOR,
-        PersonDetails(
-            legal_name="Sam Senior",
+        person_details(
+            "Sam Senior",
             date_of_birth=dt.date(1975, 1, 1),
             work_email="sam@agency.example",
             position=Position.SENIOR_CLINICIAN,

@@ -13,7 +13,7 @@ from lms.certificates.models import Certificate
 from lms.curriculum.models import ModuleVersion
 from lms.organisation.models import OrganisationSettingsVersion
 from lms.staff.models import Position, StaffStatus
-from lms.staff.operations import PersonDetails, create_person
+from lms.staff.operations import create_person
 from lms.training.operations import ensure_current_cycle
 from tests.conftest import csrf_token
 from tests.integration.test_alert_cli import configure
@@ -21,6 +21,7 @@ from tests.integration.test_alert_delivery import free_port, smtp  # noqa: F401 
 from tests.integration.test_alerts_decide import build_org
 from tests.integration.test_training_operations import SETTINGS, complete_module
 from tests.support.editions import Folder
+from tests.support.factories import person_details
 from tests.support.pdfs import text_of
 
 PAGE = "/admin/organisation"
@@ -243,8 +244,8 @@ def mentor(db, users):
     supervisor = create_person(
         db,
         ACTOR,
-        PersonDetails(
-            legal_name="Sue Pervisor",
+        person_details(
+            "Sue Pervisor",
             position=Position.LICENSED_CLINICIAN,
             hire_on=dt.date(2020, 1, 1),
             user_email="supervisor@example.org",
@@ -255,8 +256,8 @@ def mentor(db, users):
     mentor = create_person(
         db,
         ACTOR,
-        PersonDetails(
-            legal_name="Rosa María Díaz",
+        person_details(
+            "Rosa María Díaz",
             position=Position.THERAPEUTIC_MENTOR,
             hire_on=dt.date(2030, 1, 6),
             supervisor_id=supervisor.id,

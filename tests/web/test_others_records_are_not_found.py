@@ -7,18 +7,12 @@ import datetime as dt
 
 import pytest
 
-from lms.actor import Actor
 from lms.auth.models import Role
 from lms.staff.models import Position, StaffStatus
-from lms.staff.operations import PersonDetails, create_person
 from tests.conftest import PASSWORD, csrf_token
-from tests.web.test_permissions import (  # noqa: F401 - records is a fixture
-    EXPECTED,
-    PUBLIC,
-    endpoint_requests,
-    is_api,
-    records,
-)
+from tests.support.factories import make_person
+from tests.web.permission_matrix import MATRIX as EXPECTED
+from tests.web.permission_matrix import PUBLIC, endpoint_requests, is_api
 
 OTHERS = {
     "mentor": ("other-mentor@example.org", Position.THERAPEUTIC_MENTOR),
@@ -46,23 +40,20 @@ HIDDEN = {
 
 
 @pytest.mark.parametrize("role", sorted(OTHERS))
-def test_someone_elses_ids_answer_404_never_403(app, client, db, make_user, users, records, role):  # noqa: F811
+def test_someone_elses_ids_answer_404_never_403(app, client, db, make_user, users, records, role):
     email, position = OTHERS[role]
     extra = {"access_ends_on": dt.date(2099, 12, 31)} if role == "auditor" else {}
     make_user(email, Role(role), **extra)
     if position is not None:  # their own staff record, so the refusal is about the ids alone
-        create_person(
+        make_person(
             db,
-            Actor.system("test"),
-            PersonDetails(
-                legal_name="Other Person",
-                date_of_birth=dt.date(1990, 1, 1),
-                position=position,
-                status=StaffStatus.ACTIVE,
-                hire_on=dt.date(2020, 1, 1),
-                user_email=email,
-            ),
-            dt.date(2026, 11, 23),
+            "Other Person",
+            today=dt.date(2026, 11, 23),
+            date_of_birth=dt.date(1990, 1, 1),
+            position=position,
+            status=StaffStatus.ACTIVE,
+            hire_on=dt.date(2020, 1, 1),
+            user_email=email,
         )
         db.commit()
     requests = list(endpoint_requests(app, users, records))  # fills the sample rows first

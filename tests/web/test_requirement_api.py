@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 from lms.api.openapi import openapi_document
 from lms.requirements.models import RequirementRecord
 from lms.requirements.rules import RequirementStatus
-from tests.web.test_api import Api, api_as, create, hr, tokens  # noqa: F401 - fixtures
+from tests.web.test_api import Api, api_as, create, hr  # noqa: F401 - fixtures
 
 ACTIVE = {
     "legal_name": "Alex Rivera",

@@ -7,39 +7,46 @@ import hashlib
 import io
 import re
 
+import pytest
 from sqlalchemy import select
 
 from lms.actor import Actor
 from lms.requirements.models import PolicySignature, RequirementRecord
 from lms.staff.models import Position, StaffStatus
-from lms.staff.operations import PersonDetails, create_person
 from tests.conftest import csrf_token
+from tests.support.factories import make_person
 from tests.web.staff_records import add_people, numbered
 
 PDF = b"%PDF-1.7\n" + b"1" * 64
 
 
+@pytest.fixture
+def catalogue(db):
+    """The shipped catalogue, loaded as ``lms db upgrade`` does (the pages' GETs write nothing)."""
+    from lms.requirements.operations import ensure_catalogue
+
+    ensure_catalogue(db, Actor.system("test"), dt.date(2026, 11, 23))
+    db.commit()
+
+
 def add_mentor(db):
-    person = create_person(
+    person = make_person(
         db,
-        Actor.system("test"),
-        PersonDetails(
-            legal_name="Mia Mentor",
-            date_of_birth=dt.date(1998, 4, 1),
-            position=Position.THERAPEUTIC_MENTOR,
-            status=StaffStatus.ACTIVE,
-            work_email="mia@example.org",
-            hire_on=dt.date(2026, 11, 2),
-            user_email="mentor@example.org",
-        ),
-        dt.date(2026, 11, 23),
+        "Mia Mentor",
+        today=dt.date(2026, 11, 23),
+        date_of_birth=dt.date(1998, 4, 1),
+        position=Position.THERAPEUTIC_MENTOR,
+        status=StaffStatus.ACTIVE,
+        work_email="mia@example.org",
+        hire_on=dt.date(2026, 11, 2),
+        user_email="mentor@example.org",
     )
     db.commit()
     return person
 
 
 def test_hr_records_checks_a_policy_is_signed_and_the_matrix_turns_green(
-    client, auth, users, db, frozen_clock
+    client, auth, users, db, frozen_clock, catalogue
 ):
     mentor = add_mentor(db)
     auth.login("hr@example.org")
@@ -166,7 +173,9 @@ def test_a_mentor_sees_only_their_own_requirements(client, auth, users, db, froz
     )  # not theirs: as if it did not exist
 
 
-def test_csv_cells_that_look_like_formulas_are_made_inert(client, auth, users, db, frozen_clock):
+def test_csv_cells_that_look_like_formulas_are_made_inert(
+    client, auth, users, db, frozen_clock, catalogue
+):
     add_people(db, ["=HYPERLINK(1)"])
     auth.login("hr@example.org")
     text = client.get("/requirements/export.csv").get_data(as_text=True)
@@ -174,10 +183,9 @@ def test_csv_cells_that_look_like_formulas_are_made_inert(client, auth, users, d
 
 
 def test_the_matrix_costs_the_same_for_twenty_or_two_hundred_people(
-    client, auth, users, db, frozen_clock, count_queries
+    client, auth, users, db, frozen_clock, count_queries, catalogue
 ):
     auth.login("hr@example.org")
-    client.get("/requirements/")  # loads the catalogue on first use
     add_people(db, numbered("First", 1, 20))
     with count_queries() as few:
         page = client.get("/requirements/?page=2")
@@ -189,8 +197,8 @@ def test_the_matrix_costs_the_same_for_twenty_or_two_hundred_people(
     assert "Later 180" in text and "Later 080" not in text  # 100 to a page
     assert "200 people" in text
     # The layout's user, roles, organisation settings and unread notifications; the catalogue
-    # (counted, then read for the filters and again for the matrix); supervisors; people and
-    # their employment periods; policy versions, records, signatures and certificates.
+    # (read for the filters and again for the matrix); supervisors; people and their employment
+    # periods; policy versions, records, signatures and certificates.
     assert many.count == few.count <= 14, many.statements
 
 

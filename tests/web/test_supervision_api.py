@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from lms.staff.models import Position
 from lms.supervision.models import LeavePeriod, SupervisionSession
 from tests.integration.supervision_records import add_licence, add_person
-from tests.web.test_api import Api, tokens  # noqa: F401 -- tokens is a fixture
+from tests.web.test_api import Api
 
 SESSION = {
     "mentor_email": "mia@example.org",
@@ -38,7 +38,7 @@ def count(db, model) -> int:
 
 
 @pytest.mark.parametrize("role", ["hr", "admin"])
-def test_a_session_round_trip(app, tokens, db, team, role):  # noqa: F811
+def test_a_session_round_trip(app, tokens, db, team, role):
     api = Api(app.test_client(), tokens[role])
     response = api.post("/supervision/sessions", SESSION)
     assert response.status_code == 201, response.get_json()
@@ -67,7 +67,7 @@ def test_a_session_round_trip(app, tokens, db, team, role):  # noqa: F811
         ({"colour": "blue"}, "colour"),
     ],
 )
-def test_a_bad_session_is_422_naming_the_field(app, tokens, db, team, change, field):  # noqa: F811
+def test_a_bad_session_is_422_naming_the_field(app, tokens, db, team, change, field):
     response = Api(app.test_client(), tokens["hr"]).post(
         "/supervision/sessions", {**SESSION, **change}
     )
@@ -76,7 +76,7 @@ def test_a_bad_session_is_422_naming_the_field(app, tokens, db, team, change, fi
     assert count(db, SupervisionSession) == 0
 
 
-def test_leave_round_trip_and_refusal(app, tokens, db, team):  # noqa: F811
+def test_leave_round_trip_and_refusal(app, tokens, db, team):
     api = Api(app.test_client(), tokens["hr"])
     leave = {
         "person_email": "mia@example.org",
@@ -96,6 +96,6 @@ def test_leave_round_trip_and_refusal(app, tokens, db, team):  # noqa: F811
     ]
 
 
-def test_listing_needs_a_range(app, tokens):  # noqa: F811
+def test_listing_needs_a_range(app, tokens):
     response = Api(app.test_client(), tokens["hr"]).get("/supervision/sessions?from=2026-11-01")
     assert (response.status_code, response.get_json()["field"]) == (422, "to")
