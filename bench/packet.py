@@ -19,6 +19,7 @@ from bench.common import KINDS, bench_app, bench_database
 from bench.synthetic import add_mentors
 from lms import clock
 from lms.auditors.packet import PacketOptions, build_packet
+from lms.supervision.settings import supervision_settings
 from lms.training.operations import settings_from_config
 
 
@@ -42,6 +43,8 @@ def measure(kind: str, count: int) -> dict[str, float]:
                 organisation="Bench Agency",
                 timezone="America/New_York",
                 settings=settings_from_config(app.config),
+                supervision=supervision_settings(app.config),
+                service_hours=str(app.config["SERVICE_HOURS"]),
             )
             statements: list[str] = []
 

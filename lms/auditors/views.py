@@ -38,6 +38,7 @@ from lms.eligibility.queries import determination_in_force
 from lms.organisation.views import current_settings
 from lms.provider_time import provider_today
 from lms.staff.models import Person
+from lms.supervision.settings import supervision_settings
 from lms.training.operations import settings_from_config
 from lms.training.queries import edition_modules
 from lms.validation import InvalidInput, parse_as_of
@@ -223,6 +224,8 @@ def _packet_options(day: dt.date):
         organisation=current_settings().organisation_name,
         timezone=current_app.config["LMS_TIMEZONE"],
         settings=settings_from_config(current_app.config),
+        supervision=supervision_settings(current_app.config),
+        service_hours=str(current_app.config["SERVICE_HOURS"]),
     )
 
 
