@@ -262,6 +262,11 @@ def _yes_no(value: bool) -> str:
     return "yes" if value else "no"
 
 
+def _true_false(value: bool) -> str:
+    """The supervision CSVs' booleans, as ``lms supervision report`` writes them."""
+    return "true" if value else "false"
+
+
 def _period_table(
     header: Sequence[str], rows: Sequence[Sequence[object]], widths: Sequence[float]
 ) -> Table:
@@ -404,18 +409,18 @@ def _session_cells(line: SupervisionLine | None) -> list[str]:
         info.supervisor_email or "",
         str(facts.minutes),
         facts.format.value,
-        _yes_no(outcome.counts),
+        _true_false(outcome.counts),
         outcome.reason,
-        _yes_no(outcome.late_entry),
+        _true_false(outcome.late_entry),
         _iso(facts.recorded_on),
-        _yes_no(info.signed),
-        _yes_no(info.imported),
-        _yes_no(info.superseded),
+        _true_false(info.signed),
+        _true_false(info.imported),
+        _true_false(info.superseded),
         str(info.supersedes_id) if info.supersedes_id else "",
         licence.licence_type if licence else "",
         licence.licence_number if licence else "",
         licence.expires_on.isoformat() if licence else "",
-        _yes_no(licence.verified) if licence else "",
+        _true_false(licence.verified) if licence else "",
     ]
 
 

@@ -65,12 +65,13 @@ BATCH_SIZE = 200
 STATEMENTS_PER_BATCH = 10
 #: Evidence documents fetched from the database at a time while they are written.
 EVIDENCE_FETCH = 8
-#: Statements that read the whole-provider sections for the period, whatever the number of
-#: people: supervision log 6 (mentors, employment, leave, sessions, supervisors' licences twice:
-#: the rule's and the printed ones; training areas 1 more), on-call coverage 4 (settings versions,
-#: blocks, qualification 2, licences 1), requirements register 9 (catalogue, people, employment,
-#: policy versions, records, signatures, certificates, verifications 2).
-#: Counted in tests/integration/test_audit_packet_batches.py.
+#: Statements that read the whole-provider sections, whatever the number of people, mentors,
+#: sessions and blocks: the supervision log (mentors, employment, leave, sessions, the
+#: supervisors' licences for the rule and for print, training areas), on-call coverage
+#: (settings versions, blocks, who qualifies, licences) and the requirements register
+#: (catalogue, people, employment, policy versions, records, signatures, certificates, who
+#: verified). Pinned in tests/integration/test_audit_period_documents.py.
+PERIOD_STATEMENTS = 20
 #: The period the supervision log and on-call coverage cover: the 13 weeks up to the as-of date.
 PERIOD_WEEKS = 13
 

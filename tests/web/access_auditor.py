@@ -65,3 +65,15 @@ EXPECTED_ACCESS.update(
 
 # Mentors: their own; supervisors: their team (the matrix's person is the mentor's own record).
 EXPECTED_ACCESS["auditor.transcript"] = {"auditor", "admin", "hr", "supervisor", "mentor"}
+
+# Issue 10 and 12: the supervision log, on-call coverage and the requirements register.
+EXPECTED_ACCESS.update(
+    {
+        "auditor.supervision_log_pdf": {"auditor", "admin", "hr"},
+        "auditor.supervision_log_csv": {"auditor", "admin", "hr"},
+        "auditor.oncall_coverage_pdf": {"auditor", "admin", "hr"},
+        "auditor.oncall_coverage_csv": {"auditor", "admin", "hr"},
+        "auditor.requirements_register_pdf": {"auditor", "admin", "hr"},
+        "auditor.requirements_register_csv": {"auditor", "admin", "hr"},
+    }
+)
