@@ -446,7 +446,7 @@ def supervision_log_csv(log: SupervisionLog) -> bytes:
     return csv_text(SUPERVISION_LOG_COLUMNS, rows(), lineterminator="\n").encode("utf-8")
 
 
-SUPERVISION_LOG_WIDTHS = (0.85, 0.95, 0.8, 1.5, 0.45, 0.7, 2.3, 2.45)
+SUPERVISION_LOG_WIDTHS = (0.85, 0.8, 1.05, 1.4, 0.45, 0.7, 2.25, 2.45)
 
 
 def _session_row(line: SupervisionLine) -> list[object]:
@@ -466,7 +466,7 @@ def _session_row(line: SupervisionLine) -> list[object]:
         counts += " (" + "; ".join(notes) + ")"
     licence_text = licence.describe() if licence else "No licence valid that day"
     return [
-        f"#{info.id} {facts.held_on.isoformat()}",
+        f"{facts.held_on.isoformat()}\n#{info.id}",
         _cell(info.supervisor_name),
         str(facts.minutes),
         facts.format.label,
@@ -481,7 +481,7 @@ def supervision_log_pdf(log: SupervisionLog, organisation: str) -> bytes:
     supervisor's licence valid that day."""
     sheet = styles()
     header = (
-        "Week",
+        "Week of",
         "Status",
         "Session",
         "Supervisor",
@@ -669,7 +669,7 @@ def oncall_pdf(report: OnCallReport, organisation: str) -> bytes:
                     ]
                     for line in report.blocks
                 ],
-                (1.7, 1.7, 2.6, 0.6, 0.9, 1.5, 0.6),
+                (1.7, 1.7, 2.45, 0.6, 0.9, 1.45, 0.7),
             )
         )
     else:
@@ -717,8 +717,9 @@ class RegisterLine:
 
     def verification_text(self, timezone: str) -> str:
         return " | ".join(
-            f"{item.done_on.isoformat()}: {item.by}, "
-            f"{clock.local_time(item.at, timezone)}, {item.how}"
+            f"{'signed' if item.what == 'signature' else 'done'} {item.done_on.isoformat()}; "
+            f"{'by' if item.what == 'signature' else 'verified by'} {item.by} at "
+            f"{clock.local_time(item.at, timezone)}; how: {item.how}"
             for item in self.verifications
         )
 

@@ -173,9 +173,9 @@ def requirement_verifications(
     if recorded_by is not None:
         records = records.where(RequirementRecord.recorded_at < recorded_by)
     for row in session.execute(records):
-        how = row.verification_method.value.replace("_", " ")
+        how = row.verification_method.label
         if row.verification_note:
-            how += f": {row.verification_note}"
+            how = f"{how.removesuffix(' (see note)')}: {row.verification_note}"
         found[(row.person_id, row.requirement_key)].append(
             Verification(
                 "record",

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import io
 import json
 import zipfile
 
 import pytest
+from sqlalchemy import select
 
 from lms import clock
 from lms.actor import Actor
@@ -30,6 +32,7 @@ from lms.auditors.documents import (
 )
 from lms.auditors.packet import PacketOptions, build_packet
 from lms.auth.models import Role
+from lms.clinicians.models import Licence
 from lms.oncall.operations import BlockDetails, add_block
 from lms.requirements.operations import (
     Evidence,
@@ -224,11 +227,7 @@ def test_a_block_whose_licence_lapsed_does_not_count(db, senior):
         BlockDetails("2026-11-18T08:00", "2026-11-18T21:00", senior, "617-555-0100"),
         TZ,
     )
-    senior_licence = db.execute(
-        __import__("sqlalchemy").select(
-            __import__("lms.clinicians.models", fromlist=["Licence"]).Licence
-        )
-    ).scalar_one()
+    senior_licence = db.execute(select(Licence).where(Licence.person_id == senior.id)).scalar_one()
     senior_licence.expires_on = dt.date(2026, 11, 18)  # valid up to the 17th
     db.commit()
     day = dt.date(2026, 11, 18)
@@ -266,12 +265,10 @@ def test_the_requirements_register_has_hashes_and_verification_as_recorded_by_th
         if row["work_email"] == "mia@example.org"
     ]
     by_key = {row["requirement"]: row for row in rows}
-    import hashlib
-
     assert by_key["cori"]["status"] == "met"
     assert by_key["cori"]["evidence_sha256"] == hashlib.sha256(PDF).hexdigest()
     assert "hr@example.org" in by_key["cori"]["verification"]
-    assert "other: state portal" in by_key["cori"]["verification"]
+    assert "how: Other: state portal" in by_key["cori"]["verification"]
     assert by_key["cori"]["kind"] == "check"
     # Done on 2 January but entered on 23 November: as the records stood on the 20th, missing.
     before = requirements_register(db, dt.date(2026, 11, 20), TZ)
@@ -312,8 +309,6 @@ def test_the_packet_holds_the_three_sections_with_manifest_entries(db, team, sen
         "requirements/requirements-register-2026-11-23.csv",
     ]
     listed = {entry["path"]: entry for entry in manifest["files"]}
-    import hashlib
-
     for name in expected:
         assert listed[name]["sha256"] == hashlib.sha256(files[name]).hexdigest()
         assert listed[name]["description"]
