@@ -386,16 +386,24 @@ def transcript(person_id: int):
 # -- supervision, on-call and requirements for auditors -----------------------------------------
 
 
+#: The flash category of a refused field of the auditor's period form (its as-of date, ``from``
+#: or ``to``), shown beside that field (templates/home/auditor.html).
+PERIOD_ERROR = "field:period_"
+
+
 def _period_arguments() -> tuple[dt.date, dt.date, dt.date]:
     """(first, last, as_of) from ?from, ?to and ?as_of; a refused value goes back to the page
     with the form, named."""
     from lms.auditors.period import report_period
 
-    day = _as_of_argument()
+    try:
+        day = _as_of_argument()
+    except _AsOfRefused as refusal:  # shown beside the period form's own date field
+        raise _AsOfRefused(refusal.error, refusal.back, PERIOD_ERROR + "as_of") from None
     try:
         first, last = report_period(request.args.get("from"), request.args.get("to"), day)
     except InvalidInput as error:
-        raise _AsOfRefused(error, _reports_page(), "error") from None
+        raise _AsOfRefused(error, _reports_page(), PERIOD_ERROR + str(error.field)) from None
     return first, last, day
 
 
