@@ -405,3 +405,20 @@ def test_the_new_sections_take_the_same_statements_however_many_mentors_and_sess
         )
     db.commit()
     assert period_statements() == few == packet.PERIOD_STATEMENTS
+
+
+def test_the_packet_command_writes_the_new_sections(runner, db, team, tmp_path, frozen_clock):
+    session(db, team, dt.date(2026, 11, 17))
+    db.commit()
+    out = tmp_path / "packet.zip"
+    result = runner.invoke(
+        args=["export", "audit-packet", "--as-of", "2026-11-23", "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    with zipfile.ZipFile(out) as archive:
+        names = archive.namelist()
+        manifest = json.loads(archive.read("manifest.json"))
+    assert "requirements/requirements-register-2026-11-23.csv" in names
+    log = [name for name in names if name.startswith("supervision/")]
+    assert len(log) == 2
+    assert manifest["curriculum"]["note"] == "No curriculum edition was published by 2026-11-23."
