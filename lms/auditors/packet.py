@@ -159,17 +159,26 @@ def _editions_on(session: Session, day: dt.date, timezone: str) -> list[Curricul
 def _no_edition_note(session: Session, options: PacketOptions) -> str:
     """Why the packet holds no curriculum documentation: said in the manifest, not left out."""
     day = options.as_of
-    first = session.execute(
-        select(CurriculumEdition.effective_on, CurriculumEdition.published_at)
-        .order_by(CurriculumEdition.published_at, CurriculumEdition.id)
-        .limit(1)
-    ).first()
-    end = clock.end_of_day(day, options.timezone)
-    if first is None or first.published_at >= end:
+    first = (
+        session.execute(
+            select(CurriculumEdition).order_by(CurriculumEdition.published_at, CurriculumEdition.id)
+        )
+        .scalars()
+        .first()
+    )
+    if first is None:
         return f"No curriculum edition was published by {day.isoformat()}."
+    name = f"{first.curriculum_key} {first.edition} v{first.version}"
+    published = clock.local_date(first.published_at, options.timezone)
+    if first.published_at >= clock.end_of_day(day, options.timezone):
+        return (
+            f"No curriculum edition was published by {day.isoformat()}: the first, {name}, was "
+            f"published on {published.isoformat()} (in effect from "
+            f"{first.effective_on.isoformat()})."
+        )
     return (
-        f"No curriculum edition was in force on {day.isoformat()}: the first one published "
-        f"takes effect on {first.effective_on.isoformat()}."
+        f"No curriculum edition was in force on {day.isoformat()}: the first, {name}, takes "
+        f"effect on {first.effective_on.isoformat()}."
     )
 
 

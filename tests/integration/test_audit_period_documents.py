@@ -327,22 +327,31 @@ def test_a_packet_before_any_edition_says_why_it_has_no_curriculum(db, team):
     }
 
 
-def test_a_packet_before_the_first_edition_takes_effect_says_when_it_does(db, tmp_path):
+def test_a_packet_before_the_first_edition_says_when_it_was_published(db, tmp_path, frozen_clock):
     from tests.support.factories import publish_small_edition
 
     edition = publish_small_edition(db, tmp_path)
     db.commit()
-    day = edition.effective_on - dt.timedelta(days=1)
+    name = f"{edition.curriculum_key} {edition.edition} v{edition.version}"
     published = clock.local_date(edition.published_at, TZ)
-    manifest, files = build(db, PacketOptions(max(day, published), "Agency", TZ, TRAINING))
-    if published <= day:
-        assert manifest["curriculum"]["note"] == (
-            f"No curriculum edition was in force on {day.isoformat()}: the first one published "
-            f"takes effect on {edition.effective_on.isoformat()}."
-        )
+    before = published - dt.timedelta(days=1)
+    manifest, files = build(db, PacketOptions(before, "Agency", TZ, TRAINING))
+    assert not any(name.startswith("curriculum/") for name in files)
+    assert manifest["curriculum"]["note"] == (
+        f"No curriculum edition was published by {before}: the first, {name}, was published on "
+        f"{published} (in effect from {edition.effective_on})."
+    )
+    # Published but taking effect later: the manifest says when it does.
+    edition.effective_on = published + dt.timedelta(days=10)
+    db.commit()
+    manifest, _ = build(db, PacketOptions(published, "Agency", TZ, TRAINING))
+    assert manifest["curriculum"]["note"] == (
+        f"No curriculum edition was in force on {published}: the first, {name}, takes effect on "
+        f"{edition.effective_on}."
+    )
     manifest, files = build(db, PacketOptions(edition.effective_on, "Agency", TZ, TRAINING))
-    assert manifest["curriculum"]["in_force"].endswith(f"v{edition.version}")
-    assert any(name.startswith("curriculum/") for name in files)
+    assert manifest["curriculum"]["in_force"] == name
+    assert f"curriculum/{edition.curriculum_key}-{edition.edition}-v1-documentation.pdf" in files
 
 
 def test_the_new_sections_take_the_same_statements_however_many_mentors_and_sessions(
