@@ -272,17 +272,16 @@ def _period_table(
     header: Sequence[str], rows: Sequence[Sequence[object]], widths: Sequence[float]
 ) -> Table:
     """A grid of short cells (plain strings, drawn fast) and wrapping ones (Paragraphs)."""
-    sheet = styles()
     table = Table(
-        [[Paragraph(f"<b>{escape(h)}</b>", sheet["Cell"]) for h in header], *rows],
+        [list(header), *rows],
         repeatRows=1,
         hAlign="LEFT",
         colWidths=[width * inch for width in widths],
     )
     style = grid_style()
     style.add("FONTNAME", (0, 1), (-1, -1), FONT)
-    style.add("FONTSIZE", (0, 1), (-1, -1), 8)
-    style.add("LEADING", (0, 1), (-1, -1), 10)
+    style.add("FONTSIZE", (0, 0), (-1, -1), 8)
+    style.add("LEADING", (0, 0), (-1, -1), 10)
     table.setStyle(style)
     return table
 
@@ -665,7 +664,7 @@ def oncall_pdf(report: OnCallReport, organisation: str) -> bytes:
     if report.blocks:
         story.append(
             _period_table(
-                ("From", "Until", "Clinician", "Senior", "Licence valid", "Phone", "Counts"),
+                ("From", "Until", "Clinician", "Senior", "Licence\nvalid", "Phone", "Counts"),
                 [
                     [
                         line.starts_at,
@@ -802,7 +801,7 @@ REGISTER_PDF_WIDTHS = (1.7, 0.8, 0.8, 0.8, 2.4, 3.5)
 
 def requirements_register_pdf(register: RequirementsRegister, organisation: str) -> bytes:
     sheet = styles()
-    header = ("Requirement", "Status", "Valid until", "Due on", "Evidence SHA-256", "Verification")
+    header = ("Requirement", "Status", "Valid\nuntil", "Due on", "Evidence SHA-256", "Verification")
     people = len({line.person_id for line in register.lines})
     version = (
         f"catalogue version {register.catalogue_version}"
