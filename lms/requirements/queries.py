@@ -46,12 +46,17 @@ from lms.staff.rules import Employment, StaffStatus
 def catalogue_versions(
     session: Session, recorded_by: dt.datetime | None = None
 ) -> list[CatalogueVersion]:
-    """Every catalogue version (loaded before ``recorded_by``, when given), oldest first (a
-    handful of rows)."""
-    query = select(CatalogueVersion).order_by(CatalogueVersion.version)
-    if recorded_by is not None:
-        query = query.where(CatalogueVersion.loaded_at < recorded_by)
-    return list(session.execute(query).scalars())
+    """Every catalogue version, oldest first (a handful of rows).
+
+    With ``recorded_by``: those loaded before it, so a later change never rewrites a past
+    status; when none had been loaded yet, the first one (there was no other catalogue then)."""
+    versions = list(
+        session.execute(select(CatalogueVersion).order_by(CatalogueVersion.version)).scalars()
+    )
+    if recorded_by is None:
+        return versions
+    loaded = [version for version in versions if version.loaded_at < recorded_by]
+    return loaded or versions[:1]
 
 
 def version_on(versions: Sequence[CatalogueVersion], day: dt.date) -> CatalogueVersion | None:
@@ -166,8 +171,9 @@ def compliance_matrix(
     requirement. Seven queries, whatever the number of people.
 
     With ``recorded_by`` (the end of the as-of day, for auditors): only what had been recorded
-    by that instant — catalogue versions, policy versions, records and signatures entered later
-    are left out, as if the question had been asked that day."""
+    by that instant — catalogue versions (but for the first, when none had been loaded yet),
+    policy versions, records and signatures entered later are left out, as if the question had
+    been asked that day."""
     filters = filters or MatrixFilters()
     versions = catalogue_versions(session, recorded_by)
     version = version_on(versions, as_of)
