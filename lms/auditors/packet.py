@@ -5,7 +5,12 @@ flat however many people it covers.
 People are read in batches of :data:`BATCH_SIZE`: each batch's records (certificates, training,
 employment, determinations, evidence) take :data:`STATEMENTS_PER_BATCH` statements whatever the
 batch's size, and only one batch's records are held at a time; evidence files are streamed one
-by one."""
+by one.
+
+The whole-provider sections — the supervision log and on-call coverage for the 13 weeks to the
+date, the requirements register on the date — are read in :data:`PERIOD_STATEMENTS` statements
+whatever their size, and each is held whole while its PDF is drawn (about 55 MiB more for 1,000
+mentors with weekly supervision)."""
 
 from __future__ import annotations
 
