@@ -2,6 +2,10 @@
 
 .venv/bin/python -m bench.packet [N] [sqlite|postgresql]
 
+The mentors have a year of weekly supervision sessions (``bench.supervision.add_sessions``) and
+requirement records (``bench.synthetic.add_requirement_records``), so the packet's supervision
+log and requirements register are measured at their real size.
+
 Prints the wall and CPU time, the SQL statements run, and how much the process grew while the
 packet was built (flat memory: the same for 1,000 people as for 200).
 """
@@ -16,9 +20,11 @@ import time
 from sqlalchemy import event
 
 from bench.common import KINDS, bench_app, bench_database
-from bench.synthetic import add_mentors
+from bench.supervision import add_sessions
+from bench.synthetic import add_mentors, add_requirement_records
 from lms import clock
 from lms.auditors.packet import PacketOptions, build_packet
+from lms.supervision.settings import supervision_settings
 from lms.training.operations import settings_from_config
 
 
@@ -27,13 +33,26 @@ def _rss_mib() -> float:
         return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
+def _period_options(config) -> dict:
+    """The options of the packet's supervision and on-call sections, where the packet has them
+    (so the same bench times the packet from before they were added)."""
+    if "supervision" not in PacketOptions.__dataclass_fields__:
+        return {}
+    return {
+        "supervision": supervision_settings(config),
+        "service_hours": str(config["SERVICE_HOURS"]),
+    }
+
+
 def measure(kind: str, count: int) -> dict[str, float]:
     with bench_database(kind) as url, tempfile.TemporaryDirectory() as folder:
         app = bench_app(url)
         engine = app.extensions["lms.db"].engine
         with app.app_context():
             session = app.extensions["lms.db"].session_factory()
-            add_mentors(session, count, clock.today())
+            people = add_mentors(session, count, clock.today())
+            add_sessions(session, clock.today())
+            add_requirement_records(session, people, clock.today())
             session.commit()
             session.close()
             session = app.extensions["lms.db"].session_factory()
@@ -42,6 +61,7 @@ def measure(kind: str, count: int) -> dict[str, float]:
                 organisation="Bench Agency",
                 timezone="America/New_York",
                 settings=settings_from_config(app.config),
+                **_period_options(app.config),
             )
             statements: list[str] = []
 

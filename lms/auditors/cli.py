@@ -34,6 +34,7 @@ def audit_packet(as_of: str, people: str | None, out: Path) -> None:
     from lms.cli import new_session
     from lms.db import begin_long_read
     from lms.organisation.queries import organisation_settings
+    from lms.supervision.settings import supervision_settings
     from lms.training.operations import settings_from_config
 
     today = provider_today()
@@ -53,6 +54,8 @@ def audit_packet(as_of: str, people: str | None, out: Path) -> None:
             timezone=current_app.config["LMS_TIMEZONE"],
             settings=settings_from_config(current_app.config),
             person_ids=person_ids,
+            supervision=supervision_settings(current_app.config),
+            service_hours=str(current_app.config["SERVICE_HOURS"]),
         )
         with (
             partial.open("wb") as target,

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Sequence
+import textwrap
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 from xml.sax.saxutils import escape
 
 from reportlab.lib.pagesizes import LETTER, landscape
@@ -16,6 +18,14 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Table
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from lms import clock
+from lms.auditors.queries import (
+    LicenceLine,
+    Verification,
+    licence_on,
+    licences_of,
+    requirement_verifications,
+)
 from lms.certificates.models import Certificate
 from lms.certificates.rules import CertificateState, certificate_status
 from lms.compliance.queries import compliance_dashboard
@@ -25,7 +35,14 @@ from lms.curriculum.models import CurriculumEdition
 from lms.eligibility.documents import STATUS_WORDS, result_on
 from lms.eligibility.queries import determinations_in_force
 from lms.eligibility.rules import PATHWAY_LABELS
-from lms.pdf import numbered_canvas, styles
+from lms.oncall.queries import coverage
+from lms.oncall.rules import iso_local, local_dates
+from lms.pdf import FONT, numbered_canvas, styles
+from lms.requirements.queries import compliance_matrix
+from lms.requirements.rules import Requirement, RequirementStatus
+from lms.staff.models import Position
+from lms.supervision.queries import SessionInfo, mentor_weeks
+from lms.supervision.rules import SessionOutcome, SupervisionSettings, WeekResult
 from lms.training.rules import CyclePolicy
 
 ROSTER_COLUMNS = (
@@ -237,3 +254,605 @@ def certificate_register_csv(session: Session, day: dt.date) -> bytes:
             ]
         )
     return buffer.getvalue().encode("utf-8")
+
+
+# -- shared by the period documents -------------------------------------------------------------
+
+
+def _yes_no(value: bool) -> str:
+    return "yes" if value else "no"
+
+
+def _true_false(value: bool) -> str:
+    """The supervision CSVs' booleans, as ``lms supervision report`` writes them."""
+    return "true" if value else "false"
+
+
+def _period_table(
+    header: Sequence[str], rows: Sequence[Sequence[object]], widths: Sequence[float]
+) -> Table:
+    """A grid of short cells (plain strings, drawn fast) and wrapping ones (Paragraphs)."""
+    table = Table(
+        [list(header), *rows],
+        repeatRows=1,
+        hAlign="LEFT",
+        colWidths=[width * inch for width in widths],
+    )
+    style = grid_style()
+    style.add("FONTNAME", (0, 1), (-1, -1), FONT)
+    style.add("FONTSIZE", (0, 0), (-1, -1), 8)
+    style.add("LEADING", (0, 0), (-1, -1), 10)
+    table.setStyle(style)
+    return table
+
+
+def _landscape_pdf(story: list, title: str) -> bytes:
+    buffer = io.BytesIO()
+    document = SimpleDocTemplate(
+        buffer,
+        pagesize=landscape(LETTER),
+        invariant=True,
+        leftMargin=0.5 * inch,
+        rightMargin=0.5 * inch,
+        topMargin=0.6 * inch,
+        bottomMargin=0.6 * inch,
+        title=title,
+    )
+    document.build(story, canvasmaker=numbered_canvas(title))
+    return buffer.getvalue()
+
+
+def _wrapped(text: str, inches: float) -> str:
+    """``text`` broken into lines that fit a column ``inches`` wide at the tables' 8 points.
+
+    A plain string with line breaks, not a Paragraph: a table of plain strings is laid out many
+    times faster, which matters for a log of thousands of rows."""
+    chars = max(8, int((inches * 72 - 12) / 4.6))
+    return "\n".join(
+        textwrap.fill(part, chars, break_long_words=True, break_on_hyphens=False)
+        for part in text.split("\n")
+    )
+
+
+# -- the supervision log ------------------------------------------------------------------------
+
+SUPERVISION_LOG_COLUMNS = (
+    "mentor_id",
+    "mentor_name",
+    "mentor_email",
+    "week_starts_on",
+    "week_ends_on",
+    "status",
+    "required",
+    "duty_weekdays",
+    "session_id",
+    "held_on",
+    "supervisor_name",
+    "supervisor_email",
+    "minutes",
+    "format",
+    "counts",
+    "reason",
+    "late_entry",
+    "recorded_on",
+    "signed",
+    "imported",
+    "superseded",
+    "corrects_session_id",
+    "licence_type",
+    "licence_number",
+    "licence_expires_on",
+    "licence_verified",
+)
+
+
+@dataclass(frozen=True)
+class SupervisionLine:
+    """One session of a mentor's week as the log prints it."""
+
+    outcome: SessionOutcome
+    info: SessionInfo
+    licence: LicenceLine | None
+
+
+@dataclass(frozen=True)
+class SupervisionLogWeek:
+    mentor_id: int
+    mentor_name: str
+    mentor_email: str | None
+    week: WeekResult
+    lines: tuple[SupervisionLine, ...]
+
+
+@dataclass(frozen=True)
+class SupervisionLog:
+    first: dt.date
+    last: dt.date
+    as_of: dt.date
+    weeks: list[SupervisionLogWeek]
+
+
+def supervision_log(
+    session: Session,
+    first: dt.date,
+    last: dt.date,
+    as_of: dt.date,
+    settings: SupervisionSettings,
+    person_ids: Sequence[int] | None = None,
+) -> SupervisionLog:
+    """Every therapeutic mentor's every week from ``first`` to ``last`` as of ``as_of``, each
+    session with the supervisor's licence valid that day: six queries, however many mentors.
+
+    As issue 10 defines "as the records stood" for supervision: the sessions held by the as-of
+    date, whenever they were recorded (a late entry is flagged, with the day it was recorded)."""
+    mentors = mentor_weeks(session, first=first, last=last, as_of=as_of, settings=settings)
+    if person_ids is not None:
+        chosen = set(person_ids)
+        mentors = [mentor for mentor in mentors if mentor.mentor_id in chosen]
+    supervisors = {info.supervisor_id for m in mentors for info in m.sessions.values()}
+    licences = licences_of(session, supervisors)
+    weeks = []
+    for mentor in mentors:
+        for week in mentor.weeks:
+            lines = []
+            for outcome in week.sessions:
+                info = mentor.sessions[outcome.session.key]
+                licence = licence_on(licences.get(info.supervisor_id, ()), outcome.session.held_on)
+                lines.append(SupervisionLine(outcome, info, licence))
+            weeks.append(
+                SupervisionLogWeek(mentor.mentor_id, mentor.name, mentor.email, week, tuple(lines))
+            )
+    return SupervisionLog(first, last, as_of, weeks)
+
+
+def _session_cells(line: SupervisionLine | None) -> list[str]:
+    if line is None:
+        return [""] * 18
+    outcome, info, licence = line.outcome, line.info, line.licence
+    facts = outcome.session
+    return [
+        str(info.id),
+        facts.held_on.isoformat(),
+        info.supervisor_name,
+        info.supervisor_email or "",
+        str(facts.minutes),
+        facts.format.value,
+        _true_false(outcome.counts),
+        outcome.reason,
+        _true_false(outcome.late_entry),
+        _iso(facts.recorded_on),
+        _true_false(info.signed),
+        _true_false(info.imported),
+        _true_false(info.superseded),
+        str(info.supersedes_id) if info.supersedes_id else "",
+        licence.licence_type if licence else "",
+        licence.licence_number if licence else "",
+        licence.expires_on.isoformat() if licence else "",
+        _true_false(licence.verified) if licence else "",
+    ]
+
+
+def supervision_log_csv(log: SupervisionLog) -> bytes:
+    """One row per session (a week without sessions is one row with the session cells empty)."""
+
+    def rows():
+        for item in log.weeks:
+            week = item.week
+            head = [
+                str(item.mentor_id),
+                item.mentor_name,
+                item.mentor_email or "",
+                week.starts_on.isoformat(),
+                week.ends_on.isoformat(),
+                week.status.value,
+                "true" if week.required else "false",
+                str(week.duty_weekdays),
+            ]
+            for line in item.lines or (None,):
+                yield [*head, *_session_cells(line)]
+
+    return csv_text(SUPERVISION_LOG_COLUMNS, rows(), lineterminator="\n").encode("utf-8")
+
+
+SUPERVISION_LOG_WIDTHS = (0.85, 0.8, 1.05, 1.4, 0.45, 0.7, 2.25, 2.45)
+
+
+def _session_row(line: SupervisionLine) -> list[object]:
+    outcome, info, licence = line.outcome, line.info, line.licence
+    facts = outcome.session
+    counts = "Counts" if outcome.counts else f"Does not count: {outcome.reason}"
+    notes = []
+    if info.supersedes_id:
+        notes.append(f"correction of session #{info.supersedes_id}")
+    if outcome.late_entry:
+        notes.append(f"late entry, recorded {_iso(facts.recorded_on)}")
+    if info.imported:
+        notes.append("imported from a paper log")
+    elif not info.signed:
+        notes.append("not signed")
+    if notes:
+        counts += " (" + "; ".join(notes) + ")"
+    licence_text = licence.describe() if licence else "No licence valid that day"
+    return [
+        f"{facts.held_on.isoformat()}\n#{info.id}",
+        _wrapped(info.supervisor_name, SUPERVISION_LOG_WIDTHS[3]),
+        str(facts.minutes),
+        facts.format.label,
+        _wrapped(counts, SUPERVISION_LOG_WIDTHS[6]),
+        _wrapped(licence_text, SUPERVISION_LOG_WIDTHS[7]),
+    ]
+
+
+def supervision_log_pdf(log: SupervisionLog, organisation: str) -> bytes:
+    """Per mentor, per week: status, whether required, and every session with its supervisor,
+    length, format, whether it counts (or why not), late entries, corrections and the
+    supervisor's licence valid that day."""
+    sheet = styles()
+    header = (
+        "Week of",
+        "Status",
+        "Session",
+        "Supervisor",
+        "Min",
+        "Format",
+        "Counts",
+        "Licence that day",
+    )
+    mentors = len({item.mentor_id for item in log.weeks})
+    story: list = [
+        Paragraph("Supervision log", sheet["Title"]),
+        Paragraph(
+            f"{escape(organisation)} · every therapeutic mentor's every week from "
+            f"{log.first.isoformat()} to {log.last.isoformat()}, as the records stood on "
+            f"{log.as_of.isoformat()}: sessions held by that date, whenever they were recorded "
+            f"(late entries flagged); a superseded session and its correction both shown "
+            f"({mentors:,} {'mentor' if mentors == 1 else 'mentors'}).",
+            sheet["Body"],
+        ),
+    ]
+    if not log.weeks:
+        story.append(Paragraph("No therapeutic mentor was employed in the period.", sheet["Body"]))
+    current: int | None = None
+    rows: list[list[object]] = []
+
+    def flush() -> None:
+        if rows:
+            story.append(_period_table(header, rows, SUPERVISION_LOG_WIDTHS))
+
+    for item in log.weeks:
+        if item.mentor_id != current:
+            flush()
+            rows = []
+            current = item.mentor_id
+            email = f" · {item.mentor_email}" if item.mentor_email else ""
+            story.append(Paragraph(escape(f"{item.mentor_name}{email}"), sheet["H3"]))
+        week = item.week
+        week_cells = [
+            f"{week.starts_on.isoformat()}",
+            f"{week.status.label}" + ("" if week.required else "\n(not required)"),
+        ]
+        if not item.lines:
+            rows.append([*week_cells, "No session", "", "", "", "", ""])
+        for number, line in enumerate(item.lines):
+            rows.append([*(week_cells if number == 0 else ["", ""]), *_session_row(line)])
+    flush()
+    return _landscape_pdf(story, f"Supervision log {log.first} to {log.last} as of {log.as_of}")
+
+
+# -- on-call coverage ---------------------------------------------------------------------------
+
+ONCALL_COLUMNS = (
+    "record",
+    "starts_at",
+    "ends_at",
+    "clinician",
+    "clinician_email",
+    "senior",
+    "licence_valid",
+    "phone",
+    "counts",
+)
+
+
+@dataclass(frozen=True)
+class OnCallLine:
+    starts_at: str
+    ends_at: str
+    clinician: str
+    email: str
+    senior: bool
+    licence_valid: bool
+    phone: str
+    counts: bool
+
+
+@dataclass(frozen=True)
+class OnCallReport:
+    first: dt.date
+    last: dt.date
+    as_of: dt.date
+    timezone: str
+    blocks: list[OnCallLine]
+    gaps: list[dict[str, str]]
+
+
+def oncall_report(
+    session: Session,
+    config: Mapping[str, Any],
+    first: dt.date,
+    last: dt.date,
+    as_of: dt.date,
+    timezone: str,
+) -> OnCallReport:
+    """The on-call blocks and gaps from ``first`` to ``last`` as the roster stood at the end of
+    ``as_of`` (blocks entered by then and not yet removed): four queries."""
+    recorded_by = clock.end_of_day(as_of, timezone)
+    found = coverage(session, config, first, last, timezone, recorded_by)
+    licences = licences_of(session, {block.clinician_id for block in found.blocks})
+    lines = []
+    for block in found.blocks:
+        clinician = block.clinician
+        days = local_dates(block.starts_at, block.ends_at, timezone)
+        records = licences.get(clinician.id)
+        if records:
+            licensed = all(licence_on(records, day) is not None for day in days)
+        else:  # judged from the person's licence columns until HR records the licence
+            expires = clinician.licence_expires_on
+            licensed = expires is not None and all(day < expires for day in days)
+        lines.append(
+            OnCallLine(
+                iso_local(block.starts_at, timezone),
+                iso_local(block.ends_at, timezone),
+                clinician.legal_name,
+                clinician.work_email or "",
+                clinician.position is Position.SENIOR_CLINICIAN,
+                licensed,
+                block.phone,
+                found.counts(block),
+            )
+        )
+    gaps = [gap.as_dict(timezone) for gap in found.gaps]
+    return OnCallReport(first, last, as_of, timezone, lines, gaps)
+
+
+def oncall_csv(report: OnCallReport) -> bytes:
+    def rows():
+        for line in report.blocks:
+            yield [
+                "block",
+                line.starts_at,
+                line.ends_at,
+                line.clinician,
+                line.email,
+                _yes_no(line.senior),
+                _yes_no(line.licence_valid),
+                line.phone,
+                _yes_no(line.counts),
+            ]
+        for gap in report.gaps:
+            yield ["gap", gap["starts_at"], gap["ends_at"], "", "", "", "", "", ""]
+
+    return csv_text(ONCALL_COLUMNS, rows(), lineterminator="\n").encode("utf-8")
+
+
+def oncall_pdf(report: OnCallReport, organisation: str) -> bytes:
+    sheet = styles()
+    story: list = [
+        Paragraph("On-call coverage", sheet["Title"]),
+        Paragraph(
+            f"{escape(organisation)} · senior licensed clinicians on call from "
+            f"{report.first.isoformat()} to {report.last.isoformat()} (local time, "
+            f"{escape(report.timezone)}, with the UTC offset), as the roster stood at the end of "
+            f"{report.as_of.isoformat()}. A block counts when its clinician held the senior "
+            f"position and a licence valid on every day it covers. Gaps are the times within "
+            f"service hours that no counting block covers.",
+            sheet["Body"],
+        ),
+        Paragraph(f"Gaps ({len(report.gaps):,})", sheet["H2"]),
+    ]
+    if report.gaps:
+        story.append(
+            _period_table(
+                ("From", "Until"),
+                [[gap["starts_at"], gap["ends_at"]] for gap in report.gaps],
+                (2.2, 2.2),
+            )
+        )
+    else:
+        story.append(Paragraph("None: every instant of service hours was covered.", sheet["Body"]))
+    story.append(Paragraph(f"Blocks ({len(report.blocks):,})", sheet["H2"]))
+    if report.blocks:
+        story.append(
+            _period_table(
+                ("From", "Until", "Clinician", "Senior", "Licence\nvalid", "Phone", "Counts"),
+                [
+                    [
+                        line.starts_at,
+                        line.ends_at,
+                        _wrapped(line.clinician + (f" · {line.email}" if line.email else ""), 2.45),
+                        _yes_no(line.senior),
+                        _yes_no(line.licence_valid),
+                        line.phone,
+                        _yes_no(line.counts),
+                    ]
+                    for line in report.blocks
+                ],
+                (1.7, 1.7, 2.45, 0.6, 0.9, 1.45, 0.7),
+            )
+        )
+    else:
+        story.append(Paragraph("No block was on the roster for the period.", sheet["Body"]))
+    return _landscape_pdf(
+        story, f"On-call coverage {report.first} to {report.last} as of {report.as_of}"
+    )
+
+
+# -- the requirements register ------------------------------------------------------------------
+
+REQUIREMENTS_REGISTER_COLUMNS = (
+    "person_id",
+    "name",
+    "work_email",
+    "position",
+    "cleared_to_work",
+    "requirement",
+    "requirement_name",
+    "kind",
+    "status",
+    "valid_until",
+    "due_on",
+    "evidence_sha256",
+    "verification",
+)
+
+
+@dataclass(frozen=True)
+class RegisterLine:
+    person_id: int
+    name: str
+    work_email: str
+    position: str
+    cleared: bool
+    requirement: Requirement
+    status: str
+    valid_until: dt.date | None
+    due_on: dt.date | None
+    verifications: tuple[Verification, ...]
+
+    @property
+    def hashes(self) -> list[str]:
+        return [item.sha256 for item in self.verifications if item.sha256]
+
+    def verification_text(self, timezone: str) -> str:
+        return " | ".join(
+            f"{'signed' if item.what == 'signature' else 'done'} {item.done_on.isoformat()}; "
+            f"{'by' if item.what == 'signature' else 'verified by'} {item.by} at "
+            f"{clock.local_time(item.at, timezone)}; how: {item.how}"
+            for item in self.verifications
+        )
+
+
+@dataclass(frozen=True)
+class RequirementsRegister:
+    as_of: dt.date
+    catalogue_version: int | None
+    lines: list[RegisterLine]
+    timezone: str
+
+
+def requirements_register(
+    session: Session, as_of: dt.date, timezone: str, person_ids: Sequence[int] | None = None
+) -> RequirementsRegister:
+    """Every person and applicable requirement with its status on ``as_of``, as the records stood
+    at the end of that day, with the evidence hashes and verifications behind it: nine queries."""
+    recorded_by = clock.end_of_day(as_of, timezone)
+    matrix = compliance_matrix(session, as_of, recorded_by=recorded_by)
+    verifications = requirement_verifications(session, as_of, recorded_by)
+    chosen = set(person_ids) if person_ids is not None else None
+    lines = []
+    for row in matrix.rows:
+        if chosen is not None and row.person.id not in chosen:
+            continue
+        for requirement in matrix.requirements:
+            result = row.statuses[requirement.key]
+            if result.status is RequirementStatus.NOT_APPLICABLE:
+                continue
+            lines.append(
+                RegisterLine(
+                    row.person.id,
+                    row.person.legal_name,
+                    row.person.work_email or "",
+                    row.person.position.value,
+                    row.clearance.cleared,
+                    requirement,
+                    result.status.value,
+                    result.valid_until,
+                    result.due_on,
+                    tuple(verifications.get((row.person.id, requirement.key), ())),
+                )
+            )
+    return RequirementsRegister(as_of, matrix.catalogue_version, lines, timezone)
+
+
+def requirements_register_csv(register: RequirementsRegister) -> bytes:
+    rows = (
+        [
+            str(line.person_id),
+            line.name,
+            line.work_email,
+            line.position,
+            "true" if line.cleared else "false",
+            line.requirement.key,
+            line.requirement.name,
+            line.requirement.kind.value,
+            line.status,
+            _iso(line.valid_until),
+            _iso(line.due_on),
+            " ".join(line.hashes),
+            line.verification_text(register.timezone),
+        ]
+        for line in register.lines
+    )
+    return csv_text(REQUIREMENTS_REGISTER_COLUMNS, rows, lineterminator="\n").encode("utf-8")
+
+
+REGISTER_PDF_WIDTHS = (1.7, 0.8, 0.8, 0.8, 2.4, 3.5)
+
+
+def requirements_register_pdf(register: RequirementsRegister, organisation: str) -> bytes:
+    sheet = styles()
+    header = ("Requirement", "Status", "Valid\nuntil", "Due on", "Evidence SHA-256", "Verification")
+    people = len({line.person_id for line in register.lines})
+    version = (
+        f"catalogue version {register.catalogue_version}"
+        if register.catalogue_version is not None
+        else "no catalogue loaded by then"
+    )
+    story: list = [
+        Paragraph("Requirements register", sheet["Title"]),
+        Paragraph(
+            f"{escape(organisation)} · every person and each requirement that applied to them on "
+            f"{register.as_of.isoformat()} ({version}), with its status that day as the records "
+            f"stood at the end of it, the SHA-256 of each piece of evidence and signed policy "
+            f"text, and who verified or signed it, when and how "
+            f"({people:,} {'person' if people == 1 else 'people'}).",
+            sheet["Body"],
+        ),
+    ]
+    if not register.lines:
+        story.append(Paragraph("No requirement applied to anyone on the date.", sheet["Body"]))
+    current: int | None = None
+    rows: list[list[object]] = []
+
+    def flush() -> None:
+        if rows:
+            story.append(_period_table(header, rows, REGISTER_PDF_WIDTHS))
+
+    for line in register.lines:
+        if line.person_id != current:
+            flush()
+            rows = []
+            current = line.person_id
+            cleared = "cleared to work" if line.cleared else "NOT cleared to work"
+            email = f" · {line.work_email}" if line.work_email else ""
+            story.append(
+                Paragraph(
+                    escape(f"{line.name}{email} · {line.position.replace('_', ' ')} · {cleared}"),
+                    sheet["H3"],
+                )
+            )
+        rows.append(
+            [
+                _wrapped(line.requirement.name, REGISTER_PDF_WIDTHS[0]),
+                RequirementStatus(line.status).label,
+                _iso(line.valid_until),
+                _iso(line.due_on),
+                "\n".join(f"{sha[:32]}\n{sha[32:]}" for sha in line.hashes) or "none",
+                _wrapped(
+                    line.verification_text(register.timezone) or "none recorded",
+                    REGISTER_PDF_WIDTHS[5],
+                ),
+            ]
+        )
+    flush()
+    return _landscape_pdf(story, f"Requirements register as of {register.as_of}")

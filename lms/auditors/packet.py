@@ -5,7 +5,12 @@ flat however many people it covers.
 People are read in batches of :data:`BATCH_SIZE`: each batch's records (certificates, training,
 employment, determinations, evidence) take :data:`STATEMENTS_PER_BATCH` statements whatever the
 batch's size, and only one batch's records are held at a time; evidence files are streamed one
-by one."""
+by one.
+
+The whole-provider sections — the supervision log and on-call coverage for the 13 weeks to the
+date, the requirements register on the date — are read in :data:`PERIOD_STATEMENTS` statements
+whatever their size, and each is held whole while its PDF is drawn (about 55 MiB more for 1,000
+mentors with weekly supervision)."""
 
 from __future__ import annotations
 
@@ -24,7 +29,21 @@ from sqlalchemy.orm import Session, undefer
 
 from lms import clock
 from lms.auditlog.operations import chain_head
-from lms.auditors.documents import certificate_register_csv, roster, roster_csv, roster_pdf
+from lms.auditors.documents import (
+    certificate_register_csv,
+    oncall_csv,
+    oncall_pdf,
+    oncall_report,
+    requirements_register,
+    requirements_register_csv,
+    requirements_register_pdf,
+    roster,
+    roster_csv,
+    roster_pdf,
+    supervision_log,
+    supervision_log_csv,
+    supervision_log_pdf,
+)
 from lms.auditors.queries import module_history
 from lms.certificates.queries import CertificateRow, certificate_rows, certificate_rows_of
 from lms.curriculum.documents import (
@@ -36,8 +55,10 @@ from lms.curriculum.models import CurriculumEdition
 from lms.eligibility.documents import eligibility_file_pdf
 from lms.eligibility.models import EvidenceDocument
 from lms.eligibility.queries import determinations_in_force
+from lms.service_hours.rules import DEFAULT_SERVICE_HOURS
 from lms.staff.models import Person
 from lms.staff.queries import employed_between, employment_periods_of
+from lms.supervision.rules import SupervisionSettings
 from lms.training.documents import CertificateLine, transcript_pdf, transcripts_data
 from lms.training.operations import TrainingSettings
 from lms.training.queries import edition_modules
@@ -49,6 +70,15 @@ BATCH_SIZE = 200
 STATEMENTS_PER_BATCH = 10
 #: Evidence documents fetched from the database at a time while they are written.
 EVIDENCE_FETCH = 8
+#: Statements that read the whole-provider sections, whatever the number of people, mentors,
+#: sessions and blocks: the supervision log (mentors, employment, leave, sessions, the
+#: supervisors' licences for the rule and for print, training areas), on-call coverage
+#: (settings versions, blocks, who qualifies, licences) and the requirements register
+#: (catalogue, people, employment, policy versions, records, signatures, certificates, who
+#: verified). Pinned in tests/integration/test_audit_period_documents.py.
+PERIOD_STATEMENTS = 20
+#: The period the supervision log and on-call coverage cover: the 13 weeks up to the as-of date.
+PERIOD_WEEKS = 13
 
 
 @dataclass(frozen=True)
@@ -58,6 +88,14 @@ class PacketOptions:
     timezone: str
     settings: TrainingSettings
     person_ids: Sequence[int] | None = None  # None: everyone employed on the date
+    supervision: SupervisionSettings = field(default_factory=SupervisionSettings)
+    #: ``LMS_SERVICE_HOURS``: the service hours when no organisation setting says otherwise.
+    service_hours: str = DEFAULT_SERVICE_HOURS
+
+    @property
+    def period(self) -> tuple[dt.date, dt.date]:
+        """The period of the supervision log and on-call coverage: the 13 weeks to the date."""
+        return self.as_of - dt.timedelta(weeks=PERIOD_WEEKS) + dt.timedelta(days=1), self.as_of
 
 
 @dataclass
@@ -123,13 +161,46 @@ def _editions_on(session: Session, day: dt.date, timezone: str) -> list[Curricul
     )
 
 
-def _curriculum_files(session: Session, writer: PacketWriter, options: PacketOptions) -> None:
+def _no_edition_note(session: Session, options: PacketOptions) -> str:
+    """Why the packet holds no curriculum documentation: said in the manifest, not left out."""
+    day = options.as_of
+    first = (
+        session.execute(
+            select(CurriculumEdition).order_by(CurriculumEdition.published_at, CurriculumEdition.id)
+        )
+        .scalars()
+        .first()
+    )
+    if first is None:
+        return f"No curriculum edition was published by {day.isoformat()}."
+    name = f"{first.curriculum_key} {first.edition} v{first.version}"
+    published = clock.local_date(first.published_at, options.timezone)
+    if first.published_at >= clock.end_of_day(day, options.timezone):
+        return (
+            f"No curriculum edition was published by {day.isoformat()}: the first, {name}, was "
+            f"published on {published.isoformat()} (in effect from "
+            f"{first.effective_on.isoformat()})."
+        )
+    return (
+        f"No curriculum edition was in force on {day.isoformat()}: the first, {name}, takes "
+        f"effect on {first.effective_on.isoformat()}."
+    )
+
+
+def _curriculum_files(
+    session: Session, writer: PacketWriter, options: PacketOptions
+) -> dict[str, Any]:
+    """The documentation of every edition in force by the date (and its answer key); the
+    manifest's ``curriculum`` entry says which, or why there is none."""
     policy = DeliveryPolicy(
         options.settings.policy.initial_training_days,
         options.settings.policy.renewal_window_days,
         options.settings.max_attempts,
     )
-    for edition in _editions_on(session, options.as_of, options.timezone):
+    editions = _editions_on(session, options.as_of, options.timezone)
+    if not editions:
+        return {"editions": [], "note": _no_edition_note(session, options)}
+    for edition in editions:
         modules = edition_modules(session, edition.id)
         name = f"{edition.curriculum_key}-{edition.edition}-v{edition.version}"
         history = module_history(session, [m.module_key for m in modules])
@@ -143,6 +214,20 @@ def _curriculum_files(session: Session, writer: PacketWriter, options: PacketOpt
             answer_key_pdf(edition, modules, options.organisation),
             "Knowledge-check answer key (restricted)",
         )
+    in_force = editions[-1]
+    return {
+        "editions": [
+            {
+                "curriculum": edition.curriculum_key,
+                "edition": edition.edition,
+                "version": edition.version,
+                "effective_on": edition.effective_on.isoformat(),
+                "sha256": edition.sha256,
+            }
+            for edition in editions
+        ],
+        "in_force": f"{in_force.curriculum_key} {in_force.edition} v{in_force.version}",
+    }
 
 
 def certificate_lines(session: Session, person_id: int, day: dt.date) -> list[CertificateLine]:
@@ -245,6 +330,46 @@ def _batch_files(
         session.expunge(document)
 
 
+def _period_files(session: Session, writer: PacketWriter, options: PacketOptions) -> dict:
+    """The supervision log and on-call coverage for the period, and the requirements register
+    on the date: each a PDF and a CSV, read in a constant number of statements."""
+    first, last = options.period
+    day = options.as_of
+    log = supervision_log(session, first, last, day, options.supervision, options.person_ids)
+    name = f"supervision/supervision-log-{first}-to-{last}"
+    writer.add(
+        f"{name}.pdf",
+        supervision_log_pdf(log, options.organisation),
+        f"Supervision log {first} to {last}: every mentor's every week, each session with its "
+        "supervisor and the licence valid that day (PDF)",
+    )
+    writer.add(f"{name}.csv", supervision_log_csv(log), f"Supervision log {first} to {last} (CSV)")
+    del log
+    config = {"SERVICE_HOURS": options.service_hours}
+    oncall = oncall_report(session, config, first, last, day, options.timezone)
+    name = f"oncall/oncall-coverage-{first}-to-{last}"
+    writer.add(
+        f"{name}.pdf",
+        oncall_pdf(oncall, options.organisation),
+        f"On-call coverage {first} to {last}: blocks and gaps in service hours (PDF)",
+    )
+    writer.add(f"{name}.csv", oncall_csv(oncall), f"On-call coverage {first} to {last} (CSV)")
+    register = requirements_register(session, day, options.timezone, options.person_ids)
+    name = f"requirements/requirements-register-{day}"
+    writer.add(
+        f"{name}.pdf",
+        requirements_register_pdf(register, options.organisation),
+        "Requirements register: every person and applicable requirement with its status on "
+        "the date, evidence SHA-256 and verification (PDF)",
+    )
+    writer.add(
+        f"{name}.csv",
+        requirements_register_csv(register),
+        "Requirements register on the date (CSV)",
+    )
+    return {"from": first.isoformat(), "to": last.isoformat(), "weeks": PERIOD_WEEKS}
+
+
 def app_version() -> str:
     try:
         return metadata.version("tm-lms")
@@ -262,7 +387,7 @@ def build_packet(
     writer = PacketWriter(target)
     people = people_on(session, options.as_of, options.person_ids)
     total = len(people) + 2
-    _curriculum_files(session, writer, options)
+    curriculum = _curriculum_files(session, writer, options)
     progress(1, total)
     rows = roster(session, options.as_of, options.settings.policy, options.timezone)
     writer.add(
@@ -278,6 +403,7 @@ def build_packet(
         certificate_register_csv(session, options.as_of),
         "Certificate register with each certificate's status on the date",
     )
+    period = _period_files(session, writer, options)
     progress(2, total)
     done = 2
 
@@ -295,6 +421,8 @@ def build_packet(
         "organisation": options.organisation,
         "app_version": app_version(),
         "audit_log_head": {"sequence": sequence, "sha256": head},
+        "curriculum": curriculum,
+        "period": period,
         "people": [{"id": p.id, "name": p.legal_name} for p in people],
     }
     writer.close(header)

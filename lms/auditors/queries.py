@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
+from lms.auth.models import User
+from lms.clinicians.models import Licence
 from lms.curriculum.documents import VersionHistoryEntry
 from lms.curriculum.models import CurriculumEdition, EditionModule, ModuleVersion
+from lms.requirements.models import PolicySignature, RequirementRecord
 
 
 def published_editions(session: Session) -> Sequence[CurriculumEdition]:
@@ -56,3 +61,159 @@ def module_history(
             )
         )
     return history
+
+
+@dataclass(frozen=True)
+class LicenceLine:
+    """A licence as an auditor's document prints it."""
+
+    licence_type: str
+    licence_number: str
+    issuing_state: str | None
+    issued_on: dt.date
+    expires_on: dt.date
+    verified: bool
+
+    def valid_on(self, day: dt.date) -> bool:
+        """Valid from its issue date up to the day before its expiry date (issue 10)."""
+        return self.issued_on <= day < self.expires_on
+
+    def describe(self) -> str:
+        state = f" ({self.issuing_state})" if self.issuing_state else ""
+        unverified = "" if self.verified else ", not verified"
+        return (
+            f"{self.licence_type} {self.licence_number}{state}, expires "
+            f"{self.expires_on.isoformat()}{unverified}"
+        )
+
+
+def licences_of(
+    session: Session, person_ids: Iterable[int], recorded_by: dt.datetime | None = None
+) -> dict[int, list[LicenceLine]]:
+    """Each person's licence records (entered by ``recorded_by``, when given), oldest first:
+    one query."""
+    ids = sorted(set(person_ids))
+    found: dict[int, list[LicenceLine]] = defaultdict(list)
+    if not ids:
+        return found
+    query = (
+        select(
+            Licence.person_id,
+            Licence.licence_type,
+            Licence.licence_number,
+            Licence.issuing_state,
+            Licence.issued_on,
+            Licence.expires_on,
+            Licence.verified_at,
+        )
+        .where(Licence.person_id.in_(ids))
+        .order_by(Licence.issued_on, Licence.id)
+    )
+    if recorded_by is not None:
+        query = query.where(Licence.created_at < recorded_by)
+    for row in session.execute(query):
+        found[row.person_id].append(
+            LicenceLine(
+                row.licence_type,
+                row.licence_number,
+                row.issuing_state,
+                row.issued_on,
+                row.expires_on,
+                row.verified_at is not None
+                and (recorded_by is None or row.verified_at < recorded_by),
+            )
+        )
+    return found
+
+
+def licence_on(licences: Sequence[LicenceLine], day: dt.date) -> LicenceLine | None:
+    """The licence valid on ``day`` (a verified one first, then the latest to expire)."""
+    valid = [licence for licence in licences if licence.valid_on(day)]
+    if not valid:
+        return None
+    return max(valid, key=lambda licence: (licence.verified, licence.expires_on))
+
+
+@dataclass(frozen=True)
+class Verification:
+    """Who confirmed a requirement record, when and how; or who signed a policy."""
+
+    what: str  # "record" or "signature"
+    done_on: dt.date
+    sha256: str | None
+    by: str
+    at: dt.datetime
+    how: str
+
+
+def requirement_verifications(
+    session: Session, as_of: dt.date, recorded_by: dt.datetime | None
+) -> dict[tuple[int, str], list[Verification]]:
+    """(person id, requirement key) -> every record made and policy signed by ``as_of`` (and
+    entered by ``recorded_by``) with its evidence hash and who verified or signed it, oldest
+    first. Two queries."""
+    found: dict[tuple[int, str], list[Verification]] = defaultdict(list)
+    verifier = aliased(User)
+    records = (
+        select(
+            RequirementRecord.person_id,
+            RequirementRecord.requirement_key,
+            RequirementRecord.done_on,
+            RequirementRecord.evidence_sha256,
+            RequirementRecord.verified_at,
+            RequirementRecord.verification_method,
+            RequirementRecord.verification_note,
+            verifier.full_name,
+            verifier.email,
+        )
+        .outerjoin(verifier, verifier.id == RequirementRecord.verified_by_id)
+        .where(RequirementRecord.done_on <= as_of)
+        .order_by(RequirementRecord.done_on, RequirementRecord.id)
+    )
+    if recorded_by is not None:
+        records = records.where(RequirementRecord.recorded_at < recorded_by)
+    for row in session.execute(records):
+        how = row.verification_method.label
+        if row.verification_note:
+            how = f"{how.removesuffix(' (see note)')}: {row.verification_note}"
+        found[(row.person_id, row.requirement_key)].append(
+            Verification(
+                "record",
+                row.done_on,
+                row.evidence_sha256,
+                f"{row.full_name} <{row.email}>" if row.email else "(not recorded)",
+                row.verified_at,
+                how,
+            )
+        )
+    signer = aliased(User)
+    signatures = (
+        select(
+            PolicySignature.person_id,
+            PolicySignature.requirement_key,
+            PolicySignature.signed_on,
+            PolicySignature.document_sha256,
+            PolicySignature.signed_at,
+            PolicySignature.typed_name,
+            PolicySignature.version,
+            signer.email,
+        )
+        .outerjoin(signer, signer.id == PolicySignature.user_id)
+        .where(PolicySignature.signed_on <= as_of)
+        .order_by(PolicySignature.signed_at, PolicySignature.id)
+    )
+    if recorded_by is not None:
+        signatures = signatures.where(PolicySignature.signed_at < recorded_by)
+    for row in session.execute(signatures):
+        account = f" <{row.email}>" if row.email else ""
+        found[(row.person_id, row.requirement_key)].append(
+            Verification(
+                "signature",
+                row.signed_on,
+                row.document_sha256,
+                f"{row.typed_name}{account}",
+                row.signed_at,
+                f"signed version {row.version} (typed name, account, instant)",
+            )
+        )
+    return found

@@ -38,6 +38,7 @@ from lms.eligibility.queries import determination_in_force
 from lms.organisation.views import current_settings
 from lms.provider_time import provider_today
 from lms.staff.models import Person
+from lms.supervision.settings import supervision_settings
 from lms.training.operations import settings_from_config
 from lms.training.queries import edition_modules
 from lms.validation import InvalidInput, parse_as_of
@@ -223,6 +224,8 @@ def _packet_options(day: dt.date):
         organisation=current_settings().organisation_name,
         timezone=current_app.config["LMS_TIMEZONE"],
         settings=settings_from_config(current_app.config),
+        supervision=supervision_settings(current_app.config),
+        service_hours=str(current_app.config["SERVICE_HOURS"]),
     )
 
 
@@ -378,3 +381,116 @@ def transcript(person_id: int):
         min_section_seconds=current_app.config.get("MIN_SECTION_SECONDS", 0),
     )
     return _pdf_download(data, f"transcript-{person.id}-{day}.pdf", "transcript", person.id)
+
+
+# -- supervision, on-call and requirements for auditors -----------------------------------------
+
+
+#: The flash category of a refused field of the auditor's period form (its as-of date, ``from``
+#: or ``to``), shown beside that field (templates/home/auditor.html).
+PERIOD_ERROR = "field:period_"
+
+
+def _period_arguments() -> tuple[dt.date, dt.date, dt.date]:
+    """(first, last, as_of) from ?from, ?to and ?as_of; a refused value goes back to the page
+    with the form, named."""
+    from lms.auditors.period import report_period
+
+    try:
+        day = _as_of_argument()
+    except _AsOfRefused as refusal:  # shown beside the period form's own date field
+        raise _AsOfRefused(refusal.error, refusal.back, PERIOD_ERROR + "as_of") from None
+    try:
+        first, last = report_period(request.args.get("from"), request.args.get("to"), day)
+    except InvalidInput as error:
+        raise _AsOfRefused(error, _reports_page(), PERIOD_ERROR + str(error.field)) from None
+    return first, last, day
+
+
+def _supervision_log(first: dt.date, last: dt.date, day: dt.date):
+    from lms.auditors.documents import supervision_log
+
+    return supervision_log(db_session(), first, last, day, supervision_settings(current_app.config))
+
+
+def _period_name(stem: str, first: dt.date, last: dt.date, day: dt.date, extension: str) -> str:
+    return f"{stem}-{first}-to-{last}-as-of-{day}.{extension}"
+
+
+@blueprint.route("/supervision-log.pdf")
+@requires(Role.AUDITOR, Role.ADMIN, Role.HR)
+def supervision_log_pdf():
+    from lms.auditors.documents import supervision_log_pdf as pdf
+
+    first, last, day = _period_arguments()
+    data = pdf(_supervision_log(first, last, day), current_settings().organisation_name)
+    name = _period_name("supervision-log", first, last, day, "pdf")
+    return _pdf_download(data, name, "supervision_log", None)
+
+
+@blueprint.route("/supervision-log.csv")
+@requires(Role.AUDITOR, Role.ADMIN, Role.HR)
+def supervision_log_csv():
+    from lms.auditors.documents import supervision_log_csv as csv
+
+    first, last, day = _period_arguments()
+    data = csv(_supervision_log(first, last, day))
+    name = _period_name("supervision-log", first, last, day, "csv")
+    return _csv_download(data, name, "supervision_log")
+
+
+def _oncall(first: dt.date, last: dt.date, day: dt.date):
+    from lms.auditors.documents import oncall_report
+
+    return oncall_report(
+        db_session(), current_app.config, first, last, day, current_app.config["LMS_TIMEZONE"]
+    )
+
+
+@blueprint.route("/oncall-coverage.pdf")
+@requires(Role.AUDITOR, Role.ADMIN, Role.HR)
+def oncall_coverage_pdf():
+    from lms.auditors.documents import oncall_pdf
+
+    first, last, day = _period_arguments()
+    data = oncall_pdf(_oncall(first, last, day), current_settings().organisation_name)
+    name = _period_name("oncall-coverage", first, last, day, "pdf")
+    return _pdf_download(data, name, "oncall_coverage", None)
+
+
+@blueprint.route("/oncall-coverage.csv")
+@requires(Role.AUDITOR, Role.ADMIN, Role.HR)
+def oncall_coverage_csv():
+    from lms.auditors.documents import oncall_csv
+
+    first, last, day = _period_arguments()
+    data = oncall_csv(_oncall(first, last, day))
+    return _csv_download(
+        data, _period_name("oncall-coverage", first, last, day, "csv"), "oncall_coverage"
+    )
+
+
+def _register(day: dt.date):
+    from lms.auditors.documents import requirements_register
+
+    return requirements_register(db_session(), day, current_app.config["LMS_TIMEZONE"])
+
+
+@blueprint.route("/requirements-register.pdf")
+@requires(Role.AUDITOR, Role.ADMIN, Role.HR)
+def requirements_register_pdf():
+    from lms.auditors.documents import requirements_register_pdf as pdf
+
+    day = _as_of_argument()
+    data = pdf(_register(day), current_settings().organisation_name)
+    return _pdf_download(data, f"requirements-register-{day}.pdf", "requirements_register", None)
+
+
+@blueprint.route("/requirements-register.csv")
+@requires(Role.AUDITOR, Role.ADMIN, Role.HR)
+def requirements_register_csv():
+    from lms.auditors.documents import requirements_register_csv as csv
+
+    day = _as_of_argument()
+    data = csv(_register(day))
+    return _csv_download(data, f"requirements-register-{day}.csv", "requirements_register")

@@ -43,11 +43,20 @@ from lms.staff.models import EmploymentPeriod, Person, Position
 from lms.staff.rules import Employment, StaffStatus
 
 
-def catalogue_versions(session: Session) -> list[CatalogueVersion]:
-    """Every catalogue version, oldest first (a handful of rows)."""
-    return list(
+def catalogue_versions(
+    session: Session, recorded_by: dt.datetime | None = None
+) -> list[CatalogueVersion]:
+    """Every catalogue version, oldest first (a handful of rows).
+
+    With ``recorded_by``: those loaded before it, so a later change never rewrites a past
+    status; when none had been loaded yet, the first one (there was no other catalogue then)."""
+    versions = list(
         session.execute(select(CatalogueVersion).order_by(CatalogueVersion.version)).scalars()
     )
+    if recorded_by is None:
+        return versions
+    loaded = [version for version in versions if version.loaded_at < recorded_by]
+    return loaded or versions[:1]
 
 
 def version_on(versions: Sequence[CatalogueVersion], day: dt.date) -> CatalogueVersion | None:
@@ -153,12 +162,20 @@ def person_facts(
 
 
 def compliance_matrix(
-    session: Session, as_of: dt.date, filters: MatrixFilters | None = None
+    session: Session,
+    as_of: dt.date,
+    filters: MatrixFilters | None = None,
+    recorded_by: dt.datetime | None = None,
 ) -> Matrix:
     """Every person employed (or about to start) on ``as_of`` with the status of each applicable
-    requirement. Seven queries, whatever the number of people."""
+    requirement. Seven queries, whatever the number of people.
+
+    With ``recorded_by`` (the end of the as-of day, for auditors): only what had been recorded
+    by that instant — catalogue versions (but for the first, when none had been loaded yet),
+    policy versions, records and signatures entered later are left out, as if the question had
+    been asked that day."""
     filters = filters or MatrixFilters()
-    versions = catalogue_versions(session)
+    versions = catalogue_versions(session, recorded_by)
     version = version_on(versions, as_of)
     catalogue = requirements_on(versions, as_of)
     people_query = select(*PERSON_COLUMNS).order_by(Person.legal_name, Person.id)
@@ -170,8 +187,10 @@ def compliance_matrix(
         people_query = people_query.where(Person.id == filters.person_id)
     people = [PersonSummary(*values) for values in session.execute(people_query)]
     employments = _employments(session, filters.person_id)
-    versions_by_key = _policy_versions(session)
-    validities = _validities(session, catalogue, versions_by_key, as_of, filters.person_id)
+    versions_by_key = _policy_versions(session, recorded_by)
+    validities = _validities(
+        session, catalogue, versions_by_key, as_of, filters.person_id, recorded_by
+    )
     # A requirement turned off (no positions) is no column unless asked for by name.
     columns = [
         requirement
@@ -222,11 +241,16 @@ def compliance_matrix(
     )
 
 
-def _policy_versions(session: Session) -> dict[str, list[PolicyVersion]]:
+def _policy_versions(
+    session: Session, recorded_by: dt.datetime | None = None
+) -> dict[str, list[PolicyVersion]]:
     by_key: dict[str, list[PolicyVersion]] = defaultdict(list)
-    for key, version, effective_on in session.execute(
-        select(PolicyDocument.requirement_key, PolicyDocument.version, PolicyDocument.effective_on)
-    ):
+    query = select(
+        PolicyDocument.requirement_key, PolicyDocument.version, PolicyDocument.effective_on
+    )
+    if recorded_by is not None:
+        query = query.where(PolicyDocument.published_at < recorded_by)
+    for key, version, effective_on in session.execute(query):
         by_key[key].append(PolicyVersion(version, effective_on))
     return by_key
 
@@ -237,6 +261,7 @@ def _validities(
     policy_versions: dict[str, list[PolicyVersion]],
     as_of: dt.date,
     person_id: int | None,
+    recorded_by: dt.datetime | None = None,
 ) -> dict[tuple[int, str], list[Validity]]:
     """(person id, requirement key) -> the validity of each record made by ``as_of``."""
     result: dict[tuple[int, str], list[Validity]] = defaultdict(list)
@@ -248,6 +273,8 @@ def _validities(
     ).where(RequirementRecord.done_on <= as_of)
     if person_id is not None:
         records = records.where(RequirementRecord.person_id == person_id)
+    if recorded_by is not None:
+        records = records.where(RequirementRecord.recorded_at < recorded_by)
     for pid, key, done_on, expires_on in session.execute(records):
         requirement = catalogue.get(key)
         if requirement is None:
@@ -264,6 +291,8 @@ def _validities(
     ).where(PolicySignature.signed_on <= as_of)
     if person_id is not None:
         signatures = signatures.where(PolicySignature.person_id == person_id)
+    if recorded_by is not None:
+        signatures = signatures.where(PolicySignature.signed_at < recorded_by)
     for pid, key, version, signed_on in session.execute(signatures):
         requirement = catalogue.get(key)
         if requirement is None:

@@ -63,7 +63,9 @@ def test_every_csv_in_the_audit_packet(db, hostile):
     build_packet(db, target, PacketOptions(DAY, "Agency", TZ, SETTINGS))
     with zipfile.ZipFile(target) as packet:
         names = [name for name in packet.namelist() if name.endswith(".csv")]
-        assert len(names) == 2  # the roster and the certificate register
+        # The roster, the certificate register, the supervision log, on-call coverage and the
+        # requirements register.
+        assert len(names) == 5
         for name in names:
             cells = cells_of(packet.read(name).decode())
             assert [cell for cell in cells if cell.startswith(FORMULA_STARTS)] == [], name

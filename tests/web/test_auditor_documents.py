@@ -152,3 +152,69 @@ def test_an_auditor_limited_to_a_period_sees_only_records_in_it(client, auth, ma
     outside = client.get("/audit/roster.csv?as_of=2026-11-01")
     assert outside.status_code == 403
     assert "Your access covers records up to 2026-06-30." in outside.get_data(as_text=True)
+
+
+# -- the supervision log, on-call coverage and requirements register (issues 10 and 12) ---------
+
+PERIOD_DOWNLOADS = [
+    ("/audit/supervision-log.pdf", "application/pdf", "supervision-log-"),
+    ("/audit/supervision-log.csv", "text/csv", "supervision-log-"),
+    ("/audit/oncall-coverage.pdf", "application/pdf", "oncall-coverage-"),
+    ("/audit/oncall-coverage.csv", "text/csv", "oncall-coverage-"),
+    ("/audit/requirements-register.pdf", "application/pdf", "requirements-register-"),
+    ("/audit/requirements-register.csv", "text/csv", "requirements-register-"),
+]
+
+
+@pytest.mark.parametrize(("path", "mimetype", "name"), PERIOD_DOWNLOADS)
+def test_the_period_documents_download_and_are_logged(
+    client, auth, users, db, path, mimetype, name
+):
+    auth.login("auditor@example.org")
+    home = client.get("/auditor").get_data(as_text=True)
+    assert f'action="{path}"' in home or f'formaction="{path}"' in home
+    response = client.get(f"{path}?as_of=2026-11-01&from=2026-10-01&to=2026-10-31")
+    assert response.status_code == 200, response.get_data(as_text=True)[:500]
+    assert response.mimetype == mimetype
+    disposition = response.headers["Content-Disposition"]
+    if "requirements" in path:  # the register is on a date; the period does not apply
+        assert f"{name}2026-11-01." in disposition
+    else:
+        assert f"{name}2026-10-01-to-2026-10-31-as-of-2026-11-01." in disposition
+    download = [details for action, details in actions(db) if action == "export.download"]
+    assert download[-1]["sha256"] and download[-1]["filename"] in disposition
+
+
+@pytest.mark.parametrize(
+    ("query", "field", "message"),
+    [
+        ("as_of=2099-01-01", "as-of", "The date cannot be in the future."),
+        (
+            "as_of=2026-11-01&to=2026-11-02",
+            "to",
+            "The last day of the period cannot be after the as-of date (2026-11-01).",
+        ),
+        (
+            "as_of=2026-11-01&from=2026-11-02&to=2026-11-01",
+            "from",
+            "The first day of the period must not be after the last day.",
+        ),
+        (
+            "from=2024-01-01&to=2025-06-01&as_of=2026-11-01",
+            "from",
+            "Ask for at most 400 days at a time.",
+        ),
+        (
+            "as_of=2026-11-01&from=1/2/2026",
+            "from",
+            "The first day of the period “1/2/2026” is not a date: write it as YYYY-MM-DD.",
+        ),
+    ],
+)
+def test_a_period_refused_is_shown_beside_its_field(client, auth, users, query, field, message):
+    auth.login("auditor@example.org")
+    response = client.get(f"/audit/supervision-log.pdf?{query}")
+    assert response.status_code == 302 and response.headers["Location"] == "/auditor"
+    page = client.get("/auditor").get_data(as_text=True)
+    assert f'id="period-{field}-error" role="alert">{message}</p>' in page
+    assert page.count(message) == 1  # not beside the other form's date, nor as a banner
