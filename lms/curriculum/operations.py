@@ -16,7 +16,7 @@ from lms.actor import Actor
 from lms.auditlog.operations import record
 from lms.curriculum.format import Edition, Module, Question
 from lms.curriculum.models import CurriculumEdition, EditionModule, ModuleVersion
-from lms.curriculum.rendering import PLACEHOLDER_DEFAULTS, fill_placeholders
+from lms.curriculum.rendering import LIVE_PLACEHOLDERS, PLACEHOLDER_DEFAULTS, fill_placeholders
 
 
 def _canonical_hash(content: Any) -> str:
@@ -42,6 +42,12 @@ def filled_module_content(module: Module, values: Mapping[str, str]) -> dict[str
         ],
         "questions": [_question_content(q, fill) for q in module.questions],
     }
+
+
+def live_module_sections(module: Module, values: Mapping[str, str]) -> tuple[str, ...]:
+    """Each section's Markdown filled like ``filled_module_content``, but with the emergency
+    contacts left as markers, to be filled from the settings in force when it is read."""
+    return tuple(fill_placeholders(s.markdown, values, LIVE_PLACEHOLDERS) for s in module.sections)
 
 
 def _question_content(question: Question, fill: Callable[[str], str]) -> dict[str, Any]:
@@ -124,6 +130,7 @@ class PreparedModule:
     source_sha256: str
     content: dict[str, Any] = field(hash=False)
     source: str = field(hash=False)
+    live_sections: tuple[str, ...] = field(default=(), hash=False)
 
 
 @dataclass(frozen=True)
@@ -170,6 +177,7 @@ def plan_publication(
                 module.content_hash,
                 content,
                 fill_placeholders(module.source, values),
+                live_module_sections(module, values),
             )
         )
     sha256 = _canonical_hash(
@@ -205,6 +213,8 @@ def _module_version(session: Session, prepared: PreparedModule) -> ModuleVersion
         )
     ).scalar_one_or_none()
     if existing is not None:
+        if existing.live_sections is None:  # published before the markers were kept
+            existing.live_sections = list(prepared.live_sections)
         return existing
     latest = session.execute(
         select(func.max(ModuleVersion.version)).where(ModuleVersion.module_key == prepared.key)
@@ -222,6 +232,7 @@ def _module_version(session: Session, prepared: PreparedModule) -> ModuleVersion
         objectives=content["objectives"],
         references=content["references"],
         sections=content["sections"],
+        live_sections=list(prepared.live_sections),
         questions=content["questions"],
         source=prepared.source,
         created_at=clock.now(),
