@@ -261,7 +261,7 @@ def publish_edition(
         sha256=plan.sha256,
         source_sha256=edition.content_hash,
         placeholder_values=plan.values,
-        published_at=clock.now(),
+        published_at=actor.now(),
         published_by_id=actor.user_id,
         published_by_label=actor.label,
     )
