@@ -31,7 +31,7 @@ def filled_module_content(module: Module, values: Mapping[str, str]) -> dict[str
         return fill_placeholders(text, values)
 
     return {
-        "title": fill(module.title),
+        "title": _title(fill(module.title)),
         "estimated_minutes": module.estimated_minutes,
         "questions_per_attempt": module.questions_per_attempt,
         "topics": list(module.topics),
@@ -42,6 +42,16 @@ def filled_module_content(module: Module, values: Mapping[str, str]) -> dict[str
         ],
         "questions": [_question_content(q, fill) for q in module.questions],
     }
+
+
+def _title(title: str) -> str:
+    """A module title opening with a placeholder's default reads "Your agency policies and
+    procedures", not "your agency …". (Sentences are filled with the settings' resolved values,
+    so their published text and hashes stay as they were; a provider's own name, never a
+    default, is printed as they wrote it.)"""
+    if title[:1].islower() and any(title.startswith(d) for d in PLACEHOLDER_DEFAULTS.values()):
+        return title[0].upper() + title[1:]
+    return title
 
 
 def live_module_sections(module: Module, values: Mapping[str, str]) -> tuple[str, ...]:
