@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import datetime as dt
+from dataclasses import dataclass, replace
+
+from lms import clock
 
 
 @dataclass(frozen=True)
@@ -10,6 +13,17 @@ class Actor:
     user_id: int | None
     label: str
     ip_address: str | None = None
+    #: When the actor acts. None (every request, command and job) means now. Only a record of
+    #: past events entered as such — the demo's two years of history (lms/demo.py) — passes an
+    #: instant, and every timestamp the operations write for this actor is that instant.
+    at: dt.datetime | None = None
+
+    def now(self) -> dt.datetime:
+        """The instant this actor's operations record: ``at``, or the clock's now."""
+        return self.at if self.at is not None else clock.now()
+
+    def acting_at(self, at: dt.datetime | None) -> Actor:
+        return replace(self, at=at)
 
     @classmethod
     def system(cls, label: str) -> Actor:

@@ -132,6 +132,15 @@ def _local_time(instant: dt.datetime | None) -> str:
     return clock.local_time(instant, current_app.config["LMS_TIMEZONE"]) if instant else ""
 
 
+def _local_date(instant: dt.datetime | None) -> str:
+    """The provider's calendar date of a stored instant (stored UTC; naive from SQLite)."""
+    if instant is None:
+        return ""
+    if instant.tzinfo is None:
+        instant = instant.replace(tzinfo=dt.UTC)
+    return clock.local_date(instant, current_app.config["LMS_TIMEZONE"]).isoformat()
+
+
 def refuse_unstorable_text() -> None:
     """A 400 naming the field when a query or form value holds a NUL (or unpaired surrogate):
     no view has to think of it, and nothing reaches a database that would fail on it."""
@@ -191,6 +200,7 @@ def register_request_hooks(app: Flask) -> None:
 
     # Instants on pages are in the provider's time zone (LMS_TIMEZONE), with the zone shown.
     app.add_template_filter(_local_time, "local_time")
+    app.add_template_filter(_local_date, "local_date")
     app.add_template_filter(by_whom, "by_whom")
     app.add_template_filter(whole_days_text, "whole_days")
 

@@ -7,7 +7,6 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lms import clock
 from lms.actor import Actor
 from lms.auditlog.models import AuditChainHead, AuditEvent
 from lms.auditlog.rules import GENESIS_HASH, AuditEntry, ChainBreak, entry_hash, find_chain_break
@@ -32,7 +31,7 @@ def record(
         session.add(head)
     entry = AuditEntry(
         sequence=head.last_sequence + 1,
-        occurred_at=clock.now(),
+        occurred_at=actor.now(),
         actor_user_id=actor.user_id,
         actor_label=actor.label,
         action=action,

@@ -33,6 +33,7 @@ from lms.curriculum.documents import (
     curriculum_documentation_pdf,
 )
 from lms.curriculum.models import CurriculumEdition
+from lms.curriculum.rendering import live_contacts
 from lms.eligibility.documents import eligibility_file_pdf
 from lms.eligibility.queries import determination_in_force
 from lms.organisation.views import current_settings
@@ -94,15 +95,19 @@ def curriculum_documentation(edition_id: int):
         settings.max_attempts,
     )
     organisation_name = current_settings().organisation_name
+    contacts = live_contacts(current_settings().curriculum_placeholders)
 
     def build() -> bytes:
         modules = edition_modules(database, edition.id)
         history = module_history(database, [m.module_key for m in modules])
-        return curriculum_documentation_pdf(edition, modules, history, policy, organisation_name)
+        return curriculum_documentation_pdf(
+            edition, modules, history, policy, organisation_name, dict(contacts)
+        )
 
     # A published edition never changes, but the document also shows each module's history
     # (which grows when a later edition is published), the delivery policy and the provider's
-    # name: the key names all of them, so a cached PDF is always the one a rebuild would give.
+    # name and current emergency contacts: the key names all of them, so a cached PDF is always
+    # the one a rebuild would give.
     latest_edition_id = database.execute(select(func.max(CurriculumEdition.id))).scalar_one()
     key = (
         edition.id,
@@ -111,6 +116,7 @@ def curriculum_documentation(edition_id: int):
         latest_edition_id,
         policy,
         organisation_name,
+        contacts,
     )
     data = app_cache("curriculum_documentation", DOCUMENTATION_CACHE_SIZE).get_or_build(key, build)
     filename = f"curriculum-{edition.curriculum_key}-{edition.edition}-v{edition.version}.pdf"

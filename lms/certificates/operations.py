@@ -74,7 +74,7 @@ def issue_certificate(
             holder_name=person.legal_name,
             issued_on=today,
             expires_on=cycle.expires_on,
-            issued_at=clock.now(),
+            issued_at=actor.now(),
         )
         try:
             # A savepoint, so a refused insert leaves the caller's transaction usable.
@@ -129,7 +129,7 @@ def revoke_certificate(
             f"This certificate was already revoked on {certificate.revoked_on.isoformat()}; "
             "a revocation cannot be changed."
         )
-    certificate.revoked_at = clock.now()
+    certificate.revoked_at = actor.now()
     certificate.revoked_on = today
     certificate.revoked_by_id = actor.user_id
     certificate.revocation_reason = reason

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from lms import clock
 from lms.actor import Actor
 from lms.auditlog.operations import record
 from lms.clinicians.models import Licence, LicenceVerificationMethod, ShownHow, TrainingAreaRecord
@@ -80,7 +79,7 @@ def add_licence(
 ) -> Licence:
     """Record a licence (or a renewal: a new record, so the history stays)."""
     details = _clean_licence(details, licence_types)
-    now = clock.now()
+    now = actor.now()
     licence = Licence(
         person_id=person.id,
         licence_type=details.licence_type,
@@ -122,7 +121,7 @@ def update_licence(
     cleared = licence.verified
     licence.clear_verification()
     licence.migrated = False
-    licence.updated_at = clock.now()
+    licence.updated_at = actor.now()
     session.flush()
     record(
         session,
@@ -146,7 +145,7 @@ def verify_licence(
     note = (note or "").strip() or None
     if method is LicenceVerificationMethod.OTHER and note is None:
         raise InvalidInput("Say how the licence was checked.", "note")
-    licence.verified_at = clock.now()
+    licence.verified_at = actor.now()
     licence.verified_by_id = actor.user_id
     licence.verification_method = method
     licence.verification_note = note
@@ -231,7 +230,7 @@ def record_training_area(
             area=details.area,
             shown_how=details.shown_how,
             shown_on=details.shown_on,
-            recorded_at=clock.now(),
+            recorded_at=actor.now(),
         )
         try:
             # A savepoint: when a simultaneous request recorded this area first, the unique
@@ -245,7 +244,7 @@ def record_training_area(
     row.shown_how = details.shown_how
     row.shown_on = details.shown_on
     row.note = note
-    row.recorded_at = clock.now()
+    row.recorded_at = actor.now()
     row.recorded_by_id = actor.user_id
     audit: dict[str, object] = {
         "person_id": person.id,

@@ -35,6 +35,7 @@ from reportlab.platypus.tableofcontents import TableOfContents
 
 from lms.actor import by_whom
 from lms.curriculum.models import CurriculumEdition, ModuleVersion
+from lms.curriculum.rendering import LIVE_PLACEHOLDERS, PLACEHOLDER_DEFAULTS, section_markdown
 from lms.curriculum.topics import REQUIRED_TOPICS
 from lms.pdf import BOLD, numbered_canvas, styles
 
@@ -203,7 +204,12 @@ def grid_style() -> TableStyle:
 # -- the documentation --------------------------------------------------------------------------
 
 
-def _cover(edition: CurriculumEdition, organisation: str, sheet) -> list[Flowable]:
+def _cover(
+    edition: CurriculumEdition,
+    organisation: str,
+    sheet,
+    contacts: Mapping[str, str] | None = None,
+) -> list[Flowable]:
     facts = [
         ("Provider", organisation),
         ("Curriculum", f"{edition.title} ({edition.curriculum_key})"),
@@ -213,6 +219,14 @@ def _cover(edition: CurriculumEdition, organisation: str, sheet) -> list[Flowabl
         ("Edition SHA-256", edition.sha256),
         ("Files SHA-256", edition.source_sha256),
     ]
+    if contacts is not None:
+        recorded = edition.placeholder_values or {}
+        for key in LIVE_PLACEHOLDERS:
+            current = contacts.get(key, "").strip() or PLACEHOLDER_DEFAULTS[key]
+            label = key.replace("_", " ").capitalize()
+            facts.append((f"{label} (now)", current))
+            if recorded.get(key, current) != current:
+                facts.append((f"{label} (as published)", recorded[key]))
     table = Table(
         [
             [Paragraph(f"<b>{escape(k)}</b>", sheet["Cell"]), Paragraph(escape(v), sheet["Cell"])]
@@ -234,6 +248,20 @@ def _cover(edition: CurriculumEdition, organisation: str, sheet) -> list[Flowabl
         ),
         Spacer(1, 0.3 * inch),
         table,
+        *(
+            [
+                Spacer(1, 0.2 * inch),
+                Paragraph(
+                    "Mentors always read the provider's current emergency contacts (the on-call "
+                    "phone, the emergency protocol and the supervisor contact): the modules below "
+                    "show them as they are now. Each module's SHA-256 is of its text as "
+                    "published, with the values recorded at publication.",
+                    sheet["Small"],
+                ),
+            ]
+            if contacts is not None
+            else []
+        ),
         PageBreak(),
     ]
 
@@ -302,7 +330,9 @@ def _crosswalk(edition: CurriculumEdition, modules: Sequence[ModuleVersion], she
     ]
 
 
-def _module(number: int, module: ModuleVersion, sheet) -> list[Flowable]:
+def _module(
+    number: int, module: ModuleVersion, sheet, contacts: Mapping[str, str] | None = None
+) -> list[Flowable]:
     out: list[Flowable] = [
         PageBreak(),
         Paragraph(f"Module {number}: {escape(module.title)}", sheet["H1"]),
@@ -319,9 +349,10 @@ def _module(number: int, module: ModuleVersion, sheet) -> list[Flowable]:
             bulletFontName=sheet["Body"].fontName,
         ),
     ]
-    for section in module.sections:
+    for index, section in enumerate(module.sections):
         out.append(Paragraph(escape(section["title"]), sheet["H2"]))
-        out.extend(markdown_flowables(section["markdown"]))
+        markdown = section_markdown(module.sections, module.live_sections, index, contacts)
+        out.extend(markdown_flowables(markdown))
     if module.references:
         out.append(Paragraph("References", sheet["H3"]))
         out.extend(Paragraph(escape(r), sheet["Small"]) for r in module.references)
@@ -410,16 +441,19 @@ def curriculum_documentation_pdf(
     history: Mapping[str, Sequence[VersionHistoryEntry]],
     policy: DeliveryPolicy,
     organisation: str,
+    contacts: Mapping[str, str] | None = None,
 ) -> bytes:
-    """The whole documentation; the same inputs always give the same bytes."""
+    """The whole documentation; the same inputs always give the same bytes. With ``contacts``
+    (the settings in force) the modules show the current emergency contacts, as mentors read
+    them; without, the text exactly as published."""
     sheet = styles()
     contents = TableOfContents(levelStyles=[sheet["TOC1"], sheet["TOC2"]])
-    story: list[Flowable] = _cover(edition, organisation, sheet)
+    story: list[Flowable] = _cover(edition, organisation, sheet, contacts)
     story += [Paragraph("Contents", sheet["H3"]), contents, PageBreak()]
     story += _delivery(edition, policy, modules, sheet)
     story += _crosswalk(edition, modules, sheet)
     for number, module in enumerate(modules, start=1):
-        story += _module(number, module, sheet)
+        story += _module(number, module, sheet, contacts)
     story += _blueprint(modules, edition.pass_mark, sheet)
     story += _history(modules, history, sheet)
     buffer = io.BytesIO()

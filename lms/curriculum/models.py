@@ -36,6 +36,11 @@ class ModuleVersion(Base):
     references: Mapped[list[str]] = mapped_column(JSON)
     #: [{"title": …, "markdown": …}] with placeholders filled; rendered to HTML when shown.
     sections: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    #: Each section's Markdown with the emergency contacts (rendering.LIVE_PLACEHOLDERS) kept as
+    #: ``{{ key }}`` markers and everything else filled as in ``sections``: what a mentor reads,
+    #: with the contacts in force when it is shown. Not part of ``sha256``; None for versions
+    #: published before it was kept (they show ``sections``).
+    live_sections: Mapped[list[str] | None] = mapped_column(JSON, nullable=True)
     #: The question pool with correct answers and rationales: never sent to a browser whole.
     questions: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     source: Mapped[str] = mapped_column(Text)

@@ -16,7 +16,7 @@ from lms.actor import Actor
 from lms.auditlog.operations import record
 from lms.curriculum.format import Edition, Module, Question
 from lms.curriculum.models import CurriculumEdition, EditionModule, ModuleVersion
-from lms.curriculum.rendering import PLACEHOLDER_DEFAULTS, fill_placeholders
+from lms.curriculum.rendering import LIVE_PLACEHOLDERS, PLACEHOLDER_DEFAULTS, fill_placeholders
 
 
 def _canonical_hash(content: Any) -> str:
@@ -31,7 +31,7 @@ def filled_module_content(module: Module, values: Mapping[str, str]) -> dict[str
         return fill_placeholders(text, values)
 
     return {
-        "title": fill(module.title),
+        "title": _title(fill(module.title)),
         "estimated_minutes": module.estimated_minutes,
         "questions_per_attempt": module.questions_per_attempt,
         "topics": list(module.topics),
@@ -42,6 +42,22 @@ def filled_module_content(module: Module, values: Mapping[str, str]) -> dict[str
         ],
         "questions": [_question_content(q, fill) for q in module.questions],
     }
+
+
+def _title(title: str) -> str:
+    """A module title opening with a placeholder's default reads "Your agency policies and
+    procedures", not "your agency …". (Sentences are filled with the settings' resolved values,
+    so their published text and hashes stay as they were; a provider's own name, never a
+    default, is printed as they wrote it.)"""
+    if title[:1].islower() and any(title.startswith(d) for d in PLACEHOLDER_DEFAULTS.values()):
+        return title[0].upper() + title[1:]
+    return title
+
+
+def live_module_sections(module: Module, values: Mapping[str, str]) -> tuple[str, ...]:
+    """Each section's Markdown filled like ``filled_module_content``, but with the emergency
+    contacts left as markers, to be filled from the settings in force when it is read."""
+    return tuple(fill_placeholders(s.markdown, values, LIVE_PLACEHOLDERS) for s in module.sections)
 
 
 def _question_content(question: Question, fill: Callable[[str], str]) -> dict[str, Any]:
@@ -124,6 +140,7 @@ class PreparedModule:
     source_sha256: str
     content: dict[str, Any] = field(hash=False)
     source: str = field(hash=False)
+    live_sections: tuple[str, ...] = field(default=(), hash=False)
 
 
 @dataclass(frozen=True)
@@ -170,6 +187,7 @@ def plan_publication(
                 module.content_hash,
                 content,
                 fill_placeholders(module.source, values),
+                live_module_sections(module, values),
             )
         )
     sha256 = _canonical_hash(
@@ -205,6 +223,8 @@ def _module_version(session: Session, prepared: PreparedModule) -> ModuleVersion
         )
     ).scalar_one_or_none()
     if existing is not None:
+        if existing.live_sections is None:  # published before the markers were kept
+            existing.live_sections = list(prepared.live_sections)
         return existing
     latest = session.execute(
         select(func.max(ModuleVersion.version)).where(ModuleVersion.module_key == prepared.key)
@@ -222,6 +242,7 @@ def _module_version(session: Session, prepared: PreparedModule) -> ModuleVersion
         objectives=content["objectives"],
         references=content["references"],
         sections=content["sections"],
+        live_sections=list(prepared.live_sections),
         questions=content["questions"],
         source=prepared.source,
         created_at=clock.now(),
@@ -250,7 +271,7 @@ def publish_edition(
         sha256=plan.sha256,
         source_sha256=edition.content_hash,
         placeholder_values=plan.values,
-        published_at=clock.now(),
+        published_at=actor.now(),
         published_by_id=actor.user_id,
         published_by_label=actor.label,
     )

@@ -12,7 +12,6 @@ from pathlib import PurePath
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from lms import clock
 from lms.actor import Actor
 from lms.auditlog.operations import record
 from lms.eligibility.models import (
@@ -93,7 +92,7 @@ def record_determination(
     result = evaluate_document(inputs)
     determination = Determination(
         person_id=person.id,
-        determined_at=clock.now(),
+        determined_at=actor.now(),
         as_of=as_of,
         ruleset=result.ruleset,
         status=result.status,
@@ -238,7 +237,7 @@ def add_credential(
 ) -> EducationCredential:
     details = _check_credential(session, details, today)
     credential = EducationCredential(
-        person_id=person.id, created_at=clock.now(), **details.__dict__
+        person_id=person.id, created_at=actor.now(), **details.__dict__
     )
     session.add(credential)
     session.flush()
@@ -357,7 +356,7 @@ def add_experience(
     session: Session, actor: Actor, person: Person, details: ExperienceDetails, today: dt.date
 ) -> ExperienceRecord:
     details = _check_experience(details, today)
-    entry = ExperienceRecord(person_id=person.id, created_at=clock.now(), **details.__dict__)
+    entry = ExperienceRecord(person_id=person.id, created_at=actor.now(), **details.__dict__)
     session.add(entry)
     session.flush()
     record(
@@ -429,7 +428,7 @@ def verify_fact(
     if problem is not None:
         field, message = problem
         raise InvalidInput(message, field)
-    fact.verified_at = clock.now()
+    fact.verified_at = actor.now()
     fact.verified_by_id = actor.user_id
     fact.verification_method = method
     fact.verification_note = note
@@ -541,7 +540,7 @@ def attach_evidence(
         size_bytes=len(data),
         sha256=hashlib.sha256(data).hexdigest(),
         content=data,
-        uploaded_at=clock.now(),
+        uploaded_at=actor.now(),
         uploaded_by_id=actor.user_id,
     )
     session.add(document)

@@ -10,7 +10,6 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lms import clock
 from lms.actor import Actor
 from lms.auditlog.operations import record
 from lms.csvfile import CsvProblem, read_table
@@ -69,7 +68,7 @@ def add_block(session: Session, actor: Actor, details: BlockDetails, timezone: s
         starts_local=starts_at.astimezone(zone).strftime(LOCAL_TEXT),
         ends_local=ends_at.astimezone(zone).strftime(LOCAL_TEXT),
         phone=phone,
-        created_at=clock.now(),
+        created_at=actor.now(),
         created_by_id=actor.user_id,
         created_by_label=actor.label,
     )
@@ -96,7 +95,7 @@ def remove_block(session: Session, actor: Actor, block_id: int) -> OnCallBlock:
     block = session.get(OnCallBlock, block_id)
     if block is None or block.removed_at is not None:
         raise InvalidInput("That block is not on the roster.", "block")
-    block.removed_at = clock.now()
+    block.removed_at = actor.now()
     block.removed_by_label = actor.label
     session.flush()
     record(session, actor, "oncall.block_remove", "oncall_block", block.id, None)

@@ -15,7 +15,6 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from lms import clock
 from lms.actor import Actor
 from lms.auditlog.operations import record
 from lms.requirements.catalogue import (
@@ -66,7 +65,7 @@ def load_catalogue(
         sha256=catalogue.sha256,
         definitions=definitions,
         source=source[:255],
-        loaded_at=clock.now(),
+        loaded_at=actor.now(),
         loaded_by_id=actor.user_id,
     )
     session.add(version)
@@ -191,11 +190,11 @@ def record_item(
         done_on=details.done_on,
         expires_on=details.expires_on,
         reference=details.reference,
-        verified_at=clock.now(),
+        verified_at=actor.now(),
         verified_by_id=actor.user_id,
         verification_method=details.method,
         verification_note=details.note,
-        recorded_at=clock.now(),
+        recorded_at=actor.now(),
         recorded_by_id=actor.user_id,
     )
     if evidence is not None:
@@ -276,7 +275,7 @@ def publish_policy(
         effective_on=effective_on,
         text=text,
         sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
-        published_at=clock.now(),
+        published_at=actor.now(),
         published_by_id=actor.user_id,
     )
     session.add(document)
@@ -335,7 +334,7 @@ def sign_policy(
         version=document.version,
         document_sha256=document.sha256,
         typed_name=typed[:200],
-        signed_at=clock.now(),
+        signed_at=actor.now(),
         signed_on=today,
     )
     session.add(signature)

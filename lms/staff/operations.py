@@ -10,7 +10,6 @@ from dataclasses import dataclass, fields
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lms import clock
 from lms.actor import Actor
 from lms.auditlog.operations import record
 from lms.auth.models import User
@@ -163,7 +162,7 @@ def create_person(session: Session, actor: Actor, details: PersonDetails, today:
     """Add a candidate or employee and store their first determination."""
     details = _clean(details)
     _validate(session, details, None, today)
-    now = clock.now()
+    now = actor.now()
     employment = employment_after_change([], details.status, details.hire_on, details.separated_on)
     person = Person(
         **{name: getattr(details, name) for name in _PERSON_FIELDS},
@@ -221,7 +220,7 @@ def update_person(
     changes = {key: [before[key], after[key]] for key in after if before[key] != after[key]}
     if not changes:
         return
-    person.updated_at = clock.now()
+    person.updated_at = actor.now()
     session.flush()
     record(session, actor, "person.update", "person", person.id, {"changes": changes})
     _store_employment(session, actor, person, periods, employment)
@@ -243,7 +242,7 @@ def _store_employment(
     if [period.employment for period in stored] == wanted:
         return
     if len(wanted) > len(stored):
-        period = EmploymentPeriod(person_id=person.id, created_at=clock.now())
+        period = EmploymentPeriod(person_id=person.id, created_at=actor.now())
         session.add(period)
         action, before = "employment.start", None
     else:
@@ -284,7 +283,7 @@ def verify_identity(
             "Identity is checked against a government ID; say how it was checked otherwise.",
             "note",
         )
-    person.identity_verified_at = clock.now()
+    person.identity_verified_at = actor.now()
     person.identity_verified_by_id = actor.user_id
     person.identity_verification_method = method
     person.identity_verification_note = (note or "").strip() or None
@@ -315,7 +314,7 @@ def link_account(session: Session, actor: Actor, person: Person, user_id: int | 
         return
     before = person.user_id
     person.user_id = user_id
-    person.updated_at = clock.now()
+    person.updated_at = actor.now()
     session.flush()
     record(
         session,

@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from lms import clock
 from lms.actor import Actor
 from lms.auditlog.operations import record
 from lms.staff.models import Person, Position
@@ -106,7 +105,7 @@ def _new_row(
         topics=list(details.topics),
         note=details.note,
         follow_ups=details.follow_ups,
-        recorded_at=clock.now(),
+        recorded_at=actor.now(),
         recorded_by_id=actor.user_id,
         recorded_by_label=actor.label,
         imported=imported,
@@ -121,7 +120,7 @@ def _sign(row: SupervisionSession, actor: Actor, supervisor: Person, typed_name:
         raise InvalidInput("The typed name is at most 200 characters.", "signed_name")
     if actor.user_id is None or supervisor.user_id != actor.user_id:
         raise InvalidInput("Only the supervising clinician can sign the session.", "signed_name")
-    row.signed_at = clock.now()
+    row.signed_at = actor.now()
     row.signed_by_id = actor.user_id
     row.signed_name = typed
 
@@ -226,7 +225,7 @@ def acknowledge_session(session: Session, actor: Actor, row: SupervisionSession)
         raise InvalidInput("The session is not signed yet.")
     if row.acknowledged_at is not None:
         raise InvalidInput("You have already acknowledged this session.")
-    row.acknowledged_at = clock.now()
+    row.acknowledged_at = actor.now()
     row.acknowledged_by_id = actor.user_id
     session.flush()
     record(session, actor, "supervision.acknowledge", "supervision_session", row.id, {})
@@ -267,7 +266,7 @@ def record_leave(
         first_day=first_day,
         last_day=last_day,
         reason=reason,
-        recorded_at=clock.now(),
+        recorded_at=actor.now(),
         recorded_by_id=actor.user_id,
     )
     session.add(row)

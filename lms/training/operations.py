@@ -204,8 +204,10 @@ def open_module(
     position: int,
     section: int,
     settings: TrainingSettings,
+    at: dt.datetime | None = None,
 ) -> tuple[ModuleVersion, ModuleProgress]:
-    """Record a page view of one section: where the mentor is, and time spent (capped).
+    """Record a page view of one section (made ``at``, default now): where the mentor is, and
+    time spent (capped).
 
     Race-safe: two simultaneous first views give one progress row (the loser of the insert
     counts as the later view), and views of one module take turns on the row's lock."""
@@ -216,7 +218,7 @@ def open_module(
     module = _module_in_cycle(session, cycle, position)
     if not 0 <= section < len(module.sections):
         raise InvalidInput("That section does not exist.", "section")
-    now = clock.now()
+    now = at if at is not None else clock.now()
     progress = _locked_progress(session, cycle.id, module.id)
     if progress is None:
         progress = ModuleProgress(
@@ -333,7 +335,7 @@ def start_attempt(
         module_version_id=module.id,
         number=used + 1,
         paper=paper,
-        started_at=clock.now(),
+        started_at=actor.now(),
         question_count=len(paper),
     )
     try:
@@ -375,7 +377,7 @@ def reset_attempts(session: Session, actor: Actor, progress: ModuleProgress) -> 
     """Give a mentor who used every allowed attempt a fresh allowance (earlier ones are kept)."""
     if progress.passed_at is not None:
         raise InvalidInput("This knowledge check is already passed.")
-    progress.attempts_reset_at = clock.now()
+    progress.attempts_reset_at = actor.now()
     session.flush()
     record(
         session,
@@ -414,7 +416,7 @@ def submit_attempt(
         raise InvalidInput(f"These answers do not belong to this attempt ({error}).") from None
     module = session.get(ModuleVersion, attempt.module_version_id)
     marked = mark(attempt.paper, module.questions, normalised, pass_mark)
-    now = clock.now()
+    now = actor.now()
     attempt.answers = normalised
     attempt.submitted_at = now
     attempt.correct_count = marked.correct_count
@@ -484,7 +486,7 @@ def attest(
         module_version_id=progress.module_version_id,
         typed_name=" ".join(typed_name.split()),
         statement=ATTESTATION_STATEMENT,
-        attested_at=clock.now(),
+        attested_at=actor.now(),
         ip_address=actor.ip_address,
     )
     session.add(attestation)
@@ -589,7 +591,7 @@ def record_imported_completion(
         expires_on=next_expiry(previous_expiry, completed_on, settings.policy),
         imported=True,
         import_note=note.strip() or None,
-        created_at=clock.now(),
+        created_at=actor.now(),
     )
     session.add(cycle)
     session.flush()

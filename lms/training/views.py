@@ -12,8 +12,9 @@ from sqlalchemy import select
 from lms.auth.models import Role
 from lms.auth.permissions import requires
 from lms.curriculum.models import CurriculumEdition, ModuleVersion
-from lms.curriculum.rendering import render_markdown
+from lms.curriculum.rendering import render_markdown, section_markdown
 from lms.curriculum.tables import label_table_cells
+from lms.organisation.views import current_settings
 from lms.provider_time import provider_timezone, provider_today
 from lms.staff.queries import Page, person_for_user
 from lms.training.forms import AttestationForm
@@ -49,6 +50,12 @@ blueprint = Blueprint("training", __name__, url_prefix="/training")
 
 def _settings():
     return settings_from_config(current_app.config)
+
+
+def _contacts() -> dict[str, str]:
+    """The provider's settings in force: a module shows the current emergency contacts, however
+    long ago its version was published (the version itself is what the records cite)."""
+    return dict(current_settings().curriculum_placeholders)
 
 
 def _today():
@@ -153,6 +160,9 @@ def _module_page(
     except InvalidInput as error:
         abort(404, error.message)
     current = module_version.sections[section]
+    markdown = section_markdown(
+        module_version.sections, module_version.live_sections, section, _contacts()
+    )
     attempts = (
         database.execute(
             select(KnowledgeCheckAttempt)
@@ -174,7 +184,7 @@ def _module_page(
             progress=progress,
             section=section,
             section_title=current["title"],
-            section_html=label_table_cells(render_markdown(current["markdown"])),
+            section_html=label_table_cells(render_markdown(markdown)),
             attempts=attempts,
             attestation=attestation,
             attestation_form=attestation_form or AttestationForm(formdata=None),
@@ -200,6 +210,9 @@ def reread(cycle_id: int, position: int):
     if not 0 <= section < len(module_version.sections):
         abort(404, "That section does not exist.")
     current = module_version.sections[section]
+    markdown = section_markdown(
+        module_version.sections, module_version.live_sections, section, _contacts()
+    )
     return render_template(
         "training/reread.html",
         cycle=cycle,
@@ -209,7 +222,7 @@ def reread(cycle_id: int, position: int):
         module=module_version,
         section=section,
         section_title=current["title"],
-        section_html=label_table_cells(render_markdown(current["markdown"])),
+        section_html=label_table_cells(render_markdown(markdown)),
     )
 
 

@@ -203,3 +203,37 @@ def test_every_page_a_demo_mentor_reaches_fits_a_phone(phone, demo_server, accou
     phone.wait_for_url(f"{demo_server}/training/")
     visited = crawl(phone, demo_server, account, limit=400)
     assert f"{demo_server}/training/" in visited
+
+
+#: Pages staff open about a mentor or an account, each checked at 390 px: the admin's users
+#: table and each mentor's training table are cards there, not tables scrolled sideways.
+STAFF_PAGES = {
+    "admin": ["/admin/users", "/admin/users?role=mentor"],
+    "hr": ["/training/team", "/staff/"],
+    "supervisor": ["/training/team"],
+}
+
+
+@pytest.mark.parametrize("account", list(STAFF_PAGES))
+def test_staff_tables_fit_a_phone(phone, demo_server, account):
+    from lms.demo import DEMO_PASSWORD
+
+    sign_in(phone, demo_server, f"{account}@demo.example", DEMO_PASSWORD)
+    phone.wait_for_load_state()
+    for path in STAFF_PAGES[account]:
+        response = phone.goto(f"{demo_server}{path}")
+        assert response.status == 200, path
+        assert_fits(phone)
+        screenshot(phone, f"phone-{account}-{shot_name(demo_server, phone.url)}")
+    if account == "admin":
+        return
+    # Every mentor's training page (each module a card), reached from the team list.
+    phone.goto(f"{demo_server}/training/team")
+    people = phone.eval_on_selector_all(
+        "main a[href*='/training/people/']", "links => links.map(a => a.href)"
+    )
+    assert people, "the team list links to each mentor's training"
+    for url in dict.fromkeys(people):
+        phone.goto(url)
+        assert_fits(phone)
+        screenshot(phone, f"phone-{account}-{shot_name(demo_server, phone.url)}")
