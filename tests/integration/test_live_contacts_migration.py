@@ -13,7 +13,7 @@ from lms.db import UTCDateTime, make_engine
 from lms.migrate import upgrade
 from tests.support.databases import configured_url, scratch_database
 
-BEFORE = "c4e7a1d9f2b6"
+BEFORE = "56d9fba43df9"
 CREATED = dt.datetime(2026, 11, 1, 9, 30, tzinfo=dt.UTC)
 SETTINGS = {"organisation_name": "Harbor Youth Services", "on_call_phone": "617-555-0100"}
 

@@ -176,6 +176,7 @@ def alert_samples(records) -> dict:
         now = dt.datetime(2026, 11, 23, 15, 0, tzinfo=dt.UTC)
         alert = Alert(
             person_id=mentor.id,
+            subject_key=f"person:{mentor.id}",
             kind=AlertKind.TRAINING_DUE,
             threshold=30,
             due_on=dt.date(2026, 12, 23),
@@ -220,6 +221,13 @@ AUDITORS = {
     "auditor.certificate_register": {"auditor", "admin", "hr"},
     # Mentors: their own; supervisors: their team (the matrix's person is the mentor's own record).
     "auditor.transcript": {"auditor", "admin", "hr", "supervisor", "mentor"},
+    # Issue 10 and 12: the supervision log, on-call coverage and the requirements register.
+    "auditor.supervision_log_pdf": {"auditor", "admin", "hr"},
+    "auditor.supervision_log_csv": {"auditor", "admin", "hr"},
+    "auditor.oncall_coverage_pdf": {"auditor", "admin", "hr"},
+    "auditor.oncall_coverage_csv": {"auditor", "admin", "hr"},
+    "auditor.requirements_register_pdf": {"auditor", "admin", "hr"},
+    "auditor.requirements_register_csv": {"auditor", "admin", "hr"},
 }
 
 

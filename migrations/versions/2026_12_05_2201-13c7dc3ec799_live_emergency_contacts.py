@@ -13,7 +13,7 @@ at publication gives back exactly the stored sections; any other version keeps N
 its text as published (republishing it fills the markers in).
 
 Revision ID: 13c7dc3ec799
-Revises: c4e7a1d9f2b6
+Revises: 56d9fba43df9
 Create Date: 2026-12-05 22:00:00.000000
 """
 
@@ -24,7 +24,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "13c7dc3ec799"
-down_revision: str | None = "c4e7a1d9f2b6"
+down_revision: str | None = "56d9fba43df9"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
