@@ -17,8 +17,8 @@ from lms.actor import Actor
 from lms.auditlog.models import AuditEvent
 from lms.eligibility.models import Determination, EducationCredential, ExperienceRecord
 from lms.eligibility.rules import EligibilityStatus
-from lms.staff.import_plan import COLUMN_NAMES, MAX_IMPORT_BYTES, MAX_IMPORT_ROWS
-from lms.staff.imports import check_import, run_import
+from lms.staffimport.import_plan import COLUMN_NAMES, MAX_IMPORT_BYTES, MAX_IMPORT_ROWS
+from lms.staffimport.imports import check_import, run_import
 from lms.staff.models import Person, Position, StaffStatus
 from lms.staff.operations import PersonDetails, create_person
 
@@ -102,7 +102,7 @@ NO_ROWS = (
 
 
 def template_bytes() -> bytes:
-    return resources.files("lms.staff").joinpath("import_template.csv").read_bytes()
+    return resources.files("lms.staffimport").joinpath("import_template.csv").read_bytes()
 
 
 def test_the_shipped_template_unchanged_adds_no_one(db):

@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from lms.staff.import_plan import read_plan
+from lms.staffimport.import_plan import read_plan
 from lms.staff.models import Position, StaffStatus
 
 HEADER = "record,person_ref,legal_name,date_of_birth,position,status,hire_on\n"

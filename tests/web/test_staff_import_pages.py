@@ -17,7 +17,7 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
 from lms.auditlog.models import AuditEvent
-from lms.staff.import_plan import COLUMN_NAMES
+from lms.staffimport.import_plan import COLUMN_NAMES
 from lms.staff.models import Person
 from tests.conftest import csrf_token
 
@@ -120,7 +120,7 @@ def test_template_downloads_as_csv(hr):
     assert response.status_code == 200
     assert response.mimetype == "text/csv"
     assert "attachment" in response.headers["Content-Disposition"]
-    shipped = resources.files("lms.staff").joinpath("import_template.csv").read_bytes()
+    shipped = resources.files("lms.staffimport").joinpath("import_template.csv").read_bytes()
     assert response.data == shipped
 
 

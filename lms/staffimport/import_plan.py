@@ -2,7 +2,7 @@
 
 Pure of the database: the whole file becomes an ``ImportPlan`` of people, credentials and
 experience, plus every problem found with its line and column, so it is tested without a
-database. ``lms.staff.imports`` applies the plan through the operations.
+database. ``lms.staffimport.imports`` applies the plan through the operations.
 """
 
 from __future__ import annotations

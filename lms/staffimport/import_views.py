@@ -16,8 +16,8 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from lms.auth.models import Role
 from lms.auth.permissions import requires
 from lms.errors import render_error
-from lms.staff.import_plan import COLUMNS, MAX_IMPORT_BYTES, MAX_IMPORT_ROWS, ImportResult
-from lms.staff.imports import check_import, run_import
+from lms.staffimport.import_plan import COLUMNS, MAX_IMPORT_BYTES, MAX_IMPORT_ROWS, ImportResult
+from lms.staffimport.imports import check_import, run_import
 from lms.staff.views import today
 from lms.transaction import discard_writes
 from lms.web import current_actor, db_session
@@ -95,7 +95,7 @@ def upload():
 @blueprint.route("/template.csv")
 @requires(Role.HR)
 def template():
-    data = resources.files("lms.staff").joinpath("import_template.csv").read_bytes()
+    data = resources.files("lms.staffimport").joinpath("import_template.csv").read_bytes()
     return Response(
         data,
         mimetype="text/csv",

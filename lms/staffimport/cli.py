@@ -23,8 +23,8 @@ def import_command(csv_file: Path, dry_run: bool) -> None:
     and the exit status is 2.
     """
     from lms.cli import cli_actor, new_session
-    from lms.staff.import_plan import MAX_IMPORT_BYTES
-    from lms.staff.imports import check_import, run_import
+    from lms.staffimport.import_plan import MAX_IMPORT_BYTES
+    from lms.staffimport.imports import check_import, run_import
 
     with csv_file.open("rb") as stream:
         data = stream.read(MAX_IMPORT_BYTES + 1)  # one byte more is enough to say "too large"

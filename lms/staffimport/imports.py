@@ -23,7 +23,7 @@ from lms.eligibility.operations import (
     add_credential,
     add_experience,
 )
-from lms.staff.import_plan import (
+from lms.staffimport.import_plan import (
     COLUMN_NAMES,
     COLUMNS_BY_NAME,
     OPERATION_FIELDS,
