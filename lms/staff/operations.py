@@ -24,7 +24,7 @@ from lms.staff.models import (
     VerificationMethod,
 )
 from lms.staff.queries import employment_periods
-from lms.staff.rules import Employment, employment_after_change
+from lms.staff.rules import Employment, employment_after_change, past_employment_problems
 from lms.validation import InvalidInput, check_date
 
 
@@ -253,6 +253,50 @@ def _store_employment(
     session.flush()
     details = {"person_id": person.id, "before": before, "after": _period_values(wanted[-1])}
     record(session, actor, action, "employment_period", period.id, details)
+
+
+def add_past_employment(
+    session: Session,
+    actor: Actor,
+    person: Person,
+    hired_on: dt.date,
+    separated_on: dt.date,
+    today: dt.date,
+) -> EmploymentPeriod:
+    """Add a past period of employment to a person's history (a former or rehired employee's
+    earlier spells, brought in from a provider's records). It must end by today, overlap no
+    other period and end before the latest one begins; the staff record's own hire and
+    separation dates keep describing the latest period."""
+    for day, name, label in (
+        (hired_on, "hired_on", "The hire date"),
+        (separated_on, "separated_on", "The last day employed"),
+    ):
+        if day is None:
+            raise InvalidInput(f"{label} is required.", name)
+        check_date(day, name, label, today)
+    stored = employment_periods(session, person.id)
+    periods = [period.employment for period in stored]
+    if not periods and person.status is not StaffStatus.CANDIDATE and person.hire_on:
+        periods = [Employment(person.hire_on, person.separated_on)]  # a record without its period
+    planned = person.hire_on if person.status is StaffStatus.CANDIDATE else None
+    wanted = Employment(hired_on, separated_on)
+    for problem in past_employment_problems(periods, planned, wanted, today):
+        raise problem
+    period = EmploymentPeriod(
+        person_id=person.id, hired_on=hired_on, separated_on=separated_on, created_at=clock.now()
+    )
+    session.add(period)
+    session.flush()
+    record(
+        session,
+        actor,
+        "employment.add_past",
+        "employment_period",
+        period.id,
+        {"person_id": person.id, "before": None, "after": _period_values(wanted)},
+    )
+    announce(StaffRecordChanged(session, actor, person, today))
+    return period
 
 
 def _period_values(employment: Employment) -> dict[str, str | None]:

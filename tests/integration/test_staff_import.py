@@ -106,7 +106,7 @@ def template_bytes() -> bytes:
 
 
 def test_the_shipped_template_unchanged_adds_no_one(db):
-    # Its sample rows are marked #person, #credential, #experience: examples, skipped.
+    # Its sample rows are marked #person, #credential, #licence...: examples, skipped.
     result = run_import(db, ACTOR, template_bytes(), TODAY)
     assert [(p.line, p.field, p.message) for p in result.problems] == [(1, "file", NO_ROWS)]
     assert not result.applied
@@ -117,7 +117,10 @@ def test_the_template_rows_import_cleanly_once_the_example_mark_is_removed(db):
     data = template_bytes().replace(b"\n#", b"\n")
     result = check_import(db, ACTOR, data, TODAY)
     assert result.problems == ()
-    assert result.summary() == "1 person, 1 credential, 1 experience entry"
+    assert result.summary() == (
+        "2 people, 1 credential, 1 experience entry, 1 licence, 1 leave period, "
+        "1 past employment period"
+    )
     assert next(csv.reader(io.StringIO(data.decode()))) == list(COLUMN_NAMES)
 
 
@@ -130,9 +133,10 @@ def test_example_rows_are_skipped_beside_real_ones(db):
 
 def test_a_file_of_person_rows_needs_no_credential_or_experience_columns(db):
     header = [c for c in COLUMN_NAMES if c in person() or c == "hire_on"]
-    # Left out: the 15 credential and experience columns (11 of them required for such rows)
-    # and the optional preferred_name and supervisor_email.
-    assert len(COLUMN_NAMES) - len(header) == 17
+    # Left out: the 15 credential and experience columns (11 of them required for such rows),
+    # the 11 licence, leave and employment columns, and the optional preferred_name and
+    # supervisor_email.
+    assert len(COLUMN_NAMES) - len(header) == 28
     data = csv_bytes(person(), header=header)
     result = check_import(db, ACTOR, data, TODAY)
     assert result.problems == ()
@@ -235,6 +239,9 @@ def test_a_good_file_creates_people_facts_determinations_and_one_audit_event(db)
         "existing_people": 0,
         "credentials": 1,
         "experiences": 2,
+        "licences": 0,
+        "leave": 0,
+        "employments": 0,
     }
 
 
@@ -481,7 +488,7 @@ def test_unknown_columns_and_cells_beyond_the_header(db):
     assert problems_of(db, csv_bytes(person(), header=[*COLUMN_NAMES, "notes"])) == [(1, "notes")]
     header, ann = csv_bytes(person()).decode().splitlines()
     assert problems_of(db, f"{header}\n{ann},,\n".encode()) == []  # empty extra cells
-    assert problems_of(db, f"{header}\n{ann},,Surprise\n".encode()) == [(2, "column 27")]
+    assert problems_of(db, f"{header}\n{ann},,Surprise\n".encode()) == [(2, "column 38")]
 
 
 @pytest.mark.parametrize(
