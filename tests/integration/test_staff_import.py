@@ -17,10 +17,10 @@ from lms.actor import Actor
 from lms.auditlog.models import AuditEvent
 from lms.eligibility.models import Determination, EducationCredential, ExperienceRecord
 from lms.eligibility.rules import EligibilityStatus
-from lms.staffimport.import_plan import COLUMN_NAMES, MAX_IMPORT_BYTES, MAX_IMPORT_ROWS
-from lms.staffimport.imports import check_import, run_import
 from lms.staff.models import Person, Position, StaffStatus
 from lms.staff.operations import PersonDetails, create_person
+from lms.staffimport.import_plan import COLUMN_NAMES, MAX_IMPORT_BYTES, MAX_IMPORT_ROWS
+from lms.staffimport.imports import check_import, run_import
 
 ACTOR = Actor.system("test")
 TODAY = dt.date(2026, 11, 23)

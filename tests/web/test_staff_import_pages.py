@@ -17,8 +17,8 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
 from lms.auditlog.models import AuditEvent
-from lms.staffimport.import_plan import COLUMN_NAMES
 from lms.staff.models import Person
+from lms.staffimport.import_plan import COLUMN_NAMES
 from tests.conftest import csrf_token
 
 HIDDEN = re.compile(r'<input type="hidden" name="(content|sha256|filename)" value="([^"]*)">')
