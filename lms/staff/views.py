@@ -221,6 +221,7 @@ def _details(form: PersonForm) -> PersonDetails:
         licence_type=form.licence_type.data,
         licence_number=form.licence_number.data,
         licence_expires_on=form.licence_expires_on.data,
+        position_since=form.position_since.data,
     )
 
 
