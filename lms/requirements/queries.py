@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lms.certificates.models import Certificate
+from lms.clinicians.models import Licence
 from lms.curriculum.models import CurriculumEdition
 from lms.requirements.catalogue import requirement_from_dict
 from lms.requirements.models import (
@@ -161,7 +162,7 @@ def compliance_matrix(
     session: Session, as_of: dt.date, filters: MatrixFilters | None = None
 ) -> Matrix:
     """Every person employed (or about to start) on ``as_of`` with the status of each applicable
-    requirement, each judged by the position held on ``as_of``. Eight queries, whatever the
+    requirement, each judged by the position held on ``as_of``. Nine queries, whatever the
     number of people."""
     filters = filters or MatrixFilters()
     versions = catalogue_versions(session)
@@ -257,7 +258,7 @@ def _validities(
         records = records.where(RequirementRecord.person_id == person_id)
     for pid, key, done_on, expires_on in session.execute(records):
         requirement = catalogue.get(key)
-        if requirement is None:
+        if requirement is None or requirement.records:
             continue
         if requirement.kind is RequirementKind.CHECK:
             result[(pid, key)].append(check_validity(done_on, requirement.validity_months or 1))
@@ -280,6 +281,18 @@ def _validities(
                 signed_on, version, policy_versions[key], requirement.grace_days
             )
         )
+    # A clinician's licence: the licence records themselves (lms/clinicians), valid from the
+    # issue date to the day before the expiry date, as any credential.
+    licence_keys = [r.key for r in catalogue.values() if r.records == "clinician_licences"]
+    if licence_keys:
+        licences = select(Licence.person_id, Licence.issued_on, Licence.expires_on).where(
+            Licence.issued_on <= as_of
+        )
+        if person_id is not None:
+            licences = licences.where(Licence.person_id == person_id)
+        for pid, issued_on, expires_on in session.execute(licences):
+            for key in licence_keys:
+                result[(pid, key)].append(credential_validity(issued_on, expires_on))
     courses = {r.curriculum: r.key for r in catalogue.values() if r.kind is RequirementKind.COURSE}
     if courses:
         certificates = (
