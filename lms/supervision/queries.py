@@ -161,42 +161,68 @@ def mentor_weeks(
     facts: dict[int, list[SessionFacts]] = defaultdict(list)
     infos: dict[int, dict[int, SessionInfo]] = defaultdict(dict)
     terms_of = {person_id: tuple(items) for person_id, items in licences.items()}
-    # Whether the supervisor's licence that day is verified: the same few (supervisor, day)
-    # pairs recur across thousands of sessions.
-    unverified: dict[tuple[int, dt.date], bool] = {}
+    # Whether the supervisor holds a licence valid that day, and whether it is verified: the
+    # same few (supervisor, day) pairs recur across thousands of sessions, so each is worked
+    # out once (the rule is told the answer rather than asking again for every session).
+    licence_on: dict[tuple[int, dt.date], tuple[bool, bool]] = {}
     zone = ZoneInfo(settings.timezone)
+    recorded_on: dict[dt.datetime, dt.date] = {}
     all_areas = len(TrainingArea)
     missing_areas = {person_id: len(areas.get(person_id, ())) < all_areas for person_id in terms_of}
-    for row in rows:
-        terms = terms_of.get(row.supervisor_id, ())
-        key = (row.supervisor_id, row.held_on)
-        if key not in unverified:
-            valid = licences_valid_on(terms, row.held_on)
-            unverified[key] = bool(valid) and not any(term.verified for term in valid)
-        facts[row.mentor_id].append(
+    # Rows unpacked by position: attribute access by name costs more than the rest of the loop.
+    for (
+        session_id,
+        mentor_id,
+        supervisor_id,
+        held_on,
+        session_format,
+        minutes,
+        signed,
+        imported,
+        acknowledged,
+        recorded_at,
+        supersedes_id,
+        superseded,
+        supervisor_name,
+        supervisor_email,
+    ) in rows:
+        terms = terms_of.get(supervisor_id, ())
+        key = (supervisor_id, held_on)
+        standing = licence_on.get(key)
+        if standing is None:
+            valid = licences_valid_on(terms, held_on)
+            standing = licence_on[key] = (
+                bool(valid),
+                bool(valid) and not any(term.verified for term in valid),
+            )
+        day = recorded_on.get(recorded_at)
+        if day is None:
+            day = recorded_on[recorded_at] = recorded_at.astimezone(zone).date()
+        facts[mentor_id].append(
             SessionFacts(
-                held_on=row.held_on,
-                format=row.format,
-                minutes=row.minutes,
-                signed=bool(row.signed) or row.imported,
+                held_on=held_on,
+                format=session_format,
+                minutes=minutes,
+                signed=bool(signed) or imported,
                 supervisor_licences=terms,
-                recorded_on=row.recorded_at.astimezone(zone).date(),
-                superseded=bool(row.superseded),
-                key=row.id,
+                recorded_on=day,
+                superseded=bool(superseded),
+                key=session_id,
+                licence_valid=standing[0],
             )
         )
-        infos[row.mentor_id][row.id] = SessionInfo(
-            id=row.id,
-            supervisor_id=row.supervisor_id,
-            supervisor_name=row.supervisor_name,
-            supervisor_email=row.supervisor_email,
-            signed=bool(row.signed),
-            imported=row.imported,
-            acknowledged=bool(row.acknowledged),
-            superseded=bool(row.superseded),
-            supersedes_id=row.supersedes_id,
-            licence_unverified=unverified[key],
-            missing_areas=missing_areas.get(row.supervisor_id, True),
+        infos[mentor_id][session_id] = SessionInfo(
+            id=session_id,
+            supervisor_id=supervisor_id,
+            supervisor_name=supervisor_name,
+            supervisor_email=supervisor_email,
+            signed=bool(signed),
+            imported=imported,
+            acknowledged=bool(acknowledged),
+            superseded=bool(superseded),
+            supersedes_id=supersedes_id,
+            licence_unverified=standing[1],
+            missing_areas=missing_areas.get(supervisor_id, True),
         )
 
     result = []
