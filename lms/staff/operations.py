@@ -232,6 +232,11 @@ def update_person(
     session.flush()
     record(session, actor, "person.update", "person", person.id, {"changes": changes})
     if position_changed:
+        if not position_changes(session, person.id):
+            # A record from before position history (written without its operation): its
+            # position until now is kept first, so earlier dates keep it.
+            started = min([p.hired_on for p in periods] + [since - dt.timedelta(days=1)])
+            _store_position(session, actor, person, None, Position(before["position"]), started)
         _store_position(session, actor, person, before["position"], person.position, since)
     _store_employment(session, actor, person, periods, employment)
     if dob_changed or position_changed:

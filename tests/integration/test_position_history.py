@@ -110,3 +110,25 @@ def test_a_change_must_take_effect_by_today_and_after_the_last_one(db, hr, rowan
     # No date given: the change takes effect today.
     update_person(db, hr, rowan, details(Position.OTHER), TODAY)
     assert position_changes(db, rowan.id)[-1].effective_on == TODAY
+
+
+def test_a_record_without_history_keeps_its_old_position_for_earlier_dates(db, hr):
+    from tests.support.factories import insert_person
+
+    old = insert_person(db, "Old Record", hire_on=HIRED)  # written directly: no history
+    update_person(
+        db,
+        hr,
+        old,
+        PersonDetails(
+            legal_name="Old Record",
+            date_of_birth=old.date_of_birth,
+            position=Position.LICENSED_CLINICIAN,
+            status=StaffStatus.ACTIVE,
+            hire_on=HIRED,
+            position_since=CHANGED,
+        ),
+        TODAY,
+    )
+    history = [(c.effective_on, c.position) for c in position_changes(db, old.id)]
+    assert history == [(HIRED, Position.THERAPEUTIC_MENTOR), (CHANGED, Position.LICENSED_CLINICIAN)]
