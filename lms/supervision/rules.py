@@ -151,6 +151,34 @@ def weeks_touching(first: dt.date, last: dt.date, week_starts: str = "sunday") -
     return weeks
 
 
+def position_spells(changes: Sequence[tuple[dt.date, str]], position: str) -> list[Period]:
+    """The days ``position`` was held, from a person's position changes (effective_on,
+    position) oldest first: each change holds until the day before the next; before the first
+    change, the first position (a candidate's, before they start)."""
+    spells = []
+    for index, (effective_on, held) in enumerate(changes):
+        if held != position:
+            continue
+        first_day = dt.date.min if index == 0 else effective_on
+        following = changes[index + 1][0] if index + 1 < len(changes) else None
+        spells.append(Period(first_day, following - dt.timedelta(days=1) if following else None))
+    return spells
+
+
+def employment_in(employment: Sequence[Period], spells: Sequence[Period]) -> list[Period]:
+    """The parts of the employment periods spent in the spells of a position: a week counts
+    only the days someone was employed as a therapeutic mentor."""
+    parts = []
+    for period in employment:
+        for spell in spells:
+            first_day = max(period.first_day, spell.first_day)
+            ends = [day for day in (period.last_day, spell.last_day) if day is not None]
+            last_day = min(ends) if ends else None
+            if last_day is None or first_day <= last_day:
+                parts.append(Period(first_day, last_day))
+    return sorted(parts, key=lambda part: part.first_day)
+
+
 def on_duty(day: dt.date, employment: Iterable[Period], leave: Iterable[Period]) -> bool:
     """A mentor is on duty on ``day`` when an employment period covers it and no leave does."""
     for period in employment:

@@ -132,3 +132,39 @@ def test_a_record_without_history_keeps_its_old_position_for_earlier_dates(db, h
     )
     history = [(c.effective_on, c.position) for c in position_changes(db, old.id)]
     assert history == [(HIRED, Position.THERAPEUTIC_MENTOR), (CHANGED, Position.LICENSED_CLINICIAN)]
+
+
+def test_the_supervision_report_keeps_the_weeks_someone_was_a_mentor(db, rowan):
+    """Weeks run Sunday to Saturday. Rowan was a mentor to Tuesday 2026-06-30: the week of
+    Sunday 2026-06-28 is reported (a mentor on three of its days, two of them weekdays, so it
+    does not require supervision: fewer than 3); weeks from 2026-07-05 are not, and a week
+    in June is required and missed (no session)."""
+    from lms.supervision.queries import mentor_weeks
+    from lms.supervision.rules import SupervisionSettings, WeekStatus
+
+    [found] = mentor_weeks(
+        db,
+        first=dt.date(2026, 6, 14),
+        last=dt.date(2026, 7, 18),
+        as_of=TODAY,
+        settings=SupervisionSettings(),
+        mentor_id=rowan.id,
+    )
+    weeks = [(w.starts_on, w.duty_weekdays, w.required, w.status) for w in found.weeks]
+    assert weeks == [
+        (dt.date(2026, 6, 14), 5, True, WeekStatus.MISSED),
+        (dt.date(2026, 6, 21), 5, True, WeekStatus.MISSED),
+        (dt.date(2026, 6, 28), 2, False, WeekStatus.NOT_REQUIRED),
+    ]
+    # A range wholly after the change: not a mentor then, so not reported at all.
+    assert (
+        mentor_weeks(
+            db,
+            first=dt.date(2026, 7, 5),
+            last=dt.date(2026, 7, 18),
+            as_of=TODAY,
+            settings=SupervisionSettings(),
+            mentor_id=rowan.id,
+        )
+        == []
+    )
