@@ -71,6 +71,7 @@ bench: $(VENV)/.installed-test
 	$(PYTHON) -m bench $(if $(BIG),--with-100k)
 	$(PYTHON) -m bench.oncall $(or $(N),5000)
 	$(PYTHON) -m bench.supervision $(or $(SUPERVISION_N),5000)
+	$(PYTHON) -m bench.requirements $(or $(REQUIREMENTS_N),5000)
 
 lint: $(VENV)/.installed-test
 	$(RUFF) check .

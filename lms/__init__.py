@@ -78,8 +78,8 @@ def register_blueprints(app: Flask) -> None:
     from lms.oncall.views import blueprint as oncall_blueprint
     from lms.organisation.views import blueprint as organisation_blueprint
     from lms.requirements.views import blueprint as requirements_blueprint
-    from lms.staff.import_views import blueprint as staff_import_blueprint
     from lms.staff.views import blueprint as staff_blueprint
+    from lms.staffimport.import_views import blueprint as staff_import_blueprint
     from lms.supervision.views import blueprint as supervision_blueprint
     from lms.training.views import blueprint as training_blueprint
 

@@ -195,7 +195,7 @@ def register_commands(app: Flask) -> None:
     from lms.eligibility.cli import eligibility_group
     from lms.oncall.cli import oncall_group
     from lms.requirements.cli import requirements_group
-    from lms.staff.cli import staff_group
+    from lms.staffimport.cli import staff_group
     from lms.supervision.cli import supervision_group
     from lms.training.cli import training_group
 

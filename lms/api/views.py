@@ -67,6 +67,7 @@ from lms.extensions import csrf
 from lms.provider_time import provider_today
 from lms.staff.models import Person, Position, StaffStatus
 from lms.staff.operations import PersonDetails, create_person, update_person
+from lms.staff.queries import position_held_on
 from lms.validation import InvalidInput, check_text
 from lms.web import db_session
 
@@ -231,7 +232,7 @@ def eligibility(person_id: int):
     database = db_session()
     person = person_with_facts(database, person_id) or abort(404)
     as_of = today()
-    result = evaluate_person(person, as_of)
+    result = evaluate_person(person, as_of, position_held_on(database, person, as_of))
     if result is None:
         raise InvalidInput(NOT_EVALUATED_REASON, "position")
     return {

@@ -27,12 +27,14 @@ class LicenceDetails:
     licence_type: str
     licence_number: str
     issuing_state: str
-    issuing_board: str
+    issuing_board: str | None
     issued_on: dt.date
     expires_on: dt.date
 
 
-def _clean_licence(details: LicenceDetails, licence_types: tuple[str, ...]) -> LicenceDetails:
+def _clean_licence(
+    details: LicenceDetails, licence_types: tuple[str, ...], board_required: bool = True
+) -> LicenceDetails:
     licence_type = (details.licence_type or "").strip()
     number = (details.licence_number or "").strip()
     state = (details.issuing_state or "").strip().upper()
@@ -45,7 +47,7 @@ def _clean_licence(details: LicenceDetails, licence_types: tuple[str, ...]) -> L
         raise InvalidInput("The licence number is at most 60 characters.", "licence_number")
     if not _STATE.match(state):
         raise InvalidInput("Enter the two-letter state code, e.g. MA.", "issuing_state")
-    if not board:
+    if not board and board_required:
         raise InvalidInput("Enter the licensing board.", "issuing_board")
     if len(board) > 200:
         raise InvalidInput("The board's name is at most 200 characters.", "issuing_board")
@@ -55,7 +57,9 @@ def _clean_licence(details: LicenceDetails, licence_types: tuple[str, ...]) -> L
         raise InvalidInput("Enter the expiry date printed on the licence.", "expires_on")
     if details.expires_on <= details.issued_on:
         raise InvalidInput("The expiry date must be after the issue date.", "expires_on")
-    return LicenceDetails(licence_type, number, state, board, details.issued_on, details.expires_on)
+    return LicenceDetails(
+        licence_type, number, state, board or None, details.issued_on, details.expires_on
+    )
 
 
 def _licence_audit(licence: Licence) -> dict[str, object]:
@@ -76,9 +80,12 @@ def add_licence(
     person: Person,
     details: LicenceDetails,
     licence_types: tuple[str, ...],
+    *,
+    board_required: bool = True,
 ) -> Licence:
-    """Record a licence (or a renewal: a new record, so the history stays)."""
-    details = _clean_licence(details, licence_types)
+    """Record a licence (or a renewal: a new record, so the history stays). The staff import
+    brings licences from records that may not name the board (``board_required=False``)."""
+    details = _clean_licence(details, licence_types, board_required)
     now = actor.now()
     licence = Licence(
         person_id=person.id,

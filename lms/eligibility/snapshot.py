@@ -66,10 +66,16 @@ def evaluate_document(document: dict[str, Any]) -> EligibilityResult:
     return evaluate(parse_facts(document, as_of))
 
 
-def evaluate_person(person: Person, as_of: dt.date) -> EligibilityResult | None:
+def evaluate_person(
+    person: Person, as_of: dt.date, position: str | None = None
+) -> EligibilityResult | None:
     """Evaluate a person whose credentials and experiences are loaded; None for anyone the
-    mentor qualifications do not apply to (``rules.is_evaluated``)."""
-    if not is_evaluated(person.position):
+    mentor qualifications do not apply to on ``as_of`` (``rules.is_evaluated``).
+
+    ``position`` is the position held on ``as_of`` (``lms.staff.queries.position_held_on``);
+    None takes the record's, which is the one held today: a caller evaluating a past date
+    passes the position held then."""
+    if not is_evaluated(position if position is not None else person.position):
         return None
     return evaluate_document(facts_document(person, person.credentials, person.experiences, as_of))
 

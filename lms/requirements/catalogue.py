@@ -28,8 +28,11 @@ FIELDS = {
     "blocks_work",
     "enabled",
     "curriculum",
+    "records",
     "description",
 }
+#: Where a credential's records may come from besides HR's own (the ``records`` field).
+RECORD_SOURCES = ("clinician_licences",)
 DEFAULT_PATH = Path(__file__).resolve().parents[2] / "requirements" / "default.yaml"
 
 
@@ -212,6 +215,11 @@ def _requirement(item: yaml.Node, problem) -> Requirement | None:
         fail(node("curriculum"), "a course needs 'curriculum', the curriculum's key")
     if kind is not RequirementKind.COURSE and "curriculum" in fields:
         fail(node("curriculum"), "only a course names a 'curriculum'")
+    records = values.get("records")
+    if "records" in fields and records not in RECORD_SOURCES:
+        fail(node("records"), f"'records' must be one of: {', '.join(RECORD_SOURCES)}")
+    elif "records" in fields and kind is not RequirementKind.CREDENTIAL:
+        fail(node("records"), "only a credential takes its records from elsewhere ('records')")
     description = values.get("description", "")
     if not isinstance(description, str):
         fail(node("description"), "'description' must be text")
@@ -230,6 +238,7 @@ def _requirement(item: yaml.Node, problem) -> Requirement | None:
         warning_days=warning_days,
         blocks_work=values["blocks_work"],
         curriculum=curriculum if kind is RequirementKind.COURSE else None,
+        records=records,
         description=description.strip(),
     )
 
@@ -250,7 +259,7 @@ def load_catalogue_file(path: Path) -> Catalogue:
 
 
 def requirement_as_dict(requirement: Requirement) -> dict[str, Any]:
-    return {
+    stored = {
         "key": requirement.key,
         "name": requirement.name,
         "kind": requirement.kind.value,
@@ -263,6 +272,9 @@ def requirement_as_dict(requirement: Requirement) -> dict[str, Any]:
         "curriculum": requirement.curriculum,
         "description": requirement.description,
     }
+    if requirement.records:  # only when set: the hashes of older catalogues stay the same
+        stored["records"] = requirement.records
+    return stored
 
 
 def requirement_from_dict(data: dict[str, Any]) -> Requirement:
@@ -277,6 +289,7 @@ def requirement_from_dict(data: dict[str, Any]) -> Requirement:
         warning_days=data["warning_days"],
         blocks_work=data["blocks_work"],
         curriculum=data["curriculum"],
+        records=data.get("records"),
         description=data.get("description", ""),
     )
 
@@ -309,6 +322,8 @@ def catalogue_yaml(requirements) -> str:
             item["validity"] = "own_expiry"
         if r.curriculum:
             item["curriculum"] = r.curriculum
+        if r.records:
+            item["records"] = r.records
         item["warning_days"] = r.warning_days
         item["blocks_work"] = r.blocks_work
         if r.description:

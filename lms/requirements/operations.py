@@ -149,6 +149,12 @@ def check_item(requirement: Requirement, details: ItemDetails, today: dt.date) -
             "and checks.",
             "requirement",
         )
+    if requirement.records == "clinician_licences":
+        raise InvalidInput(
+            f"{requirement.name} is met by the clinician's licence records: record the licence "
+            "on the clinician's page (Clinicians), where it is verified at the board.",
+            "requirement",
+        )
     if details.done_on > today:
         raise InvalidInput("The date cannot be in the future.", "done_on")
     if requirement.kind is RequirementKind.CREDENTIAL:

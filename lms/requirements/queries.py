@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lms.certificates.models import Certificate
+from lms.clinicians.models import Licence
 from lms.curriculum.models import CurriculumEdition
 from lms.requirements.catalogue import requirement_from_dict
 from lms.requirements.models import (
@@ -40,6 +41,7 @@ from lms.requirements.rules import (
     status_on,
 )
 from lms.staff.models import EmploymentPeriod, Person, Position
+from lms.staff.queries import position_history
 from lms.staff.rules import Employment, StaffStatus
 
 
@@ -148,17 +150,21 @@ def _employments(session: Session, person_id: int | None) -> dict[int, tuple[Emp
 
 
 def person_facts(
-    person: PersonSummary | Person, employments: tuple[Employment, ...]
+    person: PersonSummary | Person,
+    employments: tuple[Employment, ...],
+    positions: Sequence[tuple[dt.date, Position]] = (),
 ) -> PersonFacts:
-    """The person's employment periods; their position as recorded now (the staff record keeps
-    no history of positions, so a change applies to every date)."""
+    """The person's employment periods and position history (``positions``: each change as
+    (effective_on, position), from ``lms.staff.queries.position_history``); with no history,
+    the position on the record stands for every date."""
     if not employments and person.status is not StaffStatus.CANDIDATE and person.hire_on:
         # A record written without its period (older rows): the record's own dates stand in.
         employments = (Employment(person.hire_on, person.separated_on),)
     planned = person.hire_on if person.status is StaffStatus.CANDIDATE else None
-    return PersonFacts(
-        employments, (PositionSpell(dt.date.min, person.position.value),), planned_hire_on=planned
+    spells = tuple(PositionSpell(day, position.value) for day, position in positions) or (
+        PositionSpell(dt.date.min, person.position.value),
     )
+    return PersonFacts(employments, spells, planned_hire_on=planned)
 
 
 def compliance_matrix(
@@ -168,7 +174,8 @@ def compliance_matrix(
     recorded_by: dt.datetime | None = None,
 ) -> Matrix:
     """Every person employed (or about to start) on ``as_of`` with the status of each applicable
-    requirement. Seven queries, whatever the number of people.
+    requirement, each judged by the position held on ``as_of``. Nine queries, whatever the
+    number of people.
 
     With ``recorded_by`` (the end of the as-of day, for auditors): only what had been recorded
     by that instant — catalogue versions (but for the first, when none had been loaded yet),
@@ -179,14 +186,13 @@ def compliance_matrix(
     version = version_on(versions, as_of)
     catalogue = requirements_on(versions, as_of)
     people_query = select(*PERSON_COLUMNS).order_by(Person.legal_name, Person.id)
-    if filters.position is not None:
-        people_query = people_query.where(Person.position == filters.position)
     if filters.supervisor_id is not None:
         people_query = people_query.where(Person.supervisor_id == filters.supervisor_id)
     if filters.person_id is not None:
         people_query = people_query.where(Person.id == filters.person_id)
     people = [PersonSummary(*values) for values in session.execute(people_query)]
     employments = _employments(session, filters.person_id)
+    positions = position_history(session, filters.person_id)
     versions_by_key = _policy_versions(session, recorded_by)
     validities = _validities(
         session, catalogue, versions_by_key, as_of, filters.person_id, recorded_by
@@ -209,8 +215,10 @@ def compliance_matrix(
         and not any(v.effective_on <= as_of for v in versions_by_key[r.key])
     }
     for person in people:
-        facts = person_facts(person, employments.get(person.id, ()))
+        facts = person_facts(person, employments.get(person.id, ()), positions.get(person.id, ()))
         started, position = start_on(facts, as_of), position_on(facts, as_of)
+        if filters.position is not None and position != filters.position.value:
+            continue  # the position held on the date, not today's
         statuses: dict[str, StatusResult] = {}
         for requirement in catalogue.values():
             if requirement.key in nothing_to_sign:
@@ -277,7 +285,7 @@ def _validities(
         records = records.where(RequirementRecord.recorded_at < recorded_by)
     for pid, key, done_on, expires_on in session.execute(records):
         requirement = catalogue.get(key)
-        if requirement is None:
+        if requirement is None or requirement.records:
             continue
         if requirement.kind is RequirementKind.CHECK:
             result[(pid, key)].append(check_validity(done_on, requirement.validity_months or 1))
@@ -302,6 +310,18 @@ def _validities(
                 signed_on, version, policy_versions[key], requirement.grace_days
             )
         )
+    # A clinician's licence: the licence records themselves (lms/clinicians), valid from the
+    # issue date to the day before the expiry date, as any credential.
+    licence_keys = [r.key for r in catalogue.values() if r.records == "clinician_licences"]
+    if licence_keys:
+        licences = select(Licence.person_id, Licence.issued_on, Licence.expires_on).where(
+            Licence.issued_on <= as_of
+        )
+        if person_id is not None:
+            licences = licences.where(Licence.person_id == person_id)
+        for pid, issued_on, expires_on in session.execute(licences):
+            for key in licence_keys:
+                result[(pid, key)].append(credential_validity(issued_on, expires_on))
     courses = {r.curriculum: r.key for r in catalogue.values() if r.kind is RequirementKind.COURSE}
     if courses:
         certificates = (

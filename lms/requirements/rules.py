@@ -87,6 +87,9 @@ class Requirement:
     blocks_work: bool = False
     #: Courses: the curriculum whose certificates meet it.
     curriculum: str | None = None
+    #: Credentials whose records are kept elsewhere: ``clinician_licences`` (the clinicians'
+    #: licence records, lms/clinicians), not HR's requirement records. None: HR records them.
+    records: str | None = None
     description: str = ""
 
     def applies_to(self, position: str | None) -> bool:

@@ -238,7 +238,7 @@ def _record_form(catalogue) -> RecordForm:
     form.requirement.choices = [
         SelectChoice(r.key, f"{r.name} ({r.kind.value})")
         for r in catalogue
-        if r.kind in RECORDED_KINDS
+        if r.kind in RECORDED_KINDS and not r.records  # licences: on the clinician's page
     ]
     return form
 

@@ -33,6 +33,12 @@ class PersonForm(FlaskForm):
         ],
     )
     position = SelectField("Position", choices=enum_choices(Position))
+    position_since = DateField(
+        "Position held from",
+        validators=[Optional()],
+        description="When you change the position: the day the new one took effect (empty: "
+        "today). Statuses on earlier dates keep the position held then.",
+    )
     status = SelectField("Status", choices=enum_choices(StaffStatus))
     hire_on = DateField("Hire date", validators=[Optional()], description="Needed once active.")
     separated_on = DateField(

@@ -171,3 +171,22 @@ class EmploymentPeriod(Base):
     @property
     def employment(self) -> Employment:
         return Employment(self.hired_on, self.separated_on)
+
+
+class PositionChange(Base):
+    """From ``effective_on`` the person held ``position``, until their next change.
+
+    ``Person.position`` is the position held today (the latest change); this table keeps the
+    history, so a status on a past date is judged by the position held that day. Before a
+    person's first change their first position applies (a candidate's, before they start).
+    """
+
+    __tablename__ = "position_changes"
+    __table_args__ = (UniqueConstraint("person_id", "effective_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    position: Mapped[Position] = mapped_column(string_enum(Position, "position"))
+    effective_on: Mapped[dt.date] = mapped_column(Date)
+    recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

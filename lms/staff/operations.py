@@ -19,11 +19,12 @@ from lms.staff.models import (
     EmploymentPeriod,
     Person,
     Position,
+    PositionChange,
     StaffStatus,
     VerificationMethod,
 )
-from lms.staff.queries import employment_periods
-from lms.staff.rules import Employment, employment_after_change
+from lms.staff.queries import employment_periods, position_changes
+from lms.staff.rules import Employment, employment_after_change, past_employment_problems
 from lms.validation import InvalidInput, check_date
 
 
@@ -44,6 +45,8 @@ class PersonDetails:
     licence_type: str | None = None
     licence_number: str | None = None
     licence_expires_on: dt.date | None = None
+    #: When ``position`` is a change: the day the new position took effect (None: today).
+    position_since: dt.date | None = None
 
 
 def _clean(details: PersonDetails) -> PersonDetails:
@@ -173,6 +176,8 @@ def create_person(session: Session, actor: Actor, details: PersonDetails, today:
     session.add(person)
     session.flush()
     record(session, actor, "person.create", "person", person.id, _audit_values(person))
+    first_day = min(details.hire_on, today) if details.hire_on else today
+    _store_position(session, actor, person, None, details.position, first_day)
     _store_employment(session, actor, person, [], employment)
     announce(PersonChanged(session, actor, person, "person.create", today))
     announce(StaffRecordChanged(session, actor, person, today))
@@ -211,6 +216,8 @@ def update_person(
     before = _audit_values(person)
     dob_changed = details.date_of_birth != person.date_of_birth
     position_changed = details.position != person.position
+    if position_changed:
+        since = _position_since(session, person, details.position_since, today)
     for name in _PERSON_FIELDS:
         setattr(person, name, getattr(details, name))
     person.user_id = _linked_user_id(session, details.user_email, person.id)
@@ -223,11 +230,77 @@ def update_person(
     person.updated_at = actor.now()
     session.flush()
     record(session, actor, "person.update", "person", person.id, {"changes": changes})
+    if position_changed:
+        if not position_changes(session, person.id):
+            # A record from before position history (written without its operation): its
+            # position until now is kept first, so earlier dates keep it.
+            started = min([p.hired_on for p in periods] + [since - dt.timedelta(days=1)])
+            _store_position(session, actor, person, None, Position(before["position"]), started)
+        _store_position(session, actor, person, before["position"], person.position, since)
     _store_employment(session, actor, person, periods, employment)
     if dob_changed or position_changed:
         trigger = "person.date_of_birth" if dob_changed else "person.position"
         announce(PersonChanged(session, actor, person, trigger, today))
     announce(StaffRecordChanged(session, actor, person, today))
+
+
+def _position_since(
+    session: Session, person: Person, since: dt.date | None, today: dt.date
+) -> dt.date:
+    """The day a change of position takes effect: by today, and after the last change (the
+    same day as the last change corrects it)."""
+    since = since or today
+    if since > today:
+        raise InvalidInput(
+            "A change of position takes effect by today: record it on the day it happens.",
+            "position_since",
+        )
+    check_date(since, "position_since", "The date the position changed", today)
+    history = position_changes(session, person.id)
+    if history and since < history[-1].effective_on:
+        raise InvalidInput(
+            "The position changed last on "
+            f"{history[-1].effective_on.isoformat()}; a new change must be on or after it.",
+            "position_since",
+        )
+    return since
+
+
+def _store_position(
+    session: Session,
+    actor: Actor,
+    person: Person,
+    before: str | None,
+    position: Position,
+    effective_on: dt.date,
+) -> None:
+    """Write the position history: ``position`` from ``effective_on`` (a change on the day of
+    the last one corrects it), audited."""
+    row = session.execute(
+        select(PositionChange).where(
+            PositionChange.person_id == person.id, PositionChange.effective_on == effective_on
+        )
+    ).scalar_one_or_none()
+    if row is None:
+        row = PositionChange(person_id=person.id, effective_on=effective_on)
+        session.add(row)
+    row.position = position
+    row.recorded_at = actor.now()
+    row.recorded_by_id = actor.user_id
+    session.flush()
+    record(
+        session,
+        actor,
+        "position.change",
+        "position_change",
+        row.id,
+        {
+            "person_id": person.id,
+            "before": before,
+            "position": position.value,
+            "effective_on": effective_on.isoformat(),
+        },
+    )
 
 
 def _store_employment(
@@ -252,6 +325,50 @@ def _store_employment(
     session.flush()
     details = {"person_id": person.id, "before": before, "after": _period_values(wanted[-1])}
     record(session, actor, action, "employment_period", period.id, details)
+
+
+def add_past_employment(
+    session: Session,
+    actor: Actor,
+    person: Person,
+    hired_on: dt.date,
+    separated_on: dt.date,
+    today: dt.date,
+) -> EmploymentPeriod:
+    """Add a past period of employment to a person's history (a former or rehired employee's
+    earlier spells, brought in from a provider's records). It must end by today, overlap no
+    other period and end before the latest one begins; the staff record's own hire and
+    separation dates keep describing the latest period."""
+    for day, name, label in (
+        (hired_on, "hired_on", "The hire date"),
+        (separated_on, "separated_on", "The last day employed"),
+    ):
+        if day is None:
+            raise InvalidInput(f"{label} is required.", name)
+        check_date(day, name, label, today)
+    stored = employment_periods(session, person.id)
+    periods = [period.employment for period in stored]
+    if not periods and person.status is not StaffStatus.CANDIDATE and person.hire_on:
+        periods = [Employment(person.hire_on, person.separated_on)]  # a record without its period
+    planned = person.hire_on if person.status is StaffStatus.CANDIDATE else None
+    wanted = Employment(hired_on, separated_on)
+    for problem in past_employment_problems(periods, planned, wanted, today):
+        raise problem
+    period = EmploymentPeriod(
+        person_id=person.id, hired_on=hired_on, separated_on=separated_on, created_at=actor.now()
+    )
+    session.add(period)
+    session.flush()
+    record(
+        session,
+        actor,
+        "employment.add_past",
+        "employment_period",
+        period.id,
+        {"person_id": person.id, "before": None, "after": _period_values(wanted)},
+    )
+    announce(StaffRecordChanged(session, actor, person, today))
+    return period
 
 
 def _period_values(employment: Employment) -> dict[str, str | None]:

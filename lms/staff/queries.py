@@ -17,7 +17,14 @@ from lms.eligibility.models import (
     ExperienceRecord,
 )
 from lms.eligibility.rules import EVALUATED_POSITION
-from lms.staff.models import CLINICAL_POSITIONS, EmploymentPeriod, Person, Position, StaffStatus
+from lms.staff.models import (
+    CLINICAL_POSITIONS,
+    EmploymentPeriod,
+    Person,
+    Position,
+    PositionChange,
+    StaffStatus,
+)
 
 #: The staff list's order: by legal name, then id so that equal names never swap between pages.
 LIST_ORDER = (Person.legal_name, Person.id)
@@ -379,3 +386,40 @@ def employed_between(since: dt.date, until: dt.date) -> ColumnElement[bool]:
         )
         .exists()
     )
+
+
+def position_changes(session: Session, person_id: int) -> list[PositionChange]:
+    """The person's position history, oldest first."""
+    return list(
+        session.execute(
+            select(PositionChange)
+            .where(PositionChange.person_id == person_id)
+            .order_by(PositionChange.effective_on)
+        ).scalars()
+    )
+
+
+def position_history(
+    session: Session, person_id: int | None = None
+) -> dict[int, list[tuple[dt.date, Position]]]:
+    """Every person's (or one person's) position changes as (effective_on, position), oldest
+    first: one query, whatever the number of people."""
+    query = select(
+        PositionChange.person_id, PositionChange.effective_on, PositionChange.position
+    ).order_by(PositionChange.person_id, PositionChange.effective_on)
+    if person_id is not None:
+        query = query.where(PositionChange.person_id == person_id)
+    found: dict[int, list[tuple[dt.date, Position]]] = {}
+    for pid, effective_on, position in session.execute(query):
+        found.setdefault(pid, []).append((effective_on, position))
+    return found
+
+
+def position_held_on(session: Session, person: Person, day: dt.date) -> Position:
+    """The position ``person`` held on ``day``: the latest change on or before it; before the
+    first change, the first position; with no history, the record's position."""
+    history = position_history(session, person.id).get(person.id, [])
+    begun = [position for effective_on, position in history if effective_on <= day]
+    if begun:
+        return begun[-1]
+    return history[0][1] if history else person.position

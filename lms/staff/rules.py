@@ -87,6 +87,76 @@ def employment_after_change(
     return [*earlier, current]
 
 
+def periods_overlap(first: Employment, second: Employment) -> bool:
+    """Whether two periods share a day (an open period runs on without end)."""
+    first_end = first.separated_on or dt.date.max
+    second_end = second.separated_on or dt.date.max
+    return first.hired_on <= second_end and second.hired_on <= first_end
+
+
+def past_employment_problems(
+    periods: Sequence[Employment],
+    planned_hire_on: dt.date | None,
+    period: Employment,
+    today: dt.date,
+) -> list[InvalidInput]:
+    """Every reason ``period`` cannot be added to a person's history as a past employment.
+
+    ``periods`` are the person's stored periods (the current one included) and
+    ``planned_hire_on`` a candidate's planned first day. A past period has ended by ``today``,
+    overlaps none of the others and ends before the latest (current) one begins: the latest
+    period is the one the staff record's hire and separation dates describe, changed on the
+    person's page.
+    """
+    problems: list[InvalidInput] = []
+    hired_on, separated_on = period.hired_on, period.separated_on
+    if separated_on is None:
+        message = "Enter the last day employed: a past period has ended."
+        return [InvalidInput(message, "separated_on")]
+    if separated_on < hired_on:
+        problems.append(
+            InvalidInput("The last day employed is before the hire date.", "separated_on")
+        )
+    if separated_on > today:
+        problems.append(
+            InvalidInput(
+                "The last day employed is in the future: a past period has ended. Record "
+                "current employment on the person's page.",
+                "separated_on",
+            )
+        )
+    if problems:
+        return problems
+    for other in sorted(periods, key=lambda each: each.hired_on):
+        if periods_overlap(other, period):
+            ended = f"to {_long_date(other.separated_on)}" if other.separated_on else "and still on"
+            problems.append(
+                InvalidInput(
+                    f"This overlaps the employment from {_long_date(other.hired_on)} {ended}.",
+                    "hired_on",
+                )
+            )
+            return problems
+    latest = max(periods, key=lambda each: each.hired_on, default=None)
+    if latest is not None and hired_on > latest.hired_on:
+        problems.append(
+            InvalidInput(
+                "This would be the latest employment, after the one from "
+                f"{_long_date(latest.hired_on)}: record the latest employment on the person's "
+                "page (hire and separation dates).",
+                "hired_on",
+            )
+        )
+    elif planned_hire_on is not None and separated_on >= planned_hire_on:
+        problems.append(
+            InvalidInput(
+                f"A past period must end before the planned start ({_long_date(planned_hire_on)}).",
+                "separated_on",
+            )
+        )
+    return problems
+
+
 # -- what a verification must rest on ---------------------------------------------------------
 
 #: Methods that consist of reading a document: the document itself must be attached.

@@ -48,6 +48,7 @@ from lms.staff.queries import (
     people_with_facts_by_id,
     person_for_user,
     person_with_facts,
+    position_changes,
     supervisors,
     verifier_names,
 )
@@ -221,6 +222,7 @@ def _details(form: PersonForm) -> PersonDetails:
         licence_type=form.licence_type.data,
         licence_number=form.licence_number.data,
         licence_expires_on=form.licence_expires_on.data,
+        position_since=form.position_since.data,
     )
 
 
@@ -311,6 +313,7 @@ def render_person_page(person_id: int, status: int = 200, **forms):
             pathway_labels=PATHWAY_LABELS,
             history=determination_history(database, person.id),
             earlier_employment=employment_periods(database, person.id)[:-1],
+            position_history=position_changes(database, person.id),
             may_edit=may_edit,
             may_download=current_user.has_role(*READ_ALL_ROLES),
             verify_form=forms.get("verify_form") or VerifyForm(formdata=None),

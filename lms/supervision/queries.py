@@ -14,13 +14,15 @@ from sqlalchemy.orm import Session, aliased
 from lms.clinicians.models import Licence
 from lms.clinicians.queries import areas_by_person
 from lms.clinicians.rules import LicenceTerm, TrainingArea, licences_valid_on
-from lms.staff.models import EmploymentPeriod, Person, Position
+from lms.staff.models import EmploymentPeriod, Person, Position, PositionChange
 from lms.supervision.models import LeavePeriod, SupervisionSession
 from lms.supervision.rules import (
     Period,
     SessionFacts,
     SupervisionSettings,
     WeekResult,
+    employment_in,
+    position_spells,
     supervision_weeks,
     week_start,
 )
@@ -56,7 +58,8 @@ class MentorWeeks:
 def mentors_statement(
     first: dt.date, last: dt.date, supervisor_id: int | None = None, mentor_id: int | None = None
 ) -> Select:
-    """Therapeutic mentors with a period of employment overlapping ``first`` to ``last``."""
+    """People who are, or have been, therapeutic mentors with a period of employment
+    overlapping ``first`` to ``last`` (``mentor_weeks`` keeps the days they were mentors)."""
     employed = (
         select(EmploymentPeriod.id)
         .where(
@@ -66,7 +69,17 @@ def mentors_statement(
         )
         .exists()
     )
-    statement = select(Person.id).where(Person.position == Position.THERAPEUTIC_MENTOR, employed)
+    was_mentor = (
+        select(PositionChange.id)
+        .where(
+            PositionChange.person_id == Person.id,
+            PositionChange.position == Position.THERAPEUTIC_MENTOR,
+        )
+        .exists()
+    )
+    statement = select(Person.id).where(
+        or_(Person.position == Position.THERAPEUTIC_MENTOR, was_mentor), employed
+    )
     if supervisor_id is not None:
         statement = statement.where(Person.supervisor_id == supervisor_id)
     if mentor_id is not None:
@@ -85,7 +98,9 @@ def mentor_weeks(
     mentor_id: int | None = None,
 ) -> list[MentorWeeks]:
     """Every therapeutic mentor's weeks containing a day from ``first`` to ``last``, as of
-    ``as_of``, ordered by name. Five queries, however many mentors and sessions."""
+    ``as_of``, ordered by name: only the days each was employed as a therapeutic mentor (the
+    position held on each day, from the position history). Seven queries, however many mentors
+    and sessions."""
     range_first = week_start(first, settings.week_starts)
     range_last = week_start(last, settings.week_starts) + dt.timedelta(days=6)
     ids = mentors_statement(range_first, range_last, supervisor_id, mentor_id).scalar_subquery()
@@ -102,6 +117,16 @@ def mentor_weeks(
         .order_by(EmploymentPeriod.hired_on)
     ):
         employment[row.person_id].append(Period(row.hired_on, row.separated_on))
+    changes: dict[int, list[tuple[dt.date, str]]] = defaultdict(list)
+    for person_id, effective_on, position in session.execute(
+        select(PositionChange.person_id, PositionChange.effective_on, PositionChange.position)
+        .where(PositionChange.person_id.in_(ids))
+        .order_by(PositionChange.person_id, PositionChange.effective_on)
+    ):
+        changes[person_id].append((effective_on, position.value))
+    for person_id, history in changes.items():
+        spells = position_spells(history, Position.THERAPEUTIC_MENTOR.value)
+        employment[person_id] = employment_in(employment.get(person_id, []), spells)
     leave: dict[int, list[Period]] = defaultdict(list)
     for row in session.execute(
         select(LeavePeriod.person_id, LeavePeriod.first_day, LeavePeriod.last_day).where(
@@ -161,46 +186,78 @@ def mentor_weeks(
     facts: dict[int, list[SessionFacts]] = defaultdict(list)
     infos: dict[int, dict[int, SessionInfo]] = defaultdict(dict)
     terms_of = {person_id: tuple(items) for person_id, items in licences.items()}
-    # Whether the supervisor's licence that day is verified: the same few (supervisor, day)
-    # pairs recur across thousands of sessions.
-    unverified: dict[tuple[int, dt.date], bool] = {}
+    # Whether the supervisor holds a licence valid that day, and whether it is verified: the
+    # same few (supervisor, day) pairs recur across thousands of sessions, so each is worked
+    # out once (the rule is told the answer rather than asking again for every session).
+    licence_on: dict[tuple[int, dt.date], tuple[bool, bool]] = {}
     zone = ZoneInfo(settings.timezone)
+    recorded_on: dict[dt.datetime, dt.date] = {}
     all_areas = len(TrainingArea)
     missing_areas = {person_id: len(areas.get(person_id, ())) < all_areas for person_id in terms_of}
-    for row in rows:
-        terms = terms_of.get(row.supervisor_id, ())
-        key = (row.supervisor_id, row.held_on)
-        if key not in unverified:
-            valid = licences_valid_on(terms, row.held_on)
-            unverified[key] = bool(valid) and not any(term.verified for term in valid)
-        facts[row.mentor_id].append(
+    # Rows unpacked by position: attribute access by name costs more than the rest of the loop.
+    for (
+        session_id,
+        mentor_id,
+        supervisor_id,
+        held_on,
+        session_format,
+        minutes,
+        signed,
+        imported,
+        acknowledged,
+        recorded_at,
+        supersedes_id,
+        superseded,
+        supervisor_name,
+        supervisor_email,
+    ) in rows:
+        terms = terms_of.get(supervisor_id, ())
+        key = (supervisor_id, held_on)
+        standing = licence_on.get(key)
+        if standing is None:
+            valid = licences_valid_on(terms, held_on)
+            standing = licence_on[key] = (
+                bool(valid),
+                bool(valid) and not any(term.verified for term in valid),
+            )
+        day = recorded_on.get(recorded_at)
+        if day is None:
+            day = recorded_on[recorded_at] = recorded_at.astimezone(zone).date()
+        facts[mentor_id].append(
             SessionFacts(
-                held_on=row.held_on,
-                format=row.format,
-                minutes=row.minutes,
-                signed=bool(row.signed) or row.imported,
+                held_on=held_on,
+                format=session_format,
+                minutes=minutes,
+                signed=bool(signed) or imported,
                 supervisor_licences=terms,
-                recorded_on=row.recorded_at.astimezone(zone).date(),
-                superseded=bool(row.superseded),
-                key=row.id,
+                recorded_on=day,
+                superseded=bool(superseded),
+                key=session_id,
+                licence_valid=standing[0],
             )
         )
-        infos[row.mentor_id][row.id] = SessionInfo(
-            id=row.id,
-            supervisor_id=row.supervisor_id,
-            supervisor_name=row.supervisor_name,
-            supervisor_email=row.supervisor_email,
-            signed=bool(row.signed),
-            imported=row.imported,
-            acknowledged=bool(row.acknowledged),
-            superseded=bool(row.superseded),
-            supersedes_id=row.supersedes_id,
-            licence_unverified=unverified[key],
-            missing_areas=missing_areas.get(row.supervisor_id, True),
+        infos[mentor_id][session_id] = SessionInfo(
+            id=session_id,
+            supervisor_id=supervisor_id,
+            supervisor_name=supervisor_name,
+            supervisor_email=supervisor_email,
+            signed=bool(signed),
+            imported=imported,
+            acknowledged=bool(acknowledged),
+            superseded=bool(superseded),
+            supersedes_id=supersedes_id,
+            licence_unverified=standing[1],
+            missing_areas=missing_areas.get(supervisor_id, True),
         )
 
     result = []
     for row in mentors:
+        if row.id in changes and not any(
+            period.first_day <= range_last
+            and (period.last_day is None or period.last_day >= range_first)
+            for period in employment.get(row.id, ())
+        ):
+            continue  # not a therapeutic mentor on any day of the range
         weeks = supervision_weeks(
             employment.get(row.id, []),
             leave.get(row.id, []),

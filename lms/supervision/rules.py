@@ -102,6 +102,10 @@ class SessionFacts:
     recorded_on: dt.date | None = None
     superseded: bool = False
     key: object = None  # the caller's handle on the session (its id), carried through
+    #: Whether a supervisor's licence is valid on ``held_on``, when the caller already knows
+    #: (a report of thousands of sessions asks once per supervisor and day); None: worked out
+    #: here from ``supervisor_licences``.
+    licence_valid: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -126,6 +130,9 @@ class WeekResult:
     sessions: tuple[SessionOutcome, ...] = field(default_factory=tuple)
 
 
+_SIX_DAYS = dt.timedelta(days=6)
+
+
 def week_start(day: dt.date, week_starts: str = "sunday") -> dt.date:
     """The first day of the week that contains ``day``."""
     first_weekday = 6 if week_starts == "sunday" else 0  # date.weekday(): Monday 0 … Sunday 6
@@ -144,6 +151,34 @@ def weeks_touching(first: dt.date, last: dt.date, week_starts: str = "sunday") -
     return weeks
 
 
+def position_spells(changes: Sequence[tuple[dt.date, str]], position: str) -> list[Period]:
+    """The days ``position`` was held, from a person's position changes (effective_on,
+    position) oldest first: each change holds until the day before the next; before the first
+    change, the first position (a candidate's, before they start)."""
+    spells = []
+    for index, (effective_on, held) in enumerate(changes):
+        if held != position:
+            continue
+        first_day = dt.date.min if index == 0 else effective_on
+        following = changes[index + 1][0] if index + 1 < len(changes) else None
+        spells.append(Period(first_day, following - dt.timedelta(days=1) if following else None))
+    return spells
+
+
+def employment_in(employment: Sequence[Period], spells: Sequence[Period]) -> list[Period]:
+    """The parts of the employment periods spent in the spells of a position: a week counts
+    only the days someone was employed as a therapeutic mentor."""
+    parts = []
+    for period in employment:
+        for spell in spells:
+            first_day = max(period.first_day, spell.first_day)
+            ends = [day for day in (period.last_day, spell.last_day) if day is not None]
+            last_day = min(ends) if ends else None
+            if last_day is None or first_day <= last_day:
+                parts.append(Period(first_day, last_day))
+    return sorted(parts, key=lambda part: part.first_day)
+
+
 def on_duty(day: dt.date, employment: Iterable[Period], leave: Iterable[Period]) -> bool:
     """A mentor is on duty on ``day`` when an employment period covers it and no leave does."""
     for period in employment:
@@ -156,22 +191,27 @@ def on_duty(day: dt.date, employment: Iterable[Period], leave: Iterable[Period])
 
 def employed_in_week(starts_on: dt.date, employment: Sequence[Period]) -> bool:
     """Whether an employment period covers any of the week's seven days."""
-    ends_on = starts_on + dt.timedelta(days=6)
-    return any(
-        period.first_day <= ends_on and (period.last_day is None or period.last_day >= starts_on)
-        for period in employment
-    )
+    ends_on = starts_on + _SIX_DAYS
+    for period in employment:
+        if period.first_day <= ends_on and (
+            period.last_day is None or period.last_day >= starts_on
+        ):
+            return True
+    return False
 
 
 def duty_weekdays(starts_on: dt.date, employment: Sequence[Period], leave: Sequence[Period]) -> int:
     """How many of the week's five weekdays (Monday to Friday) the mentor is on duty."""
-    ends_on = starts_on + dt.timedelta(days=6)
+    ends_on = starts_on + _SIX_DAYS
     # The usual week, answered without looking at each day: employed throughout, no leave.
-    on_leave = any(
-        p.first_day <= ends_on and (p.last_day is None or p.last_day >= starts_on) for p in leave
-    )
-    if not on_leave and any(p.covers(starts_on) and p.covers(ends_on) for p in employment):
-        return 5
+    # (Plain loops: a report asks this for every mentor and week, tens of thousands of times.)
+    for p in leave:
+        if p.first_day <= ends_on and (p.last_day is None or p.last_day >= starts_on):
+            break
+    else:
+        for p in employment:
+            if p.first_day <= starts_on and (p.last_day is None or p.last_day >= ends_on):
+                return 5
     days = (starts_on + dt.timedelta(days=offset) for offset in range(7))
     return sum(1 for day in days if day.weekday() < 5 and on_duty(day, employment, leave))
 
@@ -183,7 +223,10 @@ def session_outcome(session: SessionFacts, settings: SupervisionSettings) -> Ses
         reasons.append(REASON_SUPERSEDED)
     if session.format is not SessionFormat.INDIVIDUAL:
         reasons.append(REASON_GROUP)
-    if not licence_valid_on(session.supervisor_licences, session.held_on):
+    licence_valid = session.licence_valid
+    if licence_valid is None:
+        licence_valid = licence_valid_on(session.supervisor_licences, session.held_on)
+    if not licence_valid:
         reasons.append(REASON_NO_LICENCE)
     if session.minutes < settings.min_minutes:
         reasons.append(REASON_TOO_SHORT)
@@ -242,21 +285,28 @@ def supervision_weeks(
     for starts_on in weeks_touching(first, last, settings.week_starts):
         if starts_on > as_of or not employed_in_week(starts_on, employment):
             continue
-        outcomes = tuple(
-            session_outcome(session, settings)
-            for session in sorted(by_week.get(starts_on, ()), key=lambda s: s.held_on)
-        )
+        held = by_week.get(starts_on)
+        if held is None:
+            outcomes: tuple[SessionOutcome, ...] = ()
+        elif len(held) == 1:
+            outcomes = (session_outcome(held[0], settings),)
+        else:
+            held.sort(key=lambda s: s.held_on)
+            outcomes = tuple(session_outcome(session, settings) for session in held)
         duty = duty_weekdays(starts_on, employment, leave)
         required = duty >= settings.min_duty_weekdays
+        counting = False
+        for outcome in outcomes:
+            if outcome.counts:
+                counting = True
+                break
         results.append(
             WeekResult(
                 starts_on=starts_on,
-                ends_on=starts_on + dt.timedelta(days=6),
+                ends_on=starts_on + _SIX_DAYS,
                 required=required,
                 duty_weekdays=duty,
-                status=week_status(
-                    starts_on, as_of, required, any(outcome.counts for outcome in outcomes)
-                ),
+                status=week_status(starts_on, as_of, required, counting),
                 sessions=outcomes,
             )
         )

@@ -8,7 +8,7 @@ import io
 import pytest
 
 from lms import clock
-from lms.staff.import_plan import COLUMNS
+from lms.staffimport.import_plan import COLUMNS
 from tests.e2e.conftest import check_accessibility, screenshot
 from tests.e2e.test_sign_in_journeys import sign_in
 

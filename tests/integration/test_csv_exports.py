@@ -78,7 +78,7 @@ def test_the_compliance_report_command(runner, hostile):
 
 
 def test_the_import_templates_have_no_formulas():
-    template = resources.files("lms.staff").joinpath("import_template.csv").read_text("utf-8")
+    template = resources.files("lms.staffimport").joinpath("import_template.csv").read_text("utf-8")
     assert [cell for cell in cells_of(template) if cell.startswith(FORMULA_STARTS)] == []
 
 

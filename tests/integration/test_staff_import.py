@@ -17,10 +17,10 @@ from lms.actor import Actor
 from lms.auditlog.models import AuditEvent
 from lms.eligibility.models import Determination, EducationCredential, ExperienceRecord
 from lms.eligibility.rules import EligibilityStatus
-from lms.staff.import_plan import COLUMN_NAMES, MAX_IMPORT_BYTES, MAX_IMPORT_ROWS
-from lms.staff.imports import check_import, run_import
 from lms.staff.models import Person, Position, StaffStatus
 from lms.staff.operations import create_person
+from lms.staffimport.import_plan import COLUMN_NAMES, MAX_IMPORT_BYTES, MAX_IMPORT_ROWS
+from lms.staffimport.imports import check_import, run_import
 from tests.support.factories import person_details
 
 ACTOR = Actor.system("test")
@@ -103,11 +103,11 @@ NO_ROWS = (
 
 
 def template_bytes() -> bytes:
-    return resources.files("lms.staff").joinpath("import_template.csv").read_bytes()
+    return resources.files("lms.staffimport").joinpath("import_template.csv").read_bytes()
 
 
 def test_the_shipped_template_unchanged_adds_no_one(db):
-    # Its sample rows are marked #person, #credential, #experience: examples, skipped.
+    # Its sample rows are marked #person, #credential, #licence...: examples, skipped.
     result = run_import(db, ACTOR, template_bytes(), TODAY)
     assert [(p.line, p.field, p.message) for p in result.problems] == [(1, "file", NO_ROWS)]
     assert not result.applied
@@ -118,7 +118,10 @@ def test_the_template_rows_import_cleanly_once_the_example_mark_is_removed(db):
     data = template_bytes().replace(b"\n#", b"\n")
     result = check_import(db, ACTOR, data, TODAY)
     assert result.problems == ()
-    assert result.summary() == "1 person, 1 credential, 1 experience entry"
+    assert result.summary() == (
+        "2 people, 1 credential, 1 experience entry, 1 licence, 1 leave period, "
+        "1 past employment period"
+    )
     assert next(csv.reader(io.StringIO(data.decode()))) == list(COLUMN_NAMES)
 
 
@@ -131,9 +134,10 @@ def test_example_rows_are_skipped_beside_real_ones(db):
 
 def test_a_file_of_person_rows_needs_no_credential_or_experience_columns(db):
     header = [c for c in COLUMN_NAMES if c in person() or c == "hire_on"]
-    # Left out: the 15 credential and experience columns (11 of them required for such rows)
-    # and the optional preferred_name and supervisor_email.
-    assert len(COLUMN_NAMES) - len(header) == 17
+    # Left out: the 15 credential and experience columns (11 of them required for such rows),
+    # the 11 licence, leave and employment columns, and the optional preferred_name and
+    # supervisor_email.
+    assert len(COLUMN_NAMES) - len(header) == 28
     data = csv_bytes(person(), header=header)
     result = check_import(db, ACTOR, data, TODAY)
     assert result.problems == ()
@@ -236,6 +240,9 @@ def test_a_good_file_creates_people_facts_determinations_and_one_audit_event(db)
         "existing_people": 0,
         "credentials": 1,
         "experiences": 2,
+        "licences": 0,
+        "leave": 0,
+        "employments": 0,
     }
 
 
@@ -482,7 +489,7 @@ def test_unknown_columns_and_cells_beyond_the_header(db):
     assert problems_of(db, csv_bytes(person(), header=[*COLUMN_NAMES, "notes"])) == [(1, "notes")]
     header, ann = csv_bytes(person()).decode().splitlines()
     assert problems_of(db, f"{header}\n{ann},,\n".encode()) == []  # empty extra cells
-    assert problems_of(db, f"{header}\n{ann},,Surprise\n".encode()) == [(2, "column 27")]
+    assert problems_of(db, f"{header}\n{ann},,Surprise\n".encode()) == [(2, "column 38")]
 
 
 @pytest.mark.parametrize(

@@ -325,3 +325,26 @@ def test_notes_that_look_like_youth_data_warn(note):
 )
 def test_ordinary_notes_do_not_warn(note):
     assert youth_data_warnings(note) == []
+
+
+def test_position_spells_and_the_employment_spent_in_them():
+    from lms.supervision.rules import Period, employment_in, position_spells
+
+    D = dt.date
+    changes = [(D(2025, 1, 6), "therapeutic_mentor"), (D(2026, 7, 1), "licensed_clinician")]
+    spells = position_spells(changes, "therapeutic_mentor")
+    # Before the first change the first position applies; a change holds to the day before the
+    # next.
+    assert spells == [Period(D.min, D(2026, 6, 30))]
+    assert position_spells(changes, "licensed_clinician") == [Period(D(2026, 7, 1), None)]
+    employment = [Period(D(2020, 1, 6), D(2021, 5, 28)), Period(D(2025, 1, 6), None)]
+    assert employment_in(employment, spells) == [
+        Period(D(2020, 1, 6), D(2021, 5, 28)),
+        Period(D(2025, 1, 6), D(2026, 6, 30)),
+    ]
+    back = [*changes, (D(2026, 9, 1), "therapeutic_mentor")]
+    assert employment_in(employment, position_spells(back, "therapeutic_mentor")) == [
+        Period(D(2020, 1, 6), D(2021, 5, 28)),
+        Period(D(2025, 1, 6), D(2026, 6, 30)),
+        Period(D(2026, 9, 1), None),
+    ]

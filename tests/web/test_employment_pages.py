@@ -66,3 +66,30 @@ def test_a_rehire_dated_before_the_day_they_left_is_refused(client, auth, users,
     db.expire_all()
     assert mentor.status is StaffStatus.SEPARATED
     assert [p.hired_on for p in employment_periods(db, mentor.id)] == [dt.date(2023, 9, 5)]
+
+
+def test_a_change_of_position_takes_the_date_it_took_effect(client, auth, users, db):
+    from lms.staff.queries import position_changes
+
+    person = make_person(
+        db,
+        "Rowan Hale",
+        date_of_birth=dt.date(1990, 3, 3),
+        status=StaffStatus.ACTIVE,
+        hire_on=dt.date(2025, 1, 6),
+        today=TODAY,
+        commit=True,
+    )
+    auth.login("hr@example.org")
+    form = client.get(f"/staff/{person.id}/edit").get_data(as_text=True)
+    assert 'name="position_since"' in form
+    change = {"status": "active", "hire_on": "2025-01-06", "position": "licensed_clinician"}
+    future = post_edit(client, person, **change, position_since="2030-01-01")
+    assert future.status_code == 422
+    assert "A change of position takes effect by today" in future.get_data(as_text=True)
+    assert post_edit(client, person, **change, position_since="2026-07-01").status_code == 302
+    db.expire_all()
+    assert [(c.effective_on, c.position) for c in position_changes(db, person.id)] == [
+        (dt.date(2025, 1, 6), Position.THERAPEUTIC_MENTOR),
+        (dt.date(2026, 7, 1), Position.LICENSED_CLINICIAN),
+    ]

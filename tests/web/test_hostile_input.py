@@ -8,7 +8,7 @@ import pytest
 from werkzeug.exceptions import NotFound
 
 from lms.actor import Actor
-from lms.staff.imports import check_import
+from lms.staffimport.imports import check_import
 from lms.training.imports import import_completions
 from lms.training.operations import TrainingSettings
 from lms.training.rules import CyclePolicy

@@ -198,8 +198,9 @@ def test_the_matrix_costs_the_same_for_twenty_or_two_hundred_people(
     assert "200 people" in text
     # The layout's user, roles, organisation settings and unread notifications; the catalogue
     # (read for the filters and again for the matrix); supervisors; people and their employment
-    # periods; policy versions, records, signatures and certificates.
-    assert many.count == few.count <= 14, many.statements
+    # periods and position history; policy versions, records, clinicians' licences, signatures
+    # and certificates.
+    assert many.count == few.count <= 16, many.statements
 
 
 def test_hr_home_counts_who_is_not_cleared_and_what_expires_soon(
@@ -301,3 +302,38 @@ def test_an_auditor_downloads_the_register_with_evidence_hashes(
     earlier = client.get("/requirements/register.csv?as_of=2026-11-19").get_data(as_text=True)
     rows = {r["requirement"]: r for r in csv.DictReader(io.StringIO(earlier))}
     assert rows["cori"]["status"] == "missing" and rows["cori"]["evidence_sha256"] == ""
+
+
+def test_a_clinicians_licence_shows_as_a_requirement_from_the_licence_records(
+    client, auth, users, db, frozen_clock, catalogue
+):
+    from lms.clinicians.operations import LicenceDetails, add_licence
+    from lms.config import LICENCE_TYPES
+
+    actor = Actor.system("test")
+    sam = make_person(
+        db,
+        "Sam Okafor",
+        date_of_birth=dt.date(1980, 9, 14),
+        position=Position.SENIOR_CLINICIAN,
+        status=StaffStatus.ACTIVE,
+        hire_on=dt.date(2019, 3, 4),
+        today=dt.date(2026, 11, 23),
+    )
+    details = LicenceDetails(
+        "LICSW", "112233", "MA", "Board", dt.date(2024, 10, 1), dt.date(2027, 10, 1)
+    )
+    add_licence(db, actor, sam, details, LICENCE_TYPES)
+    db.commit()
+    auth.login("hr@example.org")
+    page = client.get(f"/requirements/people/{sam.id}?as_of=2026-11-23").get_data(as_text=True)
+    row = page[page.index("Clinical licence") :]
+    row = row[: row.index("</tr>")]
+    assert "Met" in row and "2027-09-30" in row
+    assert f"/clinicians/{sam.id}" in row
+    # Past its expiry: expired, and the person is not cleared to work.
+    late = client.get(f"/requirements/people/{sam.id}?as_of=2027-10-01").get_data(as_text=True)
+    assert "Not cleared to work" in late
+    # The record form offers no second copy of it.
+    form = client.get(f"/requirements/people/{sam.id}/record").get_data(as_text=True)
+    assert "clinician_licence" not in form

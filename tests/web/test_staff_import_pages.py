@@ -17,8 +17,8 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
 from lms.auditlog.models import AuditEvent
-from lms.staff.import_plan import COLUMN_NAMES
 from lms.staff.models import Person
+from lms.staffimport.import_plan import COLUMN_NAMES
 from tests.conftest import csrf_token
 
 HIDDEN = re.compile(r'<input type="hidden" name="(content|sha256|filename)" value="([^"]*)">')
@@ -120,7 +120,7 @@ def test_template_downloads_as_csv(hr):
     assert response.status_code == 200
     assert response.mimetype == "text/csv"
     assert "attachment" in response.headers["Content-Disposition"]
-    shipped = resources.files("lms.staff").joinpath("import_template.csv").read_bytes()
+    shipped = resources.files("lms.staffimport").joinpath("import_template.csv").read_bytes()
     assert response.data == shipped
 
 
@@ -265,3 +265,51 @@ def test_only_hr_may_import(client, auth, users, db, role):
     )
     assert response.status_code == 403
     assert people(db) == 0
+
+
+def test_licence_leave_and_employment_rows_through_the_page(hr, db):
+    """The page runs the same import: the new record types are checked, summarised and kept."""
+    page = hr.get("/staff/import/").get_data(as_text=True)
+    for column in ("licence_type", "starts_on", "reason", "hired_on", "separated_on"):
+        assert f'<th scope="row"><code>{column}</code></th>' in page
+    clinician = person(
+        "sam@example.org",
+        legal_name="Sam Okafor",
+        position="senior_clinician",
+        status="active",
+        hire_on="2019-03-04",
+    )
+    licence = {
+        "record": "licence",
+        "person_ref": "sam@example.org",
+        "licence_type": "LICSW",
+        "licence_number": "112233",
+        "issued_on": "2024-10-01",
+        "expires_on": "2026-10-01",
+        "issuing_state": "MA",
+    }
+    leave = {
+        "record": "leave",
+        "person_ref": "ann@example.org",
+        "starts_on": "2026-12-01",
+        "ends_on": "2026-11-30",  # before it starts
+        "reason": "vacation",
+    }
+    employment = {
+        "record": "employment",
+        "person_ref": "sam@example.org",
+        "hired_on": "2012-06-18",
+        "separated_on": "2016-08-31",
+    }
+    refused = upload(hr, csv_bytes(clinician, person(), licence, leave, employment))
+    assert refused.status_code == 422
+    text = html.unescape(refused.get_data(as_text=True))
+    assert "The last day of leave is before the first." in text
+    fixed = upload(
+        hr, csv_bytes(clinician, person(), licence, {**leave, "ends_on": "2026-12-04"}, employment)
+    )
+    assert fixed.status_code == 200
+    text = html.unescape(fixed.get_data(as_text=True))
+    assert "1 licence, 1 leave period, 1 past employment period" in text
+    assert confirm(hr, carried(fixed.get_data(as_text=True))).status_code == 302
+    assert db.execute(select(func.count()).select_from(Person)).scalar_one() == 2

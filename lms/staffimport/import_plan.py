@@ -1,8 +1,9 @@
 """Reading an import CSV into a plan: decoding, the header, every row's cells checked and typed.
 
-Pure of the database: the whole file becomes an ``ImportPlan`` of people, credentials and
-experience, plus every problem found with its line and column, so it is tested without a
-database. ``lms.staff.imports`` applies the plan through the operations.
+Pure of the database: the whole file becomes an ``ImportPlan`` of people, credentials,
+experience, licences, leave and past employment, plus every problem found with its line and
+column, so it is tested without a database. ``lms.staffimport.imports`` applies the plan
+through the operations.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from typing import Any, TypeVar
 
 from email_validator import EmailNotValidError, validate_email
 
+from lms.clinicians.operations import LicenceDetails
+from lms.config import LICENCE_TYPES
 from lms.eligibility.models import HumanServicesBasis
 from lms.eligibility.operations import (
     CredentialDetails,
@@ -27,7 +30,9 @@ from lms.eligibility.operations import (
 from lms.eligibility.rules import CredentialLevel, Population
 from lms.staff.models import Position, StaffStatus
 from lms.staff.operations import PersonDetails
-from lms.validation import text_problem
+from lms.staff.rules import Employment, periods_overlap
+from lms.supervision.models import LeaveReason
+from lms.validation import EARLIEST_DATE, latest_date, text_problem
 
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
 MAX_IMPORT_ROWS = 5000
@@ -45,6 +50,9 @@ class RecordType(enum.StrEnum):
     PERSON = "person"
     CREDENTIAL = "credential"
     EXPERIENCE = "experience"
+    LICENCE = "licence"
+    LEAVE = "leave"
+    EMPLOYMENT = "employment"
 
 
 @dataclass(frozen=True)
@@ -69,16 +77,16 @@ COLUMNS = (
         "record",
         None,
         True,
-        "person, credential or experience. A row whose record starts with # (like the "
-        "template's #person example) is skipped.",
+        "person, credential, experience, licence, leave or employment. A row whose record "
+        "starts with # (like the template's #person example) is skipped.",
     ),
     Column(
         "person_ref",
         None,
         True,
         "Ties rows to a person. On a person row: any reference unique in the file, or empty "
-        "(its work email serves). On credential and experience rows: a person row's "
-        "person_ref or work email, or the work email of someone already on record.",
+        "(its work email serves). On the other rows: a person row's person_ref or work "
+        "email, or the work email of someone already on record.",
     ),
     Column("legal_name", RecordType.PERSON, True, "Required."),
     Column("preferred_name", RecordType.PERSON, False, "Optional."),
@@ -145,6 +153,52 @@ COLUMNS = (
         True,
         "yes if the work was with youth with behavioral-health needs (population youth), else no.",
     ),
+    Column(
+        "licence_type",
+        RecordType.LICENCE,
+        True,
+        "One of the agency's licence types (setting LMS_LICENCE_TYPES; by default LICSW, LCSW, "
+        "LMHC, LMFT, Psychologist, Psychiatric nurse (APRN)). Licensed or senior clinicians only.",
+    ),
+    Column("licence_number", RecordType.LICENCE, True, "Required, at most 60 characters."),
+    Column("issued_on", RecordType.LICENCE, True, "Required, YYYY-MM-DD, not in the future."),
+    Column(
+        "expires_on",
+        RecordType.LICENCE,
+        True,
+        "Required, YYYY-MM-DD, after issued_on (the licence is valid up to the day before).",
+    ),
+    Column("issuing_state", RecordType.LICENCE, True, "Two letters, e.g. MA."),
+    Column("issuing_board", RecordType.LICENCE, False, "Optional: the licensing board."),
+    Column(
+        "starts_on",
+        RecordType.LEAVE,
+        True,
+        "First day of leave, YYYY-MM-DD, at most a year from today. Therapeutic mentors only.",
+    ),
+    Column(
+        "ends_on", RecordType.LEAVE, True, "Last day of leave, YYYY-MM-DD, not before starts_on."
+    ),
+    Column(
+        "reason",
+        RecordType.LEAVE,
+        True,
+        "A category only, no medical detail: " + ", ".join(LeaveReason) + ".",
+    ),
+    Column(
+        "hired_on",
+        RecordType.EMPLOYMENT,
+        True,
+        "A past period of employment (a former or rehired employee's earlier spell): its first "
+        "day, YYYY-MM-DD.",
+    ),
+    Column(
+        "separated_on",
+        RecordType.EMPLOYMENT,
+        True,
+        "Its last day employed, YYYY-MM-DD, not in the future. Periods of one person may not "
+        "overlap each other or the current employment, and end before it begins.",
+    ),
 )
 COLUMN_NAMES = tuple(column.name for column in COLUMNS)
 COLUMNS_BY_NAME = {column.name: column for column in COLUMNS}
@@ -164,6 +218,9 @@ OPERATION_FIELDS = {
     "supervisor_id": "supervisor_email",
     "level": "credential",
     "human_services_basis": "human_services",
+    "person_id": "person_ref",
+    "first_day": "starts_on",
+    "last_day": "ends_on",
 }
 
 
@@ -187,6 +244,9 @@ class PlannedPerson:
     existing: bool
     credentials: int = 0
     experiences: int = 0
+    licences: int = 0
+    leave: int = 0
+    employments: int = 0
 
 
 @dataclass(frozen=True)
@@ -212,15 +272,34 @@ class ImportResult:
     def experiences(self) -> int:
         return sum(person.experiences for person in self.planned)
 
+    @property
+    def licences(self) -> int:
+        return sum(person.licences for person in self.planned)
+
+    @property
+    def leave(self) -> int:
+        return sum(person.leave for person in self.planned)
+
+    @property
+    def employments(self) -> int:
+        return sum(person.employments for person in self.planned)
+
     def summary(self) -> str:
-        """What is added, in words: 12 people, 15 credentials, 20 experience entries."""
-        return ", ".join(
-            (
-                _count(self.people, "person", "people"),
-                _count(self.credentials, "credential", "credentials"),
-                _count(self.experiences, "experience entry", "experience entries"),
-            )
-        )
+        """What is added, in words: 12 people, 15 credentials, 20 experience entries (and any
+        licences, leave and past periods of employment)."""
+        parts = [
+            _count(self.people, "person", "people"),
+            _count(self.credentials, "credential", "credentials"),
+            _count(self.experiences, "experience entry", "experience entries"),
+        ]
+        for number, singular, plural in (
+            (self.licences, "licence", "licences"),
+            (self.leave, "leave period", "leave periods"),
+            (self.employments, "past employment period", "past employment periods"),
+        ):
+            if number:
+                parts.append(_count(number, singular, plural))
+        return ", ".join(parts)
 
 
 def _count(number: int, singular: str, plural: str) -> str:
@@ -246,10 +325,28 @@ class PersonRow:
 
 
 @dataclass(frozen=True)
+class LeaveDetails:
+    starts_on: dt.date
+    ends_on: dt.date
+    reason: LeaveReason
+
+
+@dataclass(frozen=True)
+class EmploymentDetails:
+    hired_on: dt.date
+    separated_on: dt.date
+
+
+FactDetails = (
+    CredentialDetails | ExperienceDetails | LicenceDetails | LeaveDetails | EmploymentDetails
+)
+
+
+@dataclass(frozen=True)
 class FactRow:
     line: int
     ref: str
-    details: CredentialDetails | ExperienceDetails | None  # None: a cell had a problem
+    details: FactDetails | None  # None: a cell had a problem
 
 
 @dataclass
@@ -430,6 +527,18 @@ class _Cells:
             self.problem(name, f"“{value}” is not a date as YYYY-MM-DD.")
             return None
 
+    def bounded(
+        self, name: str, required: bool, latest: dt.date | None, latest_words: str
+    ) -> dt.date | None:
+        """A date cell between 1900-01-01 and ``latest`` (None: no upper bound known)."""
+        day = self.date(name, required)
+        if day is None:
+            return None
+        if day < EARLIEST_DATE or (latest is not None and day > latest):
+            self.problem(name, f"Must be between {EARLIEST_DATE.isoformat()} and {latest_words}.")
+            return None
+        return day
+
     def choice(self, name: str, choices: dict[str, Any], required: bool = True) -> Any:
         value = self.text(name, required)
         if value is None:
@@ -534,7 +643,72 @@ def _experience_row(cells: _Cells) -> ExperienceDetails | None:
     return None if cells.failed else details
 
 
-def _plan_row(row: _Row, plan: ImportPlan, problems: list[ImportProblem]) -> None:
+@dataclass(frozen=True)
+class PlanSettings:
+    """What the pure plan needs to know besides the file: today and the configured lists."""
+
+    today: dt.date | None = None  # None: only the fixed bounds are checked
+    licence_types: tuple[str, ...] = LICENCE_TYPES
+
+    def latest(self, kind: str) -> tuple[dt.date | None, str]:
+        """The latest date a cell of ``kind`` may hold, and the words for it."""
+        if self.today is None:
+            return None, "today"
+        if kind == "past":
+            return self.today, f"today ({self.today.isoformat()})"
+        if kind == "year":
+            later = latest_date(self.today)
+            return later, f"a year from today ({later.isoformat()})"
+        later = self.today.replace(year=self.today.year + 10, day=min(self.today.day, 28))
+        return later, f"ten years from today ({later.isoformat()})"
+
+
+def _licence_row(cells: _Cells, settings: PlanSettings) -> LicenceDetails | None:
+    types = {name.lower(): name for name in settings.licence_types}
+    licence_type = cells.choice("licence_type", types)
+    number = cells.text("licence_number", True, 60)
+    state = cells.text("issuing_state", True)
+    if state is not None and not re.fullmatch(r"[A-Za-z]{2}", state):
+        cells.problem("issuing_state", f"“{state}” is not a two-letter state code, e.g. MA.")
+    board = cells.text("issuing_board", False)
+    issued_on = cells.bounded("issued_on", True, *settings.latest("past"))
+    expires_on = cells.bounded("expires_on", True, *settings.latest("decade"))
+    if issued_on and expires_on and expires_on <= issued_on:
+        cells.problem("expires_on", "The expiry date must be after the issue date.")
+    if cells.failed:
+        return None
+    return LicenceDetails(licence_type, number, state.upper(), board, issued_on, expires_on)
+
+
+def _leave_row(cells: _Cells, settings: PlanSettings) -> LeaveDetails | None:
+    starts_on = cells.bounded("starts_on", True, *settings.latest("year"))
+    ends_on = cells.bounded("ends_on", True, *settings.latest("year"))
+    reason = cells.choice("reason", _enum_choices(LeaveReason))
+    if starts_on and ends_on and ends_on < starts_on:
+        cells.problem("ends_on", "The last day of leave is before the first.")
+    return None if cells.failed else LeaveDetails(starts_on, ends_on, reason)
+
+
+def _employment_row(cells: _Cells, settings: PlanSettings) -> EmploymentDetails | None:
+    hired_on = cells.bounded("hired_on", True, *settings.latest("past"))
+    separated_on = cells.bounded("separated_on", True, *settings.latest("past"))
+    if hired_on and separated_on and separated_on < hired_on:
+        cells.problem("separated_on", "The last day employed is before the hire date.")
+    return None if cells.failed else EmploymentDetails(hired_on, separated_on)
+
+
+_READERS = {
+    RecordType.CREDENTIAL: lambda cells, settings: _credential_row(cells),
+    RecordType.EXPERIENCE: lambda cells, settings: _experience_row(cells),
+    RecordType.LICENCE: _licence_row,
+    RecordType.LEAVE: _leave_row,
+    RecordType.EMPLOYMENT: _employment_row,
+}
+
+
+def _plan_row(
+    row: _Row, plan: ImportPlan, problems: list[ImportProblem], settings: PlanSettings
+) -> None:
     cells = _Cells(row, problems)
     record_type = cells.choice("record", _enum_choices(RecordType))
     if record_type is None:
@@ -544,8 +718,7 @@ def _plan_row(row: _Row, plan: ImportPlan, problems: list[ImportProblem]) -> Non
         _plan_person(cells, plan)
         return
     ref = cells.text("person_ref", True, EMAIL_MAX_LENGTH)
-    reader = _credential_row if record_type is RecordType.CREDENTIAL else _experience_row
-    details = reader(cells)
+    details = _READERS[record_type](cells, settings)
     if ref is not None:  # even with bad cells, so that an unknown reference is reported too
         plan.facts.append(FactRow(row.line, ref.lower(), details))
 
@@ -568,12 +741,34 @@ def _plan_person(cells: _Cells, plan: ImportPlan) -> None:
     plan.people.append(replace(person, failed=cells.failed))
 
 
-def read_plan(data: bytes, problems: list[ImportProblem]) -> ImportPlan:
+def _overlapping_employment(plan: ImportPlan, problems: list[ImportProblem]) -> None:
+    """Refuse a past period that overlaps an earlier row's period of the same person; the row
+    is then only reported, never applied (the database check would report it a second time)."""
+    seen: dict[str, list[tuple[int, Employment]]] = {}
+    for index, fact in enumerate(plan.facts):
+        if not isinstance(fact.details, EmploymentDetails):
+            continue
+        period = Employment(fact.details.hired_on, fact.details.separated_on)
+        earlier = seen.setdefault(fact.ref, [])
+        clash = next((line for line, other in earlier if periods_overlap(other, period)), None)
+        if clash is not None:
+            message = f"This overlaps the period of employment on line {clash}."
+            problems.append(ImportProblem(fact.line, "hired_on", message))
+            plan.facts[index] = replace(fact, details=None)
+        else:
+            earlier.append((fact.line, period))
+
+
+def read_plan(
+    data: bytes, problems: list[ImportProblem], settings: PlanSettings | None = None
+) -> ImportPlan:
     """Parse and check every row's cells; problems found are appended to ``problems``."""
+    settings = settings or PlanSettings()
     plan = ImportPlan()
     text = _decode(data, problems)
     if text is None:
         return plan
     for row in _read_rows(text, problems):
-        _plan_row(row, plan, problems)
+        _plan_row(row, plan, problems, settings)
+    _overlapping_employment(plan, problems)
     return plan

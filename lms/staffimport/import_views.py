@@ -9,16 +9,25 @@ import hmac
 from importlib import resources
 from pathlib import PurePath
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from lms.auth.models import Role
 from lms.auth.permissions import requires
 from lms.errors import render_error
-from lms.staff.import_plan import COLUMNS, MAX_IMPORT_BYTES, MAX_IMPORT_ROWS, ImportResult
-from lms.staff.imports import check_import, run_import
 from lms.staff.views import today
+from lms.staffimport.import_plan import COLUMNS, MAX_IMPORT_BYTES, MAX_IMPORT_ROWS, ImportResult
+from lms.staffimport.imports import check_import, run_import
 from lms.transaction import discard_writes
 from lms.web import current_actor, db_session
 
@@ -55,6 +64,10 @@ def _check_page(result: ImportResult, data: bytes, filename: str):
         ),
         422 if result.problems else 200,
     )
+
+
+def _licence_types() -> tuple[str, ...]:
+    return tuple(current_app.config["LICENCE_TYPES"])
 
 
 def _display_name(filename: str | None) -> str:
@@ -95,7 +108,7 @@ def upload():
 @blueprint.route("/template.csv")
 @requires(Role.HR)
 def template():
-    data = resources.files("lms.staff").joinpath("import_template.csv").read_bytes()
+    data = resources.files("lms.staffimport").joinpath("import_template.csv").read_bytes()
     return Response(
         data,
         mimetype="text/csv",
@@ -113,7 +126,7 @@ def check():
     data = upload.stream.read(MAX_IMPORT_BYTES + 1)  # one byte more is enough to say "too large"
     filename = _display_name(upload.filename)
     database = db_session()
-    result = check_import(database, current_actor(), data, today(), filename)
+    result = check_import(database, current_actor(), data, today(), filename, _licence_types())
     discard_writes()  # a dry run
     return _check_page(result, data, filename)
 
@@ -131,7 +144,7 @@ def confirm():
             422,
         )
     database = db_session()
-    result = run_import(database, current_actor(), data, today(), filename)
+    result = run_import(database, current_actor(), data, today(), filename, _licence_types())
     if not result.applied:
         discard_writes()
         return _check_page(result, data, filename)

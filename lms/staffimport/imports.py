@@ -1,4 +1,5 @@
-"""CSV import of candidates and hires with their credentials and experience.
+"""CSV import of candidates and hires with their credentials and experience, clinicians'
+licences, mentors' leave and past periods of employment.
 
 The whole file is read and checked first, then applied through the ordinary operations inside
 a SAVEPOINT: a dry run always rolls it back, a real import keeps it only when no row had a
@@ -18,26 +19,39 @@ from sqlalchemy.orm import Session
 
 from lms.actor import Actor
 from lms.auditlog.operations import record
+from lms.clinicians.operations import LicenceDetails, add_licence
+from lms.config import LICENCE_TYPES
 from lms.eligibility.operations import (
     CredentialDetails,
+    ExperienceDetails,
     add_credential,
     add_experience,
 )
-from lms.staff.import_plan import (
+from lms.staff.models import CLINICAL_POSITIONS, Person, Position, StaffStatus
+from lms.staff.operations import (
+    PersonDetails,
+    add_past_employment,
+    create_person,
+    person_problems,
+)
+from lms.staffimport.import_plan import (
     COLUMN_NAMES,
     COLUMNS_BY_NAME,
     OPERATION_FIELDS,
+    EmploymentDetails,
+    FactDetails,
     FactRow,
     ImportPlan,
     ImportProblem,
     ImportResult,
+    LeaveDetails,
     PersonRow,
     PlannedPerson,
+    PlanSettings,
     T,
     read_plan,
 )
-from lms.staff.models import Person, Position, StaffStatus
-from lms.staff.operations import PersonDetails, create_person, person_problems
+from lms.supervision.operations import record_leave
 from lms.validation import InvalidInput
 
 # -- applying the plan through the operations ---------------------------------------------------
@@ -69,8 +83,10 @@ class _Applier:
         plan: ImportPlan,
         today: dt.date,
         problems: list[ImportProblem],
+        licence_types: tuple[str, ...] = LICENCE_TYPES,
     ) -> None:
         self.session, self.actor, self.plan, self.today = session, actor, plan, today
+        self.licence_types = licence_types
         self.problems = problems
         #: the columns already reported on each line, so that a cell is not reported twice
         self.reported: dict[int, set[str]] = {}
@@ -159,24 +175,47 @@ class _Applier:
         details = row.details
         if details is None:
             return
-        if isinstance(details, CredentialDetails):
-            counter = "credentials"
-            fact = self.run(
-                row.line,
-                lambda: add_credential(self.session, self.actor, person, details, self.today),
-            )
-        else:
-            counter = "experiences"
-            fact = self.run(
-                row.line,
-                lambda: add_experience(self.session, self.actor, person, details, self.today),
-            )
+        counter = _COUNTERS[type(details)]
+        fact = self.run(row.line, lambda: self.add(person, details))
         if fact is None or person is self.stand_in:
             return
         summary = self.planned.get(person.id) or PlannedPerson(
             row.line, person.legal_name, person.work_email, person.position, existing
         )
         self.planned[person.id] = replace(summary, **{counter: getattr(summary, counter) + 1})
+
+    def add(self, person: Person, details: FactDetails) -> object:
+        """Apply one fact row through its feature's operation (audited, events announced)."""
+        session, actor, today = self.session, self.actor, self.today
+        if isinstance(details, CredentialDetails):
+            return add_credential(session, actor, person, details, today)
+        if isinstance(details, ExperienceDetails):
+            return add_experience(session, actor, person, details, today)
+        if isinstance(details, LicenceDetails):
+            if person.position not in CLINICAL_POSITIONS and person is not self.stand_in:
+                raise InvalidInput(
+                    "Only licensed and senior clinicians hold a licence on record; this "
+                    f"person's position is {person.position.label.lower()}.",
+                    "person_ref",
+                )
+            return add_licence(
+                session, actor, person, details, self.licence_types, board_required=False
+            )
+        if isinstance(details, LeaveDetails):
+            if person is self.stand_in:
+                return None  # leave is for therapeutic mentors; the reference is reported
+            if person.position is not Position.THERAPEUTIC_MENTOR:
+                raise InvalidInput(
+                    "Leave is recorded for therapeutic mentors; this person's position is "
+                    f"{person.position.label.lower()}.",
+                    "person_ref",
+                )
+            return record_leave(
+                session, actor, person.id, details.starts_on, details.ends_on, details.reason
+            )
+        return add_past_employment(
+            session, actor, person, details.hired_on, details.separated_on, today
+        )
 
     def person_for(self, row: FactRow) -> tuple[Person, bool]:
         """The person a fact row belongs to, and whether they were already on record.
@@ -207,6 +246,15 @@ class _Applier:
         return self.stand_in
 
 
+_COUNTERS = {
+    CredentialDetails: "credentials",
+    ExperienceDetails: "experiences",
+    LicenceDetails: "licences",
+    LeaveDetails: "leave",
+    EmploymentDetails: "employments",
+}
+
+
 def _sorted(problems: list[ImportProblem]) -> tuple[ImportProblem, ...]:
     """By line, then in the order of the columns (problems about the whole file last)."""
     order = {name: index for index, name in enumerate(COLUMN_NAMES)}
@@ -221,13 +269,15 @@ def _import(
     *,
     keep: bool,
     filename: str | None,
+    licence_types: tuple[str, ...] | None,
 ) -> ImportResult:
     sha256 = hashlib.sha256(data).hexdigest()
     problems: list[ImportProblem] = []
-    plan = read_plan(data, problems)
+    licence_types = tuple(licence_types or LICENCE_TYPES)
+    plan = read_plan(data, problems, PlanSettings(today, licence_types))
     savepoint = session.begin_nested()
     try:
-        applier = _Applier(session, actor, plan, today, problems)
+        applier = _Applier(session, actor, plan, today, problems, licence_types)
         planned = tuple(applier.apply())
         applied = keep and not problems and applier.stand_in is None
         result = ImportResult(sha256, _sorted(problems), planned, applied)
@@ -257,20 +307,38 @@ def _record_import(
             "existing_people": result.existing_people,
             "credentials": result.credentials,
             "experiences": result.experiences,
+            "licences": result.licences,
+            "leave": result.leave,
+            "employments": result.employments,
         },
     )
 
 
 def check_import(
-    session: Session, actor: Actor, data: bytes, today: dt.date, filename: str | None = None
+    session: Session,
+    actor: Actor,
+    data: bytes,
+    today: dt.date,
+    filename: str | None = None,
+    licence_types: tuple[str, ...] | None = None,
 ) -> ImportResult:
     """Dry run: report every problem and what would be added; always rolls back."""
-    return _import(session, actor, data, today, keep=False, filename=filename)
+    return _import(
+        session, actor, data, today, keep=False, filename=filename, licence_types=licence_types
+    )
 
 
 def run_import(
-    session: Session, actor: Actor, data: bytes, today: dt.date, filename: str | None = None
+    session: Session,
+    actor: Actor,
+    data: bytes,
+    today: dt.date,
+    filename: str | None = None,
+    licence_types: tuple[str, ...] | None = None,
 ) -> ImportResult:
     """Import all or nothing: rows are kept (flushed, for the caller to commit) only when no
-    row has a problem; ``result.applied`` says which."""
-    return _import(session, actor, data, today, keep=True, filename=filename)
+    row has a problem; ``result.applied`` says which. ``licence_types``: the configured list
+    (``LICENCE_TYPES``), the built-in one when None."""
+    return _import(
+        session, actor, data, today, keep=True, filename=filename, licence_types=licence_types
+    )

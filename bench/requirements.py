@@ -1,0 +1,105 @@
+"""Time the requirements matrix (#12: "the matrix at 5,000 people x 15 requirements loads in a
+constant number of queries") on a throw-away SQLite database.
+
+.venv/bin/python -m bench.requirements [N]   (N mentors, default 5000)
+
+Each headcount (a tenth of N, then N) gets the default catalogue, background checks, monthly
+screenings and CPR cards on random dates for most people (``bench.synthetic``). Reported: the
+query and the rule (``compliance_matrix``) alone, and HR's matrix page, the CSV and the
+register, each with its SQL statement count, which must not grow with N.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from contextlib import ExitStack
+
+os.environ.setdefault("LMS_ENV", "testing")
+os.environ.setdefault("LMS_SECRET_KEY", "bench-only")
+
+from sqlalchemy import event
+
+from bench.common import add_account, bench_app, bench_database, signed_in
+from bench.synthetic import add_mentors, add_requirement_records
+from lms import clock
+from lms.requirements.queries import compliance_matrix
+
+PAGES = (
+    ("matrix page", "/requirements/"),
+    ("matrix CSV", "/requirements/export.csv"),
+    ("register CSV", "/requirements/register.csv"),
+)
+
+
+def measure(count: int) -> list[tuple[str, float, int, int]]:
+    """(label, best milliseconds of three, statements, rows) for each figure at ``count``."""
+    figures = []
+    with ExitStack() as stack:
+        url = stack.enter_context(bench_database("sqlite"))
+        app = bench_app(url)
+        stack.callback(app.extensions["lms.db"].engine.dispose)
+        add_account(app, "hr@bench.example", ["hr"])
+        today = clock.today()
+        statements: list[str] = []
+        with app.app_context():
+            session = app.extensions["lms.db"].session_factory()
+            people = add_mentors(session, count, today)
+            add_requirement_records(session, people, today)
+            session.commit()
+            event.listen(
+                app.extensions["lms.db"].engine,
+                "before_cursor_execute",
+                lambda *args: statements.append(args[2]),
+            )
+            timings = []
+            for _ in range(3):
+                statements.clear()
+                started = time.perf_counter()
+                matrix = compliance_matrix(session, today)
+                timings.append(time.perf_counter() - started)
+            cells = len(matrix.rows) * len(matrix.requirements)
+            figures.append(("query and rule", min(timings) * 1000, len(statements), cells))
+            session.close()
+        for label, path in PAGES:
+            client = signed_in(app, "hr@bench.example")
+            client.get(path)  # warm up
+            timings = []
+            for _ in range(3):
+                statements.clear()
+                started = time.perf_counter()
+                response = client.get(path)
+                timings.append(time.perf_counter() - started)
+            assert response.status_code == 200, (path, response.status_code)
+            figures.append((label, min(timings) * 1000, len(statements), len(response.data)))
+    return figures
+
+
+def main(count: int) -> None:
+    small = max(1, count // 10)
+    by_count = {n: measure(n) for n in (small, count)}
+    requirements = None
+    for n, figures in by_count.items():
+        for label, ms, statements, size in figures:
+            if label == "query and rule":
+                requirements = size // max(1, n)
+                detail = f"{size:,} cells"
+            else:
+                detail = f"{size // 1024} KiB"
+            print(
+                f"requirements {label:<14} {n:>6,} people: {ms:7.0f} ms, "
+                f"{statements:>2} SQL statements, {detail}"
+            )
+    counts = {n: [figure[2] for figure in figures] for n, figures in by_count.items()}
+    constant = counts[small] == counts[count]
+    print(
+        f"requirements matrix: about {requirements} requirements a person; statements "
+        f"{'the same' if constant else 'NOT the same'} at {small:,} and {count:,} people"
+    )
+    if not constant:
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 5000)
