@@ -75,8 +75,9 @@ EVIDENCE_FETCH = 8
 #: supervisors' licences for the rule and for print, training areas), on-call coverage
 #: (settings versions, blocks, who qualifies, licences) and the requirements register
 #: (catalogue, people, employment, policy versions, records, signatures, certificates, who
-#: verified). Pinned in tests/integration/test_audit_period_documents.py.
-PERIOD_STATEMENTS = 20
+#: verified, position history, clinicians' licences). Pinned in
+#: tests/integration/test_audit_period_documents.py.
+PERIOD_STATEMENTS = 22
 #: The period the supervision log and on-call coverage cover: the 13 weeks up to the as-of date.
 PERIOD_WEEKS = 13
 
