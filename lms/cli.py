@@ -186,6 +186,7 @@ def register_commands(app: Flask) -> None:
     from lms.oncall.cli import oncall_group
     from lms.requirements.cli import requirements_group
     from lms.staff.cli import staff_group
+    from lms.statuses.cli import status_group
     from lms.supervision.cli import supervision_group
     from lms.training.cli import training_group
 
@@ -204,5 +205,6 @@ def register_commands(app: Flask) -> None:
         oncall_group,
         supervision_group,
         requirements_group,
+        status_group,
     ):
         app.cli.add_command(command)

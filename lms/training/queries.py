@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import ColumnElement, Select, exists, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from lms import clock
@@ -16,7 +16,12 @@ from lms.staff.models import EmploymentPeriod, Person, Position, StaffStatus
 from lms.staff.queries import LIST_ORDER, Page, containing
 from lms.staff.rules import Employment
 from lms.training.analysis import ItemStatistics, analyse_items, marked_paper
-from lms.training.models import KnowledgeCheckAttempt, ModuleProgress, TrainingCycle
+from lms.training.models import (
+    KnowledgeCheckAttempt,
+    ModuleProgress,
+    TrainingCycle,
+    TrainingStatusPeriod,
+)
 from lms.training.quiz import correct_choice
 from lms.training.rules import (
     CycleFacts,
@@ -485,3 +490,20 @@ def cycle_details(
         }
         details.append((cycle, modules.get(cycle.edition_id, []), cycle_progress, cycle_attempts))
     return details
+
+
+# -- the stored status (lms.statuses keeps training_status_periods true to the rules) ---------
+
+
+def period_covers(day: dt.date, period=TrainingStatusPeriod) -> list[ColumnElement[bool]]:
+    """The stored period (of ``period``, the table or an alias) that covers ``day``."""
+    return [period.starts_on <= day, or_(period.ends_on.is_(None), period.ends_on >= day)]
+
+
+def training_status_is(status: TrainingStatus, day: dt.date) -> ColumnElement[bool]:
+    """The person's training status on ``day`` is ``status``, from the stored periods."""
+    return exists().where(
+        TrainingStatusPeriod.person_id == Person.id,
+        TrainingStatusPeriod.status == status,
+        *period_covers(day),
+    )

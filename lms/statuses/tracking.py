@@ -1,0 +1,78 @@
+"""Which people's stored statuses a transaction must recompute, and recomputing them before it
+commits.
+
+Every flush that inserts, changes or deletes a row the status rules read — a person, a period
+of employment, a training cycle or its module progress, a credential, a job — marks the person
+it belongs to. Just before the transaction commits, ``refresh_statuses`` recomputes the marked
+people from the rules, in the same transaction, so a status is never committed out of step with
+its inputs whichever operation (page, API, import, command, reaction) changed them. A
+transaction rolled back forgets its marks.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session
+
+from lms.eligibility.models import EducationCredential, ExperienceRecord
+from lms.staff.models import EmploymentPeriod, Person
+from lms.statuses.operations import refresh_statuses
+from lms.training.models import ModuleProgress, TrainingCycle
+
+_PEOPLE = "lms.statuses.people"
+_CYCLES = "lms.statuses.cycles"
+_BY_PERSON_ID = (EmploymentPeriod, TrainingCycle, EducationCredential, ExperienceRecord)
+
+
+def mark(session: Session, person_ids) -> None:
+    """Have ``person_ids`` recomputed before ``session``'s transaction commits."""
+    session.info.setdefault(_PEOPLE, set()).update(person_ids)
+
+
+def pending(session: Session) -> bool:
+    return bool(session.info.get(_PEOPLE) or session.info.get(_CYCLES))
+
+
+def refresh_marked(session: Session) -> None:
+    """Recompute the marked people now (the commit does it anyway)."""
+    cycle_ids = session.info.pop(_CYCLES, set())
+    people = session.info.pop(_PEOPLE, set())
+    if cycle_ids:
+        people |= set(
+            session.execute(
+                select(TrainingCycle.person_id).where(TrainingCycle.id.in_(sorted(cycle_ids)))
+            ).scalars()
+        )
+    if people:
+        refresh_statuses(session, people)
+        session.flush()
+
+
+@event.listens_for(Session, "after_flush")
+def _mark_changed(session: Session, flush_context) -> None:
+    people = session.info.setdefault(_PEOPLE, set())
+    cycles = session.info.setdefault(_CYCLES, set())
+    for instance in (*session.new, *session.dirty, *session.deleted):
+        if isinstance(instance, Person):
+            if instance.id is not None:
+                people.add(instance.id)
+        elif isinstance(instance, _BY_PERSON_ID):
+            if instance.person_id is not None:
+                people.add(instance.person_id)
+        elif isinstance(instance, ModuleProgress) and instance.cycle_id is not None:
+            cycles.add(instance.cycle_id)
+
+
+@event.listens_for(Session, "before_commit")
+def _refresh_before_commit(session: Session) -> None:
+    if pending(session):
+        refresh_marked(session)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget(session: Session, transaction) -> None:
+    # The outermost transaction ended (committed, its marks refreshed; or rolled back). A
+    # savepoint rolled back keeps the marks: recomputing a person too many is harmless.
+    if transaction.parent is None:
+        session.info.pop(_PEOPLE, None)
+        session.info.pop(_CYCLES, None)
