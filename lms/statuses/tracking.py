@@ -3,10 +3,11 @@ commits.
 
 Every flush that inserts, changes or deletes a row the status rules read — a person, a period
 of employment, a training cycle or its module progress, a credential, a job — marks the person
-it belongs to. Just before the transaction commits, ``refresh_statuses`` recomputes the marked
-people from the rules, in the same transaction, so a status is never committed out of step with
-its inputs whichever operation (page, API, import, command, reaction) changed them. A
-transaction rolled back forgets its marks.
+it belongs to, and at the end of that flush ``refresh_statuses`` recomputes the marked people
+from the rules, in the same transaction: a status is never out of step with its inputs, even
+within the transaction, whichever operation (page, API, import, command, reaction) changed them.
+A flush of many people (an import) recomputes them as one batch: a constant number of
+statements per ``BATCH_SIZE`` people.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ def pending(session: Session) -> bool:
 
 
 def refresh_marked(session: Session) -> None:
-    """Recompute the marked people now (the commit does it anyway)."""
+    """Recompute the marked people now (the end of each flush does)."""
     cycle_ids = session.info.pop(_CYCLES, set())
     people = session.info.pop(_PEOPLE, set())
     if cycle_ids:
@@ -44,8 +45,7 @@ def refresh_marked(session: Session) -> None:
             ).scalars()
         )
     if people:
-        refresh_statuses(session, people)
-        session.flush()
+        refresh_statuses(session, people)  # Core statements: no flush of their own
 
 
 @event.listens_for(Session, "after_flush")
@@ -63,16 +63,15 @@ def _mark_changed(session: Session, flush_context) -> None:
             cycles.add(instance.cycle_id)
 
 
-@event.listens_for(Session, "before_commit")
-def _refresh_before_commit(session: Session) -> None:
+@event.listens_for(Session, "after_flush_postexec")
+def _refresh_after_flush(session: Session, flush_context) -> None:
     if pending(session):
         refresh_marked(session)
 
 
 @event.listens_for(Session, "after_transaction_end")
 def _forget(session: Session, transaction) -> None:
-    # The outermost transaction ended (committed, its marks refreshed; or rolled back). A
-    # savepoint rolled back keeps the marks: recomputing a person too many is harmless.
+    # Marks left by a flush that failed half-way go with the transaction that ended.
     if transaction.parent is None:
         session.info.pop(_PEOPLE, None)
         session.info.pop(_CYCLES, None)

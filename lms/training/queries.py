@@ -43,11 +43,13 @@ class TeamRow:
 
 @dataclass(frozen=True)
 class TeamFilters:
-    """Which active mentors the team page lists, as far as SQL can tell (status needs the
-    rules, see ``mentors_in_status``)."""
+    """Which active mentors the team page lists; the status on ``as_of`` comes from the stored
+    periods (``training_status_is``)."""
 
     supervisor_id: int | None = None  # one supervisor's team; None: every active mentor
     search: str | None = None  # part of the legal or preferred name
+    status: TrainingStatus | None = None
+    as_of: dt.date | None = None
 
     def conditions(self) -> list[ColumnElement[bool]]:
         conditions = [
@@ -58,6 +60,10 @@ class TeamFilters:
             conditions.append(Person.supervisor_id == self.supervisor_id)
         if self.search and self.search.strip():
             conditions.append(containing(self.search, Person.legal_name, Person.preferred_name))
+        if self.status is not None:
+            if self.as_of is None:
+                raise ValueError("a status filter needs the day it asks about")
+            conditions.append(training_status_is(self.status, self.as_of))
         return conditions
 
 
@@ -102,62 +108,6 @@ def team_page(
         .all()
     )
     return _team_rows(session, people, as_of, policy, timezone)
-
-
-def team_rows_by_id(
-    session: Session,
-    person_ids: Sequence[int],
-    as_of: dt.date,
-    policy: CyclePolicy,
-    timezone: str = clock.DEFAULT_TIMEZONE,
-) -> list[TeamRow]:
-    """The given mentors (a page's worth), in the given order: three queries."""
-    if not person_ids:
-        return []
-    found = session.execute(select(Person).where(Person.id.in_(person_ids))).scalars()
-    by_id = {person.id: person for person in found}
-    people = [by_id[person_id] for person_id in person_ids if person_id in by_id]
-    return _team_rows(session, people, as_of, policy, timezone)
-
-
-def mentors_in_status(
-    session: Session,
-    filters: TeamFilters,
-    status: TrainingStatus,
-    as_of: dt.date,
-    policy: CyclePolicy,
-    timezone: str = clock.DEFAULT_TIMEZONE,
-) -> list[int]:
-    """Ids, in the list's order, of the mentors matching ``filters`` whose training status on
-    ``as_of`` is ``status``.
-
-    Status moves with the calendar (due dates pass, renewal windows open), so no stored column
-    answers this: every mentor left after the SQL filters goes through ``training_state``, the
-    same rule the page shows. Only the columns the rule reads are loaded, as rows, in two
-    queries however many mentors; the caller then loads the full rows of one page.
-    """
-    conditions = filters.conditions()
-    # The list's order and every period of employment in one query, the cycles in another.
-    order: list[int] = []
-    employments: dict[int, list[Employment]] = {}
-    for person_id, hired_on, separated_on in session.execute(
-        select(Person.id, EmploymentPeriod.hired_on, EmploymentPeriod.separated_on)
-        .outerjoin(EmploymentPeriod, EmploymentPeriod.person_id == Person.id)
-        .where(*conditions)
-        .order_by(*LIST_ORDER, EmploymentPeriod.hired_on)
-    ):
-        if not order or order[-1] != person_id:
-            order.append(person_id)
-        if hired_on is not None:
-            employments.setdefault(person_id, []).append(Employment(hired_on, separated_on))
-    cycles = _cycle_facts_of(session, select(Person.id).where(*conditions), timezone)
-    histories = _histories(employments, cycles)
-    matching = []
-    for person_id in order:
-        state = state_on(histories.get(person_id, TrainingHistory(())), as_of, policy)
-        if state is not None and state.status is status:
-            matching.append(person_id)
-    return matching
 
 
 def _team_rows(
