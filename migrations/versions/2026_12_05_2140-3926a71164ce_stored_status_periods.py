@@ -52,9 +52,6 @@ def upgrade() -> None:
         "training_status_periods",
         ["person_id", "starts_on"],
     )
-    op.create_index(
-        "ix_training_status_periods_starts_on", "training_status_periods", ["starts_on"]
-    )
     op.create_table(
         "eligibility_status_periods",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -103,7 +100,6 @@ def downgrade() -> None:
         table_name="eligibility_status_periods",
     )
     op.drop_table("eligibility_status_periods")
-    op.drop_index("ix_training_status_periods_starts_on", table_name="training_status_periods")
     op.drop_index(
         "ix_training_status_periods_person_id_starts_on", table_name="training_status_periods"
     )

@@ -331,3 +331,27 @@ def test_verify_finds_a_changed_row_and_rebuild_repairs_it(db, edition):
     assert {d.field for d in found} == {"training", "eligibility"}
     rebuild(db, STATUS_SETTINGS)
     assert list(differences(db, STATUS_SETTINGS)) == []
+
+
+def test_the_status_commands(db, edition, runner):
+    _history(db, random.Random(11))
+    result = runner.invoke(args=["status", "verify"])
+    assert (result.exit_code, result.output) == (0, "Every stored status agrees with the rules.\n")
+    row = (
+        db.execute(select(TrainingStatusPeriod).order_by(TrainingStatusPeriod.id)).scalars().first()
+    )
+    row.status = (
+        TrainingStatus.COMPLIANT
+        if row.status is not TrainingStatus.COMPLIANT
+        else (TrainingStatus.LAPSED)
+    )
+    person_id = row.person_id
+    db.commit()
+    result = runner.invoke(args=["status", "verify"])
+    assert result.exit_code == 1
+    header, line = result.stdout.splitlines()
+    assert header == "person_id,field,stored,recomputed"
+    assert line.startswith(f"{person_id},training,")
+    result = runner.invoke(args=["status", "rebuild"])
+    assert result.exit_code == 0 and "Recomputed the stored statuses of" in result.output
+    assert runner.invoke(args=["status", "verify"]).exit_code == 0
