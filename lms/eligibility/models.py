@@ -207,6 +207,14 @@ class EligibilityStatusPeriod(Base):
     __tablename__ = "eligibility_status_periods"
     __table_args__ = (
         Index("ix_eligibility_status_periods_person_id_starts_on", "person_id", "starts_on"),
+        # Who has a status on a day, read from the index alone.
+        Index(
+            "ix_eligibility_status_periods_status",
+            "status",
+            "ends_on",
+            "starts_on",
+            "person_id",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from sqlalchemy import ColumnElement, exists, func, or_, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
 
 from lms import clock
@@ -48,11 +48,13 @@ def determinations_in_force(
 
 def eligibility_is(status: EligibilityStatus, day: dt.date, person_id) -> ColumnElement[bool]:
     """The status ``evaluate`` gives on ``day`` for the person whose id is the column
-    ``person_id`` is ``status``, from the stored periods (kept only for those evaluated)."""
+    ``person_id`` is ``status``, from the stored periods (kept only for those evaluated): the ids
+    read from the (status, ends_on, starts_on, person_id) index."""
     period = EligibilityStatusPeriod
-    return exists().where(
-        period.person_id == person_id,
-        period.status == status,
-        period.starts_on <= day,
-        or_(period.ends_on.is_(None), period.ends_on >= day),
+    return person_id.in_(
+        select(period.person_id).where(
+            period.status == status,
+            period.starts_on <= day,
+            or_(period.ends_on.is_(None), period.ends_on >= day),
+        )
     )

@@ -150,7 +150,21 @@ class TrainingStatusPeriod(Base):
     __table_args__ = (
         # By person: a person's periods, and the EXISTS of a filter. No index by date: a day's
         # periods are most of the table, which a plain scan reads fastest.
-        Index("ix_training_status_periods_person_id_starts_on", "person_id", "starts_on"),
+        Index(
+            "ix_training_status_periods_person_id_starts_on",
+            "person_id",
+            "starts_on",
+            "ends_on",
+            "status",
+        ),
+        # Who has a status on a day, read from the index alone.
+        Index(
+            "ix_training_status_periods_status",
+            "status",
+            "ends_on",
+            "starts_on",
+            "person_id",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Select, exists, func, or_, select
+from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from lms import clock
@@ -451,9 +451,10 @@ def period_covers(day: dt.date, period=TrainingStatusPeriod) -> list[ColumnEleme
 
 
 def training_status_is(status: TrainingStatus, day: dt.date) -> ColumnElement[bool]:
-    """The person's training status on ``day`` is ``status``, from the stored periods."""
-    return exists().where(
-        TrainingStatusPeriod.person_id == Person.id,
-        TrainingStatusPeriod.status == status,
-        *period_covers(day),
+    """The person's training status on ``day`` is ``status``, from the stored periods: the ids
+    read from the (status, ends_on, starts_on, person_id) index, only those with that status."""
+    return Person.id.in_(
+        select(TrainingStatusPeriod.person_id).where(
+            TrainingStatusPeriod.status == status, *period_covers(day)
+        )
     )

@@ -50,7 +50,12 @@ def upgrade() -> None:
     op.create_index(
         "ix_training_status_periods_person_id_starts_on",
         "training_status_periods",
-        ["person_id", "starts_on"],
+        ["person_id", "starts_on", "ends_on", "status"],
+    )
+    op.create_index(
+        "ix_training_status_periods_status",
+        "training_status_periods",
+        ["status", "ends_on", "starts_on", "person_id"],
     )
     op.create_table(
         "eligibility_status_periods",
@@ -77,6 +82,11 @@ def upgrade() -> None:
         "eligibility_status_periods",
         ["person_id", "starts_on"],
     )
+    op.create_index(
+        "ix_eligibility_status_periods_status",
+        "eligibility_status_periods",
+        ["status", "ends_on", "starts_on", "person_id"],
+    )
     _backfill()
 
 
@@ -95,6 +105,8 @@ def _backfill() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_eligibility_status_periods_status", table_name="eligibility_status_periods")
+    op.drop_index("ix_training_status_periods_status", table_name="training_status_periods")
     op.drop_index(
         "ix_eligibility_status_periods_person_id_starts_on",
         table_name="eligibility_status_periods",
