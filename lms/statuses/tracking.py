@@ -12,7 +12,7 @@ statements per ``BATCH_SIZE`` people.
 
 from __future__ import annotations
 
-from sqlalchemy import event, select
+from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import Session
 
 from lms.eligibility.models import EducationCredential, ExperienceRecord
@@ -48,18 +48,31 @@ def refresh_marked(session: Session) -> None:
         refresh_statuses(session, people)  # Core statements: no flush of their own
 
 
+#: What the rules read of a person's own row (employment is read from its periods).
+_PERSON_FACTS = ("date_of_birth", "position", "identity_verified_at")
+
+
+def _changed(instance, names) -> bool:
+    state = inspect(instance)
+    return any(state.attrs[name].history.has_changes() for name in names)
+
+
 @event.listens_for(Session, "after_flush")
 def _mark_changed(session: Session, flush_context) -> None:
     people = session.info.setdefault(_PEOPLE, set())
     cycles = session.info.setdefault(_CYCLES, set())
-    for instance in (*session.new, *session.dirty, *session.deleted):
+    added_or_removed = (*session.new, *session.deleted)
+    for instance in (*added_or_removed, *session.dirty):
+        changed = instance in session.dirty
         if isinstance(instance, Person):
-            if instance.id is not None:
+            if instance.id is not None and (not changed or _changed(instance, _PERSON_FACTS)):
                 people.add(instance.id)
         elif isinstance(instance, _BY_PERSON_ID):
             if instance.person_id is not None:
                 people.add(instance.person_id)
-        elif isinstance(instance, ModuleProgress) and instance.cycle_id is not None:
+        elif isinstance(instance, ModuleProgress) and not changed and instance.cycle_id is not None:
+            # Only its first activity is read, fixed when the row is made: a page view that
+            # updates the row changes no status.
             cycles.add(instance.cycle_id)
 
 

@@ -108,3 +108,20 @@ def test_a_staff_page_read_by_keyset_costs_the_same_for_sixty_or_three_hundred_p
     assert page.status_code == 200
     assert "Later 001" in page.get_data(as_text=True)
     assert many.count == few.count <= 8, many.statements
+
+
+def test_hr_home_costs_the_same_for_sixty_or_three_hundred_people(
+    client, auth, users, db, count_queries
+):
+    # The layout's four, the home page's other panels, and HR's to-do: to verify, not
+    # eligible, overdue and expiring, four counts, the statuses compared in SQL with the stored
+    # status periods.
+    auth.login("hr@example.org")
+    add_people(db, numbered("First", 1, 60), qualified=True)
+    client.get("/hr")  # the first view loads the requirements catalogue once
+    with count_queries() as few:
+        assert client.get("/hr").status_code == 200
+    add_people(db, numbered("Later", 1, 240), qualified=True)
+    with count_queries() as many:
+        assert client.get("/hr").status_code == 200
+    assert many.count == few.count <= 16, many.statements
