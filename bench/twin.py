@@ -17,7 +17,7 @@ from flask import Flask, current_app, render_template
 
 from lms.auth.models import Role
 from lms.auth.permissions import requires
-from lms.eligibility.rules import CredentialLevel, EligibilityStatus, Population
+from lms.eligibility.rules import PATHWAY_LABELS, CredentialLevel, EligibilityStatus, Population
 from lms.eligibility.snapshot import evaluate_document, facts_document
 from lms.staff.models import Position, StaffStatus
 from lms.staff.queries import Page
@@ -117,6 +117,7 @@ def _staff_twin():
     return render_template(
         "staff/index.html",
         rows=rows,
+        pathway_labels=PATHWAY_LABELS,
         page=Page.clamped(1, PAGE_SIZE, total),
         cursors={"before": people[0].id, "after": people[-1].id} if people else {},
         link_arguments={},

@@ -83,10 +83,13 @@ db_group = AppGroup("db", help="Create and migrate the database schema.")
 @click.argument("revision", default="head")
 def db_upgrade(revision: str) -> None:
     """Migrate the schema up to REVISION (default: the newest), then, at the newest, load the
-    shipped requirements catalogue if none is loaded yet (pages never write it on a GET)."""
+    shipped requirements catalogue if none is loaded yet (pages never write it on a GET) and
+    compute the stored statuses if they have never been computed (the first upgrade past the
+    migration that created them: filling them runs the rules on models that match the head)."""
     from lms.migrate import upgrade
     from lms.provider_time import provider_today
     from lms.requirements.operations import ensure_catalogue
+    from lms.statuses.operations import fill_if_empty
 
     upgrade(engine(), revision)
     click.echo(f"Database upgraded to {revision}.")
@@ -94,9 +97,12 @@ def db_upgrade(revision: str) -> None:
         session = new_session()
         try:
             ensure_catalogue(session, cli_actor(), provider_today())
+            filled = fill_if_empty(session)
             session.commit()
         finally:
             session.close()
+        if filled:
+            click.echo(f"Stored statuses computed for {filled} people.")
 
 
 @db_group.command("downgrade")
@@ -196,6 +202,7 @@ def register_commands(app: Flask) -> None:
     from lms.oncall.cli import oncall_group
     from lms.requirements.cli import requirements_group
     from lms.staffimport.cli import staff_group
+    from lms.statuses.cli import status_group
     from lms.supervision.cli import supervision_group
     from lms.training.cli import training_group
 
@@ -214,5 +221,6 @@ def register_commands(app: Flask) -> None:
         oncall_group,
         supervision_group,
         requirements_group,
+        status_group,
     ):
         app.cli.add_command(command)

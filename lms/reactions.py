@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from flask import current_app, has_app_context
 
+import lms.statuses.tracking  # noqa: F401  (recomputes stored statuses before each commit)
 from lms.certificates.operations import issue_certificate
 from lms.config import load_config
 from lms.eligibility.operations import record_determination

@@ -9,15 +9,17 @@ is ``lms.compliance.rules``.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy import ColumnElement, Select, case, func, literal, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from lms import clock
 from lms.compliance.rules import (
+    STATUS_ORDER,
     ComplianceRow,
     DailyShare,
     MentorRecord,
@@ -30,9 +32,10 @@ from lms.compliance.rules import (
     monthly_summaries,
 )
 from lms.staff.models import CLINICAL_POSITIONS, Person, Position, StaffStatus
-from lms.staff.queries import employed_between
-from lms.training.queries import training_histories
-from lms.training.rules import CyclePolicy, TrainingHistory, TrainingStatus
+from lms.staff.queries import Page, employed_between
+from lms.training.models import TrainingStatusPeriod
+from lms.training.queries import period_covers, training_histories
+from lms.training.rules import CyclePolicy, TrainingHistory, TrainingState, TrainingStatus
 
 #: The positions whose training the dashboard follows (the ones assigned the curriculum).
 TRACKED_POSITIONS = (Position.THERAPEUTIC_MENTOR,)
@@ -223,3 +226,276 @@ def as_json(dashboard: Dashboard) -> dict[str, Any]:
             for row in dashboard.rows
         ],
     }
+
+
+# -- from the stored status periods: paged, counted and charted in SQL -------------------------
+#
+# ``training_status_periods`` (kept equal to the rules by ``lms.statuses``) says, per person,
+# which status ``state_on`` gives over each run of days; a mentor employed on a day has exactly
+# one period covering it. So the list, its counts and the daily shares are SQL over the stored
+# dates; the rows shown are the same ``ComplianceRow`` the rules give (days left is the due date
+# minus the day). ``compliance_dashboard`` above stays the rules-only reference (the auditors'
+# roster reads every employment from it); the tests hold the two equal.
+
+_PERIOD = TrainingStatusPeriod
+_RANK_OF = case(
+    {status.value: rank for rank, status in enumerate(STATUS_ORDER)}, value=_PERIOD.status
+)
+_CURRENT = _PERIOD.status.in_([status for status in STATUS_ORDER if status.current])
+
+
+def _display_name(legal, preferred) -> ColumnElement[str]:
+    """``Person.display_name`` in SQL, for sorting."""
+    return case(
+        (
+            preferred.is_not(None) & (preferred != legal),
+            preferred + literal(" (") + legal + literal(")"),
+        ),
+        else_=legal,
+    )
+
+
+def _in_scope(team_of: int | None, filters: ComplianceFilters) -> list[ColumnElement[bool]]:
+    """Mentors in a tracked position (or the one chosen), of the team or supervisor chosen."""
+    positions = (filters.position,) if filters.position else TRACKED_POSITIONS
+    conditions = [Person.position.in_(positions)]
+    if team_of is not None:
+        conditions.append(Person.supervisor_id == team_of)
+    if filters.supervisor_id is not None:
+        conditions.append(Person.supervisor_id == filters.supervisor_id)
+    if filters.without_supervisor:
+        conditions.append(Person.supervisor_id.is_(None))
+    return conditions
+
+
+def _listed(
+    as_of: dt.date, team_of: int | None, filters: ComplianceFilters
+) -> list[ColumnElement[bool]]:
+    """Mentors in scope with a stored period (joined as ``_PERIOD``) covering ``as_of``: those
+    employed that day."""
+    return [*_in_scope(team_of, filters), *period_covers(as_of)]
+
+
+def _shown(as_of: dt.date, filters: ComplianceFilters) -> list[ColumnElement[bool]]:
+    conditions = []
+    if filters.status is not None:
+        conditions.append(_PERIOD.status == filters.status)
+    if filters.expiring_within is not None:  # the SQL form of rules.expires_within
+        conditions += [
+            _PERIOD.status.in_([TrainingStatus.COMPLIANT, TrainingStatus.DUE_SOON]),
+            _PERIOD.expires_on >= as_of,
+            _PERIOD.expires_on <= as_of + dt.timedelta(days=filters.expiring_within),
+        ]
+    return conditions
+
+
+def _rows_statement(as_of: dt.date, team_of: int | None, filters: ComplianceFilters) -> Select:
+    boss = aliased(Person)
+    return (
+        select(
+            Person.id,
+            Person.legal_name,
+            Person.preferred_name,
+            Person.position,
+            Person.supervisor_id,
+            boss.legal_name,
+            boss.preferred_name,
+            _PERIOD.status,
+            _PERIOD.due_on,
+            _PERIOD.expires_on,
+            _PERIOD.window_opens_on,
+            _PERIOD.last_completed_on,
+        )
+        .join(_PERIOD, _PERIOD.person_id == Person.id)
+        .outerjoin(boss, boss.id == Person.supervisor_id)
+        .where(*_listed(as_of, team_of, filters), *_shown(as_of, filters))
+        # Worst first, fewest days left, then name: rules.sort_key.
+        .order_by(
+            _RANK_OF,
+            _PERIOD.due_on,
+            _display_name(Person.legal_name, Person.preferred_name),
+            Person.id,
+        )
+    )
+
+
+def _row(row, as_of: dt.date) -> ComplianceRow:
+    (
+        person_id,
+        legal_name,
+        preferred_name,
+        position,
+        supervisor_id,
+        boss_legal,
+        boss_preferred,
+        status,
+        due_on,
+        expires_on,
+        window_opens_on,
+        last_completed_on,
+    ) = row
+    return ComplianceRow(
+        MentorRecord(
+            person_id=person_id,
+            name=display_name(legal_name, preferred_name),
+            position=position.value,
+            supervisor_id=supervisor_id,
+            supervisor_name=display_name(boss_legal, boss_preferred) if boss_legal else None,
+            employments=(),  # not loaded: the stored period already answers for the day
+        ),
+        TrainingState(
+            status,
+            due_on,
+            expires_on,
+            window_opens_on,
+            last_completed_on,
+            (due_on - as_of).days,
+        ),
+    )
+
+
+def status_counts(
+    session: Session,
+    as_of: dt.date,
+    *,
+    team_of: int | None = None,
+    filters: ComplianceFilters = ComplianceFilters(),
+) -> dict[TrainingStatus, int]:
+    """Mentors in scope on ``as_of`` by status, every status present, worst first: one query
+    (the status and expiry filters do not apply, as on the page)."""
+    counts = dict.fromkeys(STATUS_ORDER, 0)
+    for status, count in session.execute(
+        select(_PERIOD.status, func.count())
+        .join(Person, Person.id == _PERIOD.person_id)
+        .where(*_listed(as_of, team_of, filters))
+        .group_by(_PERIOD.status)
+    ):
+        counts[TrainingStatus(status)] = count
+    return counts
+
+
+def count_shown(
+    session: Session,
+    as_of: dt.date,
+    *,
+    team_of: int | None = None,
+    filters: ComplianceFilters = ComplianceFilters(),
+) -> int:
+    """How many rows the list has with every filter applied: one query."""
+    return session.execute(
+        select(func.count())
+        .select_from(Person)
+        .join(_PERIOD, _PERIOD.person_id == Person.id)
+        .where(*_listed(as_of, team_of, filters), *_shown(as_of, filters))
+    ).scalar_one()
+
+
+def rows_page(
+    session: Session,
+    as_of: dt.date,
+    page: Page,
+    *,
+    team_of: int | None = None,
+    filters: ComplianceFilters = ComplianceFilters(),
+) -> list[ComplianceRow]:
+    """One page of the list, worst first: one query, whatever the page."""
+    statement = _rows_statement(as_of, team_of, filters).limit(page.size).offset(page.offset)
+    return [_row(row, as_of) for row in session.execute(statement)]
+
+
+#: Rows fetched at a time when the whole list is streamed (the CSV export).
+STREAM_BATCH = 500
+
+
+def stream_rows(
+    session: Session,
+    as_of: dt.date,
+    *,
+    team_of: int | None = None,
+    filters: ComplianceFilters = ComplianceFilters(),
+) -> Iterator[ComplianceRow]:
+    """Every row of the list, worst first, fetched ``STREAM_BATCH`` at a time (a server-side
+    cursor on PostgreSQL): memory stays flat however long the list."""
+    statement = _rows_statement(as_of, team_of, filters).execution_options(yield_per=STREAM_BATCH)
+    for row in session.execute(statement):
+        yield _row(row, as_of)
+
+
+def stored_daily_shares(
+    session: Session,
+    start: dt.date,
+    end: dt.date,
+    *,
+    team_of: int | None = None,
+    filters: ComplianceFilters = ComplianceFilters(),
+) -> list[DailyShare]:
+    """For each day from ``start`` to ``end``, mentors employed and how many were current, from
+    the periods' first and last days grouped in SQL: two queries, at most a few rows per day,
+    however many mentors (``rules.daily_shares`` is the same sum over the rules' periods)."""
+    days = (end - start).days + 1
+    employed, not_current = [0] * (days + 1), [0] * (days + 1)
+    overlapping = [
+        *_in_scope(team_of, filters),
+        _PERIOD.starts_on <= end,
+        or_(_PERIOD.ends_on.is_(None), _PERIOD.ends_on >= start),
+    ]
+    current = _CURRENT.label("current")
+    for edge, sign in ((_PERIOD.starts_on, 1), (_PERIOD.ends_on, -1)):
+        for day, is_current, count in session.execute(
+            select(edge, current, func.count())
+            .join(Person, Person.id == _PERIOD.person_id)
+            .where(*overlapping, *([] if sign > 0 else [_PERIOD.ends_on < end]))
+            .group_by(edge, current)
+        ):
+            # A period adds from its first day (or the chart's) and stops after its last.
+            index = max(0, (day - start).days) if sign > 0 else (day - start).days + 1
+            employed[index] += sign * count
+            if not is_current:
+                not_current[index] += sign * count
+    shares, on_staff, behind = [], 0, 0
+    for index in range(days):
+        on_staff += employed[index]
+        behind += not_current[index]
+        shares.append(DailyShare(start + dt.timedelta(days=index), on_staff, on_staff - behind))
+    return shares
+
+
+@dataclass(frozen=True)
+class DashboardPage:
+    as_of: dt.date
+    rows: list[ComplianceRow]  # one page of the list: every filter applied, worst first
+    page: Page  # which page, of how many rows matching every filter
+    counts: dict[TrainingStatus, int]  # by status, before the status filter
+    shares: list[DailyShare] = field(default_factory=list)
+    months: list[MonthSummary] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+def dashboard_page(
+    session: Session,
+    as_of: dt.date,
+    requested_page: int,
+    page_size: int,
+    *,
+    team_of: int | None = None,
+    filters: ComplianceFilters = ComplianceFilters(),
+    chart: bool = True,
+) -> DashboardPage:
+    """The dashboard from the stored statuses: counts, one page of the list and the 12-month
+    chart, in five queries (three without the chart) however many mentors."""
+    counts = status_counts(session, as_of, team_of=team_of, filters=filters)
+    if filters.status is None and filters.expiring_within is None:
+        matching = sum(counts.values())
+    else:
+        matching = count_shown(session, as_of, team_of=team_of, filters=filters)
+    page = Page.clamped(requested_page, page_size, matching)
+    rows = rows_page(session, as_of, page, team_of=team_of, filters=filters)
+    shares = (
+        stored_daily_shares(session, chart_start(as_of), as_of, team_of=team_of, filters=filters)
+        if chart
+        else []
+    )
+    return DashboardPage(as_of, rows, page, counts, shares, monthly_summaries(shares))

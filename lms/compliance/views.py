@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TypeVar
 
-from flask import Blueprint, Response, abort, current_app, render_template, request
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    render_template,
+    request,
+    stream_with_context,
+)
 from flask_login import current_user
 
 from lms import csvfile
@@ -18,19 +26,19 @@ from lms.compliance.queries import (
     COLUMNS,
     TRACKED_POSITIONS,
     ComplianceFilters,
-    Dashboard,
+    DashboardPage,
     cells,
-    compliance_dashboard,
+    dashboard_page,
+    stream_rows,
     supervisor_choices,
 )
 from lms.compliance.rules import STATUS_ORDER, latest_as_of, parse_as_of
 from lms.provider_time import provider_today
 from lms.staff.models import Person
 from lms.staff.queries import person_for_user
-from lms.training.operations import settings_from_config
 from lms.training.rules import TrainingStatus
 from lms.validation import InvalidInput
-from lms.web import db_session
+from lms.web import db_session, requested_page_number
 
 blueprint = Blueprint("compliance", __name__, url_prefix="/compliance")
 T = TypeVar("T")
@@ -132,15 +140,19 @@ def _query(parameters: Parameters, args: Mapping[str, str]) -> dict[str, str]:
     return query
 
 
-def _load(scope: Scope, parameters: Parameters, chart: bool = True) -> Dashboard:
-    return compliance_dashboard(
+#: Mentors per page of the list, as on the staff list.
+PAGE_SIZE = 50
+
+
+def _load(scope: Scope, parameters: Parameters, requested_page: int) -> DashboardPage:
+    """Counts, one page and the chart from the stored status periods: five queries."""
+    return dashboard_page(
         db_session(),
         parameters.as_of,
-        settings_from_config(current_app.config).policy,
+        requested_page,
+        PAGE_SIZE,
         team_of=scope.team_of.id if scope.team_of else None,
         filters=parameters.filters,
-        timezone=current_app.config["LMS_TIMEZONE"],
-        chart=chart,
     )
 
 
@@ -166,14 +178,17 @@ def index():
         parameters = _parameters(request.args, today, [value for value, _ in choices])
     except InvalidInput as error:
         return render_template("compliance/dashboard.html", error=error, **context), 400
-    dashboard = _load(scope, parameters)
+    dashboard = _load(scope, parameters, requested_page_number())
+    query = _query(parameters, request.args)
     return render_template(
         "compliance/dashboard.html",
         error=None,
         parameters=parameters,
         dashboard=dashboard,
+        page=dashboard.page,
         rows=[(row, cells(row)) for row in dashboard.rows],
-        query=_query(parameters, request.args),
+        query=query,
+        link_arguments=query,
         chart=build_chart(dashboard.shares, dashboard.months),
         percent=percent,
         **context,
@@ -192,9 +207,27 @@ def export():
         parameters = _parameters(request.args, _today(), choices)
     except InvalidInput as error:
         abort(400, error.message)
-    dashboard = _load(scope, parameters, chart=False)
+    session = db_session()
+    team_of = scope.team_of.id if scope.team_of else None
+
+    def lines():
+        # Runs as the response is sent, after the request's transaction has ended: the rows
+        # are read in a fresh read transaction, a batch at a time, and written as they come.
+        buffer = io.StringIO()
+        writer = csvfile.SafeWriter(buffer)
+        writer.writerow(COLUMNS)
+        for row in stream_rows(
+            session, parameters.as_of, team_of=team_of, filters=parameters.filters
+        ):
+            writer.writerow(_typed(cells(row)))
+            if buffer.tell() >= STREAM_CHUNK:
+                yield buffer.getvalue()
+                buffer.seek(0)
+                buffer.truncate()
+        yield buffer.getvalue()
+
     return Response(
-        csv_text(cells(row) for row in dashboard.rows),
+        stream_with_context(lines()),
         mimetype="text/csv",
         headers={
             "Content-Disposition": (
@@ -204,10 +237,16 @@ def export():
     )
 
 
+#: Characters of CSV gathered before each piece of the streamed export is sent.
+STREAM_CHUNK = 64 * 1024
+
+
+def _typed(row: list[str]) -> list[str | int]:
+    """The days-left column as a number, so it stays a number (the rest made inert as text)."""
+    return [int(cell) if index == 3 else cell for index, cell in enumerate(row)]
+
+
 def csv_text(rows: Iterable[list[str]]) -> str:
     """The header row and ``rows`` as CSV, with text cells that a spreadsheet would run as a
     formula made inert (the days-left numbers stay numbers)."""
-    return csvfile.csv_text(
-        COLUMNS,
-        ([int(cell) if index == 3 else cell for index, cell in enumerate(row)] for row in rows),
-    )
+    return csvfile.csv_text(COLUMNS, (_typed(row) for row in rows))

@@ -197,3 +197,28 @@ DETERMINATION_TRIGGER_LABELS = {
 def trigger_label(trigger: str) -> str:
     """A determination's trigger in words (the code itself for one not listed)."""
     return DETERMINATION_TRIGGER_LABELS.get(trigger, trigger)
+
+
+class EligibilityStatusPeriod(Base):
+    """What ``lms.eligibility.rules.evaluate`` answers over a run of days on the facts recorded
+    (``status_periods``), for the people it applies to. Written only by
+    ``lms.statuses.operations.refresh_status``; ``lms status verify`` recomputes every row."""
+
+    __tablename__ = "eligibility_status_periods"
+    __table_args__ = (
+        Index("ix_eligibility_status_periods_person_id_starts_on", "person_id", "starts_on"),
+        # Who has a status on a day, read from the index alone.
+        Index(
+            "ix_eligibility_status_periods_status",
+            "status",
+            "ends_on",
+            "starts_on",
+            "person_id",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    starts_on: Mapped[dt.date] = mapped_column(Date)
+    ends_on: Mapped[dt.date | None] = mapped_column(Date)  # inclusive; None: open-ended
+    status: Mapped[EligibilityStatus] = mapped_column(string_enum(EligibilityStatus, "status"))

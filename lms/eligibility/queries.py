@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
 
 from lms import clock
-from lms.eligibility.models import Determination
+from lms.eligibility.models import Determination, EligibilityStatusPeriod
+from lms.eligibility.rules import EligibilityStatus
 
 
 def determination_in_force(
@@ -43,3 +44,17 @@ def determinations_in_force(
         .where(ranked.c.rank == 1)
     ).scalars()
     return {row.person_id: row for row in rows}
+
+
+def eligibility_is(status: EligibilityStatus, day: dt.date, person_id) -> ColumnElement[bool]:
+    """The status ``evaluate`` gives on ``day`` for the person whose id is the column
+    ``person_id`` is ``status``, from the stored periods (kept only for those evaluated): the ids
+    read from the (status, ends_on, starts_on, person_id) index."""
+    period = EligibilityStatusPeriod
+    return person_id.in_(
+        select(period.person_id).where(
+            period.status == status,
+            period.starts_on <= day,
+            or_(period.ends_on.is_(None), period.ends_on >= day),
+        )
+    )

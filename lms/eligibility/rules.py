@@ -630,3 +630,67 @@ def _unverified_reasons(facts: EligibilityFacts, evaluation: _Evaluation) -> Ite
         )
         if relevant and not entry.verified and entry.start_on <= facts.as_of:
             yield f"Verify the {entry.describe()} to confirm eligibility."
+
+
+# -- the status as stored periods (lms.statuses keeps them; SQL compares them with a day) -------
+
+
+@dataclass(frozen=True)
+class StatusPeriod:
+    """From ``starts_on`` to ``ends_on`` (inclusive; None: open-ended) ``evaluate`` gives
+    ``status`` on every day, on the facts recorded now."""
+
+    starts_on: dt.date
+    ends_on: dt.date | None
+    status: EligibilityStatus
+
+
+#: How many projection spans past the last dated fact to look for a first eligible day.
+_PROJECTION_SPANS = 3
+
+
+def _first_days(facts: EligibilityFacts, horizon: dt.date) -> Iterator[dt.date]:
+    """The first day a pathway holds on all facts and on the verified facts alone, as
+    ``evaluate`` reports it (``eligible_from``) once every fact is known."""
+    verified = EligibilityFacts(
+        horizon,
+        facts.date_of_birth,
+        facts.identity_verified,
+        tuple(c for c in facts.credentials if c.verified),
+        tuple(e for e in facts.experience if e.verified),
+    )
+    for variant in (facts, verified):
+        for span in range(_PROJECTION_SPANS):
+            as_of = _add_years(horizon, span * PROJECTION_YEARS)
+            first = evaluate(EligibilityFacts(as_of, *_facts_fields(variant))).eligible_from
+            if first is not None:
+                yield first
+                break
+
+
+def _facts_fields(facts: EligibilityFacts) -> tuple:
+    return (facts.date_of_birth, facts.identity_verified, facts.credentials, facts.experience)
+
+
+def status_periods(facts: EligibilityFacts) -> list[StatusPeriod]:
+    """Every period, from the date of birth on, over which ``evaluate`` gives the same status on
+    ``facts`` (their ``as_of`` aside), found by asking ``evaluate`` itself on each day the status
+    can change: the 21st birthday, a degree conferred, a job starting or ending, and the first
+    day a pathway holds on all facts and on verified facts alone (experience adding up)."""
+    days = {facts.date_of_birth, minimum_age_reached_on(facts.date_of_birth)}
+    days.update(c.conferred_on for c in facts.credentials)
+    for entry in facts.experience:
+        days.add(entry.start_on)
+        if entry.end_on is not None:
+            days.add(entry.end_on + dt.timedelta(days=1))
+    days.update(_first_days(facts, max(days)))
+    periods: list[StatusPeriod] = []
+    for day in sorted(d for d in days if d >= facts.date_of_birth):
+        status = evaluate(EligibilityFacts(day, *_facts_fields(facts))).status
+        if periods and periods[-1].status is status:
+            continue
+        if periods:
+            last = periods[-1]
+            periods[-1] = StatusPeriod(last.starts_on, day - dt.timedelta(days=1), last.status)
+        periods.append(StatusPeriod(day, None, status))
+    return periods

@@ -7,15 +7,13 @@ as the figure said; a constant number of queries however many people there are.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy.orm import Session
 
-from lms.compliance.queries import compliance_dashboard
-from lms.compliance.rules import expires_within
+from lms.compliance.queries import ComplianceFilters, count_shown, status_counts
 from lms.eligibility.rules import EligibilityStatus
-from lms.eligibility.snapshot import evaluate_document, facts_document
-from lms.staff.queries import StaffFilters, count_people, mentor_facts
+from lms.staff.queries import StaffFilters, count_people
 from lms.training.rules import CyclePolicy, TrainingStatus
 
 #: "Expiring soon" on HR's home page: training valid today that expires within this many days.
@@ -35,20 +33,16 @@ class HrToDo:
 
 
 def hr_to_do(session: Session, today: dt.date, policy: CyclePolicy, timezone: str) -> HrToDo:
-    """HR's four counts for ``today``: seven queries however many people."""
-    not_eligible = sum(
-        evaluate_document(
-            facts_document(mentor.person, mentor.credentials, mentor.experiences, today)
-        ).status
-        is EligibilityStatus.NOT_ELIGIBLE
-        for mentor in mentor_facts(session, NOT_ELIGIBLE_YET)
-    )
-    dashboard = compliance_dashboard(session, today, policy, timezone=timezone, chart=False)
+    """HR's four counts for ``today``: four queries however many people, the statuses read from
+    the stored status periods (``policy`` and ``timezone`` are the ones they were stored with)."""
     return HrToDo(
         to_verify=count_people(session, TO_VERIFY),
-        not_eligible=not_eligible,
-        overdue=dashboard.counts[TrainingStatus.OVERDUE],
-        expiring=sum(
-            expires_within(row.state, today, EXPIRING_WITHIN_DAYS) for row in dashboard.rows
+        not_eligible=count_people(
+            session,
+            replace(NOT_ELIGIBLE_YET, eligibility=EligibilityStatus.NOT_ELIGIBLE, as_of=today),
+        ),
+        overdue=status_counts(session, today)[TrainingStatus.OVERDUE],
+        expiring=count_shown(
+            session, today, filters=ComplianceFilters(expiring_within=EXPIRING_WITHIN_DAYS)
         ),
     )

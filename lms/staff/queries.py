@@ -16,7 +16,8 @@ from lms.eligibility.models import (
     EvidenceDocument,
     ExperienceRecord,
 )
-from lms.eligibility.rules import EVALUATED_POSITION
+from lms.eligibility.queries import eligibility_is
+from lms.eligibility.rules import EVALUATED_POSITION, EligibilityStatus
 from lms.staff.models import (
     CLINICAL_POSITIONS,
     EmploymentPeriod,
@@ -39,6 +40,8 @@ class StaffFilters:
     search: str | None = None
     current: bool = False  # candidates and active staff: everyone not separated
     unverified: bool = False  # identity, a credential or a job not yet verified
+    eligibility: EligibilityStatus | None = None  # the stored status on ``as_of``
+    as_of: dt.date | None = None
 
     def conditions(self) -> list[ColumnElement[bool]]:
         conditions = []
@@ -54,6 +57,12 @@ class StaffFilters:
             conditions.append(
                 containing(self.search, Person.legal_name, Person.preferred_name, Person.work_email)
             )
+        if self.eligibility is not None:
+            if self.as_of is None:
+                raise ValueError("an eligibility filter needs the day it asks about")
+            # Only therapeutic mentors are evaluated (eligibility.rules.is_evaluated).
+            conditions.append(Person.position == EVALUATED_POSITION)
+            conditions.append(eligibility_is(self.eligibility, self.as_of, Person.id))
         return conditions
 
 
@@ -210,12 +219,22 @@ class MentorFacts:
 
 
 def mentor_facts(session: Session, filters: StaffFilters) -> list[MentorFacts]:
+    """Every therapeutic mentor matching ``filters`` (``mentor_facts_where``)."""
+    return mentor_facts_where(session, filters.conditions())
+
+
+def mentor_facts_of(session: Session, person_ids: Sequence[int]) -> list[MentorFacts]:
+    """The facts of those of ``person_ids`` who are therapeutic mentors: three queries."""
+    return mentor_facts_where(session, [Person.id.in_(person_ids)])
+
+
+def mentor_facts_where(session: Session, where: Sequence[ColumnElement[bool]]) -> list[MentorFacts]:
     """Every therapeutic mentor matching ``filters``, in the list's order, with just the columns
     eligibility needs: three queries however many mentors. Facts are selected through the same
     filters rather than an IN list of ids, which would need splitting for thousands of people.
     ``verified`` and ``human_services_field`` mirror the models' properties of the same names."""
     # The SQL form of eligibility.rules.is_evaluated: only therapeutic mentors are evaluated.
-    conditions = [*filters.conditions(), Person.position == EVALUATED_POSITION]
+    conditions = [*where, Person.position == EVALUATED_POSITION]
     people = session.execute(
         select(
             Person.id,

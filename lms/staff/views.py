@@ -16,13 +16,12 @@ from lms.eligibility.forms import EvidenceForm
 from lms.eligibility.models import trigger_label
 from lms.eligibility.rules import (
     PATHWAY_LABELS,
-    EligibilityResult,
     EligibilityStatus,
     credential_label,
     evaluate,
     is_evaluated,
 )
-from lms.eligibility.snapshot import evaluate_document, evaluate_person, facts_document
+from lms.eligibility.snapshot import evaluate_person, facts_document
 from lms.eligibility.timeline import build_timeline
 from lms.provider_time import provider_today
 from lms.staff.access import READ_ALL_ROLES, ensure_can_view
@@ -37,15 +36,12 @@ from lms.staff.operations import (
 )
 from lms.staff.queries import (
     Cursor,
-    MentorFacts,
     Page,
     StaffFilters,
     count_people,
     determination_history,
     employment_periods,
-    mentor_facts,
     people_page,
-    people_with_facts_by_id,
     person_for_user,
     person_with_facts,
     position_changes,
@@ -96,37 +92,32 @@ def index():
     # "current" (candidates and active staff) is offered beside the statuses themselves.
     current = request.args.get("status") == CURRENT_STATUS
     unverified = _flag_arg("verification", UNVERIFIED)
+    eligibility = _enum_arg("eligibility", EligibilityStatus)
+    as_of = today()
     filters = StaffFilters(
         status=None if current else _enum_arg("status", StaffStatus),
         position=_enum_arg("position", Position),
         search=search or None,
         current=current,
         unverified=unverified,
+        eligibility=eligibility,
+        as_of=as_of,
     )
-    eligibility = _enum_arg("eligibility", EligibilityStatus)
     requested_page = requested_page_number()
-    as_of = today()
     database = db_session()
     cursors = {}
-    if eligibility is None:
-        # Count and page in SQL: only the people shown are loaded and evaluated. Next and
-        # previous links carry a cursor, read by keyset; a page number alone by offset.
-        page = Page.clamped(requested_page, PAGE_SIZE, count_people(database, filters))
-        cursor = _requested_cursor()  # checked even when unused
-        cursor = cursor if page.number == requested_page else None
-        people = people_page(database, filters, page, cursor)
-        if cursor is not None and not people and page.total:
-            people = people_page(database, filters, page)  # the cursor's person is gone
-        shown = [(person, evaluate_person(person, as_of)) for person in people]
-        if people:
-            cursors = {"before": people[0].id, "after": people[-1].id}
-    else:
-        results = _mentors_whose_eligibility_is(eligibility, filters, as_of)
-        page = Page.clamped(requested_page, PAGE_SIZE, len(results))
-        page_ids = list(results)[page.offset : page.offset + page.size]
-        shown = [
-            (person, results[person.id]) for person in people_with_facts_by_id(database, page_ids)
-        ]
+    # Count and page in SQL, eligibility included (the stored status periods compared with
+    # today): only the people shown are loaded and evaluated. Next and previous links carry a
+    # cursor, read by keyset; a page number alone by offset.
+    page = Page.clamped(requested_page, PAGE_SIZE, count_people(database, filters))
+    cursor = _requested_cursor()  # checked even when unused
+    cursor = cursor if page.number == requested_page else None
+    people = people_page(database, filters, page, cursor)
+    if cursor is not None and not people and page.total:
+        people = people_page(database, filters, page)  # the cursor's person is gone
+    shown = [(person, evaluate_person(person, as_of)) for person in people]
+    if people:
+        cursors = {"before": people[0].id, "after": people[-1].id}
     chosen = {
         "status": CURRENT_STATUS if current else filters.status,
         "position": filters.position,
@@ -165,28 +156,6 @@ def _requested_cursor() -> Cursor | None:
                 abort(400, BAD_CURSOR.format(name))
             return Cursor(int(text), backwards)
     return None
-
-
-def _mentors_whose_eligibility_is(
-    eligibility: EligibilityStatus, filters: StaffFilters, as_of
-) -> dict[int, EligibilityResult]:
-    """Ids (in the list's order) and results of the mentors matching ``filters`` whose status
-    evaluated today is ``eligibility``.
-
-    Status moves with time (birthdays, hours of experience adding up), so neither SQL nor the
-    stored determinations can answer this: every mentor left after the SQL filters goes through
-    the rules. Only the columns the rules read are loaded, as rows, in three queries however many
-    mentors; the full records are then loaded for the one page shown.
-    """
-    evaluated = (
-        (mentor.person.id, evaluate_document(_facts_document(mentor, as_of)))
-        for mentor in mentor_facts(db_session(), filters)
-    )
-    return {person_id: result for person_id, result in evaluated if result.status is eligibility}
-
-
-def _facts_document(mentor: MentorFacts, as_of) -> dict:
-    return facts_document(mentor.person, mentor.credentials, mentor.experiences, as_of)
 
 
 def _unverified_summary(person: Person) -> list[str]:

@@ -26,6 +26,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.curriculum.models import CurriculumEdition, ModuleVersion
 from lms.db import Base, UTCDateTime, string_enum
+from lms.training.rules import TrainingStatus
 
 
 class CycleKind(enum.StrEnum):
@@ -137,3 +138,41 @@ class Attestation(Base):
     statement: Mapped[str] = mapped_column(Text)
     attested_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     ip_address: Mapped[str | None] = mapped_column(String(45))
+
+
+class TrainingStatusPeriod(Base):
+    """What ``lms.training.rules.state_on`` answers over a run of days (``status_periods``):
+    the status on a day is the row whose period covers it, so SQL filters, counts and sorts by
+    it. Written only by ``lms.statuses.operations.refresh_status``; ``lms status verify``
+    recomputes every row from the rules."""
+
+    __tablename__ = "training_status_periods"
+    __table_args__ = (
+        # By person: a person's periods, and the EXISTS of a filter. No index by date: a day's
+        # periods are most of the table, which a plain scan reads fastest.
+        Index(
+            "ix_training_status_periods_person_id_starts_on",
+            "person_id",
+            "starts_on",
+            "ends_on",
+            "status",
+        ),
+        # Who has a status on a day, read from the index alone.
+        Index(
+            "ix_training_status_periods_status",
+            "status",
+            "ends_on",
+            "starts_on",
+            "person_id",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    starts_on: Mapped[dt.date] = mapped_column(Date)
+    ends_on: Mapped[dt.date | None] = mapped_column(Date)  # inclusive; None: open-ended
+    status: Mapped[TrainingStatus] = mapped_column(string_enum(TrainingStatus, "status"))
+    due_on: Mapped[dt.date] = mapped_column(Date)
+    expires_on: Mapped[dt.date | None] = mapped_column(Date)
+    window_opens_on: Mapped[dt.date | None] = mapped_column(Date)
+    last_completed_on: Mapped[dt.date | None] = mapped_column(Date)

@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from lms import clock
@@ -16,7 +16,12 @@ from lms.staff.models import EmploymentPeriod, Person, Position, StaffStatus
 from lms.staff.queries import LIST_ORDER, Page, containing
 from lms.staff.rules import Employment
 from lms.training.analysis import ItemStatistics, analyse_items, marked_paper
-from lms.training.models import KnowledgeCheckAttempt, ModuleProgress, TrainingCycle
+from lms.training.models import (
+    KnowledgeCheckAttempt,
+    ModuleProgress,
+    TrainingCycle,
+    TrainingStatusPeriod,
+)
 from lms.training.quiz import correct_choice
 from lms.training.rules import (
     CycleFacts,
@@ -38,11 +43,13 @@ class TeamRow:
 
 @dataclass(frozen=True)
 class TeamFilters:
-    """Which active mentors the team page lists, as far as SQL can tell (status needs the
-    rules, see ``mentors_in_status``)."""
+    """Which active mentors the team page lists; the status on ``as_of`` comes from the stored
+    periods (``training_status_is``)."""
 
     supervisor_id: int | None = None  # one supervisor's team; None: every active mentor
     search: str | None = None  # part of the legal or preferred name
+    status: TrainingStatus | None = None
+    as_of: dt.date | None = None
 
     def conditions(self) -> list[ColumnElement[bool]]:
         conditions = [
@@ -53,6 +60,10 @@ class TeamFilters:
             conditions.append(Person.supervisor_id == self.supervisor_id)
         if self.search and self.search.strip():
             conditions.append(containing(self.search, Person.legal_name, Person.preferred_name))
+        if self.status is not None:
+            if self.as_of is None:
+                raise ValueError("a status filter needs the day it asks about")
+            conditions.append(training_status_is(self.status, self.as_of))
         return conditions
 
 
@@ -97,62 +108,6 @@ def team_page(
         .all()
     )
     return _team_rows(session, people, as_of, policy, timezone)
-
-
-def team_rows_by_id(
-    session: Session,
-    person_ids: Sequence[int],
-    as_of: dt.date,
-    policy: CyclePolicy,
-    timezone: str = clock.DEFAULT_TIMEZONE,
-) -> list[TeamRow]:
-    """The given mentors (a page's worth), in the given order: three queries."""
-    if not person_ids:
-        return []
-    found = session.execute(select(Person).where(Person.id.in_(person_ids))).scalars()
-    by_id = {person.id: person for person in found}
-    people = [by_id[person_id] for person_id in person_ids if person_id in by_id]
-    return _team_rows(session, people, as_of, policy, timezone)
-
-
-def mentors_in_status(
-    session: Session,
-    filters: TeamFilters,
-    status: TrainingStatus,
-    as_of: dt.date,
-    policy: CyclePolicy,
-    timezone: str = clock.DEFAULT_TIMEZONE,
-) -> list[int]:
-    """Ids, in the list's order, of the mentors matching ``filters`` whose training status on
-    ``as_of`` is ``status``.
-
-    Status moves with the calendar (due dates pass, renewal windows open), so no stored column
-    answers this: every mentor left after the SQL filters goes through ``training_state``, the
-    same rule the page shows. Only the columns the rule reads are loaded, as rows, in two
-    queries however many mentors; the caller then loads the full rows of one page.
-    """
-    conditions = filters.conditions()
-    # The list's order and every period of employment in one query, the cycles in another.
-    order: list[int] = []
-    employments: dict[int, list[Employment]] = {}
-    for person_id, hired_on, separated_on in session.execute(
-        select(Person.id, EmploymentPeriod.hired_on, EmploymentPeriod.separated_on)
-        .outerjoin(EmploymentPeriod, EmploymentPeriod.person_id == Person.id)
-        .where(*conditions)
-        .order_by(*LIST_ORDER, EmploymentPeriod.hired_on)
-    ):
-        if not order or order[-1] != person_id:
-            order.append(person_id)
-        if hired_on is not None:
-            employments.setdefault(person_id, []).append(Employment(hired_on, separated_on))
-    cycles = _cycle_facts_of(session, select(Person.id).where(*conditions), timezone)
-    histories = _histories(employments, cycles)
-    matching = []
-    for person_id in order:
-        state = state_on(histories.get(person_id, TrainingHistory(())), as_of, policy)
-        if state is not None and state.status is status:
-            matching.append(person_id)
-    return matching
 
 
 def _team_rows(
@@ -485,3 +440,21 @@ def cycle_details(
         }
         details.append((cycle, modules.get(cycle.edition_id, []), cycle_progress, cycle_attempts))
     return details
+
+
+# -- the stored status (lms.statuses keeps training_status_periods true to the rules) ---------
+
+
+def period_covers(day: dt.date, period=TrainingStatusPeriod) -> list[ColumnElement[bool]]:
+    """The stored period (of ``period``, the table or an alias) that covers ``day``."""
+    return [period.starts_on <= day, or_(period.ends_on.is_(None), period.ends_on >= day)]
+
+
+def training_status_is(status: TrainingStatus, day: dt.date) -> ColumnElement[bool]:
+    """The person's training status on ``day`` is ``status``, from the stored periods: the ids
+    read from the (status, ends_on, starts_on, person_id) index, only those with that status."""
+    return Person.id.in_(
+        select(TrainingStatusPeriod.person_id).where(
+            TrainingStatusPeriod.status == status, *period_covers(day)
+        )
+    )

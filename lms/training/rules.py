@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import heapq
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -251,3 +252,87 @@ def sections_read(
         1 for index in range(section_count) if section_seconds.get(str(index), 0) >= minimum_seconds
     )
     return SectionsRead(read, max(0, opened - read))
+
+
+# -- the status as stored periods (lms.statuses keeps them; SQL compares them with a day) -------
+
+
+@dataclass(frozen=True)
+class StatusPeriod:
+    """From ``starts_on`` to ``ends_on`` (inclusive; None: open-ended) ``state_on`` answers
+    these fields every day; only ``days_left`` moves (``due_on`` minus the day)."""
+
+    starts_on: dt.date
+    ends_on: dt.date | None
+    status: TrainingStatus
+    due_on: dt.date
+    expires_on: dt.date | None
+    window_opens_on: dt.date | None
+    last_completed_on: dt.date | None
+
+
+def _stored_fields(state: TrainingState | None) -> tuple | None:
+    if state is None:
+        return None
+    return (
+        state.status,
+        state.due_on,
+        state.expires_on,
+        state.window_opens_on,
+        state.last_completed_on,
+    )
+
+
+def status_periods(history: TrainingHistory, policy: CyclePolicy) -> list[StatusPeriod]:
+    """Every period over which ``state_on`` gives the same answer (days on which the person was
+    not employed have none), found by asking ``state_on`` itself on each day its answer can
+    change: a hire, the day after a separation, a completion, a first module activity, and the
+    days the answers name — the day after an initial due date, a renewal window's opening, an
+    expiry. Between two such days nothing ``state_on`` reads differs."""
+    days: set[dt.date] = set()
+    for employment in history.employments:
+        days.add(employment.hired_on)
+        if employment.separated_on is not None:
+            days.add(employment.separated_on + ONE_DAY)
+    for cycle in history.cycles:
+        days.update(d for d in (cycle.completed_on, cycle.started_on) if d is not None)
+    queue = sorted(days)
+    heapq.heapify(queue)
+    seen = set(queue)
+    answers: list[tuple[dt.date, tuple | None]] = []
+    while queue:
+        day = heapq.heappop(queue)
+        fields = _stored_fields(state_on(history, day, policy))
+        answers.append((day, fields))
+        if fields is None:
+            continue
+        _status, due_on, expires_on, opens_on, _last = fields
+        for later in (due_on + ONE_DAY, opens_on, expires_on):
+            if later is not None and later > day and later not in seen:
+                seen.add(later)
+                heapq.heappush(queue, later)
+    periods: list[StatusPeriod] = []
+    current: tuple | None = None
+    for day, fields in answers:  # in date order: a day pushed is always later than the one popped
+        if fields == current:
+            continue
+        if current is not None:
+            periods[-1] = _ended(periods[-1], day - ONE_DAY)
+        if fields is not None:
+            periods.append(StatusPeriod(day, None, *fields))
+        current = fields
+    return periods
+
+
+def _fields_of(period: StatusPeriod) -> tuple:
+    return (
+        period.status,
+        period.due_on,
+        period.expires_on,
+        period.window_opens_on,
+        period.last_completed_on,
+    )
+
+
+def _ended(period: StatusPeriod, ends_on: dt.date | None) -> StatusPeriod:
+    return StatusPeriod(period.starts_on, ends_on, *_fields_of(period))

@@ -33,10 +33,8 @@ from lms.training.queries import (
     cycle_details,
     cycles_of,
     edition_modules,
-    mentors_in_status,
     progress_for_cycle,
     team_page,
-    team_rows_by_id,
     training_history,
 )
 from lms.training.quiz import correct_choice, sections_to_reread, to_review
@@ -407,24 +405,16 @@ def team():
         if me is None:
             return render_template("training/no_record.html", team=True)
         supervisor_id = me.id
-    filters = TeamFilters(supervisor_id=supervisor_id, search=search or None)
     today = _today()
+    filters = TeamFilters(
+        supervisor_id=supervisor_id, search=search or None, status=status, as_of=today
+    )
     policy = _settings().policy
     timezone = current_app.config["LMS_TIMEZONE"]
-    if status is None:
-        # Count and page in SQL: only the mentors shown are loaded and evaluated.
-        page = Page.clamped(requested_page, TEAM_PAGE_SIZE, count_team(database, filters))
-        rows = team_page(database, filters, page, today, policy, timezone)
-    else:
-        # Status is training_state() evaluated today: it changes as dates pass with no write
-        # to the database, so neither SQL nor a stored column can filter on it exactly. Every
-        # mentor the SQL filters leave is evaluated from two column-only queries (tens of ms
-        # for thousands of mentors, as the staff list does for eligibility), then only the
-        # page shown is loaded in full.
-        matching = mentors_in_status(database, filters, status, today, policy, timezone)
-        page = Page.clamped(requested_page, TEAM_PAGE_SIZE, len(matching))
-        page_ids = matching[page.offset : page.offset + page.size]
-        rows = team_rows_by_id(database, page_ids, today, policy, timezone)
+    # Count and page in SQL, the status filter included (the stored status periods compared
+    # with today): only the mentors shown are loaded and evaluated.
+    page = Page.clamped(requested_page, TEAM_PAGE_SIZE, count_team(database, filters))
+    rows = team_page(database, filters, page, today, policy, timezone)
     chosen = {"q": search, "status": status}
     return render_template(
         "training/team.html",

@@ -9,7 +9,13 @@ import json
 import pytest
 
 from lms.actor import Actor
-from lms.compliance.queries import ComplianceFilters, compliance_dashboard
+from lms.compliance.queries import (
+    ComplianceFilters,
+    cells,
+    compliance_dashboard,
+    dashboard_page,
+    stream_rows,
+)
 from lms.curriculum.loader import load_edition
 from lms.curriculum.operations import plan_publication, publish_edition
 from lms.staff.models import Position, StaffStatus
@@ -255,3 +261,47 @@ def test_the_command_refuses_a_bad_date_with_exit_2(runner, organisation, value,
 
 def test_the_command_refuses_an_unknown_format(runner, organisation):
     assert runner.invoke(args=["compliance", "report", "--format", "xml"]).exit_code == 2
+
+
+# -- the dashboard from the stored status periods equals the rules' dashboard ---------------
+
+
+def _cells(rows):
+    return [cells(row) for row in rows]
+
+
+@pytest.mark.parametrize(
+    "as_of",
+    [D(2030, 3, 15), D(2030, 4, 20), D(2030, 12, 1), D(2031, 3, 1), D(2031, 6, 8), D(2031, 6, 9)],
+)
+@pytest.mark.parametrize(
+    "filters",
+    [
+        ComplianceFilters(),
+        ComplianceFilters(status=S.COMPLIANT),
+        ComplianceFilters(status=S.LAPSED),
+        ComplianceFilters(without_supervisor=True),
+        ComplianceFilters(expiring_within=90),
+        ComplianceFilters(expiring_within=366, position=Position.THERAPEUTIC_MENTOR),
+    ],
+)
+def test_the_stored_dashboard_equals_the_rules(db, organisation, as_of, filters):
+    reference = compliance_dashboard(db, as_of, POLICY, filters=filters)
+    stored = dashboard_page(db, as_of, 1, 50, filters=filters)
+    assert _cells(stored.rows) == _cells(reference.rows)
+    assert stored.counts == reference.counts
+    assert stored.page.total == len(reference.rows)
+    assert stored.shares == reference.shares
+    assert stored.months == reference.months
+    assert _cells(stream_rows(db, as_of, filters=filters)) == _cells(reference.rows)
+
+
+def test_the_stored_dashboard_pages_and_scopes_a_team(db, organisation):
+    sue = organisation["sue"]
+    first = dashboard_page(db, D(2030, 4, 20), 1, 2)
+    second = dashboard_page(db, D(2030, 4, 20), 2, 2)
+    assert [r.record.name for r in first.rows + second.rows] == ["Cam", "Ana", "Ben", "Dee"]
+    assert (first.page.count, second.page.number) == (2, 2)
+    team = dashboard_page(db, TODAY, 1, 50, team_of=sue.id)
+    reference = compliance_dashboard(db, TODAY, POLICY, team_of=sue.id)
+    assert _cells(team.rows) == _cells(reference.rows) and team.shares == reference.shares

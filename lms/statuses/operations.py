@@ -1,0 +1,228 @@
+"""Keep the stored statuses equal to what the rules answer.
+
+``training_status_periods`` and ``eligibility_status_periods`` hold, per person, the runs of days
+over which ``lms.training.rules.state_on`` and ``lms.eligibility.rules.evaluate`` give the same
+answer (``status_periods`` in each rules module). ``refresh_statuses`` recomputes a batch of
+people from the rules — a constant number of statements per batch — and replaces their rows.
+``lms.statuses.tracking`` calls it, in the same transaction, for every person whose inputs a
+flush changed; ``lms status verify`` and ``rebuild`` use the same recomputation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+
+from flask import current_app, has_app_context
+from sqlalchemy import delete, insert, select
+from sqlalchemy.orm import Session
+
+from lms import clock
+from lms.config import load_config
+from lms.eligibility.facts_json import parse_facts
+from lms.eligibility.models import EligibilityStatusPeriod
+from lms.eligibility.rules import StatusPeriod as EligibilityPeriod
+from lms.eligibility.rules import status_periods as eligibility_periods
+from lms.eligibility.snapshot import facts_document
+from lms.staff.models import Person
+from lms.staff.queries import mentor_facts_of
+from lms.training.models import TrainingStatusPeriod
+from lms.training.operations import settings_from_config
+from lms.training.queries import training_histories
+from lms.training.rules import CyclePolicy, TrainingHistory
+from lms.training.rules import StatusPeriod as TrainingPeriod
+from lms.training.rules import status_periods as training_periods
+
+#: People recomputed per batch: the statements per batch are constant, the IN lists bounded.
+BATCH_SIZE = 500
+
+
+@dataclass(frozen=True)
+class StatusSettings:
+    """What the stored training periods depend on besides the records: change either and the
+    stored rows must be rebuilt (``lms status rebuild``)."""
+
+    policy: CyclePolicy
+    timezone: str
+
+
+def settings_from(config: Mapping[str, object]) -> StatusSettings:
+    return StatusSettings(
+        settings_from_config(config).policy,
+        str(config.get("LMS_TIMEZONE") or clock.DEFAULT_TIMEZONE),
+    )
+
+
+def current_settings() -> StatusSettings:
+    """The app's settings, or (outside a request or command) the same LMS_* settings read."""
+    return settings_from(current_app.config if has_app_context() else load_config())
+
+
+@dataclass(frozen=True)
+class Recomputed:
+    training: dict[int, list[TrainingPeriod]]
+    eligibility: dict[int, list[EligibilityPeriod]]
+
+
+def recompute(session: Session, person_ids: Sequence[int], settings: StatusSettings) -> Recomputed:
+    """The periods the rules give for ``person_ids`` today: five queries, however many."""
+    histories = training_histories(session, list(person_ids), settings.timezone)
+    training = {
+        person_id: training_periods(histories.get(person_id, TrainingHistory(())), settings.policy)
+        for person_id in person_ids
+    }
+    eligibility: dict[int, list[EligibilityPeriod]] = {pid: [] for pid in person_ids}
+    for mentor in mentor_facts_of(session, list(person_ids)):
+        # The periods cover every day from birth; the document's as_of is not read.
+        born = mentor.person.date_of_birth
+        document = facts_document(mentor.person, mentor.credentials, mentor.experiences, born)
+        facts = parse_facts(document, born)
+        eligibility[mentor.person.id] = eligibility_periods(facts)
+    return Recomputed(training, eligibility)
+
+
+def refresh_statuses(
+    session: Session, person_ids: Iterable[int], settings: StatusSettings | None = None
+) -> None:
+    """Recompute and replace the stored statuses of ``person_ids``: seven statements a batch."""
+    settings = settings or current_settings()
+    for batch in _batches(sorted(set(person_ids))):
+        found = recompute(session, batch, settings)
+        session.execute(
+            delete(TrainingStatusPeriod).where(TrainingStatusPeriod.person_id.in_(batch))
+        )
+        session.execute(
+            delete(EligibilityStatusPeriod).where(EligibilityStatusPeriod.person_id.in_(batch))
+        )
+        training_rows = [
+            _training_row(person_id, period)
+            for person_id, periods in found.training.items()
+            for period in periods
+        ]
+        eligibility_rows = [
+            {"person_id": person_id, **_eligibility_fields(period)}
+            for person_id, periods in found.eligibility.items()
+            for period in periods
+        ]
+        if training_rows:
+            session.execute(insert(TrainingStatusPeriod), training_rows)
+        if eligibility_rows:
+            session.execute(insert(EligibilityStatusPeriod), eligibility_rows)
+
+
+def refresh_status(
+    session: Session, person_id: int, settings: StatusSettings | None = None
+) -> None:
+    """Recompute one person's stored statuses from the rules."""
+    refresh_statuses(session, [person_id], settings)
+
+
+def rebuild(session: Session, settings: StatusSettings | None = None) -> int:
+    """Recompute everyone's stored statuses (one transaction: the caller commits). Returns how
+    many people were recomputed."""
+    person_ids = session.execute(select(Person.id).order_by(Person.id)).scalars().all()
+    session.execute(delete(TrainingStatusPeriod))
+    session.execute(delete(EligibilityStatusPeriod))
+    refresh_statuses(session, person_ids, settings)
+    return len(person_ids)
+
+
+def fill_if_empty(session: Session, settings: StatusSettings | None = None) -> int:
+    """Fill the stored statuses from the rules when neither table holds a row yet but people
+    exist: the one-time backfill after the migration that created the tables (run by
+    ``lms db upgrade`` at the head, where the models match the schema). Returns how many people
+    were computed (0 when there was nothing to do)."""
+    stored = session.execute(select(TrainingStatusPeriod.id).limit(1)).first() or (
+        session.execute(select(EligibilityStatusPeriod.id).limit(1)).first()
+    )
+    if stored:
+        return 0
+    return rebuild(session, settings)
+
+
+@dataclass(frozen=True)
+class Difference:
+    person_id: int
+    field: str  # "training" or "eligibility"
+    stored: str
+    recomputed: str
+
+
+def differences(session: Session, settings: StatusSettings | None = None) -> Iterator[Difference]:
+    """Every person whose stored periods differ from what the rules give now, batch by batch."""
+    settings = settings or current_settings()
+    person_ids = session.execute(select(Person.id).order_by(Person.id)).scalars().all()
+    stored_ids = set(
+        session.execute(select(TrainingStatusPeriod.person_id).distinct()).scalars()
+    ) | set(session.execute(select(EligibilityStatusPeriod.person_id).distinct()).scalars())
+    for orphan in sorted(stored_ids - set(person_ids)):
+        yield Difference(orphan, "person", "stored", "no such person")
+    for batch in _batches(person_ids):
+        found = recompute(session, batch, settings)
+        stored_training = _stored(session, TrainingStatusPeriod, batch, _training_fields)
+        stored_eligibility = _stored(session, EligibilityStatusPeriod, batch, _eligibility_fields)
+        for person_id in batch:
+            for field, stored, expected in (
+                (
+                    "training",
+                    stored_training.get(person_id, []),
+                    [_training_fields(p) for p in found.training[person_id]],
+                ),
+                (
+                    "eligibility",
+                    stored_eligibility.get(person_id, []),
+                    [_eligibility_fields(p) for p in found.eligibility[person_id]],
+                ),
+            ):
+                if stored != expected:
+                    yield Difference(person_id, field, _describe(stored), _describe(expected))
+
+
+def _stored(session: Session, table, batch: Sequence[int], fields) -> dict[int, list[dict]]:
+    rows: dict[int, list[dict]] = {}
+    for row in session.execute(
+        select(table).where(table.person_id.in_(batch)).order_by(table.person_id, table.starts_on)
+    ).scalars():
+        rows.setdefault(row.person_id, []).append(fields(row))
+    return rows
+
+
+def _training_fields(period) -> dict[str, object]:
+    return {
+        "starts_on": period.starts_on,
+        "ends_on": period.ends_on,
+        "status": period.status,
+        "due_on": period.due_on,
+        "expires_on": period.expires_on,
+        "window_opens_on": period.window_opens_on,
+        "last_completed_on": period.last_completed_on,
+    }
+
+
+def _training_row(person_id: int, period: TrainingPeriod) -> dict[str, object]:
+    return {"person_id": person_id, **_training_fields(period)}
+
+
+def _eligibility_fields(period) -> dict[str, object]:
+    return {"starts_on": period.starts_on, "ends_on": period.ends_on, "status": period.status}
+
+
+def _describe(periods: list[dict]) -> str:
+    """Periods as one line: ``2024-01-01..2024-03-31 overdue due 2024-01-31; 2024-04-01.. …``."""
+    if not periods:
+        return "(none)"
+    parts = []
+    for period in periods:
+        days = f"{period['starts_on']}..{period['ends_on'] or ''}"
+        extra = " ".join(
+            f"{name}={value}"
+            for name, value in period.items()
+            if name not in ("starts_on", "ends_on", "status") and value is not None
+        )
+        parts.append(f"{days} {period['status'].value}{' ' + extra if extra else ''}")
+    return "; ".join(parts)
+
+
+def _batches(person_ids: Sequence[int]) -> Iterator[list[int]]:
+    for start in range(0, len(person_ids), BATCH_SIZE):
+        yield list(person_ids[start : start + BATCH_SIZE])

@@ -1,0 +1,90 @@
+"""Which people's stored statuses a transaction must recompute, and recomputing them before it
+commits.
+
+Every flush that inserts, changes or deletes a row the status rules read — a person, a period
+of employment, a training cycle or its module progress, a credential, a job — marks the person
+it belongs to, and at the end of that flush ``refresh_statuses`` recomputes the marked people
+from the rules, in the same transaction: a status is never out of step with its inputs, even
+within the transaction, whichever operation (page, API, import, command, reaction) changed them.
+A flush of many people (an import) recomputes them as one batch: a constant number of
+statements per ``BATCH_SIZE`` people.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import event, inspect, select
+from sqlalchemy.orm import Session
+
+from lms.eligibility.models import EducationCredential, ExperienceRecord
+from lms.staff.models import EmploymentPeriod, Person
+from lms.statuses.operations import refresh_statuses
+from lms.training.models import ModuleProgress, TrainingCycle
+
+_PEOPLE = "lms.statuses.people"
+_CYCLES = "lms.statuses.cycles"
+_BY_PERSON_ID = (EmploymentPeriod, TrainingCycle, EducationCredential, ExperienceRecord)
+
+
+def mark(session: Session, person_ids) -> None:
+    """Have ``person_ids`` recomputed before ``session``'s transaction commits."""
+    session.info.setdefault(_PEOPLE, set()).update(person_ids)
+
+
+def pending(session: Session) -> bool:
+    return bool(session.info.get(_PEOPLE) or session.info.get(_CYCLES))
+
+
+def refresh_marked(session: Session) -> None:
+    """Recompute the marked people now (the end of each flush does)."""
+    cycle_ids = session.info.pop(_CYCLES, set())
+    people = session.info.pop(_PEOPLE, set())
+    if cycle_ids:
+        people |= set(
+            session.execute(
+                select(TrainingCycle.person_id).where(TrainingCycle.id.in_(sorted(cycle_ids)))
+            ).scalars()
+        )
+    if people:
+        refresh_statuses(session, people)  # Core statements: no flush of their own
+
+
+#: What the rules read of a person's own row (employment is read from its periods).
+_PERSON_FACTS = ("date_of_birth", "position", "identity_verified_at")
+
+
+def _changed(instance, names) -> bool:
+    state = inspect(instance)
+    return any(state.attrs[name].history.has_changes() for name in names)
+
+
+@event.listens_for(Session, "after_flush")
+def _mark_changed(session: Session, flush_context) -> None:
+    people = session.info.setdefault(_PEOPLE, set())
+    cycles = session.info.setdefault(_CYCLES, set())
+    added_or_removed = (*session.new, *session.deleted)
+    for instance in (*added_or_removed, *session.dirty):
+        changed = instance in session.dirty
+        if isinstance(instance, Person):
+            if instance.id is not None and (not changed or _changed(instance, _PERSON_FACTS)):
+                people.add(instance.id)
+        elif isinstance(instance, _BY_PERSON_ID):
+            if instance.person_id is not None:
+                people.add(instance.person_id)
+        elif isinstance(instance, ModuleProgress) and not changed and instance.cycle_id is not None:
+            # Only its first activity is read, fixed when the row is made: a page view that
+            # updates the row changes no status.
+            cycles.add(instance.cycle_id)
+
+
+@event.listens_for(Session, "after_flush_postexec")
+def _refresh_after_flush(session: Session, flush_context) -> None:
+    if pending(session):
+        refresh_marked(session)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget(session: Session, transaction) -> None:
+    # Marks left by a flush that failed half-way go with the transaction that ended.
+    if transaction.parent is None:
+        session.info.pop(_PEOPLE, None)
+        session.info.pop(_CYCLES, None)
