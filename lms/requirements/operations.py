@@ -33,6 +33,7 @@ from lms.requirements.models import (
 from lms.requirements.queries import catalogue_versions, requirements_on
 from lms.requirements.rules import Requirement, RequirementKind
 from lms.staff.models import Person, VerificationMethod
+from lms.uniqueness import refusing_duplicates
 from lms.validation import InvalidInput
 
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
@@ -279,8 +280,8 @@ def publish_policy(
         published_at=clock.now(),
         published_by_id=actor.user_id,
     )
-    session.add(document)
-    session.flush()
+    with refusing_duplicates(session):  # another version published at the same moment
+        session.add(document)
     record(
         session,
         actor,
@@ -338,8 +339,8 @@ def sign_policy(
         signed_at=clock.now(),
         signed_on=today,
     )
-    session.add(signature)
-    session.flush()
+    with refusing_duplicates(session):  # a doubled signature
+        session.add(signature)
     record(
         session,
         actor,

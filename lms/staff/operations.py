@@ -25,6 +25,7 @@ from lms.staff.models import (
 )
 from lms.staff.queries import employment_periods
 from lms.staff.rules import Employment, employment_after_change
+from lms.uniqueness import refusing_duplicates
 from lms.validation import InvalidInput, check_date
 
 
@@ -171,8 +172,8 @@ def create_person(session: Session, actor: Actor, details: PersonDetails, today:
         created_at=now,
         updated_at=now,
     )
-    session.add(person)
-    session.flush()
+    with refusing_duplicates(session):  # a simultaneous create with the same work email
+        session.add(person)
     record(session, actor, "person.create", "person", person.id, _audit_values(person))
     _store_employment(session, actor, person, [], employment)
     announce(PersonChanged(session, actor, person, "person.create", today))
@@ -212,9 +213,11 @@ def update_person(
     before = _audit_values(person)
     dob_changed = details.date_of_birth != person.date_of_birth
     position_changed = details.position != person.position
-    for name in _PERSON_FIELDS:
-        setattr(person, name, getattr(details, name))
-    person.user_id = _linked_user_id(session, details.user_email, person.id)
+    user_id = _linked_user_id(session, details.user_email, person.id)
+    with refusing_duplicates(session):  # a simultaneous change to the same work email
+        for name in _PERSON_FIELDS:
+            setattr(person, name, getattr(details, name))
+        person.user_id = user_id
     if dob_changed:
         _clear_identity_verification(person)
     after = _audit_values(person)
