@@ -429,3 +429,30 @@ def test_two_different_editions_published_at_once_get_consecutive_versions(engin
     versions = run_pair(engine, publish, None, None)
     assert sorted(versions) == [1, 2]
     assert count(engine, CurriculumEdition, CurriculumEdition.edition == "2032") == 2
+
+
+def test_a_doubled_copy_of_last_weeks_on_call_adds_each_block_once(engine):
+    import datetime as dt
+
+    from lms.oncall.models import OnCallBlock
+    from lms.oncall.operations import BlockDetails, add_block, copy_week
+    from tests.integration.test_oncall import NY, person
+
+    with Session(engine) as session:
+        senior = person(session, "Sol Race", "sol@race.example")
+        add_block(
+            session,
+            ACTOR,
+            BlockDetails("2031-03-03T09:00", "2031-03-03T18:00", senior, "617-555-0100"),
+            NY,
+        )
+        session.commit()
+    added = run_pair(
+        engine,
+        lambda session, person, cycle: copy_week(session, ACTOR, dt.date(2031, 3, 9), NY),
+        None,
+        None,
+    )
+    assert sorted(added) == [0, 1]
+    copies = count(engine, OnCallBlock, OnCallBlock.starts_local == "2031-03-10T09:00")
+    assert copies == 1
