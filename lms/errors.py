@@ -141,11 +141,30 @@ def register_error_handlers(app: Flask) -> None:
             # A page view whose snapshot went stale: lms.web reruns it beginning IMMEDIATE.
             raise error
         log.warning("database unavailable: %s", error.__class__.__name__, exc_info=error)
-        _roll_back()
-        if is_api_request():
-            response = json_error(503, "The database cannot be reached just now; retry later.")
-        else:
-            body, status = render_error(503)
-            response = current_app.make_response((body, status))
-        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
-        return response
+        return outage_response()
+
+
+#: When the connection is lost during the commit itself, the database may or may not have
+#: applied it: the answer must not say that nothing was saved.
+UNKNOWN_OUTCOME = {
+    "api": "The connection to the database was lost while saving, so whether it was saved is "
+    "not known. Retry with the same Idempotency-Key: a saved request answers as it first did.",
+    "page": "The connection to the records was lost while saving, so whether your change was "
+    "saved is not known. In a minute, check the record before trying again.",
+}
+
+
+def outage_response(while_committing: bool = False):
+    """503 with ``Retry-After``: the database cannot be reached (a page or JSON, as asked)."""
+    _roll_back()
+    if is_api_request():
+        message = UNKNOWN_OUTCOME["api"] if while_committing else None
+        response = json_error(
+            503, message or "The database cannot be reached just now; retry later."
+        )
+    else:
+        message = UNKNOWN_OUTCOME["page"] if while_committing else None
+        body, status = render_error(503, message)
+        response = current_app.make_response((body, status))
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response

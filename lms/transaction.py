@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from flask import Flask, Response, flash, g
+from sqlalchemy.exc import SQLAlchemyError
 
 from lms.validation import InvalidInput
 
@@ -101,9 +102,21 @@ def finish_request(response: Response) -> Response:
             session.commit()
         # Otherwise closing the session at teardown ends its transaction without a commit.
         return response
-    for write in writes:
-        write(session)
-    session.commit()
+    try:
+        for write in writes:
+            write(session)
+        session.commit()
+    except SQLAlchemyError as error:
+        from lms.errors import is_outage, outage_response
+
+        if not is_outage(error):
+            raise
+        # The connection was lost at the end (the database restarting): answer 503 like any
+        # outage, not 500, and without claiming that nothing was saved (the commit may have
+        # been applied; an API retry with the same Idempotency-Key finds out).
+        log.warning("database lost while committing", exc_info=error)
+        g.pop("after_commit", None)
+        return outage_response(while_committing=True)
     for callback in g.pop("after_commit", []):
         try:
             callback()
