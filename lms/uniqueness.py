@@ -59,7 +59,7 @@ NOT_USER_DRIVEN: dict[str, str] = {
     "uq_curriculum_editions_curriculum_key_edition_sha256": "publication takes turns",
     "uq_edition_modules_edition_id_position": "written once, by one publication",
     "uq_edition_modules_edition_id_module_version_id": "written once, by one publication",
-    "uq_requirement_catalogues_version": "ensure_catalogue: insert in a savepoint, else fetch",
+    "uq_requirement_catalogues_version": "loads take turns (load_catalogue)",
     "uq_rate_limit_counters_bucket_key": "one upsert (lms.ratelimits)",
     "uq_audit_events_sequence": "the audit log serialises its appends",
     "uq_api_idempotency_keys_token_id_key": "insert-or-fetch (lms.api.idempotency)",

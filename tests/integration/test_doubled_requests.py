@@ -456,3 +456,56 @@ def test_a_doubled_copy_of_last_weeks_on_call_adds_each_block_once(engine):
     assert sorted(added) == [0, 1]
     copies = count(engine, OnCallBlock, OnCallBlock.starts_local == "2031-03-10T09:00")
     assert copies == 1
+
+
+def test_a_doubled_catalogue_load_stores_one_version(engine):
+    import dataclasses
+
+    from lms.requirements.catalogue import DEFAULT_PATH, load_catalogue_file
+    from lms.requirements.models import CatalogueVersion
+    from lms.requirements.operations import ensure_catalogue, load_catalogue
+
+    with Session(engine) as session:
+        ensure_catalogue(session, ACTOR, DAY)
+        session.commit()
+    before = count(engine, CatalogueVersion)
+    changed = dataclasses.replace(load_catalogue_file(DEFAULT_PATH), sha256="d" * 64)
+    stored = run_pair(
+        engine,
+        lambda session, person, cycle: load_catalogue(session, ACTOR, changed, "doubled", DAY),
+        None,
+        None,
+    )
+    assert sorted(version is None for version in stored) == [False, True]
+    assert count(engine, CatalogueVersion) == before + 1
+
+
+def test_a_doubled_policy_publication_stores_one_version_and_refuses_the_other(engine):
+    from lms.requirements.models import PolicyDocument
+    from lms.requirements.operations import ensure_catalogue, publish_policy, requirement_for
+    from lms.requirements.rules import RequirementKind
+    from lms.validation import InvalidInput
+
+    with Session(engine) as session:
+        ensure_catalogue(session, ACTOR, DAY)
+        session.commit()
+    outcomes: list[str] = []
+
+    def publish(session, person, cycle):
+        from lms.requirements.queries import catalogue_versions, requirements_on
+
+        policy = next(
+            r
+            for r in requirements_on(catalogue_versions(session), DAY).values()
+            if r.kind is RequirementKind.ACKNOWLEDGMENT
+        )
+        requirement = requirement_for(session, policy.key, DAY)
+        try:
+            publish_policy(session, ACTOR, requirement, "Doubled", "Text.", DAY, DAY)
+            outcomes.append("published")
+        except InvalidInput as refusal:
+            outcomes.append(f"refused {refusal.field}")
+
+    run_pair(engine, publish, None, None)
+    assert sorted(outcomes) == ["published", "refused effective_on"]
+    assert count(engine, PolicyDocument, PolicyDocument.title == "Doubled") == 1
