@@ -5,7 +5,9 @@ back. When the response is ready, :func:`finish_request` — the last ``after_re
 commits the request's session if the request succeeded, and rolls it back if it failed: a
 response of 400 or more, or a view that caught an ``InvalidInput`` through :func:`form_errors`
 or :func:`flashed_errors`. Only after a commit does it run what waits for one (emails, background
-jobs), so nothing is announced that was not saved.
+jobs), so nothing is announced that was not saved. A connection lost during the commit itself
+(the database restarting) answers the outage's 503 with ``Retry-After``, saying that whether it
+was saved is not known: an API client retries with the same ``Idempotency-Key`` to find out.
 
 Two kinds of write are true whatever the request goes on to do — a failed sign-in counted
 against its limit, an API token's last use — and they are registered with
