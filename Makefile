@@ -42,13 +42,17 @@ run: $(VENV)/.installed-app
 public-url:
 	@echo "$(LMS_PUBLIC_URL)"
 
-## test: lint, then the whole suite on SQLite and on PostgreSQL (skipped with a reason when
-## none answers, except under CI=true where that fails)
+## test: lint, then the whole suite on SQLite, the PostgreSQL fault test (its own throw-away
+## cluster; skipped with a reason when none can be started) and the whole suite on PostgreSQL
+## (skipped with a reason when none answers, except under CI=true where that fails)
 test: $(VENV)/.installed-test $(AXE) chromium
 	$(RUFF) check .
 	$(RUFF) format --check .
 	@echo "=== Test suite on SQLite ==="
 	LMS_TEST_DATABASE_URL=sqlite $(PYTEST)
+	@echo "=== Fault test: PostgreSQL restarted under load (a throw-away cluster of its own) ==="
+	@echo "(skipped, with the reason below, where no cluster can be started here)"
+	$(PYTEST) -m fault tests/fault
 	@echo "=== Test suite on PostgreSQL ==="
 	@url=$$($(PYTHON) -m tests.support.databases postgres-url); status=$$?; \
 	if [ $$status -ne 0 ]; then \

@@ -12,12 +12,13 @@ import sqlite3
 
 from flask import Flask, current_app, g, render_template
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from lms.api.errors import http_error_response, is_api_request, json_error
 from lms.db import is_write_conflict, reads_deferred
+from lms.uniqueness import as_refusal
 
 MESSAGES = {
     400: ("Bad request", "The request could not be understood. Go back and try again."),
@@ -25,6 +26,7 @@ MESSAGES = {
     403: ("Not allowed", "Your account does not have access to this page."),
     404: ("Page not found", "There is no page at this address. Check the link or use the menu."),
     405: ("Not allowed", "This page cannot be used that way."),
+    409: ("Already recorded", "Someone else saved the same thing at the same moment."),
     413: ("Too large", "What you sent is larger than the app accepts."),
     422: ("Could not process", "Some of what you sent could not be used. Check it and try again."),
     429: ("Too many requests", "Too many requests in a short time. Wait a little and try again."),
@@ -124,17 +126,45 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(SQLAlchemyError)
     def database_error(error: SQLAlchemyError):
+        refusal = as_refusal(error) if isinstance(error, IntegrityError) else None
+        if refusal is not None:
+            # A duplicate a concurrent request committed first, on a path that did not turn it
+            # into the form's own error (lms.uniqueness): the same message, never a 500.
+            log.info("duplicate refused: %s", refusal)
+            _roll_back()
+            if is_api_request():
+                return json_error(422, refusal.message, refusal.field)
+            return render_error(409, refusal.message)
         if not is_outage(error):
             raise error  # a bug, not an outage: Flask's usual 500 (and tests see it raised)
         if is_write_conflict(error) and reads_deferred():
             # A page view whose snapshot went stale: lms.web reruns it beginning IMMEDIATE.
             raise error
         log.warning("database unavailable: %s", error.__class__.__name__, exc_info=error)
-        _roll_back()
-        if is_api_request():
-            response = json_error(503, "The database cannot be reached just now; retry later.")
-        else:
-            body, status = render_error(503)
-            response = current_app.make_response((body, status))
-        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
-        return response
+        return outage_response()
+
+
+#: When the connection is lost during the commit itself, the database may or may not have
+#: applied it: the answer must not say that nothing was saved.
+UNKNOWN_OUTCOME = {
+    "api": "The connection to the database was lost while saving, so whether it was saved is "
+    "not known. Retry with the same Idempotency-Key: a saved request answers as it first did.",
+    "page": "The connection to the records was lost while saving, so whether your change was "
+    "saved is not known. In a minute, check the record before trying again.",
+}
+
+
+def outage_response(while_committing: bool = False):
+    """503 with ``Retry-After``: the database cannot be reached (a page or JSON, as asked)."""
+    _roll_back()
+    if is_api_request():
+        message = UNKNOWN_OUTCOME["api"] if while_committing else None
+        response = json_error(
+            503, message or "The database cannot be reached just now; retry later."
+        )
+    else:
+        message = UNKNOWN_OUTCOME["page"] if while_committing else None
+        body, status = render_error(503, message)
+        response = current_app.make_response((body, status))
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response

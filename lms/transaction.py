@@ -5,7 +5,9 @@ back. When the response is ready, :func:`finish_request` — the last ``after_re
 commits the request's session if the request succeeded, and rolls it back if it failed: a
 response of 400 or more, or a view that caught an ``InvalidInput`` through :func:`form_errors`
 or :func:`flashed_errors`. Only after a commit does it run what waits for one (emails, background
-jobs), so nothing is announced that was not saved.
+jobs), so nothing is announced that was not saved. A connection lost during the commit itself
+(the database restarting) answers the outage's 503 with ``Retry-After``, saying that whether it
+was saved is not known: an API client retries with the same ``Idempotency-Key`` to find out.
 
 Two kinds of write are true whatever the request goes on to do — a failed sign-in counted
 against its limit, an API token's last use — and they are registered with
@@ -20,6 +22,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from flask import Flask, Response, flash, g
+from sqlalchemy.exc import SQLAlchemyError
 
 from lms.validation import InvalidInput
 
@@ -101,9 +104,21 @@ def finish_request(response: Response) -> Response:
             session.commit()
         # Otherwise closing the session at teardown ends its transaction without a commit.
         return response
-    for write in writes:
-        write(session)
-    session.commit()
+    try:
+        for write in writes:
+            write(session)
+        session.commit()
+    except SQLAlchemyError as error:
+        from lms.errors import is_outage, outage_response
+
+        if not is_outage(error):
+            raise
+        # The connection was lost at the end (the database restarting): answer 503 like any
+        # outage, not 500, and without claiming that nothing was saved (the commit may have
+        # been applied; an API retry with the same Idempotency-Key finds out).
+        log.warning("database lost while committing", exc_info=error)
+        g.pop("after_commit", None)
+        return outage_response(while_committing=True)
     for callback in g.pop("after_commit", []):
         try:
             callback()

@@ -13,6 +13,7 @@ from flask import Blueprint, current_app, request
 
 from lms.api.authentication import api_actor
 from lms.api.idempotency import idempotent
+from lms.api.schemas import identifier
 from lms.api.views import blueprint as api_blueprint
 from lms.api.views import json_body
 from lms.auth.models import Role
@@ -94,9 +95,7 @@ def create_oncall_block():
     for name in ("starts_at", "ends_at", "phone"):
         if not isinstance(data[name], str):
             raise InvalidInput(f"{name} must be a string.", name)
-    clinician_id = data["clinician_id"]
-    if not isinstance(clinician_id, int) or isinstance(clinician_id, bool):
-        raise InvalidInput("clinician_id must be a person's id.", "clinician_id")
+    clinician_id = identifier(data["clinician_id"], "clinician_id")  # 2**31 is 422, not 500
     clinician = db_session().get(Person, clinician_id)
     if clinician is None:
         raise InvalidInput("No person has this id.", "clinician_id")

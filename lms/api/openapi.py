@@ -35,7 +35,14 @@ def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
     return {"oneOf": [schema, {"type": "null"}]}
 
 
-DATE = {"type": "string", "format": "date", "examples": ["2026-11-23"]}
+#: Every date the API reads or writes lies in 1900-2999 (most fields narrow this further, to a
+#: year from today: see DATE_BOUNDS); the pattern states the years a schema can.
+DATE = {
+    "type": "string",
+    "format": "date",
+    "pattern": "^(19[0-9]{2}|2[0-9]{3})-[0-9]{2}-[0-9]{2}$",
+    "examples": ["2026-11-23"],
+}
 INSTANT = {"type": "string", "format": "date-time", "examples": ["2026-11-23T15:00:00Z"]}
 ID = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
 #: NUL is refused in every text field (so are unpaired surrogates, which a UTF-16 pattern
@@ -112,8 +119,13 @@ EXPERIENCE_INPUT = {
 }
 
 SESSION_INPUT = {
-    "mentor_email": {"type": "string", "maxLength": 254, "description": "A therapeutic mentor."},
-    "supervisor_email": {"type": "string", "maxLength": 254},
+    "mentor_email": {
+        "type": "string",
+        "format": "email",
+        "maxLength": 254,
+        "description": "A therapeutic mentor.",
+    },
+    "supervisor_email": {"type": "string", "format": "email", "maxLength": 254},
     "held_on": DATE | {"description": "Not in the future."},
     "minutes": {"type": "integer", "minimum": 1, "maximum": 1440},
     "format": {"type": "string", "enum": _values(SessionFormat)},
@@ -123,7 +135,12 @@ SESSION_INPUT = {
 }
 
 LEAVE_INPUT = {
-    "person_email": {"type": "string", "maxLength": 254, "description": "A therapeutic mentor."},
+    "person_email": {
+        "type": "string",
+        "format": "email",
+        "maxLength": 254,
+        "description": "A therapeutic mentor.",
+    },
     "first_day": DATE,
     "last_day": DATE | {"description": "Not before first_day."},
     "reason": {"type": "string", "enum": _values(LeaveReason)},

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String
+from sqlalchemy import JSON, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lms.db import Base, UTCDateTime
@@ -19,12 +19,6 @@ class AuditEvent(Base):
     """
 
     __tablename__ = "audit_events"
-    __table_args__ = (
-        # Counting recent events of one kind from one address (the certificate-verify limit).
-        Index(
-            "ix_audit_events_action_ip_address_occurred_at", "action", "ip_address", "occurred_at"
-        ),
-    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     sequence: Mapped[int] = mapped_column(Integer, unique=True)

@@ -17,6 +17,7 @@ from lms.auditlog.operations import record
 from lms.auth.models import LoginAttempt, LoginOutcome, Role, User, UserRole
 from lms.auth.passwords import common_passwords, verify_password
 from lms.auth.rules import ThrottlePolicy, access_problem, locked_until, password_problems
+from lms.uniqueness import refusing_duplicates
 from lms.validation import InvalidInput
 
 
@@ -259,8 +260,8 @@ def create_user(
         password_changed_at=now,
         role_grants=[UserRole(role=role) for role in sorted(chosen)],
     )
-    session.add(user)
-    session.flush()
+    with refusing_duplicates(session):  # a simultaneous create with the same email
+        session.add(user)
     record(
         session,
         actor,
@@ -306,21 +307,21 @@ def update_user(
     _validate_records_range(records_from, records_until)
 
     before = {"full_name": user.full_name, "roles": sorted(user.roles), **_window_details(user)}
-    user.full_name = full_name
-    user.access_starts_on = access_starts_on
-    user.access_ends_on = access_ends_on
-    user.records_from = records_from
-    user.records_until = records_until
     current = {grant.role: grant for grant in user.role_grants}
-    for role in set(current) - chosen:
-        user.role_grants.remove(current[role])
-    for role in sorted(chosen - set(current)):
-        user.role_grants.append(UserRole(role=role))
-    if set(current) != chosen:
-        user.session_version += 1  # a new set of permissions starts from a fresh sign-in
+    with refusing_duplicates(session):  # a simultaneous grant of the same role
+        user.full_name = full_name
+        user.access_starts_on = access_starts_on
+        user.access_ends_on = access_ends_on
+        user.records_from = records_from
+        user.records_until = records_until
+        for role in set(current) - chosen:
+            user.role_grants.remove(current[role])
+        for role in sorted(chosen - set(current)):
+            user.role_grants.append(UserRole(role=role))
+        if set(current) != chosen:
+            user.session_version += 1  # a new set of permissions starts from a fresh sign-in
     after = {"full_name": user.full_name, "roles": sorted(chosen), **_window_details(user)}
     changes = {key: [before[key], after[key]] for key in after if before[key] != after[key]}
-    session.flush()
     if changes:
         record(session, actor, "user.update", "user", user.id, {"changes": changes})
 

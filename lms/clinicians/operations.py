@@ -17,6 +17,7 @@ from lms.clinicians.queries import training_area_record
 from lms.clinicians.rules import TrainingArea
 from lms.eligibility.operations import MAX_EVIDENCE_BYTES, sniff_media_type
 from lms.staff.models import Person
+from lms.uniqueness import refusing_duplicates
 from lms.validation import InvalidInput
 
 _STATE = re.compile(r"^[A-Z]{2}$")
@@ -99,8 +100,8 @@ def add_licence(
         created_at=now,
         updated_at=now,
     )
-    session.add(licence)
-    session.flush()
+    with refusing_duplicates(session):
+        session.add(licence)
     record(session, actor, "licence.add", "licence", licence.id, _licence_audit(licence))
     return licence
 
@@ -117,19 +118,20 @@ def update_licence(
     Returns whether anything changed."""
     details = _clean_licence(details, licence_types)
     before = _licence_audit(licence)
-    for name in ("licence_type", "licence_number", "issuing_state", "issuing_board"):
-        setattr(licence, name, getattr(details, name))
-    licence.issued_on = details.issued_on
-    licence.expires_on = details.expires_on
-    after = _licence_audit(licence)
-    changes = {key: [before[key], after[key]] for key in after if before[key] != after[key]}
+    with refusing_duplicates(session):  # the same licence recorded twice at once
+        for name in ("licence_type", "licence_number", "issuing_state", "issuing_board"):
+            setattr(licence, name, getattr(details, name))
+        licence.issued_on = details.issued_on
+        licence.expires_on = details.expires_on
+        after = _licence_audit(licence)
+        changes = {key: [before[key], after[key]] for key in after if before[key] != after[key]}
+        cleared = licence.verified
+        if changes:
+            licence.clear_verification()
+            licence.migrated = False
+            licence.updated_at = actor.now()
     if not changes:
         return False
-    cleared = licence.verified
-    licence.clear_verification()
-    licence.migrated = False
-    licence.updated_at = actor.now()
-    session.flush()
     record(
         session,
         actor,

@@ -17,6 +17,7 @@ from lms.auditlog.operations import record
 from lms.curriculum.format import Edition, Module, Question
 from lms.curriculum.models import CurriculumEdition, EditionModule, ModuleVersion
 from lms.curriculum.rendering import LIVE_PLACEHOLDERS, PLACEHOLDER_DEFAULTS, fill_placeholders
+from lms.uniqueness import take_turns
 
 
 def _canonical_hash(content: Any) -> str:
@@ -255,10 +256,24 @@ def _module_version(session: Session, prepared: PreparedModule) -> ModuleVersion
 def publish_edition(
     session: Session, actor: Actor, plan: PublicationPlan
 ) -> tuple[CurriculumEdition, bool]:
-    """Store the planned edition; (edition, False) when this exact content is already stored."""
+    """Store the planned edition; (edition, False) when this exact content is already stored.
+
+    Publications take turns: the same edition published twice at once stores it once (the
+    second finds the first's, as a sequential repeat would), and two different ones get
+    consecutive version numbers for the edition and for each changed module."""
     if plan.existing is not None:
         return plan.existing, False
+    take_turns(session, "curriculum.publish")
     edition = plan.edition
+    stored = session.execute(
+        select(CurriculumEdition).where(
+            CurriculumEdition.curriculum_key == edition.id,
+            CurriculumEdition.edition == edition.edition,
+            CurriculumEdition.sha256 == plan.sha256,
+        )
+    ).scalar_one_or_none()
+    if stored is not None:  # published while this request waited its turn
+        return stored, False
     latest = latest_version(session, edition.id, edition.edition)
     published = CurriculumEdition(
         curriculum_key=edition.id,

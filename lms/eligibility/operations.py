@@ -28,6 +28,7 @@ from lms.eligibility.snapshot import evaluate_document, facts_document, record_d
 from lms.staff.models import Person, VerificationMethod
 from lms.staff.queries import verifier_names
 from lms.staff.rules import verification_problem
+from lms.uniqueness import refusing_duplicates
 from lms.validation import InvalidInput, check_date
 
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
@@ -149,8 +150,8 @@ def add_human_services_field(session: Session, actor: Actor, name: str) -> None:
         raise InvalidInput("Give a field name of 1 to 120 characters.", "name")
     if name.lower() in {existing.lower() for existing in human_services_fields(session)}:
         raise InvalidInput("That field is already on the list.", "name")
-    session.add(HumanServicesField(name=name))
-    session.flush()
+    with refusing_duplicates(session):  # the same name added at the same moment
+        session.add(HumanServicesField(name=name))
     record(session, actor, "human_services_field.add", "human_services_field", None, {"name": name})
 
 

@@ -23,6 +23,7 @@ from lms.oncall.rules import (
     wall_clock,
 )
 from lms.staff.models import Person, Position
+from lms.uniqueness import take_turns
 from lms.validation import InvalidInput
 
 LOCAL_TEXT = "%Y-%m-%dT%H:%M"
@@ -105,7 +106,9 @@ def remove_block(session: Session, actor: Actor, block_id: int) -> OnCallBlock:
 def copy_week(session: Session, actor: Actor, week_starts_on: dt.date, timezone: str) -> int:
     """Copy the blocks that start in the seven days before ``week_starts_on`` onto the same
     wall-clock times a week later; blocks already there are not copied twice. Returns how
-    many were added. All or nothing: a copied time that does not exist is refused."""
+    many were added. All or nothing: a copied time that does not exist is refused. Copies take
+    turns, so a doubled copy finds the first's blocks and adds none."""
+    take_turns(session, "oncall.copy_week")
     zone = ZoneInfo(timezone)
     source_start = wall_clock(week_starts_on - dt.timedelta(days=7), 0, zone)
     target_start = wall_clock(week_starts_on, 0, zone)

@@ -177,7 +177,8 @@ def new_block():
     copy_form = CopyWeekForm(formdata=None)
     if not form.validate():
         return _roster_page(form, copy_form, month, 422)
-    clinician = db_session().get(Person, form.clinician.data)
+    chosen = form.clinician.data
+    clinician = db_session().get(Person, chosen) if chosen is not None else None
     with form_errors(form):
         block = add_block(
             db_session(),

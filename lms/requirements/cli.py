@@ -56,7 +56,7 @@ def load_command(file: str | None) -> None:
 
 
 @requirements_group.command("import")
-@click.argument("file", type=click.File("r", encoding="utf-8-sig"))
+@click.argument("file", type=click.File("rb"))
 @click.option("--dry-run", is_flag=True, help="Check every row and report; store nothing.")
 def import_command(file, dry_run: bool) -> None:
     """Record credentials and checks from a CSV FILE: all rows or none, every problem with its
@@ -66,7 +66,12 @@ def import_command(file, dry_run: bool) -> None:
     from lms.provider_time import provider_today
     from lms.requirements.operations import ImportRefused, ensure_catalogue, import_records
 
-    text = file.read()
+    try:
+        text = file.read().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        click.echo(f"{file.name}:1: The file is not UTF-8 text; save it as CSV UTF-8.", err=True)
+        click.echo("1 problem(s); nothing was imported.", err=True)
+        sys.exit(2)
     session = new_session()
     try:
         actor, today = cli_actor(), provider_today()

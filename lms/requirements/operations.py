@@ -32,6 +32,7 @@ from lms.requirements.models import (
 from lms.requirements.queries import catalogue_versions, requirements_on
 from lms.requirements.rules import Requirement, RequirementKind
 from lms.staff.models import Person, VerificationMethod
+from lms.uniqueness import refusing_duplicates, take_turns
 from lms.validation import InvalidInput
 
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
@@ -51,7 +52,9 @@ def load_catalogue(
     session: Session, actor: Actor, catalogue: Catalogue, source: str, today: dt.date
 ) -> CatalogueVersion | None:
     """Store ``catalogue`` as a new version in force from ``today``, unless it is the same as
-    the latest; None when nothing changed. Earlier dates keep the versions in force then."""
+    the latest; None when nothing changed. Earlier dates keep the versions in force then.
+    Loads take turns: a doubled load stores one version and the second finds nothing changed."""
+    take_turns(session, "requirements.catalogue")
     versions = catalogue_versions(session)
     latest = versions[-1] if versions else None
     if latest is not None and latest.sha256 == catalogue.sha256:
@@ -262,6 +265,7 @@ def publish_policy(
     if effective_on < today:
         # A version taking effect in the past would change statuses already reported.
         raise InvalidInput("The effective date cannot be in the past.", "effective_on")
+    take_turns(session, f"policy:{requirement.key}")  # a doubled publish meets the check below
     latest = session.execute(
         select(PolicyDocument)
         .where(PolicyDocument.requirement_key == requirement.key)
@@ -284,8 +288,8 @@ def publish_policy(
         published_at=actor.now(),
         published_by_id=actor.user_id,
     )
-    session.add(document)
-    session.flush()
+    with refusing_duplicates(session):  # another version published at the same moment
+        session.add(document)
     record(
         session,
         actor,
@@ -343,8 +347,8 @@ def sign_policy(
         signed_at=actor.now(),
         signed_on=today,
     )
-    session.add(signature)
-    session.flush()
+    with refusing_duplicates(session):  # a doubled signature
+        session.add(signature)
     record(
         session,
         actor,

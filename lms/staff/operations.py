@@ -25,6 +25,7 @@ from lms.staff.models import (
 )
 from lms.staff.queries import employment_periods, position_changes
 from lms.staff.rules import Employment, employment_after_change, past_employment_problems
+from lms.uniqueness import refusing_duplicates
 from lms.validation import InvalidInput, check_date
 
 
@@ -173,8 +174,8 @@ def create_person(session: Session, actor: Actor, details: PersonDetails, today:
         created_at=now,
         updated_at=now,
     )
-    session.add(person)
-    session.flush()
+    with refusing_duplicates(session):  # a simultaneous create with the same work email
+        session.add(person)
     record(session, actor, "person.create", "person", person.id, _audit_values(person))
     first_day = min(details.hire_on, today) if details.hire_on else today
     _store_position(session, actor, person, None, details.position, first_day)
@@ -218,9 +219,11 @@ def update_person(
     position_changed = details.position != person.position
     if position_changed:
         since = _position_since(session, person, details.position_since, today)
-    for name in _PERSON_FIELDS:
-        setattr(person, name, getattr(details, name))
-    person.user_id = _linked_user_id(session, details.user_email, person.id)
+    user_id = _linked_user_id(session, details.user_email, person.id)
+    with refusing_duplicates(session):  # a simultaneous change to the same work email
+        for name in _PERSON_FIELDS:
+            setattr(person, name, getattr(details, name))
+        person.user_id = user_id
     if dob_changed:
         _clear_identity_verification(person)
     after = _audit_values(person)

@@ -35,8 +35,8 @@ def import_command(csv_file, dry_run: bool) -> None:
         if result.problems:
             session.rollback()
             for problem in result.problems:
-                click.echo(f"{csv_file.name}:{problem}")
-            click.echo(f"Nothing imported: {len(result.problems)} problem(s).")
+                click.echo(f"{csv_file.name}:{problem}", err=True)
+            click.echo(f"Nothing imported: {len(result.problems)} problem(s).", err=True)
             sys.exit(2)
         if dry_run:
             click.echo(f"Dry run: {result.completions} completion(s) would be imported.")

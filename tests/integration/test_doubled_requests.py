@@ -296,3 +296,217 @@ def test_two_corrections_of_one_session_at_once_give_one_correction(engine):
             engine, SupervisionSession, SupervisionSession.supersedes_id == wrong_id
         )
         assert corrections == 1
+
+
+def _both_checked_first(monkeypatch, module, name: str) -> None:
+    """Make both threads finish ``module.name`` (the "is there one already?" check) before
+    either writes: each sees no duplicate, as two requests racing do."""
+    barrier = threading.Barrier(2)
+    original = getattr(module, name)
+
+    def checked_then_wait(*args, **kwargs):
+        result = original(*args, **kwargs)
+        barrier.wait(TIMEOUT)
+        return result
+
+    monkeypatch.setattr(module, name, checked_then_wait)
+
+
+def _outcomes(engine, work: Callable[[Session], object]) -> list[str]:
+    """Run ``work`` as a simultaneous pair; each side's outcome: its result or its refusal."""
+    from lms.validation import InvalidInput
+
+    outcomes: list[str] = []
+
+    def one(session, person, cycle):
+        try:
+            outcomes.append(f"ok {work(session)}")
+        except InvalidInput as refusal:
+            outcomes.append(f"refused {refusal.field}: {refusal.message}")
+
+    run_pair(engine, one, None, None)
+    return sorted(outcomes)
+
+
+def test_two_creates_of_a_person_with_one_work_email_give_one_person_and_a_refusal(
+    engine, monkeypatch
+):
+    from lms.staff import operations as staff_operations
+    from lms.staff.operations import create_person
+    from tests.support.factories import person_details
+
+    _both_checked_first(monkeypatch, staff_operations, "_validate")
+    outcomes = _outcomes(
+        engine,
+        lambda session: (
+            create_person(
+                session, ACTOR, person_details("Kim Race", work_email="kim@race.example"), DAY
+            ).legal_name
+        ),
+    )
+    # The loser's answer is the one a sequential duplicate gets (the form's / the API's 422).
+    assert outcomes == [
+        "ok Kim Race",
+        "refused work_email: Another person already has this work email.",
+    ]
+    assert count(engine, Person, Person.work_email == "kim@race.example") == 1
+
+
+def test_two_accounts_with_one_email_at_once_give_one_account_and_a_refusal(engine, monkeypatch):
+    from argon2 import PasswordHasher
+
+    from lms.auth import operations as auth_operations
+    from lms.auth.models import User
+
+    _both_checked_first(monkeypatch, auth_operations, "find_user_by_email")
+    hasher = PasswordHasher(memory_cost=8, time_cost=1, parallelism=1)
+    outcomes = _outcomes(
+        engine,
+        lambda session: (
+            auth_operations.create_user(
+                session,
+                ACTOR,
+                hasher,
+                email="lee@race.example",
+                full_name="Lee Race",
+                password="a long and unusual pass phrase 93",
+                roles=["hr"],
+            ).email
+        ),
+    )
+    assert outcomes == [
+        "ok lee@race.example",
+        "refused email: An account with this email already exists.",
+    ]
+    assert count(engine, User, User.email == "lee@race.example") == 1
+
+
+def test_one_edition_published_twice_at_once_is_stored_once(engine, tmp_path):
+    from lms.curriculum.models import CurriculumEdition, ModuleVersion
+
+    folder = Folder(tmp_path / "demo" / "2031")
+    folder.edit("curriculum.yaml", 'edition: "2030"', 'edition: "2031"')
+    folder.edit("alpha.md", "Some *text*.", "Some *raced* text.")
+    loaded, problems = load_edition(folder.path)
+    assert not problems
+
+    def publish(session, person, cycle):
+        plan = plan_publication(session, loaded, {})  # both plan: neither finds it stored
+        edition, created = publish_edition(session, ACTOR, plan)
+        return edition.id, created
+
+    answers = run_pair(engine, publish, None, None)
+    assert sorted(created for _, created in answers) == [False, True]
+    assert answers[0][0] == answers[1][0]  # the same answer as a sequential repeat
+    assert count(engine, CurriculumEdition, CurriculumEdition.edition == "2031") == 1
+    with Session(engine) as session:
+        versions = session.execute(
+            select(ModuleVersion.module_key, func.count())
+            .group_by(ModuleVersion.module_key)
+            .having(func.count() != func.count(func.distinct(ModuleVersion.version)))
+        ).all()
+    assert versions == []
+
+
+def test_two_different_editions_published_at_once_get_consecutive_versions(engine, tmp_path):
+    from lms.curriculum.models import CurriculumEdition
+
+    loaded = []
+    for word in ("first", "second"):
+        folder = Folder(tmp_path / word / "demo" / "2032")
+        folder.edit("curriculum.yaml", 'edition: "2030"', 'edition: "2032"')
+        folder.edit("beta.md", "Some *text*.", f"Some *{word}* text.")
+        edition, problems = load_edition(folder.path)
+        assert not problems
+        loaded.append(edition)
+    turn = iter(loaded)
+    lock = threading.Lock()
+
+    def publish(session, person, cycle):
+        with lock:
+            mine = next(turn)
+        return publish_edition(session, ACTOR, plan_publication(session, mine, {}))[0].version
+
+    versions = run_pair(engine, publish, None, None)
+    assert sorted(versions) == [1, 2]
+    assert count(engine, CurriculumEdition, CurriculumEdition.edition == "2032") == 2
+
+
+def test_a_doubled_copy_of_last_weeks_on_call_adds_each_block_once(engine):
+    import datetime as dt
+
+    from lms.oncall.models import OnCallBlock
+    from lms.oncall.operations import BlockDetails, add_block, copy_week
+    from tests.integration.test_oncall import NY, person
+
+    with Session(engine) as session:
+        senior = person(session, "Sol Race", "sol@race.example")
+        add_block(
+            session,
+            ACTOR,
+            BlockDetails("2031-03-03T09:00", "2031-03-03T18:00", senior, "617-555-0100"),
+            NY,
+        )
+        session.commit()
+    added = run_pair(
+        engine,
+        lambda session, person, cycle: copy_week(session, ACTOR, dt.date(2031, 3, 9), NY),
+        None,
+        None,
+    )
+    assert sorted(added) == [0, 1]
+    copies = count(engine, OnCallBlock, OnCallBlock.starts_local == "2031-03-10T09:00")
+    assert copies == 1
+
+
+def test_a_doubled_catalogue_load_stores_one_version(engine):
+    import dataclasses
+
+    from lms.requirements.catalogue import DEFAULT_PATH, load_catalogue_file
+    from lms.requirements.models import CatalogueVersion
+    from lms.requirements.operations import ensure_catalogue, load_catalogue
+
+    with Session(engine) as session:
+        ensure_catalogue(session, ACTOR, DAY)
+        session.commit()
+    before = count(engine, CatalogueVersion)
+    changed = dataclasses.replace(load_catalogue_file(DEFAULT_PATH), sha256="d" * 64)
+    stored = run_pair(
+        engine,
+        lambda session, person, cycle: load_catalogue(session, ACTOR, changed, "doubled", DAY),
+        None,
+        None,
+    )
+    assert sorted(version is None for version in stored) == [False, True]
+    assert count(engine, CatalogueVersion) == before + 1
+
+
+def test_a_doubled_policy_publication_stores_one_version_and_refuses_the_other(engine):
+    from lms.requirements.models import PolicyDocument
+    from lms.requirements.operations import ensure_catalogue, publish_policy, requirement_for
+    from lms.requirements.rules import RequirementKind
+    from lms.validation import InvalidInput
+
+    with Session(engine) as session:
+        ensure_catalogue(session, ACTOR, DAY)
+        session.commit()
+    outcomes: list[str] = []
+
+    def publish(session, person, cycle):
+        from lms.requirements.queries import catalogue_versions, requirements_on
+
+        policy = next(
+            r
+            for r in requirements_on(catalogue_versions(session), DAY).values()
+            if r.kind is RequirementKind.ACKNOWLEDGMENT
+        )
+        requirement = requirement_for(session, policy.key, DAY)
+        try:
+            publish_policy(session, ACTOR, requirement, "Doubled", "Text.", DAY, DAY)
+            outcomes.append("published")
+        except InvalidInput as refusal:
+            outcomes.append(f"refused {refusal.field}")
+
+    run_pair(engine, publish, None, None)
+    assert sorted(outcomes) == ["published", "refused effective_on"]
+    assert count(engine, PolicyDocument, PolicyDocument.title == "Doubled") == 1

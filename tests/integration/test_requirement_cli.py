@@ -94,3 +94,11 @@ def test_a_refused_import_names_each_line_and_stores_nothing(runner, db, tmp_pat
 def test_report_refuses_a_bad_date(runner):
     result = runner.invoke(args=["requirements", "report", "--as-of", "yesterday"])
     assert result.exit_code == 2
+
+
+def test_import_of_a_file_that_is_not_utf8_exits_2_saying_so(runner, db, tmp_path):
+    source = tmp_path / "records.csv"
+    source.write_bytes("work_email,requirement\nmia@example.org,cor\xed\n".encode("latin-1"))
+    result = runner.invoke(args=["requirements", "import", str(source)])
+    assert result.exit_code == 2
+    assert "records.csv:1: The file is not UTF-8 text; save it as CSV UTF-8." in result.stderr

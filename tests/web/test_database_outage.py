@@ -84,3 +84,28 @@ def test_any_error_page_renders_for_a_signed_in_user_without_the_database(
     response = client.get("/broken")
     assert response.status_code in (500, 503)  # the user's lookup may fail first: an outage
     assert "<html" in response.get_data(as_text=True)
+
+
+def test_a_connection_lost_during_the_commit_is_a_503_that_does_not_say_nothing_was_saved(
+    app, db, users, monkeypatch
+):
+    from sqlalchemy.exc import OperationalError
+
+    from tests.web.test_api import PERSON
+
+    _, secret = create_token(db, Actor.system("test"), "HR system", Role.HR)
+    db.commit()
+    app.config["PROPAGATE_EXCEPTIONS"] = False  # as in production
+
+    def lost(*args, **kwargs):
+        raise OperationalError("COMMIT", {}, Exception("server closed the connection"))
+
+    monkeypatch.setattr(db, "commit", lost)
+    response = app.test_client().post(
+        "/api/v1/staff",
+        json=PERSON,
+        headers={"Authorization": f"Bearer {secret}", "Idempotency-Key": "k-1"},
+    )
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "30"
+    assert "same Idempotency-Key" in response.get_json()["error"]

@@ -78,6 +78,7 @@ def test_create_list_and_gaps(app, tokens, db, clinicians, frozen_clock):
         ({"starts_at": "2027-03-14T02:30"}, "starts_at"),
         ({"clinician_id": "sam"}, "clinician_id"),
         ({"clinician_id": 999999}, "clinician_id"),
+        ({"clinician_id": 2**31}, "clinician_id"),  # past the column: 422, not 500
         ({"phone": ""}, "phone"),
         ({"colour": "red"}, "colour"),
     ],
