@@ -74,6 +74,7 @@ def register_blueprints(app: Flask) -> None:
     from lms.compliance.views import blueprint as compliance_blueprint
     from lms.curriculum.views import blueprint as curriculum_blueprint
     from lms.eligibility.views import blueprint as facts_blueprint
+    from lms.home import training_pages as _training_pages  # noqa: F401 - training + certificates
     from lms.home.views import blueprint as home_blueprint
     from lms.oncall.views import blueprint as oncall_blueprint
     from lms.organisation.views import blueprint as organisation_blueprint
