@@ -73,11 +73,12 @@ def register_blueprints(app: Flask) -> None:
     from lms.clinicians.views import blueprint as clinicians_blueprint
     from lms.compliance.views import blueprint as compliance_blueprint
     from lms.curriculum.views import blueprint as curriculum_blueprint
-    from lms.eligibility.views import blueprint as facts_blueprint
+    from lms.home import training_pages as _training_pages  # noqa: F401 - training + certificates
     from lms.home.views import blueprint as home_blueprint
     from lms.oncall.views import blueprint as oncall_blueprint
     from lms.organisation.views import blueprint as organisation_blueprint
     from lms.requirements.views import blueprint as requirements_blueprint
+    from lms.staff.facts_views import blueprint as facts_blueprint
     from lms.staff.views import blueprint as staff_blueprint
     from lms.staffimport.import_views import blueprint as staff_import_blueprint
     from lms.supervision.views import blueprint as supervision_blueprint

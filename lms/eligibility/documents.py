@@ -19,12 +19,12 @@ from lms.eligibility.rules import (
     PATHWAY_LABELS,
     CredentialLevel,
     EligibilityResult,
+    VerificationMethod,
     credential_label,
     whole_days_text,
 )
 from lms.eligibility.snapshot import evaluate_document
 from lms.pdf import numbered_canvas, styles
-from lms.staff.models import VerificationMethod
 
 STATUS_WORDS = {
     "eligible": "Eligible",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import (
     JSON,
@@ -23,8 +23,36 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lms.db import Base, UTCDateTime, string_enum
-from lms.eligibility.rules import CredentialLevel, EligibilityStatus, Pathway, Population
-from lms.staff.models import VerificationMethod
+from lms.eligibility.rules import (
+    CredentialLevel,
+    EligibilityStatus,
+    Pathway,
+    Population,
+    VerificationMethod,
+)
+
+
+class PersonRecord(Protocol):
+    """What eligibility reads of a person's staff record (``lms.staff.models.Person``).
+
+    The staff record sits above eligibility: staff composes eligibility (the person page, the
+    staff list) and announces ``PersonChanged`` for it, so eligibility names only the fields it
+    reads and never imports staff. The facts themselves point at ``people.id``.
+    """
+
+    id: int
+    legal_name: str
+    position: enum.StrEnum  # lms.staff.models.Position; its value is compared with rules'
+    status: enum.StrEnum  # lms.staff.rules.StaffStatus
+    hire_on: dt.date | None
+    date_of_birth: dt.date
+    identity_verified_at: dt.datetime | None
+    identity_verified_by_id: int | None
+    identity_verification_method: VerificationMethod | None
+    identity_verification_note: str | None
+
+    @property
+    def identity_verified(self) -> bool: ...
 
 
 class HumanServicesBasis(enum.StrEnum):

@@ -22,12 +22,17 @@ from lms.eligibility.models import (
     ExperienceRecord,
     HumanServicesBasis,
     HumanServicesField,
+    PersonRecord,
 )
-from lms.eligibility.rules import CredentialLevel, Population, is_evaluated
+from lms.eligibility.queries import verifier_names
+from lms.eligibility.rules import (
+    CredentialLevel,
+    Population,
+    VerificationMethod,
+    is_evaluated,
+    verification_problem,
+)
 from lms.eligibility.snapshot import evaluate_document, facts_document, record_document
-from lms.staff.models import Person, VerificationMethod
-from lms.staff.queries import verifier_names
-from lms.staff.rules import verification_problem
 from lms.uniqueness import refusing_duplicates
 from lms.validation import InvalidInput, check_date
 
@@ -39,7 +44,7 @@ MIN_JUSTIFICATION_LENGTH = 20
 # -- determinations -----------------------------------------------------------------------------
 
 
-def _load_facts(session: Session, person: Person):
+def _load_facts(session: Session, person: PersonRecord):
     credentials = (
         session.execute(
             select(EducationCredential)
@@ -62,7 +67,7 @@ def _load_facts(session: Session, person: Person):
 
 
 def record_determination(
-    session: Session, actor: Actor, person: Person, trigger: str, as_of: dt.date
+    session: Session, actor: Actor, person: PersonRecord, trigger: str, as_of: dt.date
 ) -> Determination | None:
     """Evaluate the person's facts as they now stand and append the result to their history.
 
@@ -234,7 +239,7 @@ def _credential_audit(credential: EducationCredential) -> dict[str, object]:
 
 
 def add_credential(
-    session: Session, actor: Actor, person: Person, details: CredentialDetails, today: dt.date
+    session: Session, actor: Actor, person: PersonRecord, details: CredentialDetails, today: dt.date
 ) -> EducationCredential:
     details = _check_credential(session, details, today)
     credential = EducationCredential(
@@ -257,7 +262,7 @@ def add_credential(
 def update_credential(
     session: Session,
     actor: Actor,
-    person: Person,
+    person: PersonRecord,
     credential: EducationCredential,
     details: CredentialDetails,
     today: dt.date,
@@ -354,7 +359,7 @@ def _experience_audit(entry: ExperienceRecord) -> dict[str, object]:
 
 
 def add_experience(
-    session: Session, actor: Actor, person: Person, details: ExperienceDetails, today: dt.date
+    session: Session, actor: Actor, person: PersonRecord, details: ExperienceDetails, today: dt.date
 ) -> ExperienceRecord:
     details = _check_experience(details, today)
     entry = ExperienceRecord(person_id=person.id, created_at=actor.now(), **details.__dict__)
@@ -375,7 +380,7 @@ def add_experience(
 def update_experience(
     session: Session,
     actor: Actor,
-    person: Person,
+    person: PersonRecord,
     entry: ExperienceRecord,
     details: ExperienceDetails,
     today: dt.date,
@@ -413,7 +418,7 @@ def update_experience(
 def verify_fact(
     session: Session,
     actor: Actor,
-    person: Person,
+    person: PersonRecord,
     fact: EducationCredential | ExperienceRecord,
     method: VerificationMethod,
     note: str | None,
@@ -459,7 +464,7 @@ def _has_evidence(session: Session, fact: EducationCredential | ExperienceRecord
 def remove_fact(
     session: Session,
     actor: Actor,
-    person: Person,
+    person: PersonRecord,
     fact: EducationCredential | ExperienceRecord,
     today: dt.date,
 ) -> None:
@@ -512,7 +517,7 @@ def _safe_filename(filename: str, extension: str) -> str:
 def attach_evidence(
     session: Session,
     actor: Actor,
-    person: Person,
+    person: PersonRecord,
     subject: EvidenceSubject,
     fact: EducationCredential | ExperienceRecord | None,
     filename: str,

@@ -1,4 +1,4 @@
-"""Read-only queries for eligibility: the determination in force on a date."""
+"""Read-only queries for eligibility: the determination in force on a date, who verified what."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
 
 from lms import clock
-from lms.eligibility.models import Determination, EligibilityStatusPeriod
+from lms.eligibility.models import Determination, EligibilityStatusPeriod, PersonRecord
 from lms.eligibility.rules import EligibilityStatus
 
 
@@ -58,3 +58,18 @@ def eligibility_is(status: EligibilityStatus, day: dt.date, person_id) -> Column
             or_(period.ends_on.is_(None), period.ends_on >= day),
         )
     )
+
+
+def verifier_names(
+    session: Session, person: PersonRecord, credentials, experiences
+) -> dict[int, str]:
+    """Names of the users who verified the person's identity and facts, in one query."""
+    from lms.auth.models import User
+
+    ids = {person.identity_verified_by_id}
+    ids |= {fact.verified_by_id for fact in (*credentials, *experiences)}
+    ids.discard(None)
+    if not ids:
+        return {}
+    rows = session.execute(select(User.id, User.full_name).where(User.id.in_(ids)))
+    return {user_id: name for user_id, name in rows}

@@ -694,3 +694,77 @@ def status_periods(facts: EligibilityFacts) -> list[StatusPeriod]:
             periods[-1] = StatusPeriod(last.starts_on, day - dt.timedelta(days=1), last.status)
         periods.append(StatusPeriod(day, None, status))
     return periods
+
+
+# -- how a fact was verified -------------------------------------------------------------------
+
+
+class VerificationMethod(enum.StrEnum):
+    """How HR checked a fact (a credential, a job, a person's identity, a requirement's record);
+    shown to auditors beside who checked it and when."""
+
+    GOVERNMENT_ID = "government_id"
+    DIPLOMA = "diploma"
+    TRANSCRIPT = "transcript"
+    REGISTRAR = "registrar"
+    CLEARINGHOUSE = "clearinghouse"
+    DAPIP_LOOKUP = "dapip_lookup"
+    CREDENTIAL_EVALUATION = "credential_evaluation"
+    EMPLOYER_REFERENCE = "employer_reference"
+    PAY_RECORDS = "pay_records"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        return VERIFICATION_METHOD_LABELS[self]
+
+
+VERIFICATION_METHOD_LABELS = {
+    VerificationMethod.GOVERNMENT_ID: "Government-issued photo ID",
+    VerificationMethod.DIPLOMA: "Diploma seen",
+    VerificationMethod.TRANSCRIPT: "Official transcript",
+    VerificationMethod.REGISTRAR: "Confirmed with the registrar",
+    VerificationMethod.CLEARINGHOUSE: "National Student Clearinghouse",
+    VerificationMethod.DAPIP_LOOKUP: "DAPIP look-up (accreditation)",
+    VerificationMethod.CREDENTIAL_EVALUATION: "Foreign credential evaluation (NACES/AICE)",
+    VerificationMethod.EMPLOYER_REFERENCE: "Employer reference",
+    VerificationMethod.PAY_RECORDS: "Pay or tax records",
+    VerificationMethod.OTHER: "Other (see note)",
+}
+
+
+# -- what a verification must rest on ---------------------------------------------------------
+
+#: Methods that consist of reading a document: the document itself must be attached.
+DOCUMENT_METHODS = frozenset(
+    {"government_id", "diploma", "transcript", "credential_evaluation", "pay_records"}
+)
+#: A note saying whom, how they were reached and when is at least this long.
+MIN_CONFIRMATION_NOTE = 15
+
+
+def verification_problem(
+    method: str, method_label: str, has_evidence: bool, note: str | None
+) -> tuple[str, str] | None:
+    """Why a fact cannot be marked verified this way, as (field, message); None when it can.
+
+    An auditor must be able to see what a verification rests on: the document, when the method
+    is reading one; otherwise (a call to the registrar, a look-up, an employer's reference
+    without a letter) a note saying whom, how they were reached and when.
+    """
+    if has_evidence:
+        return None
+    if method in DOCUMENT_METHODS:
+        return (
+            "method",
+            f"“{method_label}” needs the document attached as evidence first. If there is no "
+            "document, choose how it was confirmed instead (for example a call to the "
+            "registrar) and say in the note whom, the number and the date.",
+        )
+    if len((note or "").strip()) < MIN_CONFIRMATION_NOTE:
+        return (
+            "note",
+            "No document is attached, so say how it was confirmed: whom you spoke to or what "
+            "you looked up, the number or address, and the date.",
+        )
+    return None

@@ -12,9 +12,13 @@ from decimal import Decimal
 from typing import Any
 
 from lms.eligibility.facts_json import parse_facts
-from lms.eligibility.models import EducationCredential, EvidenceDocument, ExperienceRecord
+from lms.eligibility.models import (
+    EducationCredential,
+    EvidenceDocument,
+    ExperienceRecord,
+    PersonRecord,
+)
 from lms.eligibility.rules import EligibilityResult, evaluate, is_evaluated
-from lms.staff.models import Person
 
 
 def _number(value: Decimal) -> int | float:
@@ -23,7 +27,7 @@ def _number(value: Decimal) -> int | float:
 
 
 def facts_document(
-    person: Person,
+    person: PersonRecord,
     credentials: Iterable[EducationCredential],
     experiences: Iterable[ExperienceRecord],
     as_of: dt.date,
@@ -67,7 +71,7 @@ def evaluate_document(document: dict[str, Any]) -> EligibilityResult:
 
 
 def evaluate_person(
-    person: Person, as_of: dt.date, position: str | None = None
+    person: PersonRecord, as_of: dt.date, position: str | None = None
 ) -> EligibilityResult | None:
     """Evaluate a person whose credentials and experiences are loaded; None for anyone the
     mentor qualifications do not apply to on ``as_of`` (``rules.is_evaluated``).
@@ -105,7 +109,7 @@ def _evidence(documents: Iterable[EvidenceDocument]) -> list[dict[str, Any]]:
 
 
 def record_document(
-    person: Person,
+    person: PersonRecord,
     credentials: Sequence[EducationCredential],
     experiences: Sequence[ExperienceRecord],
     evidence: Sequence[EvidenceDocument],

@@ -10,6 +10,7 @@ from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text, U
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.db import Base, UTCDateTime, string_enum
+from lms.eligibility.rules import VerificationMethod  # eligibility's value type; identity uses it
 from lms.staff.rules import Employment, StaffStatus
 
 if TYPE_CHECKING:
@@ -34,39 +35,6 @@ POSITION_LABELS = {
     Position.OTHER: "Other",
 }
 CLINICAL_POSITIONS = frozenset({Position.LICENSED_CLINICIAN, Position.SENIOR_CLINICIAN})
-
-
-class VerificationMethod(enum.StrEnum):
-    """How HR checked a fact; shown to auditors beside who checked it and when."""
-
-    GOVERNMENT_ID = "government_id"
-    DIPLOMA = "diploma"
-    TRANSCRIPT = "transcript"
-    REGISTRAR = "registrar"
-    CLEARINGHOUSE = "clearinghouse"
-    DAPIP_LOOKUP = "dapip_lookup"
-    CREDENTIAL_EVALUATION = "credential_evaluation"
-    EMPLOYER_REFERENCE = "employer_reference"
-    PAY_RECORDS = "pay_records"
-    OTHER = "other"
-
-    @property
-    def label(self) -> str:
-        return VERIFICATION_METHOD_LABELS[self]
-
-
-VERIFICATION_METHOD_LABELS = {
-    VerificationMethod.GOVERNMENT_ID: "Government-issued photo ID",
-    VerificationMethod.DIPLOMA: "Diploma seen",
-    VerificationMethod.TRANSCRIPT: "Official transcript",
-    VerificationMethod.REGISTRAR: "Confirmed with the registrar",
-    VerificationMethod.CLEARINGHOUSE: "National Student Clearinghouse",
-    VerificationMethod.DAPIP_LOOKUP: "DAPIP look-up (accreditation)",
-    VerificationMethod.CREDENTIAL_EVALUATION: "Foreign credential evaluation (NACES/AICE)",
-    VerificationMethod.EMPLOYER_REFERENCE: "Employer reference",
-    VerificationMethod.PAY_RECORDS: "Pay or tax records",
-    VerificationMethod.OTHER: "Other (see note)",
-}
 
 
 class Person(Base):

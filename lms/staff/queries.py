@@ -356,19 +356,6 @@ def evidence_document(
     ).scalar_one_or_none()
 
 
-def verifier_names(session: Session, person: Person, credentials, experiences) -> dict[int, str]:
-    """Names of the users who verified the person's facts, in one query."""
-    from lms.auth.models import User
-
-    ids = {person.identity_verified_by_id}
-    ids |= {fact.verified_by_id for fact in (*credentials, *experiences)}
-    ids.discard(None)
-    if not ids:
-        return {}
-    rows = session.execute(select(User.id, User.full_name).where(User.id.in_(ids)))
-    return {user_id: name for user_id, name in rows}
-
-
 def employment_periods(session: Session, person_id: int) -> list[EmploymentPeriod]:
     """The person's periods of employment, oldest first."""
     return list(

@@ -14,6 +14,7 @@ from lms.auth.permissions import requires
 from lms.eligibility.facts_json import parse_facts
 from lms.eligibility.forms import EvidenceForm
 from lms.eligibility.models import trigger_label
+from lms.eligibility.queries import verifier_names
 from lms.eligibility.rules import (
     PATHWAY_LABELS,
     EligibilityStatus,
@@ -46,7 +47,6 @@ from lms.staff.queries import (
     person_with_facts,
     position_changes,
     supervisors,
-    verifier_names,
 )
 from lms.transaction import flashed_errors, form_errors
 from lms.web import current_actor, db_session, requested_page_number

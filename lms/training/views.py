@@ -15,7 +15,7 @@ from lms.curriculum.models import CurriculumEdition, ModuleVersion
 from lms.curriculum.rendering import render_markdown, section_markdown
 from lms.curriculum.tables import label_table_cells
 from lms.organisation.views import current_settings
-from lms.provider_time import provider_timezone, provider_today
+from lms.provider_time import provider_today
 from lms.staff.queries import Page, person_for_user
 from lms.training.forms import AttestationForm
 from lms.training.models import Attestation, KnowledgeCheckAttempt, ModuleProgress, TrainingCycle
@@ -30,15 +30,12 @@ from lms.training.operations import (
 from lms.training.queries import (
     TeamFilters,
     count_team,
-    cycle_details,
-    cycles_of,
     edition_modules,
     progress_for_cycle,
     team_page,
-    training_history,
 )
 from lms.training.quiz import correct_choice, sections_to_reread, to_review
-from lms.training.rules import TrainingStatus, sections_read, state_on
+from lms.training.rules import TrainingStatus
 from lms.transaction import flashed_errors, form_errors
 from lms.validation import InvalidInput
 from lms.web import current_actor, db_session, requested_page_number
@@ -74,51 +71,6 @@ def _my_cycle(cycle_id: int) -> TrainingCycle:
     if cycle.person_id != person.id:
         abort(404)
     return cycle
-
-
-@blueprint.route("/")
-@requires(Role.MENTOR)
-def index():
-    from lms.certificates.queries import certificate_rows
-
-    database = db_session()
-    person = person_for_user(database, current_user.id)
-    if person is None:
-        return render_template("training/no_record.html")
-    today = _today()
-    settings = _settings()
-    # Reads only: cycles are assigned on hire, rehire, change and import, and by the daily job
-    # (``lms training assign``), never by viewing this page.
-    cycles = cycles_of(database, person.id)
-    cycle = next((c for c in cycles if c.is_open), None)
-    modules, progress = [], {}
-    if cycle is not None and cycle.edition_id:
-        modules = edition_modules(database, cycle.edition_id)
-        progress = progress_for_cycle(database, cycle.id)
-    state = state_on(
-        training_history(database, person.id, provider_timezone()), today, settings.policy
-    )
-    editions = {
-        e.id: e
-        for e in database.execute(
-            select(CurriculumEdition).where(
-                CurriculumEdition.id.in_({c.edition_id for c in cycles if c.edition_id})
-            )
-        ).scalars()
-    }
-    return render_template(
-        "training/index.html",
-        person=person,
-        cycle=cycle,
-        edition=editions.get(cycle.edition_id) if cycle else None,
-        modules=modules,
-        progress=progress,
-        state=state,
-        history=[c for c in reversed(cycles) if c.completed_on],
-        editions=editions,
-        today=today,
-        certificates=certificate_rows(database, person.id, today),
-    )
 
 
 @blueprint.route("/cycles/<int:cycle_id>/modules/<int:position>")
@@ -445,31 +397,6 @@ def _viewable_person(person_id: int):
     from lms.staff.access import viewable_person
 
     return viewable_person(db_session(), current_user, person_id)
-
-
-@blueprint.route("/people/<int:person_id>")
-@requires(Role.SUPERVISOR, Role.HR, Role.ADMIN, Role.AUDITOR)
-def person(person_id: int):
-    from lms.certificates.access import may_download_certificates_of
-    from lms.certificates.queries import certificate_rows
-
-    person_row = _viewable_person(person_id)
-    database = db_session()
-    details = cycle_details(database, list(reversed(cycles_of(database, person_row.id))))
-    settings = _settings()
-    return render_template(
-        "training/person.html",
-        person=person_row,
-        details=details,
-        editions={e.id: e for e in database.execute(select(CurriculumEdition)).scalars()},
-        max_attempts=settings.max_attempts,
-        min_section_seconds=settings.min_section_seconds,
-        sections_read=sections_read,
-        may_reset=current_user.has_role(Role.SUPERVISOR, Role.HR),
-        certificates=certificate_rows(database, person_row.id, _today()),
-        may_download_certificates=may_download_certificates_of(database, current_user, person_row),
-        may_revoke_certificates=current_user.has_role(Role.HR),
-    )
 
 
 @blueprint.route("/progress/<int:progress_id>/reset", methods=["POST"])

@@ -2,7 +2,7 @@
 one, or a note saying whom, how they were reached and when (issue: "Official transcript" +
 "Mark as verified" said "Verified." beside "No evidence attached.")."""
 
-from lms.staff.rules import verification_problem
+from lms.eligibility.rules import verification_problem
 
 
 def test_a_transcript_without_the_transcript_attached_is_refused():

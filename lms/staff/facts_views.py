@@ -1,4 +1,8 @@
-"""HR's pages for a person's education, experience and evidence, and evidence downloads."""
+"""HR's pages for a person's education, experience and evidence, and evidence downloads.
+
+Part of the person page (``staff.views.render_person_page`` re-renders it with a form's
+errors), so these live in staff, which composes eligibility; eligibility does not import staff.
+The blueprint keeps its name, ``facts``."""
 
 from __future__ import annotations
 
@@ -40,11 +44,11 @@ from lms.eligibility.operations import (
     update_experience,
     verify_fact,
 )
-from lms.eligibility.rules import CredentialLevel, Population
+from lms.eligibility.rules import CredentialLevel, Population, VerificationMethod
 from lms.errors import render_error
 from lms.staff.access import READ_ALL_ROLES
 from lms.staff.forms import VerifyForm
-from lms.staff.models import Person, VerificationMethod
+from lms.staff.models import Person
 from lms.staff.queries import evidence_document
 from lms.staff.views import render_person_page, today
 from lms.transaction import flashed_errors, form_errors
