@@ -57,7 +57,9 @@ LICENCES = sa.table(
 
 def upgrade() -> None:
     copy_uncopied_licence_columns(op.get_bind())
-    with op.batch_alter_table("people", schema=None) as batch_op:
+    # ALTER TABLE … DROP/ADD COLUMN in place, on SQLite too (3.35+): rebuilding ``people``, which
+    # most tables reference, would trip SQLite's foreign-key checks once people exist.
+    with op.batch_alter_table("people", schema=None, recreate="never") as batch_op:
         batch_op.drop_column("licence_expires_on")
         batch_op.drop_column("licence_number")
         batch_op.drop_column("licence_type")
@@ -105,7 +107,7 @@ def copy_uncopied_licence_columns(connection) -> int:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("people", schema=None) as batch_op:
+    with op.batch_alter_table("people", schema=None, recreate="never") as batch_op:
         batch_op.add_column(sa.Column("licence_type", sa.String(length=40), nullable=True))
         batch_op.add_column(sa.Column("licence_number", sa.String(length=60), nullable=True))
         batch_op.add_column(sa.Column("licence_expires_on", sa.Date(), nullable=True))
