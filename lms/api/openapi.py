@@ -355,12 +355,14 @@ SCHEMAS = {
             "created_at": INSTANT,
             "updated_at": INSTANT,
         },
-        "A candidate or member of staff.",
+        "A candidate or member of staff. A clinician's licences are records of their own: "
+        "/staff/{person_id}/licences.",
     ),
     "PersonInput": _input(
         PERSON_INPUT,
         ["legal_name", "date_of_birth", "position"],
-        "A new person. Unknown fields are refused.",
+        "A new person. Unknown fields are refused, the retired licence_type, licence_number "
+        "and licence_expires_on too (record licences at /staff/{person_id}/licences).",
     ),
     "PersonPatch": _patch(
         PERSON_INPUT,
