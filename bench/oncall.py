@@ -26,6 +26,7 @@ from bench.synthetic import add_mentors
 from lms import clock, create_app
 from lms.actor import Actor
 from lms.auth.operations import create_user
+from lms.clinicians.models import Licence
 from lms.migrate import upgrade
 from lms.oncall.models import OnCallBlock
 from lms.oncall.queries import coverage
@@ -47,16 +48,28 @@ def add_roster(session, today: dt.date) -> int:
             position=Position.SENIOR_CLINICIAN,
             status=StaffStatus.ACTIVE,
             hire_on=today - dt.timedelta(days=3000),
-            licence_type="LICSW",
-            licence_number=str(number),
-            licence_expires_on=today - dt.timedelta(days=180)
-            if number == 0
-            else today + dt.timedelta(days=700),
             created_at=now,
             updated_at=now,
         )
         session.add(person)
         clinicians.append(person)
+    session.flush()
+    for number, person in enumerate(clinicians):
+        # Clinician 00's licence lapsed half a year ago: the blocks they hold count for nothing.
+        expires_on = today + dt.timedelta(days=-180 if number == 0 else 700)
+        session.add(
+            Licence(
+                person_id=person.id,
+                licence_type="LICSW",
+                licence_number=str(number),
+                issuing_state="MA",
+                issued_on=today - dt.timedelta(days=3000),
+                expires_on=expires_on,
+                migrated=False,
+                created_at=now,
+                updated_at=now,
+            )
+        )
     session.flush()
     blocks = 0
     day = today - dt.timedelta(days=365)

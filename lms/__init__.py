@@ -62,6 +62,7 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    import lms.api.clinicians  # adds the licence routes to the API blueprint
     import lms.api.supervision  # noqa: F401 - adds the supervision routes to the API blueprint
     from lms.alerts.views import blueprint as notifications_blueprint
     from lms.api import oncall as _oncall_api  # noqa: F401 - nests /api/v1/oncall in the API

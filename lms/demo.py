@@ -519,9 +519,6 @@ def _load_demo_staff(
             work_email="supervisor@demo.example",
             hire_on=_years_ago(today, 6),
             user_email="supervisor@demo.example",
-            licence_type="LICSW",
-            licence_number="DEMO-0001",
-            licence_expires_on=today + dt.timedelta(days=75),
         ),
         entered,
     )

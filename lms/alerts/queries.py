@@ -385,11 +385,9 @@ def load_facts(session: Session, as_of: dt.date, settings: AlertSettings) -> Ale
     for person, _account in people:
         if person.position is Position.THERAPEUTIC_MENTOR and person.id in streaks:
             candidates.append(CandidateFacts(person.id, person.legal_name, streaks[person.id]))
-        # The licence records are the source of truth; the old column on the person answers
-        # only for someone with no licence record yet (entered through the staff form or API).
-        licence_type, expires_on = licences.get(
-            person.id, (person.licence_type, person.licence_expires_on)
-        )
+        # The licence records are the only source: a clinician with none gets no expiry alert
+        # (the licence alerts cover recorded licences; a missing one shows on their page).
+        licence_type, expires_on = licences.get(person.id, (None, None))
         if person.position in CLINICAL_POSITIONS and expires_on is not None:
             supervisors.append(
                 SupervisorFacts(

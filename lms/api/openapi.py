@@ -82,9 +82,21 @@ PERSON_INPUT = {
     | {"description": f"Only, and always, for separated staff. {DATE_BOUNDS}"},
     "supervisor_id": _nullable(ID) | {"description": "A licensed clinician still on staff."},
     "user_email": _text(254, "Email of the person's existing user account, to link it."),
-    "licence_type": _text(40, "Clinicians only: LICSW, LMHC, LMFT, LCSW, psychologist…"),
-    "licence_number": _text(60, "Clinicians only."),
-    "licence_expires_on": _nullable(DATE) | {"description": "Clinicians only."},
+}
+
+LICENCE_INPUT = {
+    "licence_type": {
+        "type": "string",
+        "maxLength": 40,
+        "description": "One of the configured licence types (LMS_LICENCE_TYPES): LICSW, LCSW, "
+        "LMHC, LMFT, Psychologist, Psychiatric nurse (APRN) by default.",
+    },
+    "licence_number": {"type": "string", "minLength": 1, "maxLength": 60},
+    "issuing_state": {"type": "string", "pattern": "^[A-Za-z]{2}$", "examples": ["MA"]},
+    "issuing_board": _text(200, "The licensing board (optional)."),
+    "issued_on": DATE,
+    "expires_on": DATE
+    | {"description": "After issued_on; the licence is valid up to the day before."},
 }
 
 CREDENTIAL_INPUT = {
@@ -360,12 +372,14 @@ SCHEMAS = {
             "created_at": INSTANT,
             "updated_at": INSTANT,
         },
-        "A candidate or member of staff.",
+        "A candidate or member of staff. A clinician's licences are records of their own: "
+        "/staff/{person_id}/licences.",
     ),
     "PersonInput": _input(
         PERSON_INPUT,
         ["legal_name", "date_of_birth", "position"],
-        "A new person. Unknown fields are refused.",
+        "A new person. Unknown fields are refused, the retired licence_type, licence_number "
+        "and licence_expires_on too (record licences at /staff/{person_id}/licences).",
     ),
     "PersonPatch": _patch(
         PERSON_INPUT,
@@ -401,6 +415,35 @@ SCHEMAS = {
         CREDENTIAL_INPUT, "Fields to change; changing a fact clears its verification."
     ),
     "CredentialList": _list("Credential"),
+    "Licence": _record(
+        LICENCE_INPUT,
+        {
+            "person_id": ID,
+            "valid_today": {
+                "type": "boolean",
+                "description": "issued_on <= today < expires_on (provider's local date).",
+            },
+            "verified": {
+                "type": "boolean",
+                "description": "Verified by HR at the primary source (on the clinician's page).",
+            },
+            "verified_at": _nullable(INSTANT),
+            "verification_method": _nullable({"type": "string"}),
+            "migrated": {
+                "type": "boolean",
+                "description": "Copied from the licence columns people once had; issue date "
+                "not known.",
+            },
+        },
+        "One licence a clinician holds; a renewal is a new record, so the history stays.",
+    ),
+    "LicenceInput": _input(
+        LICENCE_INPUT,
+        ["licence_type", "licence_number", "issuing_state", "issued_on", "expires_on"],
+        "A licence (or renewal) of a licensed or senior clinician, recorded unverified. "
+        "Unknown fields are refused.",
+    ),
+    "LicenceList": _list("Licence"),
     "Experience": _record(
         EXPERIENCE_INPUT,
         {"person_id": ID, **VERIFICATION, "created_at": INSTANT},
@@ -812,6 +855,26 @@ PATHS = {
             parameters=["PersonId"],
             not_found=True,
             idempotent=True,
+        ),
+    },
+    "/staff/{person_id}/licences": {
+        "get": _operation(
+            "licences",
+            "A clinician's licence records (a person's only licence information)",
+            READ,
+            (200, "LicenceList", "Newest issue first, history included."),
+            parameters=["PersonId"],
+            not_found=True,
+        ),
+        "post": _operation(
+            "add_staff_licence",
+            "Record a clinician's licence or renewal",
+            SUPERVISION_WRITE,
+            (201, "Licence", "Created unverified and audited; HR verifies it on the web."),
+            body="LicenceInput",
+            idempotent=True,
+            parameters=["PersonId"],
+            not_found=True,
         ),
     },
     "/staff/{person_id}/credentials": {

@@ -121,10 +121,9 @@ PERSON_FIELDS: dict[str, Parser] = {
     "separated_on": date_value,
     "supervisor_id": identifier,
     "user_email": text(254),
-    "licence_type": text(40),
-    "licence_number": text(60),
-    "licence_expires_on": date_value,
 }
+#: Fields a person body once had: a licence is now a record of its own (issue 10).
+RETIRED_PERSON_FIELDS = ("licence_type", "licence_number", "licence_expires_on")
 PERSON_REQUIRED = ("legal_name", "date_of_birth", "position", "status")
 PERSON_DEFAULTS: dict[str, Any] = {"status": StaffStatus.CANDIDATE}
 
@@ -152,6 +151,19 @@ EXPERIENCE_FIELDS: dict[str, Parser] = {
 }
 EXPERIENCE_REQUIRED = ("employer", "role", "start_on", "hours_per_week", "population")
 EXPERIENCE_DEFAULTS: dict[str, Any] = {"target_population": False}
+
+
+def parse_person_fields(data: Any) -> dict[str, Any]:
+    """A person body's fields; the retired licence fields are refused with where to go instead."""
+    if isinstance(data, dict):
+        for name in RETIRED_PERSON_FIELDS:
+            if name in data:
+                raise InvalidInput(
+                    f"{name} is no longer a field of a person: record licences with "
+                    "POST /api/v1/staff/{id}/licences.",
+                    name,
+                )
+    return parse_fields(data, PERSON_FIELDS)
 
 
 def parse_fields(data: Any, fields: Mapping[str, Parser]) -> dict[str, Any]:
@@ -223,9 +235,6 @@ def person_json(person: Person, user_email: str | None) -> dict[str, Any]:
         "separated_on": _date(person.separated_on),
         "supervisor_id": person.supervisor_id,
         "user_email": user_email,
-        "licence_type": person.licence_type,
-        "licence_number": person.licence_number,
-        "licence_expires_on": _date(person.licence_expires_on),
         "identity_verified": person.identity_verified,
         "identity_verified_at": _instant(person.identity_verified_at),
         "created_at": _instant(person.created_at),

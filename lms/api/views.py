@@ -45,6 +45,7 @@ from lms.api.schemas import (
     experience_json,
     merge,
     parse_fields,
+    parse_person_fields,
     person_details,
     person_json,
     requirement_record_json,
@@ -200,7 +201,7 @@ def _person_or_404(person_id: int) -> tuple[Person, str | None]:
 @requires(*WRITE_ROLES)
 @idempotent
 def create_staff():
-    given = parse_fields(json_body(), PERSON_FIELDS)
+    given = parse_person_fields(json_body())
     values = merge({**dict.fromkeys(PERSON_FIELDS), **PERSON_DEFAULTS}, given, PERSON_REQUIRED)
     database = db_session()
     person = create_person(database, api_actor(), PersonDetails(**values), today())
@@ -219,7 +220,7 @@ def person(person_id: int):
 @requires(*WRITE_ROLES)
 def update_staff(person_id: int):
     person, user_email = _person_or_404(person_id)
-    given = parse_fields(json_body(), PERSON_FIELDS)
+    given = parse_person_fields(json_body())
     values = merge(person_details(person, user_email), given, PERSON_REQUIRED)
     database = db_session()
     update_person(database, api_actor(), person, PersonDetails(**values), today())

@@ -593,12 +593,8 @@ def oncall_report(
     for block in found.blocks:
         clinician = block.clinician
         days = local_dates(block.starts_at, block.ends_at, timezone)
-        records = licences.get(clinician.id)
-        if records:
-            licensed = all(licence_on(records, day) is not None for day in days)
-        else:  # judged from the person's licence columns until HR records the licence
-            expires = clinician.licence_expires_on
-            licensed = expires is not None and all(day < expires for day in days)
+        records = licences.get(clinician.id, [])
+        licensed = bool(records) and all(licence_on(records, day) is not None for day in days)
         lines.append(
             OnCallLine(
                 iso_local(block.starts_at, timezone),

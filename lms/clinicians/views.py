@@ -52,6 +52,17 @@ blueprint = Blueprint("clinicians", __name__, url_prefix="/clinicians")
 READERS = (Role.HR, Role.ADMIN, Role.AUDITOR)
 
 
+@blueprint.app_context_processor
+def _licence_records() -> dict[str, object]:
+    """``licence_records_of(person_id)`` for the staff person page: a clinician's licences come
+    from their records only. Queried only by the templates that call it."""
+
+    def licence_records_of(person_id: int) -> list[Licence]:
+        return licences_of(db_session(), person_id)
+
+    return {"licence_records_of": licence_records_of, "licence_valid_on": licence_is_valid_on}
+
+
 def _licence_types() -> tuple[str, ...]:
     return tuple(current_app.config["LICENCE_TYPES"])
 

@@ -23,7 +23,6 @@ from lms.oncall.rules import (
     covering,
     date_range,
     local_dates,
-    senior_licensed_days,
     senior_licensed_days_from_records,
     wall_clock,
 )
@@ -74,28 +73,21 @@ def qualifying_days(
     on-call: senior clinician position, a licence valid that day, and still employed.
 
     The one place that answers "senior and licensed on day D", from the licence records
-    (``lms.clinicians``). Someone with no licence record yet (a clinician added through the
-    staff form with only the licence columns) is judged from those columns, as the licence
-    alerts do, until HR records the licence.
+    (``lms.clinicians``) only: someone with no licence record has no qualifying day.
     """
     ids = sorted(set(person_ids))
     if not ids:
         return {}
     rows = session.execute(
-        select(Person.id, Person.position, Person.licence_expires_on, Person.separated_on).where(
-            Person.id.in_(ids)
-        )
+        select(Person.id, Person.position, Person.separated_on).where(Person.id.in_(ids))
     ).all()
     records: dict[int, list[Licence]] = {}
     for licence in session.execute(select(Licence).where(Licence.person_id.in_(ids))).scalars():
         records.setdefault(licence.person_id, []).append(licence)
     answer = {}
-    for person_id, position, expires_on, separated_on in rows:
+    for person_id, position, separated_on in rows:
         senior = position == Position.SENIOR_CLINICIAN
-        if person_id in records:
-            days = senior_licensed_days_from_records(senior, records[person_id], first, last)
-        else:
-            days = senior_licensed_days(senior, expires_on, first, last)
+        days = senior_licensed_days_from_records(senior, records.get(person_id, ()), first, last)
         if separated_on is not None:
             days = frozenset(day for day in days if day <= separated_on)
         answer[person_id] = days

@@ -92,17 +92,6 @@ class Block:
     key: object = None  # the caller's handle on the block (its id), returned by covering()
 
 
-def senior_licensed_days(
-    is_senior: bool, licence_expires_on: dt.date | None, first: dt.date, last: dt.date
-) -> frozenset[dt.date]:
-    """The dates from ``first`` to ``last`` on which a clinician can cover on-call from the
-    person's own licence columns: senior, and a licence valid that day (up to the day before
-    its expiry date; the printed expiry day itself does not count)."""
-    if not is_senior or licence_expires_on is None:
-        return frozenset()
-    return frozenset(day for day in date_range(first, last) if day < licence_expires_on)
-
-
 def senior_licensed_days_from_records(
     is_senior: bool, licences: Sequence[LicencePeriod], first: dt.date, last: dt.date
 ) -> frozenset[dt.date]:

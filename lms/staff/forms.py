@@ -50,13 +50,6 @@ class PersonForm(FlaskForm):
         validators=[Optional(), Length(max=254)],
         description="Email of the person's user account, so they can sign in and train.",
     )
-    licence_type = StringField(
-        "Licence type",
-        validators=[Optional(), Length(max=40)],
-        description="Clinicians only: LICSW, LMHC, LMFT, LCSW, psychologist…",
-    )
-    licence_number = StringField("Licence number", validators=[Optional(), Length(max=60)])
-    licence_expires_on = DateField("Licence expires on", validators=[Optional()])
 
 
 class VerifyForm(FlaskForm):

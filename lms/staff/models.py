@@ -70,10 +70,7 @@ class Person(Base):
     supervisor_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), index=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), unique=True)
 
-    # Supervisors only: their licence, so alerts can warn before it lapses.
-    licence_type: Mapped[str | None] = mapped_column(String(40))
-    licence_number: Mapped[str | None] = mapped_column(String(60))
-    licence_expires_on: Mapped[dt.date | None] = mapped_column(Date)
+    # A clinician's licences are records of their own (lms.clinicians.models.Licence).
 
     # Identity and date of birth, checked against a government ID.
     identity_verified_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)

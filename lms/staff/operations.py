@@ -43,9 +43,6 @@ class PersonDetails:
     separated_on: dt.date | None = None
     supervisor_id: int | None = None
     user_email: str | None = None
-    licence_type: str | None = None
-    licence_number: str | None = None
-    licence_expires_on: dt.date | None = None
     #: When ``position`` is a change: the day the new position took effect (None: today).
     position_since: dt.date | None = None
 
@@ -108,9 +105,6 @@ def _problems(
             yield InvalidInput("The separation date is before the hire date.", "separated_on")
     elif details.separated_on is not None:
         yield InvalidInput("Only separated staff have a separation date.", "separated_on")
-    licence = (details.licence_type, details.licence_number, details.licence_expires_on)
-    if any(licence) and details.position not in CLINICAL_POSITIONS:
-        yield InvalidInput("Only licensed clinicians record a licence.", "licence_type")
     if details.work_email:
         clash = session.execute(
             select(Person.id).where(Person.work_email == details.work_email)
@@ -151,9 +145,6 @@ def _audit_values(person: Person) -> dict[str, object]:
         "separated_on",
         "supervisor_id",
         "user_id",
-        "licence_type",
-        "licence_number",
-        "licence_expires_on",
     )
     values = {}
     for name in names:
@@ -195,9 +186,6 @@ _PERSON_FIELDS = (
     "status",
     "separated_on",
     "supervisor_id",
-    "licence_type",
-    "licence_number",
-    "licence_expires_on",
 )
 
 

@@ -188,9 +188,6 @@ def _details(form: PersonForm) -> PersonDetails:
         separated_on=form.separated_on.data,
         supervisor_id=form.supervisor_id.data,
         user_email=form.user_email.data,
-        licence_type=form.licence_type.data,
-        licence_number=form.licence_number.data,
-        licence_expires_on=form.licence_expires_on.data,
         position_since=form.position_since.data,
     )
 

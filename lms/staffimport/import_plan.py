@@ -202,6 +202,15 @@ COLUMNS = (
 )
 COLUMN_NAMES = tuple(column.name for column in COLUMNS)
 COLUMNS_BY_NAME = {column.name: column for column in COLUMNS}
+_LICENCE_ROW_HINT = (
+    " A person's licence is a row of its own: record licence, the same person_ref, and "
+    "licence_type, licence_number, issued_on, expires_on and issuing_state."
+)
+#: Columns an older template had; the import names where their values go now.
+RETIRED_COLUMNS = {
+    "licence_expires_on": "People no longer carry a licence expiry: put it in expires_on on a "
+    "licence row." + _LICENCE_ROW_HINT,
+}
 
 #: Statuses an import may give: a separation is recorded on the person's page, with its date.
 _IMPORT_STATUSES = (StaffStatus.CANDIDATE, StaffStatus.ACTIVE)
@@ -385,6 +394,8 @@ def _read_header(cells: list[str], problems: list[ImportProblem]) -> list[str] |
             continue
         if name in seen:
             problems.append(ImportProblem(1, name, "This column appears more than once."))
+        elif name in RETIRED_COLUMNS:
+            problems.append(ImportProblem(1, name, RETIRED_COLUMNS[name]))
         elif name not in COLUMNS_BY_NAME:
             problems.append(
                 ImportProblem(
@@ -574,9 +585,10 @@ class _Cells:
         for name, value in self.values.items():
             owner = COLUMNS_BY_NAME[name].record
             if value and owner is not None and owner is not record_type:
-                self.problem(
-                    name, f"Leave this empty on {record_type} rows: it belongs on {owner} rows."
-                )
+                message = f"Leave this empty on {record_type} rows: it belongs on {owner} rows."
+                if owner is RecordType.LICENCE and record_type is RecordType.PERSON:
+                    message += _LICENCE_ROW_HINT
+                self.problem(name, message)
 
 
 def _enum_choices(members: Iterable[enum.StrEnum]) -> dict[str, Any]:

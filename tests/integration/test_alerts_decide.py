@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from lms.actor import Actor
@@ -28,7 +28,7 @@ from lms.staff.models import Person, Position, StaffStatus
 from lms.staff.operations import PersonDetails, create_person
 from lms.training.operations import TrainingSettings, record_imported_completion
 from lms.training.rules import CyclePolicy
-from tests.support.factories import insert_person, person_details
+from tests.support.factories import add_licence_record, insert_person, person_details
 
 TODAY = dt.date(2026, 11, 23)
 NOW = dt.datetime(2026, 11, 23, 15, 0, tzinfo=dt.UTC)  # the frozen clock: 10:00 in Boston
@@ -93,6 +93,13 @@ def mentor_details(name: str, hired: dt.date, supervisor: Person, **fields) -> P
     )
 
 
+def drop_licences(session: Session, person) -> None:
+    from lms.clinicians.models import Licence
+
+    session.execute(delete(Licence).where(Licence.person_id == person.id))
+    session.flush()
+
+
 def build_org(session: Session, digest: bool = False, jordan_name: str = "Jordan Ellis") -> Org:
     hr = add_user(session, "hr@example.org", Role.HR, digest=digest)
     supervisor_user = add_user(session, "supervisor@example.org", Role.SUPERVISOR, digest=digest)
@@ -107,12 +114,10 @@ def build_org(session: Session, digest: bool = False, jordan_name: str = "Jordan
             status=StaffStatus.ACTIVE,
             hire_on=dt.date(2020, 1, 6),
             user_email="supervisor@example.org",  # no work email: mail goes to the account's
-            licence_type="LICSW",
-            licence_number="LICSW-1",
-            licence_expires_on=TODAY + dt.timedelta(days=60),
         ),
         TODAY,
     )
+    add_licence_record(session, supervisor, TODAY + dt.timedelta(days=60), licence_number="LICSW-1")
     jordan = create_person(
         session,
         ACTOR,
@@ -255,7 +260,7 @@ def test_only_current_staff_are_alerted(db, frozen_clock):
     org = build_org(db)
     org.riley.status = StaffStatus.SEPARATED
     org.riley.separated_on = TODAY - dt.timedelta(days=1)
-    org.supervisor.licence_expires_on = None
+    drop_licences(db, org.supervisor)
     db.commit()
     decide_alerts(db, ACTOR, TODAY, alert_settings())
     assert {a.person_id for a in db.execute(select(Alert)).scalars()} == {
@@ -394,11 +399,12 @@ def test_deciding_costs_the_same_number_of_queries_for_10_or_300_mentors(
 
 
 def test_licence_alerts_come_from_the_licence_records(db, frozen_clock):
-    """The records are the source of truth: a licence record expiring in 30 days alerts at 30
-    (whatever the old column says), and a recorded renewal stops the alert."""
+    """The records are the only source: a licence record expiring in 30 days alerts at 30, and
+    a recorded renewal stops the alert."""
     from lms.clinicians.models import Licence
 
     org = build_org(db)
+    drop_licences(db, org.supervisor)  # the LICSW one expiring in 60 days
     expiring = Licence(
         person_id=org.supervisor.id,
         licence_type="LMHC",

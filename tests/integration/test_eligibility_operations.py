@@ -250,7 +250,6 @@ def test_clinicians_get_no_determination(db, actor):
         mentor_details(
             legal_name="Dr. Lee",
             position=Position.LICENSED_CLINICIAN,
-            licence_type="LICSW",
         ),
         TODAY,
     )

@@ -20,7 +20,7 @@ from lms.oncall.rules import parse_local_datetime
 from lms.staff.models import Position, StaffStatus
 from lms.staff.operations import create_person
 from lms.validation import InvalidInput
-from tests.support.factories import person_details
+from tests.support.factories import add_licence_record, person_details
 
 NY = "America/New_York"
 ACTOR = Actor.system("test")
@@ -29,7 +29,9 @@ HOURS = load_config({"LMS_ENV": "testing", "LMS_SECRET_KEY": "x" * 32})
 
 
 def person(db, name, email, position=Position.SENIOR_CLINICIAN, expires_on=dt.date(2027, 6, 30)):
-    return create_person(
+    """A clinician with one licence record issued in 2015 that expires on ``expires_on``
+    (None: no licence record)."""
+    clinician = create_person(
         db,
         ACTOR,
         person_details(
@@ -39,12 +41,12 @@ def person(db, name, email, position=Position.SENIOR_CLINICIAN, expires_on=dt.da
             position=position,
             status=StaffStatus.ACTIVE,
             hire_on=dt.date(2020, 1, 1),
-            licence_type="LICSW" if expires_on else None,
-            licence_number="123" if expires_on else None,
-            licence_expires_on=expires_on,
         ),
         dt.date(2026, 1, 1),
     )
+    if expires_on:
+        add_licence_record(db, clinician, expires_on, licence_number="123")
+    return clinician
 
 
 @pytest.fixture

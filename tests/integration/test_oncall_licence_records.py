@@ -1,6 +1,6 @@
 """Who may cover on-call is judged from the licence records: a senior clinician is qualified on a
-day when a licence is valid that day (issued_on <= day < expires_on), whatever the old licence
-column on the person says; the column answers only for someone with no licence record yet."""
+day when a licence is valid that day (issued_on <= day < expires_on); the records are the only
+source, so someone with no licence record never qualifies."""
 
 import datetime as dt
 
@@ -30,16 +30,8 @@ def add_licence(db, person, issued_on, expires_on, number="1234"):
 
 
 def test_a_licence_record_that_lapses_mid_range_ends_the_qualifying_days(db):
-    # The column still says 2027; the record, the source of truth, expires on 10 March 2026.
-    senior = insert_person(
-        db,
-        "Sam Senior",
-        Position.SENIOR_CLINICIAN,
-        hire_on=D(2020, 1, 1),
-        licence_type="LICSW",
-        licence_number="1234",
-        licence_expires_on=D(2027, 1, 1),
-    )
+    # The record expires on 10 March 2026.
+    senior = insert_person(db, "Sam Senior", Position.SENIOR_CLINICIAN, hire_on=D(2020, 1, 1))
     add_licence(db, senior, D(2024, 3, 10), D(2026, 3, 10))
     days = qualifying_days(db, [senior.id], D(2026, 3, 8), D(2026, 3, 12))
     # The printed expiry day itself does not count.
@@ -61,4 +53,11 @@ def test_a_licensed_clinician_who_is_not_senior_never_qualifies(db):
     add_licence(db, clinician, D(2024, 1, 1), D(2028, 1, 1))
     assert qualifying_days(db, [clinician.id], D(2026, 3, 8), D(2026, 3, 9)) == {
         clinician.id: frozenset()
+    }
+
+
+def test_a_senior_clinician_with_no_licence_record_never_qualifies(db):
+    senior = insert_person(db, "Sam Senior", Position.SENIOR_CLINICIAN, hire_on=D(2020, 1, 1))
+    assert qualifying_days(db, [senior.id], D(2026, 3, 8), D(2026, 3, 9)) == {
+        senior.id: frozenset()
     }

@@ -234,3 +234,39 @@ def test_the_configured_licence_types_are_the_ones_accepted(db):
     accepted = check_import(db, ACTOR, data, TODAY, licence_types=("LPC",))
     assert accepted.problems == ()
     assert db.execute(select(func.count()).select_from(Licence)).scalar_one() == 0  # dry runs
+
+
+def test_a_person_row_carries_no_licence_it_goes_on_a_licence_row(db):
+    """People no longer hold a licence (issue 10): licence cells on a person row are refused,
+    all-or-nothing, with a pointer to the licence record type."""
+    result = _refused(
+        db,
+        person(
+            "sam@example.org",
+            position="senior_clinician",
+            licence_type="LICSW",
+            licence_number="112233",
+        ),
+        expected=[(2, "licence_type"), (2, "licence_number")],
+    )
+    assert "A person's licence is a row of its own: record licence" in result.problems[0].message
+
+
+def test_the_old_licence_expiry_column_is_refused_with_where_it_goes(db):
+    header = ["record", "person_ref", "legal_name", "date_of_birth", "licence_expires_on"]
+    data = csv_bytes(
+        {
+            "record": "person",
+            "person_ref": "sam@example.org",
+            "legal_name": "Sam Okafor",
+            "date_of_birth": "1980-09-14",
+            "licence_expires_on": "2027-01-01",
+        },
+        header=header,
+    )
+    result = run_import(db, ACTOR, data, TODAY)
+    assert not result.applied
+    [problem] = [p for p in result.problems if p.field == "licence_expires_on"]
+    assert problem.line == 1
+    assert "expires_on on a licence row" in problem.message
+    assert count(db, Person) == 0

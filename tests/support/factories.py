@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from lms import clock
 from lms.actor import Actor
+from lms.clinicians.models import Licence
 from lms.curriculum.loader import load_edition
 from lms.curriculum.models import CurriculumEdition
 from lms.curriculum.operations import plan_publication, publish_edition
@@ -52,6 +53,36 @@ def make_person(
     if commit:
         db.commit()
     return person
+
+
+def add_licence_record(
+    db: Session,
+    person: Person,
+    expires_on: dt.date,
+    *,
+    issued_on: dt.date = dt.date(2015, 1, 1),
+    licence_type: str = "LICSW",
+    licence_number: str | None = None,
+    verified: bool = False,
+) -> Licence:
+    """A clinician's licence record (the only place a licence is kept), valid from
+    ``issued_on`` up to the day before ``expires_on``."""
+    now = clock.now()
+    licence = Licence(
+        person_id=person.id,
+        licence_type=licence_type,
+        licence_number=licence_number or f"L-{person.id}",
+        issuing_state="MA",
+        issued_on=issued_on,
+        expires_on=expires_on,
+        migrated=False,
+        verified_at=now if verified else None,
+        created_at=now,
+        updated_at=now,
+    )
+    db.add(licence)
+    db.flush()
+    return licence
 
 
 def insert_person(

@@ -12,6 +12,7 @@ import datetime as dt
 
 import pytest
 
+from lms.clinicians.rules import LicenceTerm
 from lms.oncall.rules import (
     Block,
     block_problems,
@@ -19,7 +20,7 @@ from lms.oncall.rules import (
     covering,
     parse_local_datetime,
     phone_problem,
-    senior_licensed_days,
+    senior_licensed_days_from_records,
     tel_uri,
 )
 from lms.service_hours.rules import DEFAULT_SERVICE_HOURS, ServiceHours, parse_service_hours
@@ -239,6 +240,15 @@ def test_a_block_across_midnight_by_a_clinician_whose_licence_lapses_at_midnight
         ("2026-01-06T00:00:00-05:00", "2026-01-06T02:00:00-05:00"),
         ("2026-01-06T18:00:00-05:00", "2026-01-07T00:00:00-05:00"),
     ]
+
+
+def senior_licensed_days(
+    is_senior: bool, expires_on: dt.date | None, first: dt.date, last: dt.date
+) -> frozenset[dt.date]:
+    """The qualifying days of a clinician with one licence issued long before ``first`` that
+    expires on ``expires_on`` (None: no licence record at all)."""
+    licences = [] if expires_on is None else [LicenceTerm(dt.date(2000, 1, 1), expires_on)]
+    return senior_licensed_days_from_records(is_senior, licences, first, last)
 
 
 def test_senior_licensed_days():

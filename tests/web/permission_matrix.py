@@ -294,7 +294,7 @@ def oncall_samples(records) -> dict:
         from lms.actor import Actor
         from lms.oncall.operations import BlockDetails, add_block
         from lms.staff.models import Position, StaffStatus
-        from tests.support.factories import make_person
+        from tests.support.factories import add_licence_record, make_person
 
         db, actor = records["db"], Actor.system("test")
         clinician = make_person(
@@ -305,10 +305,8 @@ def oncall_samples(records) -> dict:
             position=Position.SENIOR_CLINICIAN,
             status=StaffStatus.ACTIVE,
             hire_on=dt.date(2020, 1, 1),
-            licence_type="LICSW",
-            licence_number="1",
-            licence_expires_on=dt.date(2030, 1, 1),
         )
+        add_licence_record(db, clinician, dt.date(2030, 1, 1), licence_number="1")
         block = add_block(
             db,
             actor,
@@ -487,6 +485,9 @@ API = {
     "api.experience": {"hr", "admin", "auditor"},
     "api.add_staff_experience": {"hr"},
     "api.update_staff_experience": {"hr"},
+    # Licence records (issue 10): the person bodies no longer carry a licence.
+    "api.licences": {"hr", "admin", "auditor"},
+    "api.add_staff_licence": {"hr", "admin"},
 }
 
 

@@ -13,6 +13,7 @@ from lms.api.openapi import openapi_document
 from lms.api.schemas import CREDENTIAL_FIELDS, EXPERIENCE_FIELDS, PERSON_FIELDS
 from lms.auditlog.models import AuditEvent
 from lms.auth.permissions import declared_access
+from lms.clinicians.models import Licence
 from lms.eligibility.models import Determination, EducationCredential, ExperienceRecord
 from lms.eligibility.operations import verify_fact
 from lms.staff.models import Person, StaffStatus, VerificationMethod
@@ -65,7 +66,7 @@ def count(db, model) -> int:
 
 def snapshot(db) -> dict[str, int]:
     """Row counts of everything a write could touch."""
-    models = (Person, EducationCredential, ExperienceRecord, Determination, AuditEvent)
+    models = (Person, EducationCredential, ExperienceRecord, Determination, AuditEvent, Licence)
     return {model.__name__: count(db, model) for model in models}
 
 
@@ -283,23 +284,86 @@ def test_patch_with_nothing_new_changes_nothing(hr, db):
     assert snapshot(db) == before
 
 
+CLINICIAN = {
+    "legal_name": "Sam Clinician",
+    "date_of_birth": "1980-01-01",
+    "position": "licensed_clinician",
+    "status": "active",
+    "hire_on": "2020-01-01",
+}
+LICENCE = {
+    "licence_type": "LICSW",
+    "licence_number": "123456",
+    "issuing_state": "MA",
+    "issued_on": "2025-07-01",
+    "expires_on": "2027-06-30",
+}
+
+
 def test_a_supervisor_with_a_licence(hr):
-    supervisor = create(
-        hr,
-        {
-            "legal_name": "Sam Clinician",
-            "date_of_birth": "1980-01-01",
-            "position": "licensed_clinician",
-            "status": "active",
-            "hire_on": "2020-01-01",
-            "licence_type": "LICSW",
-            "licence_number": "123456",
-            "licence_expires_on": "2027-06-30",
-        },
-    )
+    """A person carries no licence: it is a licence record, read and added under the person."""
+    supervisor = create(hr, CLINICIAN)
+    assert not any(name.startswith("licence") for name in supervisor)
     mentor = create(hr, {**PERSON, "supervisor_id": supervisor["id"]})
     assert mentor["supervisor_id"] == supervisor["id"]
-    assert supervisor["licence_expires_on"] == "2027-06-30"
+    assert hr.get(f"/staff/{supervisor['id']}/licences").get_json() == {"items": []}
+
+    response = hr.post(f"/staff/{supervisor['id']}/licences", LICENCE)
+    assert response.status_code == 201, response.get_json()
+    licence = response.get_json()
+    assert response.headers["Location"].endswith(f"/api/v1/staff/{supervisor['id']}/licences")
+    assert (licence["licence_type"], licence["expires_on"], licence["verified"]) == (
+        "LICSW",
+        "2027-06-30",
+        False,  # HR verifies it at the primary source, on the clinician's page
+    )
+    assert licence["valid_today"] is True  # issued 2025-07-01, valid up to 2027-06-29
+    listed = hr.get(f"/staff/{supervisor['id']}/licences").get_json()["items"]
+    assert [item["id"] for item in listed] == [licence["id"]]
+
+
+def test_the_retired_licence_fields_of_a_person_point_to_the_licence_records(hr, db):
+    supervisor = create(hr, CLINICIAN)
+    before = snapshot(db)
+    for body in ({"licence_expires_on": "2027-06-30"}, {"licence_number": "1"}):
+        response = hr.patch(f"/staff/{supervisor['id']}", body)
+        assert response.status_code == 422
+        error = response.get_json()
+        assert error["field"] == next(iter(body))
+        assert "/licences" in error["error"]
+    assert snapshot(db) == before
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"licence_type": "Astrologer"}, "licence_type"),
+        ({"licence_number": None}, "licence_number"),
+        ({"issuing_state": "Massachusetts"}, "issuing_state"),
+        ({"expires_on": "2025-07-01"}, "expires_on"),  # not after the issue date
+        ({"issued_on": "01/07/2025"}, "issued_on"),
+        ({"verified": True}, "verified"),
+    ],
+)
+def test_a_bad_licence_is_422_and_writes_nothing(hr, db, change, field):
+    supervisor = create(hr, CLINICIAN)
+    before = snapshot(db)
+    response = hr.post(f"/staff/{supervisor['id']}/licences", {**LICENCE, **change})
+    assert response.status_code == 422
+    assert response.get_json()["field"] == field
+    assert snapshot(db) == before
+
+
+def test_only_clinicians_hold_a_licence_record(hr, db):
+    mentor = create(hr, PERSON)
+    before = snapshot(db)
+    response = hr.post(f"/staff/{mentor['id']}/licences", LICENCE)
+    assert response.status_code == 422
+    assert response.get_json()["field"] == "person_id"
+    assert snapshot(db) == before
+    for person_id in (999999, 2**31):
+        assert hr.get(f"/staff/{person_id}/licences").status_code == 404
+        assert hr.post(f"/staff/{person_id}/licences", LICENCE).status_code == 404
 
 
 def test_staff_list_filters_and_pages(hr):

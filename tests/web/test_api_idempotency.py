@@ -22,6 +22,7 @@ CREATE_ENDPOINTS = {
     ("post", "/staff"),
     ("post", "/staff/{person_id}/credentials"),
     ("post", "/staff/{person_id}/experience"),
+    ("post", "/staff/{person_id}/licences"),
     ("post", "/oncall/blocks"),
     ("post", "/supervision/sessions"),
     ("post", "/supervision/leave"),

@@ -10,14 +10,14 @@ from sqlalchemy import func, select
 
 from lms.oncall.models import OnCallBlock
 from lms.staff.models import Position, StaffStatus
-from tests.support.factories import make_person
+from tests.support.factories import add_licence_record, make_person
 from tests.web.test_api import Api
 
 
 @pytest.fixture
 def clinicians(db):
     def make(name, position, email):
-        return make_person(
+        person = make_person(
             db,
             name,
             today=dt.date(2026, 11, 1),
@@ -26,10 +26,9 @@ def clinicians(db):
             position=position,
             status=StaffStatus.ACTIVE,
             hire_on=dt.date(2020, 1, 1),
-            licence_type="LICSW",
-            licence_number="1",
-            licence_expires_on=dt.date(2028, 1, 1),
         )
+        add_licence_record(db, person, dt.date(2028, 1, 1), licence_number="1")
+        return person
 
     people = {
         "senior": make("Sam Senior", Position.SENIOR_CLINICIAN, "sam@agency.example"),

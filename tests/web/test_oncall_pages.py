@@ -13,12 +13,13 @@ import pytest
 from sqlalchemy import func, select
 
 from lms.actor import Actor
+from lms.clinicians.models import Licence
 from lms.oncall.models import OnCallBlock
 from lms.oncall.operations import BlockDetails, add_block
 from lms.staff.models import Position, StaffStatus
 from lms.staff.operations import create_person
 from tests.conftest import csrf_token
-from tests.support.factories import person_details
+from tests.support.factories import add_licence_record, person_details
 
 ACTOR = Actor.system("test")
 NY = "America/New_York"
@@ -36,12 +37,10 @@ def senior(db):
             position=Position.SENIOR_CLINICIAN,
             status=StaffStatus.ACTIVE,
             hire_on=dt.date(2020, 1, 1),
-            licence_type="LICSW",
-            licence_number="1",
-            licence_expires_on=dt.date(2028, 1, 1),
         ),
         dt.date(2026, 11, 1),
     )
+    add_licence_record(db, person, dt.date(2028, 1, 1), licence_number="1")
     db.commit()
     return person
 
@@ -73,7 +72,8 @@ def test_a_mentor_sees_who_is_on_call_with_a_tel_link(
 def test_nobody_on_call_says_so_and_a_lapsed_licence_does_not_count(
     client, auth, users, db, senior, frozen_clock
 ):
-    senior.licence_expires_on = dt.date(2026, 11, 23)  # valid up to yesterday
+    licence = db.execute(select(Licence).where(Licence.person_id == senior.id)).scalar_one()
+    licence.expires_on = dt.date(2026, 11, 23)  # valid up to yesterday
     db.commit()
     put_on_call(db, senior, "2026-11-23T08:00", "2026-11-23T21:00")
     auth.login("mentor@example.org")

@@ -339,3 +339,36 @@ def test_a_transcript_cannot_be_marked_verified_without_the_transcript(hr_client
     assert response.status_code == 422
     assert "needs the document attached as evidence first" in response.get_data(as_text=True)
     assert db.get(EducationCredential, credential.id).verified_at is None
+
+
+def test_a_clinicians_licences_come_from_the_records_not_the_staff_form(hr_client, db):
+    """The staff form has no licence fields (issue 10): it links to the clinician page, and the
+    staff page lists the licence records, marking the one valid today and any not verified."""
+    clinician = make_person(
+        db,
+        "Dana Clinician",
+        position=Position.LICENSED_CLINICIAN,
+        status=StaffStatus.ACTIVE,
+        hire_on=dt.date(2020, 1, 6),
+        date_of_birth=dt.date(1980, 1, 1),
+    )
+    edit = hr_client.get(f"/staff/{clinician.id}/edit").get_data(as_text=True)
+    assert 'name="licence_type"' not in edit and 'name="licence_expires_on"' not in edit
+    assert f'href="/clinicians/{clinician.id}#licences"' in edit
+    page = hr_client.get(f"/staff/{clinician.id}").get_data(as_text=True)
+    assert "No licence on record." in page
+    factories.add_licence_record(
+        db, clinician, dt.date(2026, 11, 23), issued_on=dt.date(2024, 11, 23), licence_number="OLD"
+    )
+    factories.add_licence_record(
+        db, clinician, dt.date(2028, 11, 23), issued_on=dt.date(2026, 11, 23), licence_number="NEW"
+    )
+    db.commit()
+    page = hr_client.get(f"/staff/{clinician.id}").get_data(as_text=True)
+    # Valid from its issue date up to the day before its expiry: on 2026-11-23 only the renewal.
+    assert (
+        "LICSW NEW (MA), 2026-11-23 up to the day before 2028-11-23 <strong>valid today</strong>"
+        in page
+    )
+    assert "LICSW OLD (MA), 2024-11-23 up to the day before 2026-11-23 <strong>(not" in page
+    assert "Add, renew or verify licences" in page
