@@ -15,7 +15,7 @@ Downgrade restores the three columns, filled from each person's licence record t
 last (the latest id among equals).
 
 Revision ID: bbc56b24c0cb
-Revises: 5e8a3c1f7b20
+Revises: 29e2178e6681
 Create Date: 2026-12-05 23:00:00.000000
 """
 
@@ -28,7 +28,7 @@ from alembic import op
 import lms.db
 
 revision: str = "bbc56b24c0cb"
-down_revision: str | None = "5e8a3c1f7b20"
+down_revision: str | None = "29e2178e6681"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
