@@ -106,5 +106,6 @@ def add_staff_licence(person_id: int):
         ),
         tuple(current_app.config["LICENCE_TYPES"]),
         board_required=False,
+        today=today(),
     )
     return created(licence_json(row, today()), url_for("api.licences", person_id=person.id))

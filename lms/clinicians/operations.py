@@ -34,7 +34,10 @@ class LicenceDetails:
 
 
 def _clean_licence(
-    details: LicenceDetails, licence_types: tuple[str, ...], board_required: bool = True
+    details: LicenceDetails,
+    licence_types: tuple[str, ...],
+    board_required: bool = True,
+    today: dt.date | None = None,
 ) -> LicenceDetails:
     licence_type = (details.licence_type or "").strip()
     number = (details.licence_number or "").strip()
@@ -56,6 +59,11 @@ def _clean_licence(
         raise InvalidInput("Enter the date the licence was issued.", "issued_on")
     if details.expires_on is None:
         raise InvalidInput("Enter the expiry date printed on the licence.", "expires_on")
+    if today is not None and details.issued_on > today:
+        # A licence not issued yet cannot be verified at the primary source.
+        raise InvalidInput(
+            "A licence is recorded once issued: the issue date is in the future.", "issued_on"
+        )
     if details.expires_on <= details.issued_on:
         raise InvalidInput("The expiry date must be after the issue date.", "expires_on")
     return LicenceDetails(
@@ -83,10 +91,12 @@ def add_licence(
     licence_types: tuple[str, ...],
     *,
     board_required: bool = True,
+    today: dt.date | None = None,
 ) -> Licence:
     """Record a licence (or a renewal: a new record, so the history stays). The staff import
-    brings licences from records that may not name the board (``board_required=False``)."""
-    details = _clean_licence(details, licence_types, board_required)
+    brings licences from records that may not name the board (``board_required=False``). With
+    ``today`` (the provider's date), an issue date after it is refused."""
+    details = _clean_licence(details, licence_types, board_required, today)
     now = actor.now()
     licence = Licence(
         person_id=person.id,
@@ -112,11 +122,13 @@ def update_licence(
     licence: Licence,
     details: LicenceDetails,
     licence_types: tuple[str, ...],
+    *,
+    today: dt.date | None = None,
 ) -> bool:
     """Correct a licence's details. Any change clears its verification (HR checks it again).
 
     Returns whether anything changed."""
-    details = _clean_licence(details, licence_types)
+    details = _clean_licence(details, licence_types, today=today)
     before = _licence_audit(licence)
     with refusing_duplicates(session):  # the same licence recorded twice at once
         for name in ("licence_type", "licence_number", "issuing_state", "issuing_board"):

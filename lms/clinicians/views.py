@@ -166,7 +166,14 @@ def add_licence_view(clinician_id: int):
     form = LicenceForm().with_types(_licence_types())
     if form.validate():
         with form_errors(form):
-            add_licence(db_session(), current_actor(), person, _details(form), _licence_types())
+            add_licence(
+                db_session(),
+                current_actor(),
+                person,
+                _details(form),
+                _licence_types(),
+                today=provider_today(),
+            )
             flash("Licence recorded. Verify it at the primary source.", "success")
             return redirect(url_for("clinicians.show", clinician_id=person.id, _anchor="licences"))
     return _page(person, 422, licence_form=form, failed="new-licence")
@@ -185,7 +192,12 @@ def edit_licence(clinician_id: int, licence_id: int):
     if form.is_submitted() and form.validate():
         with form_errors(form):
             changed = update_licence(
-                db_session(), current_actor(), row, _details(form), _licence_types()
+                db_session(),
+                current_actor(),
+                row,
+                _details(form),
+                _licence_types(),
+                today=provider_today(),
             )
             flash(
                 "Licence corrected; its verification was cleared."

@@ -342,6 +342,7 @@ def test_the_retired_licence_fields_of_a_person_point_to_the_licence_records(hr,
         ({"issuing_state": "Massachusetts"}, "issuing_state"),
         ({"expires_on": "2025-07-01"}, "expires_on"),  # not after the issue date
         ({"issued_on": "01/07/2025"}, "issued_on"),
+        ({"issued_on": "2026-12-31", "expires_on": "2028-12-31"}, "issued_on"),  # not issued yet
         ({"verified": True}, "verified"),
     ],
 )

@@ -252,6 +252,21 @@ def test_hr_records_and_verifies_a_licence(client, auth, db, team):
     assert bad.status_code == 422
     assert "two-letter state code" in bad.get_data(as_text=True)
     assert count(db, Licence) == 1
+    not_yet = client.post(
+        f"{url}/licences",
+        data={
+            "csrf_token": csrf_token(client, url),
+            "licence_type": "LMHC",
+            "licence_number": "9",
+            "issuing_state": "MA",
+            "issuing_board": "Board",
+            "issued_on": "2026-12-31",
+            "expires_on": "2028-12-31",
+        },
+    )
+    assert not_yet.status_code == 422
+    assert "the issue date is in the future" in not_yet.get_data(as_text=True)
+    assert count(db, Licence) == 1
     good = client.post(
         f"{url}/licences",
         data={
