@@ -53,13 +53,17 @@ def test_hr_imports_the_template_after_a_dry_run(page, live_server, tmp_path):
     page.get_by_role("button", name="Check the file").click()
     heading = page.get_by_role("heading", level=1)
     assert heading.inner_text() == "Ready to import people.csv"
-    assert page.get_by_text("1 person, 1 credential, 1 experience entry").is_visible()
+    summary = (
+        "2 people, 1 credential, 1 experience entry, 1 licence, 1 leave period, "
+        "1 past employment period"
+    )
+    assert page.get_by_text(summary).is_visible()
     check_accessibility(page)
     screenshot(page, "staff-import-ready")
 
-    page.get_by_role("button", name="Import 1 person").click()
+    page.get_by_role("button", name="Import 2 people").click()
     page.wait_for_url(f"{live_server}/staff/")
-    assert page.get_by_text("Imported 1 person, 1 credential, 1 experience entry").is_visible()
+    assert page.get_by_text(f"Imported {summary}").is_visible()
     assert page.get_by_role("link", name="Jordan (Jordan Alex Rivera)").is_visible()
     check_accessibility(page)
     screenshot(page, "staff-import-done")
