@@ -281,16 +281,26 @@ def _load_demo_requirements(session: Session, actor: Actor, today: dt.date) -> N
     people = list(session.execute(select(Person).order_by(Person.id)).scalars())
     day = dt.timedelta(days=1)
     pdf = b"%PDF-1.4\n% demo evidence\n"
+    # HR records and verifies them, so the register names who checked each one.
+    hr = session.execute(select(User).where(User.email == "hr@demo.example")).scalar_one()
+    hr_actor = Actor(hr.id, hr.email, None)
+    how = {
+        "cori": "Cleared: request and result in DCJIS iCORI",
+        "sori": "Cleared: SORB registry search",
+        "oig_exclusion_screening": "Not listed: OIG LEIE online search",
+        "masshealth_exclusion_screening": "Not listed: MassHealth suspended/excluded list",
+        "cpr_first_aid": "Card seen and copied",
+    }
 
     def add(person, key, done_on, expires_on=None):
         # Recorded the day it was done, or the day the person was entered if that was later.
         recorded_on = min(max(done_on, person.created_at.date()), today)
         record_item(
             session,
-            _dated(actor, recorded_on, today),
+            _dated(hr_actor, recorded_on, today),
             person,
             requirement_for(session, key, recorded_on),
-            ItemDetails(done_on, expires_on, None, VerificationMethod.OTHER, "Demo record"),
+            ItemDetails(done_on, expires_on, None, VerificationMethod.OTHER, how[key]),
             Evidence(f"{key}.pdf", pdf),
             recorded_on,
         )
