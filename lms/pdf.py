@@ -11,13 +11,16 @@ from __future__ import annotations
 import itertools
 import unicodedata
 import zlib
+from collections.abc import Sequence
 from functools import cache, lru_cache
 from pathlib import Path
 
+from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle, StyleSheet1
 from reportlab.pdfbase import pdfdoc, pdfmetrics
 from reportlab.pdfbase.ttfonts import FF_NONSYMBOLIC, FF_SYMBOLIC, TTFont
 from reportlab.pdfgen import canvas
+from reportlab.platypus import Flowable
 
 FONT, BOLD, ITALIC, BOLD_ITALIC = "LMSSans", "LMSSans-Bold", "LMSSans-Italic", "LMSSans-BoldItalic"
 FONT_FOLDER = Path(__file__).parent / "fonts"
@@ -240,3 +243,108 @@ def study_time(seconds: int) -> str:
 def format_duration(seconds: int) -> str:
     hours, minutes = divmod(round(seconds / 60), 60)
     return f"{hours} h {minutes:02d} min" if hours else f"{minutes} min"
+
+
+#: Grid tables' cell padding, rule and header background, as reportlab's Table and
+#: ``lms.curriculum.documents.grid_style`` draw them.
+_PAD_X, _PAD_Y = 6, 3
+_RULE_GREY = colors.grey
+_HEADER_BACKGROUND = colors.HexColor("#eef1f4")
+
+
+class LightTable(Flowable):
+    """A grid of plain-text cells for registers thousands of rows long: the look of a platypus
+    ``Table`` with ``grid_style`` (bold header row on grey, repeated on every page, grey rules,
+    top-aligned cells), laid out in one pass and drawn with one text object per page.
+
+    Cells are strings, already broken into lines with ``\\n`` (no wrapping here, no
+    Paragraphs), so a row's height is its tallest cell's line count times ``leading``. A row is
+    never split across pages."""
+
+    def __init__(
+        self,
+        header: Sequence[str],
+        rows: Sequence[Sequence[object]],
+        widths: Sequence[float],
+        *,
+        size: float = 8,
+        leading: float = 10,
+        _heights: list[float] | None = None,
+    ) -> None:
+        super().__init__()
+        self.hAlign = "LEFT"
+        self.header = [str(cell).split("\n") for cell in header]
+        self.rows = (
+            [[str(cell).split("\n") for cell in row] for row in rows] if _heights is None else rows
+        )
+        self.widths = list(widths)
+        self.size, self.leading = size, leading
+        self.header_height = self._row_height(self.header)
+        self.heights = (
+            _heights if _heights is not None else [self._row_height(r) for r in self.rows]
+        )
+
+    def _row_height(self, cells: Sequence[Sequence[str]]) -> float:
+        return max(len(lines) for lines in cells) * self.leading + 2 * _PAD_Y
+
+    def _copy(self, start: int, stop: int | None = None) -> LightTable:
+        """Rows ``start:stop`` as a new table (none of platypus's bookkeeping copied over)."""
+        part = LightTable.__new__(LightTable)
+        Flowable.__init__(part)
+        part.hAlign = self.hAlign
+        part.header, part.widths, part.header_height = self.header, self.widths, self.header_height
+        part.size, part.leading = self.size, self.leading
+        part.rows, part.heights = self.rows[start:stop], self.heights[start:stop]
+        return part
+
+    def wrap(self, availWidth, availHeight):
+        self.width = sum(self.widths)
+        self.height = self.header_height + sum(self.heights)
+        return self.width, self.height
+
+    def split(self, availWidth, availHeight):
+        room = availHeight - self.header_height
+        fitting = 0
+        for height in self.heights:
+            if height > room:
+                break
+            room -= height
+            fitting += 1
+        if fitting == 0 or fitting == len(self.rows):
+            return []
+        return [self._copy(0, fitting), self._copy(fitting)]
+
+    def draw(self) -> None:
+        canv = self.canv
+        width, top = sum(self.widths), self.height
+        edges = [0.0]
+        for column in self.widths:
+            edges.append(edges[-1] + column)
+        canv.saveState()
+        canv.setFillColor(_HEADER_BACKGROUND)
+        canv.rect(0, top - self.header_height, width, self.header_height, stroke=0, fill=1)
+        text = canv.beginText()
+        text.setFillColor(colors.black)
+        rules = []
+        y = top
+        for bold, cells, height in (
+            (True, self.header, self.header_height),
+            *((False, row, h) for row, h in zip(self.rows, self.heights, strict=True)),
+        ):
+            text.setFont(BOLD if bold else FONT, self.size, self.leading)
+            for x, lines in zip(edges, cells, strict=False):
+                baseline = y - _PAD_Y - self.size
+                for line in lines:
+                    if line:
+                        text.setTextOrigin(x + _PAD_X, baseline)
+                        text.textOut(line)
+                    baseline -= self.leading
+            rules.append((0, y, width, y))
+            y -= height
+        rules.append((0, y, width, y))
+        rules += [(x, top, x, y) for x in edges]
+        canv.drawText(text)
+        canv.setStrokeColor(_RULE_GREY)
+        canv.setLineWidth(0.5)
+        canv.lines(rules)
+        canv.restoreState()
