@@ -18,7 +18,13 @@ from pathlib import Path
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle, StyleSheet1
 from reportlab.pdfbase import pdfdoc, pdfmetrics
-from reportlab.pdfbase.ttfonts import FF_NONSYMBOLIC, FF_SYMBOLIC, TTFont
+from reportlab.pdfbase.ttfonts import (
+    FF_NONSYMBOLIC,
+    FF_SYMBOLIC,
+    SUBSETN,
+    TTFont,
+    makeToUnicodeCMap,
+)
 from reportlab.pdfgen import canvas
 from reportlab.platypus import Flowable
 
@@ -49,6 +55,20 @@ class _AlreadyDeflated:
 
 
 _ALREADY_DEFLATED = _AlreadyDeflated()
+
+
+class _Formatted(pdfdoc.PDFObject):
+    """A PDF value formatted beforehand (a font subset's widths): written as it is."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+
+    def format(self, document) -> bytes:
+        return self.data
+
+
+#: Strings whose subset split a font remembers per document.
+_SPLIT_MEMORY = 4096
 
 
 class _PrintableTTFont(TTFont):
@@ -83,6 +103,45 @@ class _PrintableTTFont(TTFont):
         """A subset's font program: its length and its bytes as reportlab would compress them."""
         content = self.face.makeSubset(list(subset))
         return len(content), zlib.compress(content)
+
+    @lru_cache(maxsize=64)  # noqa: B019
+    def _subset_font_parts(self, base_name: str, subset: tuple[int, ...]) -> tuple[bytes, bytes]:
+        """A subset's widths array as PDF text and its ToUnicode map deflated."""
+        formatted = pdfdoc.PDFArray(list(map(self.face.getCharWidth, subset))).format(None)
+        return formatted, zlib.compress(makeToUnicodeCMap(base_name, list(subset)).encode())
+
+    def addObjects(self, doc):
+        """reportlab's ``TTFont.addObjects`` with each subset's widths and ToUnicode map made
+        once per glyph set, not once per document (the same bytes)."""
+        try:
+            state = self.state[doc]
+        except KeyError:
+            state = self.state[doc] = TTFont.State(self._asciiReadable)
+        state.frozen = 1
+        for n, subset in enumerate(state.subsets):
+            internal_name = self.getSubsetInternalName(n, doc)[1:]
+            base_name = b"".join((SUBSETN(n), b"+", self.face.name, self.face.subfontNameX)).decode(
+                "pdfdoc"
+            )
+            widths, cmap = self._subset_font_parts(base_name, tuple(subset))
+            font = pdfdoc.PDFTrueTypeFont()
+            font.__Comment__ = f"Font {self.fontName} subset {n}"
+            font.Name = internal_name
+            font.BaseFont = base_name
+            font.FirstChar = 0
+            font.LastChar = len(subset) - 1
+            font.Widths = _Formatted(widths)
+            cmap_stream = pdfdoc.PDFStream()
+            if doc.compression:
+                cmap_stream.content = cmap
+                cmap_stream.filters = [_ALREADY_DEFLATED]
+            else:
+                cmap_stream.content = zlib.decompress(cmap)
+            font.ToUnicode = doc.Reference(cmap_stream, "toUnicodeCMap:" + base_name)
+            font.FontDescriptor = self.face.addSubsetObjects(doc, base_name, subset)
+            doc.Reference(font, internal_name)
+            doc.idToObject["BasicFonts"].dict[internal_name] = font
+        del self.state[doc]
 
     def _add_subset_objects(self, doc, fontname, subset):
         """reportlab's ``TTFontFace.addSubsetObjects`` with the subset's font program made and
@@ -121,7 +180,19 @@ class _PrintableTTFont(TTFont):
         return super().stringWidth(self.printable(text), size, encoding)
 
     def splitString(self, text, doc, encoding="utf-8"):
-        return super().splitString(self.printable(text), doc, encoding)
+        # Remembered per document: a string's subset codes never change once assigned, and the
+        # long registers print the same dates, names and words thousands of times.
+        state = self.state.get(doc)
+        known = getattr(state, "lms_split", None)
+        if known is not None and (found := known.get(text)) is not None:
+            return found
+        split = super().splitString(self.printable(text), doc, encoding)
+        if known is None:
+            known = self.state[doc].lms_split = {}
+        elif len(known) >= _SPLIT_MEMORY:
+            known.clear()  # memory stays flat however long the document
+        known[text] = split
+        return split
 
 
 @cache
