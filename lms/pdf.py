@@ -16,6 +16,7 @@ from functools import cache, lru_cache
 from pathlib import Path
 
 from reportlab.lib import colors
+from reportlab.lib.rl_accel import escapePDF, fp_str
 from reportlab.lib.styles import ParagraphStyle, StyleSheet1
 from reportlab.pdfbase import pdfdoc, pdfmetrics
 from reportlab.pdfbase.ttfonts import (
@@ -387,6 +388,7 @@ class LightTable(Flowable):
 
     def draw(self) -> None:
         canv = self.canv
+        doc = canv._doc
         width, top = sum(self.widths), self.height
         edges = [0.0]
         for column in self.widths:
@@ -394,27 +396,38 @@ class LightTable(Flowable):
         canv.saveState()
         canv.setFillColor(_HEADER_BACKGROUND)
         canv.rect(0, top - self.header_height, width, self.header_height, stroke=0, fill=1)
-        text = canv.beginText()
-        text.setFillColor(colors.black)
+        canv.setFillColor(colors.black)
+        # The text operators written directly, one text object for the page's part of the table:
+        # a register prints hundreds of thousands of short lines, and reportlab's text object
+        # spends most of its time per call rather than per character.
+        ops = ["BT"]
+        size = fp_str(self.size)
+        current: tuple[str, int] | None = None
+        lefts = [fp_str(x + _PAD_X) for x in edges]
         rules = []
         y = top
         for bold, cells, height in (
             (True, self.header, self.header_height),
             *((False, row, h) for row, h in zip(self.rows, self.heights, strict=True)),
         ):
-            text.setFont(BOLD if bold else FONT, self.size, self.leading)
-            for x, lines in zip(edges, cells, strict=False):
+            font = pdfmetrics.getFont(BOLD if bold else FONT)
+            for left, lines in zip(lefts, cells, strict=False):
                 baseline = y - _PAD_Y - self.size
                 for line in lines:
                     if line:
-                        text.setTextOrigin(x + _PAD_X, baseline)
-                        text.textOut(line)
+                        ops.append(f"1 0 0 1 {left} {fp_str(baseline)} Tm")
+                        for subset, chunk in font.splitString(line, doc):
+                            if current != (font.fontName, subset):
+                                current = (font.fontName, subset)
+                                ops.append(f"{font.getSubsetInternalName(subset, doc)} {size} Tf")
+                            ops.append(f"({escapePDF(chunk)}) Tj")
                     baseline -= self.leading
             rules.append((0, y, width, y))
             y -= height
+        ops.append("ET")
+        canv._code.append("\n".join(ops))
         rules.append((0, y, width, y))
         rules += [(x, top, x, y) for x in edges]
-        canv.drawText(text)
         canv.setStrokeColor(_RULE_GREY)
         canv.setLineWidth(0.5)
         canv.lines(rules)
