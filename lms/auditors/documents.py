@@ -34,13 +34,14 @@ from lms.csvfile import SafeWriter, csv_text
 from lms.curriculum.models import CurriculumEdition
 from lms.eligibility.documents import STATUS_WORDS, result_on
 from lms.eligibility.queries import determinations_in_force
-from lms.eligibility.rules import PATHWAY_LABELS
+from lms.eligibility.rules import PATHWAY_LABELS, is_evaluated
 from lms.oncall.queries import coverage
 from lms.oncall.rules import iso_local, local_dates
 from lms.pdf import LightTable, numbered_canvas, styles
 from lms.requirements.queries import compliance_matrix
 from lms.requirements.rules import Requirement, RequirementStatus
 from lms.staff.models import Position
+from lms.staff.queries import held_on, position_history, position_history_of
 from lms.supervision.queries import SessionInfo, mentor_weeks
 from lms.supervision.rules import SessionOutcome, SupervisionSettings, WeekResult
 from lms.training.rules import CyclePolicy
@@ -108,24 +109,35 @@ def latest_certificates(
 
 
 def roster(session: Session, day: dt.date, policy: CyclePolicy, timezone: str) -> list[RosterRow]:
-    """Every mentor employed on ``day``, worst training status first: six queries."""
+    """Every mentor employed on ``day``, worst training status first: seven queries."""
     dashboard = compliance_dashboard(session, day, policy, timezone=timezone, chart=False)
     ids = [row.record.person_id for row in dashboard.rows]
     determinations = determinations_in_force(session, ids, day, timezone)
     certificates = latest_certificates(session, ids, day)
+    positions = position_history_of(session, ids)
     rows = []
     for row in dashboard.rows:
         person_id = row.record.person_id
         employment = row.record.employment_on(day)  # the hire in force then, not a later rehire
         determination = determinations.get(person_id)
-        result = result_on(determination, day) if determination else None
+        # Eligibility is judged by the position held on the date, not today's.
+        evaluated = is_evaluated(
+            held_on(positions.get(person_id, ()), day, Position.THERAPEUTIC_MENTOR).value
+        )
+        result = result_on(determination, day) if determination and evaluated else None
         certificate = certificates.get(person_id)
         rows.append(
             RosterRow(
                 person_id=person_id,
                 name=row.record.name,
                 hire_on=employment.hired_on if employment else None,
-                eligibility_status=STATUS_WORDS[result.status.value] if result else "No record",
+                eligibility_status=(
+                    STATUS_WORDS[result.status.value]
+                    if result
+                    else "No record"
+                    if evaluated
+                    else "Not evaluated"
+                ),
                 pathway=PATHWAY_LABELS[result.pathway] if result and result.pathway else "",
                 training_status=row.state.status.label,
                 due_on=row.state.due_on,
@@ -577,10 +589,11 @@ def oncall_report(
     timezone: str,
 ) -> OnCallReport:
     """The on-call blocks and gaps from ``first`` to ``last`` as the roster stood at the end of
-    ``as_of`` (blocks entered by then and not yet removed): four queries."""
+    ``as_of`` (blocks entered by then and not yet removed): five queries."""
     recorded_by = clock.end_of_day(as_of, timezone)
     found = coverage(session, config, first, last, timezone, recorded_by)
     licences = licences_of(session, {block.clinician_id for block in found.blocks})
+    positions = position_history(session)
     lines = []
     for block in found.blocks:
         clinician = block.clinician
@@ -597,7 +610,11 @@ def oncall_report(
                 iso_local(block.ends_at, timezone),
                 clinician.legal_name,
                 clinician.work_email or "",
-                clinician.position is Position.SENIOR_CLINICIAN,
+                all(  # the position held on each day of the block, not today's
+                    held_on(positions.get(clinician.id, ()), day, clinician.position)
+                    is Position.SENIOR_CLINICIAN
+                    for day in days
+                ),
                 licensed,
                 block.phone,
                 found.counts(block),
@@ -736,15 +753,18 @@ def requirements_register(
     session: Session, as_of: dt.date, timezone: str, person_ids: Sequence[int] | None = None
 ) -> RequirementsRegister:
     """Every person and applicable requirement with its status on ``as_of``, as the records stood
-    at the end of that day, with the evidence hashes and verifications behind it: nine queries."""
+    at the end of that day, with the evidence hashes and verifications behind it, each person with
+    the position held that day."""
     recorded_by = clock.end_of_day(as_of, timezone)
     matrix = compliance_matrix(session, as_of, recorded_by=recorded_by)
     verifications = requirement_verifications(session, as_of, recorded_by)
     chosen = set(person_ids) if person_ids is not None else None
+    positions = position_history(session)
     lines = []
     for row in matrix.rows:
         if chosen is not None and row.person.id not in chosen:
             continue
+        position = held_on(positions.get(row.person.id, ()), as_of, row.person.position)
         for requirement in matrix.requirements:
             result = row.statuses[requirement.key]
             if result.status is RequirementStatus.NOT_APPLICABLE:
@@ -754,7 +774,7 @@ def requirements_register(
                     row.person.id,
                     row.person.legal_name,
                     row.person.work_email or "",
-                    row.person.position.value,
+                    position.value,
                     row.clearance.cleared,
                     requirement,
                     result.status.value,
