@@ -276,13 +276,21 @@ class NumberedCanvas(canvas.Canvas):
         super().setFont(_EMBEDDED_FOR.get(psfontname, psfontname), size, leading)
 
     def showPage(self) -> None:
-        self._saved_pages.append(dict(self.__dict__))
+        state = dict(self.__dict__)
+        # A page waits as its drawing operators joined and deflated (a fast level): a register
+        # of hundreds of pages would otherwise hold millions of small strings until the end.
+        code = self._code
+        state["_code"] = zlib.compress("\n".join(code).encode(), 1) if code else None
+        self._saved_pages.append(state)
         self._startPage()
 
     def save(self) -> None:
         total = len(self._saved_pages)
-        for state in self._saved_pages:
+        for number, state in enumerate(self._saved_pages):
+            self._saved_pages[number] = None  # let each page go once it is out
+            code = state.pop("_code")
             self.__dict__.update(state)
+            self._code = [zlib.decompress(code).decode()] if code is not None else []
             self._draw_footer(total)
             super().showPage()
         super().save()
