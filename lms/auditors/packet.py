@@ -9,8 +9,10 @@ by one.
 
 The whole-provider sections — the supervision log and on-call coverage for the 13 weeks to the
 date, the requirements register on the date — are read in :data:`PERIOD_STATEMENTS` statements
-whatever their size, and each is held whole while its PDF is drawn (about 55 MiB more for 1,000
-mentors with weekly supervision)."""
+whatever their size, and each is held whole while its PDF is drawn (the supervision log of
+1,000 mentors with weekly supervision adds about 40 MiB while it is drawn: reportlab keeps a
+document's pages until it is saved; ``lms.pdf.NumberedCanvas`` keeps them deflated). Their long
+tables are drawn with ``lms.pdf.LightTable``, not platypus's Table."""
 
 from __future__ import annotations
 
