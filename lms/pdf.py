@@ -332,14 +332,30 @@ _RULE_GREY = colors.grey
 _HEADER_BACKGROUND = colors.HexColor("#eef1f4")
 
 
+#: The most lines a LightTable row holds before it continues in another row (a page's worth
+#: would never fit below the header).
+ROW_LINES = 30
+
+
+def _row_parts(cells: list[list[str]]) -> list[list[list[str]]]:
+    tallest = max(len(lines) for lines in cells)
+    if tallest <= ROW_LINES:
+        return [cells]
+    return [
+        [lines[start : start + ROW_LINES] for lines in cells]
+        for start in range(0, tallest, ROW_LINES)
+    ]
+
+
 class LightTable(Flowable):
     """A grid of plain-text cells for registers thousands of rows long: the look of a platypus
     ``Table`` with ``grid_style`` (bold header row on grey, repeated on every page, grey rules,
     top-aligned cells), laid out in one pass and drawn with one text object per page.
 
     Cells are strings, already broken into lines with ``\\n`` (no wrapping here, no
-    Paragraphs), so a row's height is its tallest cell's line count times ``leading``. A row is
-    never split across pages."""
+    Paragraphs), so a row's height is its tallest cell's line count times ``leading``. A row of
+    more than :data:`ROW_LINES` lines is drawn as several rows of at most that many, so that it
+    can run onto the next page; a shorter row is never split."""
 
     def __init__(
         self,
@@ -355,7 +371,9 @@ class LightTable(Flowable):
         self.hAlign = "LEFT"
         self.header = [str(cell).split("\n") for cell in header]
         self.rows = (
-            [[str(cell).split("\n") for cell in row] for row in rows] if _heights is None else rows
+            [part for row in rows for part in _row_parts([str(c).split("\n") for c in row])]
+            if _heights is None
+            else rows
         )
         self.widths = list(widths)
         self.size, self.leading = size, leading
