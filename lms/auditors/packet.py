@@ -9,8 +9,10 @@ by one.
 
 The whole-provider sections — the supervision log and on-call coverage for the 13 weeks to the
 date, the requirements register on the date — are read in :data:`PERIOD_STATEMENTS` statements
-whatever their size, and each is held whole while its PDF is drawn (about 55 MiB more for 1,000
-mentors with weekly supervision)."""
+whatever their size, and each is held whole while its PDF is drawn (the supervision log of
+1,000 mentors with weekly supervision adds about 40 MiB while it is drawn: reportlab keeps a
+document's pages until it is saved; ``lms.pdf.NumberedCanvas`` keeps them deflated). Their long
+tables are drawn with ``lms.pdf.LightTable``, not platypus's Table."""
 
 from __future__ import annotations
 
@@ -55,9 +57,15 @@ from lms.curriculum.models import CurriculumEdition
 from lms.eligibility.documents import eligibility_file_pdf
 from lms.eligibility.models import EvidenceDocument
 from lms.eligibility.queries import determinations_in_force
+from lms.eligibility.rules import is_evaluated
 from lms.service_hours.rules import DEFAULT_SERVICE_HOURS
 from lms.staff.models import Person
-from lms.staff.queries import employed_between, employment_periods_of
+from lms.staff.queries import (
+    employed_between,
+    employment_periods_of,
+    held_on,
+    position_history_of,
+)
 from lms.supervision.rules import SupervisionSettings
 from lms.training.documents import CertificateLine, transcript_pdf, transcripts_data
 from lms.training.operations import TrainingSettings
@@ -66,18 +74,19 @@ from lms.training.queries import edition_modules
 #: People whose records are read together; memory holds one batch's records at a time.
 BATCH_SIZE = 200
 #: Statements that read one batch's records: certificates 1, training 6 (cycles, editions,
-#: modules, progress, attempts, attestations), employment 1, determinations 1, evidence 1.
-STATEMENTS_PER_BATCH = 10
+#: modules, progress, attempts, attestations), employment 1, determinations 1, positions held
+#: 1, evidence 1.
+STATEMENTS_PER_BATCH = 11
 #: Evidence documents fetched from the database at a time while they are written.
 EVIDENCE_FETCH = 8
 #: Statements that read the whole-provider sections, whatever the number of people, mentors,
-#: sessions and blocks: the supervision log (mentors, employment, leave, sessions, the
-#: supervisors' licences for the rule and for print, training areas), on-call coverage
-#: (settings versions, blocks, who qualifies, licences) and the requirements register
-#: (catalogue, people, employment, policy versions, records, signatures, certificates, who
-#: verified, position history, clinicians' licences). Pinned in
-#: tests/integration/test_audit_period_documents.py.
-PERIOD_STATEMENTS = 22
+#: sessions and blocks: the supervision log (mentors, employment, positions held, leave,
+#: sessions, the supervisors' licences for the rule and for print, training areas), on-call
+#: coverage (settings versions, blocks, who qualifies, licences, positions held) and the
+#: requirements register (catalogue, people, employment, positions held for the rule and for
+#: print, policy versions, records, signatures, certificates, who verified, clinicians'
+#: licences). Pinned in tests/integration/test_audit_period_documents.py.
+PERIOD_STATEMENTS = 24
 #: The period the supervision log and on-call coverage cover: the 13 weeks up to the as-of date.
 PERIOD_WEEKS = 13
 
@@ -295,6 +304,7 @@ def _batch_files(
     transcripts = transcripts_data(session, ids, as_of=day, timezone=timezone)
     periods = employment_periods_of(session, ids)
     determinations = determinations_in_force(session, ids, day, timezone)
+    positions = position_history_of(session, ids)
     evidence = _evidence_of(session, people, determinations)
     pending = next(evidence, None)
     for person in people:
@@ -314,7 +324,14 @@ def _batch_files(
         writer.add(
             f"{folder}/eligibility-file.pdf",
             eligibility_file_pdf(
-                person.legal_name, day, determinations.get(person.id), options.organisation
+                person.legal_name,
+                day,
+                determinations.get(person.id),
+                options.organisation,
+                # judged by the position held on the date, not today's
+                evaluated=is_evaluated(
+                    held_on(positions.get(person.id, ()), day, person.position).value
+                ),
             ),
             f"Eligibility file of {person.legal_name}",
         )

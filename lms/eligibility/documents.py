@@ -16,6 +16,7 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 from lms.actor import by_whom
 from lms.eligibility.models import Determination, trigger_label
 from lms.eligibility.rules import (
+    NOT_EVALUATED_REASON,
     PATHWAY_LABELS,
     CredentialLevel,
     EligibilityResult,
@@ -95,14 +96,24 @@ def _human_services_text(basis: str | None, extra: dict[str, Any]) -> str:
 
 
 def eligibility_file_pdf(
-    name: str, day: dt.date, determination: Determination | None, organisation: str
+    name: str,
+    day: dt.date,
+    determination: Determination | None,
+    organisation: str,
+    evaluated: bool = True,
 ) -> bytes:
+    """``evaluated``: whether the position held on ``day`` is one the mentor qualifications
+    apply to (``rules.is_evaluated``); if not, the file says so instead of a status."""
     sheet = styles()
     story = [
         Paragraph(f"Eligibility file: {escape(name)}", sheet["Title"]),
         Paragraph(f"{escape(organisation)} · as of {day.isoformat()}", sheet["Body"]),
     ]
-    if determination is None:
+    if not evaluated:
+        story.append(
+            Paragraph(f"Not evaluated on this date. {escape(NOT_EVALUATED_REASON)}", sheet["Body"])
+        )
+    elif determination is None:
         story.append(
             Paragraph("No determination was on record on or before this date.", sheet["Body"])
         )

@@ -421,11 +421,34 @@ def position_history(
     return found
 
 
-def position_held_on(session: Session, person: Person, day: dt.date) -> Position:
-    """The position ``person`` held on ``day``: the latest change on or before it; before the
-    first change, the first position; with no history, the record's position."""
-    history = position_history(session, person.id).get(person.id, [])
+def position_history_of(
+    session: Session, person_ids: Sequence[int]
+) -> dict[int, list[tuple[dt.date, Position]]]:
+    """``position_history`` for the given people only: one query, whatever their number."""
+    query = (
+        select(PositionChange.person_id, PositionChange.effective_on, PositionChange.position)
+        .where(PositionChange.person_id.in_(person_ids))
+        .order_by(PositionChange.person_id, PositionChange.effective_on)
+    )
+    found: dict[int, list[tuple[dt.date, Position]]] = {}
+    for pid, effective_on, position in session.execute(query):
+        found.setdefault(pid, []).append((effective_on, position))
+    return found
+
+
+def held_on(
+    history: Sequence[tuple[dt.date, Position]], day: dt.date, current: Position
+) -> Position:
+    """The position held on ``day`` from a history as ``position_history`` gives it: the latest
+    change on or before the day; before the first change, the first position; with no history,
+    ``current`` (the record's position)."""
     begun = [position for effective_on, position in history if effective_on <= day]
     if begun:
         return begun[-1]
-    return history[0][1] if history else person.position
+    return history[0][1] if history else current
+
+
+def position_held_on(session: Session, person: Person, day: dt.date) -> Position:
+    """The position ``person`` held on ``day``: the latest change on or before it; before the
+    first change, the first position; with no history, the record's position."""
+    return held_on(position_history(session, person.id).get(person.id, []), day, person.position)
