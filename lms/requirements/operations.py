@@ -32,6 +32,7 @@ from lms.requirements.models import (
 from lms.requirements.queries import catalogue_versions, requirements_on
 from lms.requirements.rules import Requirement, RequirementKind
 from lms.staff.models import Person, VerificationMethod
+from lms.staff.rules import verification_problem
 from lms.validation import InvalidInput
 
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
@@ -176,6 +177,15 @@ def check_item(requirement: Requirement, details: ItemDetails, today: dt.date) -
     return ItemDetails(details.done_on, details.expires_on, reference, details.method, note)
 
 
+def check_basis(details: ItemDetails, has_evidence: bool) -> None:
+    """A record is verified on its document or on a note saying how, whom and when."""
+    problem = verification_problem(
+        details.method.value, details.method.label, has_evidence, details.note
+    )
+    if problem is not None:
+        raise InvalidInput(problem[1], "file" if problem[0] == "method" else problem[0])
+
+
 def record_item(
     session: Session,
     actor: Actor,
@@ -189,6 +199,7 @@ def record_item(
     """Record a credential or a cleared check for ``person``, verified by ``actor`` now, with a
     PDF, PNG or JPEG as evidence (or, for imported records, only the evidence's SHA-256)."""
     details = check_item(requirement, details, today)
+    check_basis(details, evidence is not None or evidence_sha256 is not None)
     row = RequirementRecord(
         person_id=person.id,
         requirement_key=requirement.key,
@@ -459,6 +470,7 @@ def import_records(session: Session, actor: Actor, text: str, today: dt.date) ->
                 ),
                 today,
             )
+            check_basis(details, sha is not None)
             planned.append((person, requirement, details, sha))
         except InvalidInput as error:
             problems.append(ImportProblem(line, str(error)))

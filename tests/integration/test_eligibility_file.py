@@ -84,6 +84,7 @@ def test_history_read_back_on_several_dates(db, users, frozen_clock):
     attach_evidence(db, hr, person, EvidenceSubject.CREDENTIAL, credential, "transcript.pdf", PDF)
     attach_document(db, person, credential, "transcript.pdf")
     verify_fact(db, hr, person, credential, VerificationMethod.TRANSCRIPT, "Sealed copy", day2)
+    attach_document(db, person, None, "photo-id.pdf")
     verify_identity(db, hr, person, VerificationMethod.GOVERNMENT_ID, None, day2)
 
     frozen_clock.current = dt.datetime(2026, 3, 5, 15, 0, tzinfo=dt.UTC)
