@@ -25,6 +25,7 @@ from lms.eligibility.rules import (
 from lms.eligibility.snapshot import evaluate_document
 from lms.pdf import numbered_canvas, styles
 from lms.staff.models import VerificationMethod
+from lms.staff.rules import evidence_statement
 
 STATUS_WORDS = {
     "eligible": "Eligible",
@@ -59,9 +60,10 @@ def _verification_text(verification: dict[str, Any] | None) -> str:
     )
 
 
-def _evidence_text(evidence: list[dict[str, Any]]) -> str:
-    if not evidence:
-        return "No evidence attached"
+def _evidence_text(evidence: list[dict[str, Any]], verification: dict[str, Any] | None) -> str:
+    statement = evidence_statement(bool(verification), bool(evidence))
+    if statement is not None:
+        return escape(statement)
     return "<br/>".join(
         f"{escape(item['filename'])} ({item['size_bytes']:,} bytes), SHA-256 "
         f"<font size=7>{item['sha256']}</font>"
@@ -157,7 +159,12 @@ def _determination_section(determination: Determination, day: dt.date, sheet) ->
             [
                 ("Date of birth", inputs["date_of_birth"]),
                 ("Verification", escape(_verification_text(record["identity"]["verification"]))),
-                ("Evidence", _evidence_text(record["identity"]["evidence"])),
+                (
+                    "Evidence",
+                    _evidence_text(
+                        record["identity"]["evidence"], record["identity"]["verification"]
+                    ),
+                ),
             ],
             sheet,
         ),
@@ -192,7 +199,7 @@ def _determination_section(determination: Determination, day: dt.date, sheet) ->
                     ),
                     ("Human services field", _human_services_text(basis, extra)),
                     ("Verification", escape(_verification_text(extra["verification"]))),
-                    ("Evidence", _evidence_text(extra["evidence"])),
+                    ("Evidence", _evidence_text(extra["evidence"], extra["verification"])),
                 ],
                 sheet,
             ),
@@ -217,7 +224,7 @@ def _determination_section(determination: Determination, day: dt.date, sheet) ->
                     ("Hours per week", str(fact["hours_per_week"])),
                     ("Population", population),
                     ("Verification", escape(_verification_text(extra["verification"]))),
-                    ("Evidence", _evidence_text(extra["evidence"])),
+                    ("Evidence", _evidence_text(extra["evidence"], extra["verification"])),
                 ],
                 sheet,
             ),

@@ -275,6 +275,7 @@ def test_the_requirements_register_has_hashes_and_verification_as_recorded_by_th
     assert by_key["cori"]["evidence_sha256"] == hashlib.sha256(PDF).hexdigest()
     assert "hr@example.org" in by_key["cori"]["verification"]
     assert "how: Other: State portal look-up on the day: cleared" in by_key["cori"]["verification"]
+    assert "without a document" not in by_key["cori"]["verification"]  # its PDF is attached
     assert by_key["cori"]["kind"] == "check"
     # Done on 2 January but entered on 23 November: as the records stood on the 20th, missing.
     before = requirements_register(db, dt.date(2026, 11, 20), TZ)
