@@ -243,7 +243,7 @@ def record_training_area(
         details.shown_how.value, details.shown_how.label, has_evidence, note
     )
     if problem is not None:
-        raise InvalidInput(problem[1], "file" if problem[0] == "method" else problem[0])
+        raise InvalidInput(problem[1], "evidence" if problem[0] == "method" else problem[0])
     if row is None:
         row = TrainingAreaRecord(
             person_id=person.id,
