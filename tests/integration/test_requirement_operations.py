@@ -260,8 +260,8 @@ def test_import_is_all_or_nothing_and_names_every_line(db, hr, mentor):
     with pytest.raises(ImportRefused) as raised:
         import_records(db, hr, text, TODAY)
     no_basis = (
-        "note: No document is attached, so say how it was confirmed: whom you spoke to or "
-        "what you looked up, the number or address, and the date."
+        "verification_note: No document is attached, so say how it was confirmed: whom you "
+        "spoke to or what you looked up, the number or address, and the date."
     )
     assert [str(p) for p in raised.value.problems] == [
         f"line 2: {no_basis}",
