@@ -23,12 +23,13 @@ from lms.config import PROJECT_ROOT
 from lms.curriculum.loader import load_edition
 from lms.curriculum.models import CurriculumEdition
 from lms.curriculum.operations import plan_publication, publish_edition
-from lms.eligibility.models import HumanServicesBasis
+from lms.eligibility.models import EvidenceSubject, HumanServicesBasis
 from lms.eligibility.operations import (
     CredentialDetails,
     ExperienceDetails,
     add_credential,
     add_experience,
+    attach_evidence,
     verify_fact,
 )
 from lms.eligibility.rules import CredentialLevel, Population
@@ -219,13 +220,26 @@ def _load_demo_supervision(session: Session, actor: Actor, today: dt.date) -> No
         ),
         LICENCE_TYPES,
     )
-    verify_licence(session, actor, licence, LicenceVerificationMethod.BOARD_LOOKUP, None)
+    verify_licence(
+        session,
+        actor,
+        licence,
+        LicenceVerificationMethod.BOARD_LOOKUP,
+        f"Board of Registration of Social Workers online look-up (mass.gov/check-a-license) on "
+        f"{today.isoformat()}: licence DEMO-0001 active.",
+    )
     for area in list(TrainingArea)[:5]:
         record_training_area(
             session,
             actor,
             supervisor,
-            TrainingAreaDetails(area, ShownHow.DEGREE_COURSEWORK, dt.date(2004, 5, 20)),
+            TrainingAreaDetails(
+                area,
+                ShownHow.DEGREE_COURSEWORK,
+                dt.date(2004, 5, 20),
+                "MSW coursework confirmed with the registrar's office (617-555-0142) on "
+                f"{today.isoformat()}.",
+            ),
             today,
         )
     signer = Actor(supervisor.user_id, "supervisor@demo.example")
@@ -415,6 +429,16 @@ class _Builder:
         )
 
     def identity(self, person: Person, day: dt.date) -> None:
+        # The ID is read and a scan of it kept, so auditors see what the verification rests on.
+        attach_evidence(
+            self.session,
+            self.on(day),
+            person,
+            EvidenceSubject.IDENTITY,
+            None,
+            "photo-id.pdf",
+            b"%PDF-1.4\n% demo photo ID scan\n",
+        )
         verify_identity(
             self.session, self.on(day), person, VerificationMethod.GOVERNMENT_ID, None, day
         )

@@ -195,7 +195,7 @@ def _read_only_requests_begin_deferred(app: Flask) -> None:
 
 def register_request_hooks(app: Flask) -> None:
     from lms.actor import by_whom
-    from lms.eligibility.rules import whole_days_text
+    from lms.eligibility.rules import evidence_statement, whole_days_text
     from lms.transaction import register_transaction_boundary
 
     # Instants on pages are in the provider's time zone (LMS_TIMEZONE), with the zone shown.
@@ -203,6 +203,8 @@ def register_request_hooks(app: Flask) -> None:
     app.add_template_filter(_local_date, "local_date")
     app.add_template_filter(by_whom, "by_whom")
     app.add_template_filter(whole_days_text, "whole_days")
+    # What a page says about a verification's evidence: the same words on every page and PDF.
+    app.add_template_global(evidence_statement, "evidence_statement")
 
     _read_only_requests_begin_deferred(app)
     register_transaction_boundary(app)

@@ -418,5 +418,7 @@ def add_requirement_record(person_id: int):
         None,
         day,
         evidence_sha256=sha,
+        document_field="evidence_sha256",
+        note_field="verification_note",
     )
     return created(requirement_record_json(row))

@@ -14,6 +14,7 @@ from lms.auth.models import User
 from lms.clinicians.models import Licence
 from lms.curriculum.documents import VersionHistoryEntry
 from lms.curriculum.models import CurriculumEdition, EditionModule, ModuleVersion
+from lms.eligibility.rules import WITHOUT_DOCUMENT
 from lms.requirements.models import PolicySignature, RequirementRecord
 
 
@@ -176,6 +177,8 @@ def requirement_verifications(
         how = row.verification_method.label
         if row.verification_note:
             how = f"{how.removesuffix(' (see note)')}: {row.verification_note}"
+        if row.evidence_sha256 is None:
+            how = f"{how}; {WITHOUT_DOCUMENT}"
         found[(row.person_id, row.requirement_key)].append(
             Verification(
                 "record",

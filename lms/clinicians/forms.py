@@ -44,7 +44,8 @@ class VerifyLicenceForm(FlaskForm):
     note = TextAreaField(
         "Note",
         validators=[Optional(), Length(max=2000)],
-        description="e.g. the look-up's reference or date; required for Other.",
+        description="Without the board's print-out attached: what was looked up or whom you "
+        "asked, the number or address, and the date.",
     )
     file = FileField(
         "Evidence (optional)", description="The board's print-out: PDF, PNG or JPEG, 10 MB."
@@ -58,7 +59,8 @@ class TrainingAreaForm(FlaskForm):
     details = TextAreaField(
         "Details",
         validators=[Optional(), Length(max=2000)],
-        description="e.g. the course's name, or the years of practice.",
+        description="e.g. the course's name, or the years of practice; without a document "
+        "attached: how it was confirmed, whom, the number and the date.",
     )
     evidence = FileField("Evidence (optional)", description="PDF, PNG or JPEG, 10 MB.")
 

@@ -16,6 +16,7 @@ from lms.clinicians.models import Licence, LicenceVerificationMethod, ShownHow, 
 from lms.clinicians.queries import training_area_record
 from lms.clinicians.rules import TrainingArea
 from lms.eligibility.operations import MAX_EVIDENCE_BYTES, sniff_media_type
+from lms.eligibility.rules import verification_problem
 from lms.staff.models import Person
 from lms.uniqueness import refusing_duplicates
 from lms.validation import InvalidInput
@@ -166,6 +167,11 @@ def verify_licence(
     note = (note or "").strip() or None
     if method is LicenceVerificationMethod.OTHER and note is None:
         raise InvalidInput("Say how the licence was checked.", "note")
+    problem = verification_problem(
+        method.value, method.label, licence.evidence_sha256 is not None, note
+    )
+    if problem is not None:
+        raise InvalidInput(problem[1], problem[0])
     licence.verified_at = actor.now()
     licence.verified_by_id = actor.user_id
     licence.verification_method = method
@@ -245,6 +251,13 @@ def record_training_area(
     if details.shown_how is ShownHow.OTHER and note is None:
         raise InvalidInput("Say how the training was shown.", "note")
     row = training_area_record(session, person.id, details.area)
+    # Recording an area is HR's verification of it: on the document, or on a note.
+    has_evidence = evidence is not None or (row is not None and row.evidence_sha256 is not None)
+    problem = verification_problem(
+        details.shown_how.value, details.shown_how.label, has_evidence, note
+    )
+    if problem is not None:
+        raise InvalidInput(problem[1], "evidence" if problem[0] == "method" else problem[0])
     if row is None:
         row = TrainingAreaRecord(
             person_id=person.id,

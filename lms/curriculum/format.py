@@ -127,6 +127,18 @@ class CurriculumProblem:
     rule: str | None = None
 
     def __str__(self) -> str:
-        where = str(self.path) if self.line is None else f"{self.path}:{self.line}"
+        return self._shown(str(self.path), self.message)
+
+    def relative_to(self, base: Path) -> str:
+        """The problem with its file named relative to ``base`` (the curricula folder), for pages:
+        a page never shows a server path. A file outside ``base`` is named by its own name."""
+        try:
+            where = self.path.relative_to(base).as_posix()
+        except ValueError:
+            where = self.path.name
+        return self._shown(where, self.message.replace(f"{base}/", "").replace(str(base), "."))
+
+    def _shown(self, where: str, message: str) -> str:
+        place = where if self.line is None else f"{where}:{self.line}"
         tag = f" [item rule: {self.rule}]" if self.rule else ""
-        return f"{where}: {self.message}{tag}"
+        return f"{place}: {message}{tag}"

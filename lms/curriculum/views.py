@@ -33,7 +33,8 @@ def _candidates():
         checked = _checked(folder)  # the file format and the item-writing rules
         edition = checked.publishable
         plan = plan_publication(database, edition, placeholders) if edition else None
-        yield folder.relative_to(CURRICULA).as_posix(), checked.edition, checked.problems, plan
+        problems = [problem.relative_to(CURRICULA) for problem in checked.problems]
+        yield folder.relative_to(CURRICULA).as_posix(), checked.edition, problems, plan
 
 
 #: Edition folders' checks kept per process: a few editions, each checked once per content.

@@ -22,6 +22,7 @@ from lms.eligibility.rules import (
     EligibilityResult,
     VerificationMethod,
     credential_label,
+    evidence_statement,
     whole_days_text,
 )
 from lms.eligibility.snapshot import evaluate_document
@@ -60,9 +61,10 @@ def _verification_text(verification: dict[str, Any] | None) -> str:
     )
 
 
-def _evidence_text(evidence: list[dict[str, Any]]) -> str:
-    if not evidence:
-        return "No evidence attached"
+def _evidence_text(evidence: list[dict[str, Any]], verification: dict[str, Any] | None) -> str:
+    statement = evidence_statement(bool(verification), bool(evidence))
+    if statement is not None:
+        return escape(statement)
     return "<br/>".join(
         f"{escape(item['filename'])} ({item['size_bytes']:,} bytes), SHA-256 "
         f"<font size=7>{item['sha256']}</font>"
@@ -168,7 +170,12 @@ def _determination_section(determination: Determination, day: dt.date, sheet) ->
             [
                 ("Date of birth", inputs["date_of_birth"]),
                 ("Verification", escape(_verification_text(record["identity"]["verification"]))),
-                ("Evidence", _evidence_text(record["identity"]["evidence"])),
+                (
+                    "Evidence",
+                    _evidence_text(
+                        record["identity"]["evidence"], record["identity"]["verification"]
+                    ),
+                ),
             ],
             sheet,
         ),
@@ -203,7 +210,7 @@ def _determination_section(determination: Determination, day: dt.date, sheet) ->
                     ),
                     ("Human services field", _human_services_text(basis, extra)),
                     ("Verification", escape(_verification_text(extra["verification"]))),
-                    ("Evidence", _evidence_text(extra["evidence"])),
+                    ("Evidence", _evidence_text(extra["evidence"], extra["verification"])),
                 ],
                 sheet,
             ),
@@ -228,7 +235,7 @@ def _determination_section(determination: Determination, day: dt.date, sheet) ->
                     ("Hours per week", str(fact["hours_per_week"])),
                     ("Population", population),
                     ("Verification", escape(_verification_text(extra["verification"]))),
-                    ("Evidence", _evidence_text(extra["evidence"])),
+                    ("Evidence", _evidence_text(extra["evidence"], extra["verification"])),
                 ],
                 sheet,
             ),

@@ -735,10 +735,22 @@ VERIFICATION_METHOD_LABELS = {
 
 # -- what a verification must rest on ---------------------------------------------------------
 
-#: Methods that consist of reading a document: the document itself must be attached.
+#: Methods that consist of reading a document: the document itself must be attached. The same
+#: rule covers identity, credentials and experience, clinicians' licences ("board_letter") and
+#: training areas ("certification"), and requirement records.
 DOCUMENT_METHODS = frozenset(
-    {"government_id", "diploma", "transcript", "credential_evaluation", "pay_records"}
+    {
+        "government_id",
+        "diploma",
+        "transcript",
+        "credential_evaluation",
+        "pay_records",
+        "board_letter",
+        "certification",
+    }
 )
+#: What auditors read beside a verification that rests on a note rather than a document.
+WITHOUT_DOCUMENT = "verified without a document, on the strength of the note"
 #: A note saying whom, how they were reached and when is at least this long.
 MIN_CONFIRMATION_NOTE = 15
 
@@ -768,3 +780,13 @@ def verification_problem(
             "you looked up, the number or address, and the date.",
         )
     return None
+
+
+def evidence_statement(verified: bool, has_evidence: bool) -> str | None:
+    """What a page or PDF says about the evidence of a fact, the same words everywhere; None when
+    a document is attached (the page lists it)."""
+    if has_evidence:
+        return None
+    if verified:
+        return f"No evidence attached: {WITHOUT_DOCUMENT}"
+    return "No evidence attached"

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from lms.actor import Actor
 from lms.auditlog.operations import record
+from lms.eligibility.rules import verification_problem
 from lms.requirements.catalogue import (
     DEFAULT_PATH,
     Catalogue,
@@ -179,6 +180,22 @@ def check_item(requirement: Requirement, details: ItemDetails, today: dt.date) -
     return ItemDetails(details.done_on, details.expires_on, reference, details.method, note)
 
 
+def check_basis(
+    details: ItemDetails,
+    has_evidence: bool,
+    document_field: str = "file",
+    note_field: str = "note",
+) -> None:
+    """A record is verified on its document or on a note saying how, whom and when; a missing
+    document is reported on ``document_field`` (the upload, or the evidence hash of an import or
+    the API), a missing note on ``note_field``."""
+    problem = verification_problem(
+        details.method.value, details.method.label, has_evidence, details.note
+    )
+    if problem is not None:
+        raise InvalidInput(problem[1], document_field if problem[0] == "method" else note_field)
+
+
 def record_item(
     session: Session,
     actor: Actor,
@@ -188,10 +205,14 @@ def record_item(
     evidence: Evidence | None,
     today: dt.date,
     evidence_sha256: str | None = None,
+    document_field: str = "file",
+    note_field: str = "note",
 ) -> RequirementRecord:
     """Record a credential or a cleared check for ``person``, verified by ``actor`` now, with a
     PDF, PNG or JPEG as evidence (or, for imported records, only the evidence's SHA-256)."""
     details = check_item(requirement, details, today)
+    has_evidence = evidence is not None or evidence_sha256 is not None
+    check_basis(details, has_evidence, document_field, note_field)
     row = RequirementRecord(
         person_id=person.id,
         requirement_key=requirement.key,
@@ -463,6 +484,7 @@ def import_records(session: Session, actor: Actor, text: str, today: dt.date) ->
                 ),
                 today,
             )
+            check_basis(details, sha is not None, "evidence_sha256", "verification_note")
             planned.append((person, requirement, details, sha))
         except InvalidInput as error:
             problems.append(ImportProblem(line, str(error)))

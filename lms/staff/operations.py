@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from lms.actor import Actor
 from lms.auditlog.operations import record
 from lms.auth.models import User
+from lms.eligibility.rules import verification_problem
 from lms.events import PersonChanged, StaffRecordChanged, announce
 from lms.staff.models import (
     CLINICAL_POSITIONS,
@@ -23,7 +24,7 @@ from lms.staff.models import (
     StaffStatus,
     VerificationMethod,
 )
-from lms.staff.queries import employment_periods, position_changes
+from lms.staff.queries import employment_periods, has_identity_evidence, position_changes
 from lms.staff.rules import Employment, employment_after_change, past_employment_problems
 from lms.uniqueness import refusing_duplicates
 from lms.validation import InvalidInput, check_date
@@ -385,16 +386,23 @@ def verify_identity(
     note: str | None,
     today: dt.date,
 ) -> None:
-    """Record that HR checked the person's identity and date of birth."""
-    if method is not VerificationMethod.GOVERNMENT_ID and not (note and note.strip()):
+    """Record that HR checked the person's identity and date of birth: on the ID attached as
+    evidence, or on a note saying how, whom and when (the rule every verification follows)."""
+    note = (note or "").strip() or None
+    if method is not VerificationMethod.GOVERNMENT_ID and note is None:
         raise InvalidInput(
             "Identity is checked against a government ID; say how it was checked otherwise.",
             "note",
         )
+    problem = verification_problem(
+        method.value, method.label, has_identity_evidence(session, person.id), note
+    )
+    if problem is not None:
+        raise InvalidInput(problem[1], problem[0])
     person.identity_verified_at = actor.now()
     person.identity_verified_by_id = actor.user_id
     person.identity_verification_method = method
-    person.identity_verification_note = (note or "").strip() or None
+    person.identity_verification_note = note
     session.flush()
     record(
         session,

@@ -14,6 +14,7 @@ from lms.eligibility.models import (
     Determination,
     EducationCredential,
     EvidenceDocument,
+    EvidenceSubject,
     ExperienceRecord,
 )
 from lms.eligibility.queries import eligibility_is
@@ -343,6 +344,19 @@ def determination_history(session: Session, person_id: int) -> Sequence[Determin
         .scalars()
         .all()
     )
+
+
+def has_identity_evidence(session: Session, person_id: int) -> bool:
+    """Whether a document backs the person's identity and date of birth."""
+    found = session.execute(
+        select(EvidenceDocument.id)
+        .where(
+            EvidenceDocument.person_id == person_id,
+            EvidenceDocument.subject == EvidenceSubject.IDENTITY,
+        )
+        .limit(1)
+    )
+    return found.first() is not None
 
 
 def evidence_document(

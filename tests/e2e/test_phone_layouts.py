@@ -21,7 +21,7 @@ from lms import create_app
 from lms.actor import Actor
 from lms.migrate import upgrade
 from tests.conftest import TEST_ARGON2
-from tests.e2e.conftest import screenshot
+from tests.e2e.conftest import ARTIFACTS, screenshot
 from tests.e2e.test_certificate_journey import create_mentor
 from tests.e2e.test_sign_in_journeys import sign_in
 from tests.e2e.test_training_journey import RIGHT, answer, read_to_the_end
@@ -208,8 +208,8 @@ def test_every_page_a_demo_mentor_reaches_fits_a_phone(phone, demo_server, accou
 #: Pages staff open about a mentor or an account, each checked at 390 px: the admin's users
 #: table and each mentor's training table are cards there, not tables scrolled sideways.
 STAFF_PAGES = {
-    "admin": ["/admin/users", "/admin/users?role=mentor"],
-    "hr": ["/training/team", "/staff/"],
+    "admin": ["/admin/users", "/admin/users?role=mentor", "/training/item-analysis"],
+    "hr": ["/training/team", "/staff/", "/requirements/", "/staff/import/"],
     "supervisor": ["/training/team"],
 }
 
@@ -226,6 +226,22 @@ def test_staff_tables_fit_a_phone(phone, demo_server, account):
         assert_fits(phone)
         screenshot(phone, f"phone-{account}-{shot_name(demo_server, phone.url)}")
     if account == "admin":
+        # The item-analysis tables of every edition: each question a card.
+        phone.goto(f"{demo_server}/training/item-analysis")
+        editions = phone.eval_on_selector_all(
+            "main a[href*='/item-analysis/editions/']:not([href$='.csv'])",
+            "links => links.map(a => a.href)",
+        )
+        assert editions, "the item analysis lists the editions"
+        for url in dict.fromkeys(editions):
+            phone.goto(url)
+            assert phone.locator("main table.card-table").count() > 0, url
+            assert_fits(phone)
+            # The page is some 90,000 px tall on a phone: a picture of its first table's start.
+            phone.locator("main table").first.scroll_into_view_if_needed()
+            phone.screenshot(
+                path=str(ARTIFACTS / f"phone-{account}-{shot_name(demo_server, url)}.png")
+            )
         return
     # Every mentor's training page (each module a card), reached from the team list.
     phone.goto(f"{demo_server}/training/team")
@@ -237,3 +253,42 @@ def test_staff_tables_fit_a_phone(phone, demo_server, account):
         phone.goto(url)
         assert_fits(phone)
         screenshot(phone, f"phone-{account}-{shot_name(demo_server, phone.url)}")
+
+
+def test_the_requirements_grid_is_one_card_per_person_listing_what_is_not_met(
+    phone, browser, demo_server
+):
+    """On a phone the people-by-requirement grid shows each person with only the requirements
+    not met; on a wide screen it is the full grid."""
+    from lms.demo import DEMO_PASSWORD
+
+    sign_in(phone, demo_server, "hr@demo.example", DEMO_PASSWORD)
+    phone.wait_for_load_state()
+    phone.goto(f"{demo_server}/requirements/")
+    assert_fits(phone)
+    rows = phone.locator("table.requirements-matrix tbody tr")
+    assert rows.count() > 0
+    for index in range(rows.count()):
+        row = rows.nth(index)
+        shown = row.locator("td:visible")
+        labels = [shown.nth(i).get_attribute("data-label") for i in range(shown.count())]
+        assert labels[0] == "Cleared to work", labels
+        # Only the requirements that are not met (nor not applicable) are listed on the card.
+        listed = row.locator("td:visible:not([data-label='Cleared to work'])")
+        assert listed.locator(".status--req-met").count() == 0, labels
+        assert (
+            listed.count()
+            == row.locator(
+                "td:not([data-label='Cleared to work']) .status:not(.status--req-met)"
+            ).count()
+        ), labels
+    screenshot(phone, "phone-hr-requirements-cards")
+    wide = browser.new_context(viewport={"width": 1280, "height": 900})
+    desk = wide.new_page()
+    sign_in(desk, demo_server, "hr@demo.example", DEMO_PASSWORD)
+    desk.wait_for_load_state()
+    desk.goto(f"{demo_server}/requirements/")
+    header = desk.locator("table.requirements-matrix thead th")
+    assert header.first.is_visible() and header.count() > 3
+    screenshot(desk, "desktop-hr-requirements-grid")
+    wide.close()

@@ -126,7 +126,7 @@ def test_verifying_without_evidence_needs_how_it_was_confirmed_and_auditors_see_
     block = page.locator(f"#{block_id}")
     text = block.inner_text()
     assert "Confirmed with the registrar" in text and note in text
-    assert "verified without a document, on the strength of the note above" in text
+    assert "verified without a document, on the strength of the note" in text
     check_accessibility(page)
     screenshot(page, "walkthrough-auditor-sees-call")
 

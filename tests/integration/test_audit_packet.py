@@ -118,6 +118,7 @@ def history(db, users, frozen_clock, tmp_path):
         hired,
     )
     day = at(frozen_clock, D(2025, 1, 8))
+    attach_document(db, person, None, "photo-id.pdf")
     verify_identity(db, hr, person, VerificationMethod.GOVERNMENT_ID, None, day)
     attach_document(db, person, credential, "transcript.pdf")
     verify_fact(db, hr, person, credential, VerificationMethod.TRANSCRIPT, None, day)

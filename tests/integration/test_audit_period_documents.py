@@ -253,7 +253,13 @@ def test_the_requirements_register_has_hashes_and_verification_as_recorded_by_th
         hr,
         team["mia"],
         cori,
-        ItemDetails(dt.date(2026, 1, 2), None, "C-1", VerificationMethod.OTHER, "state portal"),
+        ItemDetails(
+            dt.date(2026, 1, 2),
+            None,
+            "C-1",
+            VerificationMethod.OTHER,
+            "State portal look-up on the day: cleared",
+        ),
         Evidence("cori.pdf", PDF),
         TODAY,
     )
@@ -268,7 +274,8 @@ def test_the_requirements_register_has_hashes_and_verification_as_recorded_by_th
     assert by_key["cori"]["status"] == "met"
     assert by_key["cori"]["evidence_sha256"] == hashlib.sha256(PDF).hexdigest()
     assert "hr@example.org" in by_key["cori"]["verification"]
-    assert "how: Other: state portal" in by_key["cori"]["verification"]
+    assert "how: Other: State portal look-up on the day: cleared" in by_key["cori"]["verification"]
+    assert "without a document" not in by_key["cori"]["verification"]  # its PDF is attached
     assert by_key["cori"]["kind"] == "check"
     # Done on 2 January but entered on 23 November: as the records stood on the 20th, missing.
     before = requirements_register(db, dt.date(2026, 11, 20), TZ)

@@ -226,7 +226,8 @@ def test_two_first_records_of_a_training_area_at_once_give_one_row(engine, monke
         return found
 
     monkeypatch.setattr(clinician_operations, "training_area_record", both_find_nothing)
-    details = TrainingAreaDetails(TrainingArea.CHILD_ADOLESCENT, ShownHow.COURSE, DAY)
+    note = "Course certificate confirmed with the trainer's office (617-555-0100) on the day."
+    details = TrainingAreaDetails(TrainingArea.CHILD_ADOLESCENT, ShownHow.COURSE, DAY, note)
     ids = run_pair(
         engine,
         lambda session, person, cycle: (

@@ -63,7 +63,7 @@ def test_history_read_back_on_several_dates(db, users, frozen_clock):
         HumanServicesBasis.LISTED,
     )
     credential = add_credential(db, hr, person, degree, day1)
-    add_experience(
+    job = add_experience(
         db,
         hr,
         person,
@@ -84,6 +84,9 @@ def test_history_read_back_on_several_dates(db, users, frozen_clock):
     attach_evidence(db, hr, person, EvidenceSubject.CREDENTIAL, credential, "transcript.pdf", PDF)
     attach_document(db, person, credential, "transcript.pdf")
     verify_fact(db, hr, person, credential, VerificationMethod.TRANSCRIPT, "Sealed copy", day2)
+    reference = "Called the YMCA director (617-555-0188) on 2026-03-03: dates and hours confirmed"
+    verify_fact(db, hr, person, job, VerificationMethod.EMPLOYER_REFERENCE, reference, day2)
+    attach_document(db, person, None, "photo-id.pdf")
     verify_identity(db, hr, person, VerificationMethod.GOVERNMENT_ID, None, day2)
 
     frozen_clock.current = dt.datetime(2026, 3, 5, 15, 0, tzinfo=dt.UTC)
@@ -115,6 +118,10 @@ def test_history_read_back_on_several_dates(db, users, frozen_clock):
     assert re.search(r"Youth experience [\d,]+ days ", second)  # whole days, no "427.0 days"
     assert not re.search(r"\d\.\d days", second)
     assert "transcript.pdf" in second
+    # The reference call has no document: the file says what the verification rests on.
+    assert "No evidence attached: verified without a document, on the strength of the note" in (
+        second
+    )
     assert "2019-05-18" in second
 
     latest = file_on(db, person, day4)

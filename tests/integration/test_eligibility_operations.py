@@ -110,6 +110,7 @@ def test_candidate_to_eligible_through_verification(db, actor):
         TODAY,
     )
     assert history(db, person)[-1].status is EligibilityStatus.PROVISIONAL  # identity still open
+    attach_document(db, person, None, "photo-id.pdf")
     verify_identity(db, actor, person, VerificationMethod.GOVERNMENT_ID, None, TODAY)
 
     final = history(db, person)[-1]
@@ -175,6 +176,7 @@ def test_changing_a_verified_job_clears_its_verification(db, actor):
 
 def test_new_date_of_birth_clears_identity_verification(db, actor):
     person = create_person(db, actor, mentor_details(), TODAY)
+    attach_document(db, person, None, "photo-id.pdf")
     verify_identity(db, actor, person, VerificationMethod.GOVERNMENT_ID, None, TODAY)
     update_person(db, actor, person, mentor_details(date_of_birth=dt.date(1998, 4, 3)), TODAY)
     assert not person.identity_verified

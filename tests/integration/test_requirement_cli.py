@@ -48,8 +48,8 @@ def test_import_dry_run_then_import_then_report(runner, db, tmp_path):
     source = tmp_path / "records.csv"
     source.write_text(
         "work_email,requirement,done_on,expires_on,verification_method,verification_note\n"
-        "mia@example.org,cori,2026-01-02,,other,iCORI portal\n"
-        "mia@example.org,cpr_first_aid,2025-06-01,2027-06-01,other,card seen\n",
+        "mia@example.org,cori,2026-01-02,,other,iCORI portal check on 2026-01-02\n"
+        "mia@example.org,cpr_first_aid,2025-06-01,2027-06-01,other,card seen on 2025-06-01\n",
         encoding="utf-8",
     )
     dry = runner.invoke(args=["requirements", "import", str(source), "--dry-run"])

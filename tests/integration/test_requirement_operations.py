@@ -97,7 +97,13 @@ def test_a_new_mentor_is_not_cleared_until_checks_are_recorded(db, hr, mentor):
             hr,
             mentor,
             requirement_for(db, key, TODAY),
-            ItemDetails(dt.date(2026, 10, 30), None, None, VerificationMethod.OTHER, "portal"),
+            ItemDetails(
+                dt.date(2026, 10, 30),
+                None,
+                None,
+                VerificationMethod.OTHER,
+                "State portal look-up on the day: cleared",
+            ),
             None,
             TODAY,
         )
@@ -116,7 +122,11 @@ def test_a_credential_with_evidence_is_hashed_and_audited(db, hr, mentor):
         mentor,
         cpr,
         ItemDetails(
-            dt.date(2026, 9, 1), dt.date(2028, 9, 1), "AHA-123", VerificationMethod.OTHER, "card"
+            dt.date(2026, 9, 1),
+            dt.date(2028, 9, 1),
+            "AHA-123",
+            VerificationMethod.OTHER,
+            "Card seen on the day",
         ),
         Evidence("card scan.pdf", PDF),
         TODAY,
@@ -133,16 +143,33 @@ def test_a_credential_with_evidence_is_hashed_and_audited(db, hr, mentor):
 @pytest.mark.parametrize(
     ("details", "field"),
     [
-        (ItemDetails(dt.date(2026, 9, 1), None, None, VerificationMethod.OTHER, "x"), "expires_on"),
         (
             ItemDetails(
-                dt.date(2026, 9, 1), dt.date(2026, 9, 1), None, VerificationMethod.OTHER, "x"
+                dt.date(2026, 9, 1),
+                None,
+                None,
+                VerificationMethod.OTHER,
+                "State portal look-up on the day: cleared",
             ),
             "expires_on",
         ),
         (
             ItemDetails(
-                dt.date(2026, 12, 1), dt.date(2028, 1, 1), None, VerificationMethod.OTHER, "x"
+                dt.date(2026, 9, 1),
+                dt.date(2026, 9, 1),
+                None,
+                VerificationMethod.OTHER,
+                "State portal look-up on the day: cleared",
+            ),
+            "expires_on",
+        ),
+        (
+            ItemDetails(
+                dt.date(2026, 12, 1),
+                dt.date(2028, 1, 1),
+                None,
+                VerificationMethod.OTHER,
+                "State portal look-up on the day: cleared",
             ),
             "done_on",
         ),
@@ -165,7 +192,11 @@ def test_bad_details_name_the_field_and_change_nothing(db, hr, mentor, details, 
 def test_evidence_must_be_a_pdf_png_or_jpeg(db, hr, mentor):
     cpr = requirement_for(db, "cpr_first_aid", TODAY)
     details = ItemDetails(
-        dt.date(2026, 9, 1), dt.date(2028, 9, 1), None, VerificationMethod.OTHER, "x"
+        dt.date(2026, 9, 1),
+        dt.date(2028, 9, 1),
+        None,
+        VerificationMethod.OTHER,
+        "State portal look-up on the day: cleared",
     )
     with pytest.raises(InvalidInput) as raised:
         record_item(db, hr, mentor, cpr, details, Evidence("x.exe", b"MZ\x90"), TODAY)
@@ -224,10 +255,16 @@ def test_import_is_all_or_nothing_and_names_every_line(db, hr, mentor):
         "nobody@example.org,cori,2026-10-30,,other,iCORI\n"
         "mia@example.org,cpr_first_aid,2026-10-30,,other,card\n"
         "mia@example.org,sori,30/10/2026,,other,x\n"
+        "mia@example.org,sori,2026-10-30,,other,iCORI portal check on 2026-10-30\n"
     )
     with pytest.raises(ImportRefused) as raised:
         import_records(db, hr, text, TODAY)
+    no_basis = (
+        "verification_note: No document is attached, so say how it was confirmed: whom you "
+        "spoke to or what you looked up, the number or address, and the date."
+    )
     assert [str(p) for p in raised.value.problems] == [
+        f"line 2: {no_basis}",
         "line 3: no person has the work email “nobody@example.org”",
         "line 4: expires_on: Enter the date the credential expires.",
         "line 5: done_on: “30/10/2026” is not a date (YYYY-MM-DD).",
@@ -237,7 +274,7 @@ def test_import_is_all_or_nothing_and_names_every_line(db, hr, mentor):
         "work_email,requirement,done_on,expires_on,verification_method,verification_note,"
         "evidence_sha256\n"
         "MIA@example.org,cori,2026-10-30,,other,iCORI," + "a" * 64 + "\n"
-        "mia@example.org,cpr_first_aid,2026-10-30,2028-10-30,other,card,\n"
+        "mia@example.org,cpr_first_aid,2026-10-30,2028-10-30,other,card seen on 2026-10-30,\n"
     )
     assert import_records(db, hr, good, TODAY) == 2
     found, _ = statuses(db, mentor, TODAY)

@@ -213,7 +213,11 @@ def test_requirement_alerts_are_decided_once(db, frozen_clock):
         ana,
         requirement_for(db, "cpr_first_aid", THURSDAY),
         ItemDetails(
-            dt.date(2025, 1, 15), dt.date(2027, 1, 15), "AHA-1", VerificationMethod.OTHER, "card"
+            dt.date(2025, 1, 15),
+            dt.date(2027, 1, 15),
+            "AHA-1",
+            VerificationMethod.OTHER,
+            "Card seen on the day",
         ),
         None,
         THURSDAY,
@@ -224,7 +228,13 @@ def test_requirement_alerts_are_decided_once(db, frozen_clock):
         ACTOR,
         ana,
         requirement_for(db, "oig_exclusion_screening", THURSDAY),
-        ItemDetails(dt.date(2026, 10, 31), None, None, VerificationMethod.OTHER, "portal"),
+        ItemDetails(
+            dt.date(2026, 10, 31),
+            None,
+            None,
+            VerificationMethod.OTHER,
+            "State portal look-up on the day: cleared",
+        ),
         None,
         THURSDAY,
     )

@@ -241,7 +241,11 @@ def test_imported_sessions_count_as_signed(db, team):
 def test_changing_a_licence_clears_its_verification(db, team):
     licence = add_licence(db, team["supervisor"], dt.date(2028, 1, 1), dt.date(2030, 1, 1))
     verify_licence(
-        db, team["supervisor_actor"], licence, LicenceVerificationMethod.BOARD_LOOKUP, None
+        db,
+        team["supervisor_actor"],
+        licence,
+        LicenceVerificationMethod.BOARD_LOOKUP,
+        "Board's online look-up on the day: licence active.",
     )
     assert licence.verified
     same = LicenceDetails(

@@ -160,13 +160,16 @@ SMALL_PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root
 
 
 def attach_document(db: Session, person: Person, fact, name: str = "document.pdf"):
-    """Attach a small PDF to a credential or an experience entry, as HR would before verifying
-    it by a method that reads a document (a transcript, pay records)."""
+    """Attach a small PDF to a credential or an experience entry (``fact`` None: the person's
+    identity), as HR would before verifying it by a method that reads a document (a transcript,
+    pay records, a government ID)."""
     from lms.eligibility.models import EducationCredential, EvidenceSubject
     from lms.eligibility.operations import attach_evidence
 
     subject = (
-        EvidenceSubject.CREDENTIAL
+        EvidenceSubject.IDENTITY
+        if fact is None
+        else EvidenceSubject.CREDENTIAL
         if isinstance(fact, EducationCredential)
         else EvidenceSubject.EXPERIENCE
     )

@@ -366,7 +366,11 @@ def requirement_samples(records) -> dict:
             person,
             requirement_for(db, "cpr_first_aid", today),
             ItemDetails(
-                dt.date(2026, 1, 2), dt.date(2028, 1, 2), None, VerificationMethod.OTHER, "x"
+                dt.date(2026, 1, 2),
+                dt.date(2028, 1, 2),
+                None,
+                VerificationMethod.OTHER,
+                "State portal look-up on the day: cleared",
             ),
             Evidence("card.pdf", b"%PDF-1.4 card"),
             today,

@@ -18,7 +18,7 @@ from lms.eligibility.models import Determination, EducationCredential, Experienc
 from lms.eligibility.operations import verify_fact
 from lms.staff.models import Person, StaffStatus, VerificationMethod
 from lms.staff.operations import verify_identity
-from tests.support.factories import insert_people
+from tests.support.factories import attach_document, insert_people
 from tests.web.permission_matrix import PUBLIC
 
 
@@ -742,6 +742,7 @@ def create_from_facts(hr: Api, db, users, case: dict) -> int:
     actor, today = Actor(users["hr"].id, "hr@example.org"), dt.date.fromisoformat(case["as_of"])
     record = db.get(Person, person["id"])
     if case["identity_verified"]:
+        attach_document(db, record, None, "photo-id.pdf")
         verify_identity(db, actor, record, VerificationMethod.GOVERNMENT_ID, None, today)
     for model, fact_id in verified:
         method, note = VerificationMethod.REGISTRAR, "Called the registrar on the day: confirmed."

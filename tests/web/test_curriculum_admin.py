@@ -96,3 +96,22 @@ def test_the_review_shows_each_changed_modules_text_and_publishing_needs_confirm
     assert "Against version 1: 2 lines added, 0 removed." in later
     assert '<ins class="diff-added">+ A sentence added for the review.</ins>' in later
     assert later.count('class="module-diff"') == 1
+
+
+def test_the_problem_list_names_files_relative_to_the_curricula_folder(
+    client, auth, users, tmp_path, monkeypatch
+):
+    """Issue 14: the problem list showed absolute server paths; a page never shows one."""
+    from lms.config import PROJECT_ROOT
+    from lms.curriculum import views
+
+    copy = tmp_path / "tm-core" / "2027"
+    shutil.copytree(PROJECT_ROOT / "curricula" / "tm-core" / "2027", copy)
+    module = sorted(copy.glob("*.md"))[0]
+    module.write_text("no front matter here\n", "utf-8")
+    monkeypatch.setattr(views, "CURRICULA", tmp_path)
+    auth.login("admin@example.org")
+    page = client.get("/admin/curriculum/").get_data(as_text=True)
+    assert f"<li>tm-core/2027/{module.name}:1: a module file must start with front matter" in page
+    assert str(tmp_path) not in page
+    assert str(PROJECT_ROOT) not in page

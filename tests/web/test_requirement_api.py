@@ -57,6 +57,12 @@ def test_bad_input_names_the_field_and_writes_nothing(hr, db):  # noqa: F811
         ({"requirement": "cori", "done_on": "2026-01-02", "verification_method": "other",
           "verification_note": "x", "evidence_sha256": "xyz"}, "evidence_sha256"),
         ({"requirement": "cori", "colour": "red"}, "colour"),
+        # Issue 14: no document and a note that says nothing of whom or when is refused; so is
+        # a method that reads a document without the document's hash.
+        ({"requirement": "cori", "done_on": "2026-01-02", "verification_method": "other",
+          "verification_note": "iCORI"}, "verification_note"),
+        ({"requirement": "cori", "done_on": "2026-01-02",
+          "verification_method": "government_id"}, "evidence_sha256"),
     ]:  # fmt: skip
         response = hr.post(path, body)
         assert response.status_code == 422, body

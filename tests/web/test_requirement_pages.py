@@ -220,7 +220,11 @@ def test_hr_home_counts_who_is_not_cleared_and_what_expires_soon(
     cpr = requirement_for(db, "cpr_first_aid", today)
     # A card expiring on 10 December 2026 is valid to the 9th: inside 30 days of 23 November.
     details = ItemDetails(
-        dt.date(2024, 12, 10), dt.date(2026, 12, 10), None, VerificationMethod.OTHER, "x"
+        dt.date(2024, 12, 10),
+        dt.date(2026, 12, 10),
+        None,
+        VerificationMethod.OTHER,
+        "State portal look-up on the day: cleared",
     )
     record_item(db, actor, mentor, cpr, details, None, today)
     db.commit()
@@ -285,7 +289,13 @@ def test_an_auditor_downloads_the_register_with_evidence_hashes(
     mentor = add_mentor(db)
     actor, today = Actor.system("test"), dt.date(2026, 11, 23)
     ensure_catalogue(db, actor, today)
-    details = ItemDetails(dt.date(2026, 11, 20), None, None, VerificationMethod.OTHER, "portal")
+    details = ItemDetails(
+        dt.date(2026, 11, 20),
+        None,
+        None,
+        VerificationMethod.OTHER,
+        "State portal look-up on the day: cleared",
+    )
     cori = requirement_for(db, "cori", today)
     record_item(db, actor, mentor, cori, details, Evidence("cori.pdf", PDF), today)
     db.commit()

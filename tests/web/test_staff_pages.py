@@ -372,3 +372,35 @@ def test_a_clinicians_licences_come_from_the_records_not_the_staff_form(hr_clien
     )
     assert "LICSW OLD (MA), 2024-11-23 up to the day before 2026-11-23 <strong>(not" in page
     assert "Add, renew or verify licences" in page
+
+
+def test_an_identity_is_verified_on_the_id_attached_or_on_a_note(hr_client, db):
+    """Issue 14: the same gap as the transcript's, for identity: "Government-issued photo ID"
+    with no document and no note was accepted; now it needs the ID attached, and a verification
+    resting on a note says so to whoever reads the page."""
+    person = make_person(db)
+    base = f"/staff/{person.id}"
+    token = csrf_token(hr_client, base)
+    refused = hr_client.post(
+        f"{base}/identity/verify",
+        data={"csrf_token": token, "method": "government_id", "note": ""},
+    )
+    assert refused.status_code == 422
+    assert "needs the document attached as evidence first" in refused.get_data(as_text=True)
+    db.expire_all()
+    assert db.get(Person, person.id).identity_verified_at is None
+    note = "Called the state RMV records line (617-555-0100) on 2026-11-20: ID number confirmed"
+    accepted = hr_client.post(
+        f"{base}/identity/verify",
+        data={"csrf_token": token, "method": "other", "note": note},
+    )
+    assert accepted.status_code == 302
+    page = hr_client.get(base).get_data(as_text=True)
+    assert "verified without a document, on the strength of the note" in page
+    factories.attach_document(db, db.get(Person, person.id), None, "photo-id.pdf")
+    db.commit()
+    with_id = hr_client.post(
+        f"{base}/identity/verify",
+        data={"csrf_token": token, "method": "government_id", "note": ""},
+    )
+    assert with_id.status_code == 302

@@ -290,6 +290,17 @@ def test_hr_records_and_verifies_a_licence(client, auth, db, team):
             f"verify-{licence.id}-note": "",
         },
     )
+    # A look-up with nothing attached rests on a note saying what was looked up and when.
+    assert verified.status_code == 422
+    assert "No document is attached, so say how it was confirmed" in verified.get_data(as_text=True)
+    verified = client.post(
+        f"{url}/licences/{licence.id}/verify",
+        data={
+            "csrf_token": csrf_token(client, url),
+            f"verify-{licence.id}-method": "board_lookup",
+            f"verify-{licence.id}-note": "Board's online look-up on 2026-11-23: active.",
+        },
+    )
     assert verified.status_code == 302
     db.expire_all()
     assert db.execute(select(Licence.verified_at).where(Licence.id == licence.id)).scalar_one()
