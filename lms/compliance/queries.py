@@ -546,7 +546,7 @@ def dashboard_page(
     supervision: SupervisionSettings = DEFAULT_SUPERVISION,
 ) -> DashboardPage:
     """The dashboard from the stored statuses: counts, one page of the list with its missed
-    supervision weeks and the 12-month chart, in eleven queries (nine without the chart)
+    supervision weeks and the 12-month chart, in at most eleven queries (nine without the chart)
     however many mentors.
 
     The supervision filter cannot be answered in SQL (the weekly rule is Python): the rows the

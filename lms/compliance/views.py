@@ -163,8 +163,9 @@ PAGE_SIZE = 50
 
 
 def _load(scope: Scope, parameters: Parameters, requested_page: int) -> DashboardPage:
-    """Counts, one page with its missed supervision weeks and the chart: eleven queries (the
-    supervision filter: six more for every ``STREAM_BATCH`` mentors the other filters leave)."""
+    """Counts, one page with its missed supervision weeks and the chart: at most eleven
+    queries (with the supervision filter: one to read the rows the other filters leave, and six
+    for every ``STREAM_BATCH`` of them)."""
     return dashboard_page(
         db_session(),
         parameters.as_of,
