@@ -36,9 +36,10 @@ from lms.supervision.settings import supervision_settings
 PASSWORD = "quiet lantern meadow river"  # noqa: S105 - a throw-away bench account
 
 
-def add_sessions(session, today: dt.date, seed: int = 11) -> int:
-    """One session a week for every mentor for the last year (from their hire), most of them
-    individual and signed; a few group, unsigned or late, so every reason is exercised."""
+def add_sessions(session, today: dt.date, seed: int = 11, days: int = 364) -> int:
+    """One session a week for every mentor for the last year, or ``days`` (from their hire),
+    most of them individual and signed; a few group, unsigned or late, so every reason is
+    exercised."""
     rng = random.Random(seed)
     now = clock.now()
     supervisor = session.execute(
@@ -62,7 +63,7 @@ def add_sessions(session, today: dt.date, seed: int = 11) -> int:
     mentors = session.execute(
         select(Person.id, Person.hire_on).where(Person.position == Position.THERAPEUTIC_MENTOR)
     ).all()
-    first_week = week_start(today - dt.timedelta(days=364))
+    first_week = week_start(today - dt.timedelta(days=days))
     rows = []
     for mentor_id, hire_on in mentors:
         week = max(first_week, week_start(hire_on))

@@ -33,6 +33,8 @@ from lms.compliance.rules import (
 )
 from lms.staff.models import CLINICAL_POSITIONS, Person, Position, StaffStatus
 from lms.staff.queries import Page, employed_between
+from lms.supervision.queries import MISSED_WINDOWS, missed_recent_weeks
+from lms.supervision.rules import SupervisionSettings
 from lms.training.models import TrainingStatusPeriod
 from lms.training.queries import period_covers, training_histories
 from lms.training.rules import CyclePolicy, TrainingHistory, TrainingState, TrainingStatus
@@ -52,6 +54,9 @@ class ComplianceFilters:
     without_supervisor: bool = False  # only mentors with no supervisor assigned
     position: Position | None = None
     expiring_within: int | None = None  # only training valid now that expires within N days
+    #: Only mentors with a ``missed`` supervision week among the last N weeks over (4 or 13):
+    #: the weekly rule is Python, so this one is applied after the SQL, a batch at a time.
+    missed_supervision: int | None = None
 
 
 @dataclass(frozen=True)
@@ -406,6 +411,59 @@ def rows_page(
 #: Rows fetched at a time when the whole list is streamed (the CSV export).
 STREAM_BATCH = 500
 
+#: The supervision columns beside the list's, on the page and in the CSV export: weeks
+#: ``missed`` among the last 4 and 13 weeks over as of the dashboard's date (issue 10).
+SUPERVISION_COLUMNS = tuple(
+    f"Supervision weeks missed (last {window})" for window in MISSED_WINDOWS
+)
+
+#: The weekly rule's defaults (the app passes its ``LMS_SUPERVISION_*`` settings).
+DEFAULT_SUPERVISION = SupervisionSettings()
+
+#: A row's missed weeks by window (4, 13).
+Missed = dict[int, int]
+
+
+def with_missed_weeks(
+    session: Session,
+    rows: list[ComplianceRow],
+    as_of: dt.date,
+    settings: SupervisionSettings,
+    missed_supervision: int | None = None,
+) -> list[tuple[ComplianceRow, Missed]]:
+    """``rows`` with each mentor's missed supervision weeks (``lms.supervision``'s loader and
+    weekly rule, six queries for the lot, none for no rows); with ``missed_supervision`` only
+    the rows with a missed week among that many last weeks."""
+    missed = missed_recent_weeks(
+        session, [row.record.person_id for row in rows], as_of=as_of, settings=settings
+    )
+    pairs = [(row, missed[row.record.person_id]) for row in rows]
+    if missed_supervision is not None:
+        pairs = [pair for pair in pairs if pair[1][missed_supervision] > 0]
+    return pairs
+
+
+def stream_rows_with_missed(
+    session: Session,
+    as_of: dt.date,
+    settings: SupervisionSettings,
+    *,
+    team_of: int | None = None,
+    filters: ComplianceFilters = ComplianceFilters(),
+) -> Iterator[tuple[ComplianceRow, Missed]]:
+    """``stream_rows`` with the missed supervision weeks, worked out ``STREAM_BATCH`` rows at a
+    time (six queries a batch) and the supervision filter applied to each batch."""
+    batch: list[ComplianceRow] = []
+    for row in stream_rows(session, as_of, team_of=team_of, filters=filters):
+        batch.append(row)
+        if len(batch) >= STREAM_BATCH:
+            yield from with_missed_weeks(
+                session, batch, as_of, settings, filters.missed_supervision
+            )
+            batch = []
+    if batch:
+        yield from with_missed_weeks(session, batch, as_of, settings, filters.missed_supervision)
+
 
 def stream_rows(
     session: Session,
@@ -468,6 +526,8 @@ class DashboardPage:
     counts: dict[TrainingStatus, int]  # by status, before the status filter
     shares: list[DailyShare] = field(default_factory=list)
     months: list[MonthSummary] = field(default_factory=list)
+    #: Each shown mentor's missed supervision weeks by window, by person id.
+    missed: dict[int, Missed] = field(default_factory=dict)
 
     @property
     def total(self) -> int:
@@ -483,19 +543,38 @@ def dashboard_page(
     team_of: int | None = None,
     filters: ComplianceFilters = ComplianceFilters(),
     chart: bool = True,
+    supervision: SupervisionSettings = DEFAULT_SUPERVISION,
 ) -> DashboardPage:
-    """The dashboard from the stored statuses: counts, one page of the list and the 12-month
-    chart, in five queries (three without the chart) however many mentors."""
+    """The dashboard from the stored statuses: counts, one page of the list with its missed
+    supervision weeks and the 12-month chart, in at most eleven queries (nine without the chart)
+    however many mentors.
+
+    The supervision filter cannot be answered in SQL (the weekly rule is Python): the rows the
+    other filters leave are read in order and the rule run on them ``STREAM_BATCH`` at a time
+    (one query, then six a batch); the counts and the chart do not depend on it."""
     counts = status_counts(session, as_of, team_of=team_of, filters=filters)
-    if filters.status is None and filters.expiring_within is None:
-        matching = sum(counts.values())
+    if filters.missed_supervision is not None:
+        kept = list(
+            stream_rows_with_missed(session, as_of, supervision, team_of=team_of, filters=filters)
+        )
+        page = Page.clamped(requested_page, page_size, len(kept))
+        shown = kept[page.offset : page.offset + page.size]
+        rows = [row for row, _ in shown]
+        missed = {row.record.person_id: windows for row, windows in shown}
     else:
-        matching = count_shown(session, as_of, team_of=team_of, filters=filters)
-    page = Page.clamped(requested_page, page_size, matching)
-    rows = rows_page(session, as_of, page, team_of=team_of, filters=filters)
+        if filters.status is None and filters.expiring_within is None:
+            matching = sum(counts.values())
+        else:
+            matching = count_shown(session, as_of, team_of=team_of, filters=filters)
+        page = Page.clamped(requested_page, page_size, matching)
+        rows = rows_page(session, as_of, page, team_of=team_of, filters=filters)
+        missed = {
+            row.record.person_id: windows
+            for row, windows in with_missed_weeks(session, rows, as_of, supervision)
+        }
     shares = (
         stored_daily_shares(session, chart_start(as_of), as_of, team_of=team_of, filters=filters)
         if chart
         else []
     )
-    return DashboardPage(as_of, rows, page, counts, shares, monthly_summaries(shares))
+    return DashboardPage(as_of, rows, page, counts, shares, monthly_summaries(shares), missed)

@@ -12,6 +12,7 @@ from flask import (
     Blueprint,
     Response,
     abort,
+    current_app,
     render_template,
     request,
     stream_with_context,
@@ -24,18 +25,21 @@ from lms.auth.permissions import requires
 from lms.compliance.chart import build_chart, percent
 from lms.compliance.queries import (
     COLUMNS,
+    SUPERVISION_COLUMNS,
     TRACKED_POSITIONS,
     ComplianceFilters,
     DashboardPage,
     cells,
     dashboard_page,
-    stream_rows,
+    stream_rows_with_missed,
     supervisor_choices,
 )
 from lms.compliance.rules import STATUS_ORDER, latest_as_of, parse_as_of
 from lms.provider_time import provider_today
 from lms.staff.models import Person
 from lms.staff.queries import person_for_user
+from lms.supervision.queries import MISSED_WINDOWS
+from lms.supervision.settings import supervision_settings
 from lms.training.rules import TrainingStatus
 from lms.validation import InvalidInput
 from lms.web import db_session, requested_page_number
@@ -45,6 +49,13 @@ T = TypeVar("T")
 
 EVERYONE_ROLES = (Role.HR, Role.ADMIN)
 NO_SUPERVISOR_VALUE = "none"
+
+#: The dashboard's list and its CSV: the training columns, then the supervision ones.
+DASHBOARD_COLUMNS = (*COLUMNS, *SUPERVISION_COLUMNS)
+#: The supervision filter's options (value, label).
+MISSED_CHOICES = [
+    (str(window), f"Missed supervision in the last {window} weeks") for window in MISSED_WINDOWS
+]
 
 
 @dataclass(frozen=True)
@@ -91,6 +102,12 @@ def _parameters(args: Mapping[str, str], today: dt.date, choices: Iterable[str])
     position = _choice(args, "position", {p.value: p for p in TRACKED_POSITIONS}, "Position")
     supervisor = _choice(args, "supervisor", {value: value for value in choices}, "Supervisor")
     expiring_within = _days(args, "expiring_within", "Expiring within")
+    missed = _choice(
+        args,
+        "missed_supervision",
+        {str(window): window for window in MISSED_WINDOWS},
+        "Supervision",
+    )
     return Parameters(
         as_of,
         ComplianceFilters(
@@ -99,6 +116,7 @@ def _parameters(args: Mapping[str, str], today: dt.date, choices: Iterable[str])
             without_supervisor=supervisor == NO_SUPERVISOR_VALUE,
             position=position,
             expiring_within=expiring_within,
+            missed_supervision=missed,
         ),
     )
 
@@ -134,7 +152,7 @@ def _choice(args: Mapping[str, str], name: str, allowed: Mapping[str, T], label:
 def _query(parameters: Parameters, args: Mapping[str, str]) -> dict[str, str]:
     """The query string that repeats this view (for links and the export), with the date fixed."""
     query = {"as_of": parameters.as_of.isoformat()}
-    for name in ("status", "supervisor", "position", "expiring_within"):
+    for name in ("status", "supervisor", "position", "expiring_within", "missed_supervision"):
         if (args.get(name) or "").strip():
             query[name] = args[name].strip()
     return query
@@ -145,7 +163,9 @@ PAGE_SIZE = 50
 
 
 def _load(scope: Scope, parameters: Parameters, requested_page: int) -> DashboardPage:
-    """Counts, one page and the chart from the stored status periods: five queries."""
+    """Counts, one page with its missed supervision weeks and the chart: at most eleven
+    queries (with the supervision filter: one to read the rows the other filters leave, and six
+    for every ``STREAM_BATCH`` of them)."""
     return dashboard_page(
         db_session(),
         parameters.as_of,
@@ -153,7 +173,12 @@ def _load(scope: Scope, parameters: Parameters, requested_page: int) -> Dashboar
         PAGE_SIZE,
         team_of=scope.team_of.id if scope.team_of else None,
         filters=parameters.filters,
+        supervision=supervision_settings(current_app.config),
     )
+
+
+def _missed_cells(missed: Mapping[int, int]) -> list[str]:
+    return [str(missed.get(window, 0)) for window in MISSED_WINDOWS]
 
 
 @blueprint.route("/")
@@ -172,7 +197,8 @@ def index():
         "supervisor_choices": choices,
         "statuses": STATUS_ORDER,
         "positions": TRACKED_POSITIONS,
-        "columns": COLUMNS,
+        "columns": DASHBOARD_COLUMNS,
+        "missed_choices": MISSED_CHOICES,
     }
     try:
         parameters = _parameters(request.args, today, [value for value, _ in choices])
@@ -186,7 +212,10 @@ def index():
         parameters=parameters,
         dashboard=dashboard,
         page=dashboard.page,
-        rows=[(row, cells(row)) for row in dashboard.rows],
+        rows=[
+            (row, cells(row) + _missed_cells(dashboard.missed.get(row.record.person_id, {})))
+            for row in dashboard.rows
+        ],
         query=query,
         link_arguments=query,
         chart=build_chart(dashboard.shares, dashboard.months),
@@ -209,17 +238,18 @@ def export():
         abort(400, error.message)
     session = db_session()
     team_of = scope.team_of.id if scope.team_of else None
+    settings = supervision_settings(current_app.config)
 
     def lines():
         # Runs as the response is sent, after the request's transaction has ended: the rows
         # are read in a fresh read transaction, a batch at a time, and written as they come.
         buffer = io.StringIO()
         writer = csvfile.SafeWriter(buffer)
-        writer.writerow(COLUMNS)
-        for row in stream_rows(
-            session, parameters.as_of, team_of=team_of, filters=parameters.filters
+        writer.writerow(DASHBOARD_COLUMNS)
+        for row, missed in stream_rows_with_missed(
+            session, parameters.as_of, settings, team_of=team_of, filters=parameters.filters
         ):
-            writer.writerow(_typed(cells(row)))
+            writer.writerow(_typed(cells(row) + _missed_cells(missed)))
             if buffer.tell() >= STREAM_CHUNK:
                 yield buffer.getvalue()
                 buffer.seek(0)
@@ -241,9 +271,13 @@ def export():
 STREAM_CHUNK = 64 * 1024
 
 
+#: The columns written as numbers: days left and the missed supervision weeks.
+NUMBER_COLUMNS = frozenset({3, *range(len(COLUMNS), len(DASHBOARD_COLUMNS))})
+
+
 def _typed(row: list[str]) -> list[str | int]:
-    """The days-left column as a number, so it stays a number (the rest made inert as text)."""
-    return [int(cell) if index == 3 else cell for index, cell in enumerate(row)]
+    """The number columns as numbers, so they stay numbers (the rest made inert as text)."""
+    return [int(cell) if index in NUMBER_COLUMNS else cell for index, cell in enumerate(row)]
 
 
 def csv_text(rows: Iterable[list[str]]) -> str:

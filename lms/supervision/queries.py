@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
@@ -22,7 +23,9 @@ from lms.supervision.rules import (
     SupervisionSettings,
     WeekResult,
     employment_in,
+    missed_in_recent_weeks,
     position_spells,
+    recent_weeks_over,
     supervision_weeks,
     week_start,
 )
@@ -56,7 +59,11 @@ class MentorWeeks:
 
 
 def mentors_statement(
-    first: dt.date, last: dt.date, supervisor_id: int | None = None, mentor_id: int | None = None
+    first: dt.date,
+    last: dt.date,
+    supervisor_id: int | None = None,
+    mentor_id: int | None = None,
+    mentor_ids: Collection[int] | None = None,
 ) -> Select:
     """People who are, or have been, therapeutic mentors with a period of employment
     overlapping ``first`` to ``last`` (``mentor_weeks`` keeps the days they were mentors)."""
@@ -84,6 +91,8 @@ def mentors_statement(
         statement = statement.where(Person.supervisor_id == supervisor_id)
     if mentor_id is not None:
         statement = statement.where(Person.id == mentor_id)
+    if mentor_ids is not None:
+        statement = statement.where(Person.id.in_(sorted(set(mentor_ids))))
     return statement
 
 
@@ -96,14 +105,19 @@ def mentor_weeks(
     settings: SupervisionSettings,
     supervisor_id: int | None = None,
     mentor_id: int | None = None,
+    mentor_ids: Collection[int] | None = None,
+    areas: bool = True,
 ) -> list[MentorWeeks]:
     """Every therapeutic mentor's weeks containing a day from ``first`` to ``last``, as of
     ``as_of``, ordered by name: only the days each was employed as a therapeutic mentor (the
     position held on each day, from the position history). Seven queries, however many mentors
-    and sessions."""
+    and sessions (six with ``areas=False``: the supervisors' training areas, shown beside
+    sessions, are not read). ``mentor_ids`` limits it to those people (a page of a list)."""
     range_first = week_start(first, settings.week_starts)
     range_last = week_start(last, settings.week_starts) + dt.timedelta(days=6)
-    ids = mentors_statement(range_first, range_last, supervisor_id, mentor_id).scalar_subquery()
+    ids = mentors_statement(
+        range_first, range_last, supervisor_id, mentor_id, mentor_ids
+    ).scalar_subquery()
 
     mentors = session.execute(
         select(Person.id, Person.legal_name, Person.work_email, Person.supervisor_id)
@@ -181,7 +195,7 @@ def mentor_weeks(
         licences[row.person_id].append(
             LicenceTerm(row.issued_on, row.expires_on, row.verified_at is not None)
         )
-    areas = areas_by_person(session, {row.supervisor_id for row in rows})
+    areas = areas_by_person(session, {row.supervisor_id for row in rows}) if areas else {}
 
     facts: dict[int, list[SessionFacts]] = defaultdict(list)
     infos: dict[int, dict[int, SessionInfo]] = defaultdict(dict)
@@ -323,3 +337,39 @@ def team_of(session: Session, supervisor_id: int) -> list[Person]:
             .order_by(Person.legal_name)
         ).scalars()
     )
+
+
+#: The windows the compliance dashboard counts missed weeks over: the last 4 and 13 weeks over.
+MISSED_WINDOWS = (4, 13)
+
+
+def missed_recent_weeks(
+    session: Session,
+    mentor_ids: Collection[int],
+    *,
+    as_of: dt.date,
+    settings: SupervisionSettings,
+    windows: tuple[int, ...] = MISSED_WINDOWS,
+) -> dict[int, dict[int, int]]:
+    """For each of ``mentor_ids``: window (number of weeks) -> weeks ``missed`` among that many
+    most recent weeks over as of ``as_of``, by the weekly rule. Six queries however many mentors
+    (none for no mentors); a mentor with no reported week has 0 in every window."""
+    counts = {mentor_id: dict.fromkeys(windows, 0) for mentor_id in mentor_ids}
+    if not counts or not windows:
+        return counts
+    weeks = recent_weeks_over(as_of, max(windows), settings.week_starts)
+    for mentor in mentor_weeks(
+        session,
+        first=weeks[0],
+        last=weeks[-1] + dt.timedelta(days=6),
+        as_of=as_of,
+        settings=settings,
+        mentor_ids=counts.keys(),
+        areas=False,
+    ):
+        if mentor.mentor_id in counts:
+            counts[mentor.mentor_id] = {
+                window: missed_in_recent_weeks(mentor.weeks, as_of, window, settings.week_starts)
+                for window in windows
+            }
+    return counts

@@ -313,6 +313,23 @@ def supervision_weeks(
     return results
 
 
+def recent_weeks_over(as_of: dt.date, count: int, week_starts: str = "sunday") -> list[dt.date]:
+    """The first days of the ``count`` most recent weeks that are over as of ``as_of`` (a week is
+    over once the as-of date is after its last day, so the week holding ``as_of`` never is),
+    oldest first."""
+    current = week_start(as_of, week_starts)
+    return [current - dt.timedelta(weeks=back) for back in range(count, 0, -1)]
+
+
+def missed_in_recent_weeks(
+    weeks: Iterable[WeekResult], as_of: dt.date, count: int, week_starts: str = "sunday"
+) -> int:
+    """How many of the ``count`` most recent weeks over as of ``as_of`` are ``missed`` among a
+    mentor's weeks (as ``supervision_weeks`` gives them for the same ``as_of``)."""
+    window = set(recent_weeks_over(as_of, count, week_starts))
+    return sum(1 for week in weeks if week.starts_on in window and week.status is WeekStatus.MISSED)
+
+
 # --- the free-text note: no youth data stored knowingly ------------------------------------------
 
 _DATE = re.compile(

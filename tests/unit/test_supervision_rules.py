@@ -21,6 +21,8 @@ from lms.supervision.rules import (
     SessionFormat,
     SupervisionSettings,
     WeekStatus,
+    missed_in_recent_weeks,
+    recent_weeks_over,
     supervision_weeks,
     week_start,
     weeks_touching,
@@ -348,3 +350,55 @@ def test_position_spells_and_the_employment_spent_in_them():
         Period(D(2025, 1, 6), D(2026, 6, 30)),
         Period(D(2026, 9, 1), None),
     ]
+
+
+# --- the compliance dashboard's columns: weeks missed among the last N weeks over -----------------
+
+
+def test_the_last_weeks_over_leave_out_the_week_in_progress():
+    # As of Wednesday 18 March the week of 15 March is in progress: the last 4 over start on
+    # 15 February, 22 February, 1 March and 8 March.
+    assert recent_weeks_over(D(2026, 3, 18), 4) == [
+        D(2026, 2, 15),
+        D(2026, 2, 22),
+        D(2026, 3, 1),
+        D(2026, 3, 8),
+    ]
+    # On its last day (Saturday 14 March) the week of 8 March is not over yet.
+    assert recent_weeks_over(D(2026, 3, 14), 1) == [D(2026, 3, 1)]
+    # Monday-start weeks: as of Sunday 15 March the week of Monday 9 March is in progress.
+    assert recent_weeks_over(D(2026, 3, 15), 2, "monday") == [D(2026, 2, 23), D(2026, 3, 2)]
+
+
+def test_missed_weeks_counted_among_the_last_weeks_over():
+    """Employed since 2025, as of Wednesday 18 March: a session in the weeks of 15 February
+    and 1 March; none in the weeks of 22 February and 8 March (two required, finished weeks
+    missed); the week of 15 March is pending, not counted. Then on leave in the week of
+    22 February for three weekdays (23-25 February): two on duty, not required, not missed."""
+    as_of = D(2026, 3, 18)
+    sessions = [session(D(2026, 2, 17)), session(D(2026, 3, 3))]
+    weeks = supervision_weeks(
+        EMPLOYED, [], sessions, first=D(2026, 2, 15), last=as_of, as_of=as_of, settings=SETTINGS
+    )
+    assert missed_in_recent_weeks(weeks, as_of, 4) == 2
+    assert missed_in_recent_weeks(weeks, as_of, 1) == 1  # the week of 8 March
+    on_leave = [Period(D(2026, 2, 23), D(2026, 2, 25))]
+    weeks = supervision_weeks(
+        EMPLOYED,
+        on_leave,
+        sessions,
+        first=D(2026, 2, 15),
+        last=as_of,
+        as_of=as_of,
+        settings=SETTINGS,
+    )
+    assert [week.status for week in weeks] == [
+        WeekStatus.MET,
+        WeekStatus.NOT_REQUIRED,
+        WeekStatus.MET,
+        WeekStatus.MISSED,
+        WeekStatus.PENDING,
+    ]
+    assert missed_in_recent_weeks(weeks, as_of, 4) == 1
+    # Thirteen weeks asked, four reported: only those can be missed.
+    assert missed_in_recent_weeks(weeks, as_of, 13) == 1

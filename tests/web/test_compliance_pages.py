@@ -16,7 +16,16 @@ from tests.support.factories import insert_person
 
 TODAY = dt.date(2026, 11, 23)  # the frozen clock's day
 D = dt.date
-HEADER = ["Mentor", "Status", "Due or expiry date", "Days left", "Supervisor", "Position"]
+HEADER = [
+    "Mentor",
+    "Status",
+    "Due or expiry date",
+    "Days left",
+    "Supervisor",
+    "Position",
+    "Supervision weeks missed (last 4)",
+    "Supervision weeks missed (last 13)",
+]
 
 
 add_person = insert_person
@@ -134,13 +143,17 @@ def exported(response) -> list[list[str]]:
 
 def test_hr_sees_everyone_worst_first_with_days_left(hr_client):
     rows = shown(hr_client.get("/compliance/"))
+    # Nobody has had supervision. The 13 weeks over on Monday 2026-11-23 run from Sunday
+    # 2026-08-23 to Saturday 2026-11-21. Otto, hired Tuesday 2026-09-01, was on duty four
+    # weekdays of the week of 2026-08-30 (required, missed) and not employed in the week before
+    # (not reported): 12. Ned, hired Friday 2026-11-20, one weekday: not required.
     assert rows == [
         HEADER,
-        ["Lee", "Lapsed", "2025-01-15", "-677", "Sue Visor", "Therapeutic mentor"],
-        ["Otto", "Overdue", "2026-10-01", "-53", "Sam Visor", "Therapeutic mentor"],
-        ["Dana", "Due soon", "2026-12-20", "27", "Sue Visor", "Therapeutic mentor"],
-        ["Ned", "Not started", "2026-12-20", "27", "No supervisor", "Therapeutic mentor"],
-        ["Cora", "Compliant", "2027-03-10", "107", "Sam Visor", "Therapeutic mentor"],
+        ["Lee", "Lapsed", "2025-01-15", "-677", "Sue Visor", "Therapeutic mentor", "4", "13"],
+        ["Otto", "Overdue", "2026-10-01", "-53", "Sam Visor", "Therapeutic mentor", "4", "12"],
+        ["Dana", "Due soon", "2026-12-20", "27", "Sue Visor", "Therapeutic mentor", "4", "13"],
+        ["Ned", "Not started", "2026-12-20", "27", "No supervisor", "Therapeutic mentor", "0", "0"],
+        ["Cora", "Compliant", "2027-03-10", "107", "Sam Visor", "Therapeutic mentor", "4", "13"],
     ]
 
 
@@ -185,9 +198,11 @@ def test_a_past_date_shows_that_day(hr_client):
     rows = shown(hr_client.get("/compliance/?as_of=2026-06-01"))
     # Dana's expiry 2026-12-20 was 202 days away, her window not yet open; Otto and Ned were
     # not yet hired.
-    assert ["Dana", "Compliant", "2026-12-20", "202", "Sue Visor", "Therapeutic mentor"] in rows
+    dana = ["Dana", "Compliant", "2026-12-20", "202", "Sue Visor", "Therapeutic mentor", "4", "13"]
+    assert dana in rows
     # Gil left on 2026-06-30, so he is listed: lapsed since 2026-01-10.
-    assert ["Gil", "Lapsed", "2026-01-10", "-142", "Sue Visor", "Therapeutic mentor"] in rows
+    gil = ["Gil", "Lapsed", "2026-01-10", "-142", "Sue Visor", "Therapeutic mentor", "4", "13"]
+    assert gil in rows
     assert [r[:2] for r in rows[1:]] == [
         ["Lee", "Lapsed"],
         ["Gil", "Lapsed"],
@@ -371,6 +386,8 @@ def test_the_list_costs_the_same_for_five_or_three_hundred_mentors(
     assert len(export.splitlines()) > 250
     # The user and session checks, the supervisors, then from the stored status periods the
     # counts, one page and the chart's two grouped counts; the layout also reads the
-    # organisation settings. The CSV: the checks, the supervisors, the rows streamed.
-    assert many.count == few.count <= 9, many.statements
-    assert many_export.count == few_export.count <= 4, many_export.statements
+    # organisation settings; the supervision columns of the page's mentors, six more (their
+    # weeks by the supervision report's loader). The CSV: the checks, the supervisors, the rows
+    # streamed, and six for each batch of 500 rows (one batch here).
+    assert many.count == few.count <= 15, many.statements
+    assert many_export.count == few_export.count <= 10, many_export.statements
