@@ -166,6 +166,7 @@ def _step(db, rng: random.Random, person: Person, today: dt.date) -> None:
             f for f in (*person.credentials, *person.experiences) if f.verified_at is None
         ]
         if person.identity_verified_at is None and (not unverified or rng.random() < 0.5):
+            attach_document(db, person, None)
             verify_identity(db, ACTOR, person, VerificationMethod.GOVERNMENT_ID, None, today)
         elif unverified:
             fact = rng.choice(unverified)
@@ -219,6 +220,7 @@ def _qualify(db, person: Person, today: dt.date) -> None:
     ):
         attach_document(db, person, fact)
         verify_fact(db, ACTOR, person, fact, method, None, today)
+    attach_document(db, person, None)
     verify_identity(db, ACTOR, person, VerificationMethod.GOVERNMENT_ID, None, today)
 
 
