@@ -76,18 +76,7 @@ def _scope(
     since: dt.date, until: dt.date, team_of: int | None, filters: ComplianceFilters
 ) -> list[ColumnElement[bool]]:
     """People in a tracked position employed at some time from ``since`` to ``until``."""
-    positions = (filters.position,) if filters.position else TRACKED_POSITIONS
-    conditions = [
-        Person.position.in_(positions),
-        employed_between(since, until),
-    ]
-    if team_of is not None:
-        conditions.append(Person.supervisor_id == team_of)
-    if filters.supervisor_id is not None:
-        conditions.append(Person.supervisor_id == filters.supervisor_id)
-    if filters.without_supervisor:
-        conditions.append(Person.supervisor_id.is_(None))
-    return conditions
+    return [*_in_scope(team_of, filters), employed_between(since, until)]
 
 
 def mentor_records(
