@@ -35,6 +35,7 @@ from lms.compliance.queries import (
     supervisor_choices,
 )
 from lms.compliance.rules import STATUS_ORDER, latest_as_of, parse_as_of
+from lms.db import begin_long_read
 from lms.provider_time import provider_today
 from lms.staff.models import Person
 from lms.staff.queries import person_for_user
@@ -243,18 +244,24 @@ def export():
     def lines():
         # Runs as the response is sent, after the request's transaction has ended: the rows
         # are read in a fresh read transaction, a batch at a time, and written as they come.
-        buffer = io.StringIO()
-        writer = csvfile.SafeWriter(buffer)
-        writer.writerow(DASHBOARD_COLUMNS)
-        for row, missed in stream_rows_with_missed(
-            session, parameters.as_of, settings, team_of=team_of, filters=parameters.filters
-        ):
-            writer.writerow(_typed(cells(row) + _missed_cells(missed)))
-            if buffer.tell() >= STREAM_CHUNK:
-                yield buffer.getvalue()
-                buffer.seek(0)
-                buffer.truncate()
-        yield buffer.getvalue()
+        # That transaction must be a long read (on SQLite it would otherwise begin IMMEDIATE
+        # and hold the write lock for the whole download) and must end with the download.
+        begin_long_read(session)
+        try:
+            buffer = io.StringIO()
+            writer = csvfile.SafeWriter(buffer)
+            writer.writerow(DASHBOARD_COLUMNS)
+            for row, missed in stream_rows_with_missed(
+                session, parameters.as_of, settings, team_of=team_of, filters=parameters.filters
+            ):
+                writer.writerow(_typed(cells(row) + _missed_cells(missed)))
+                if buffer.tell() >= STREAM_CHUNK:
+                    yield buffer.getvalue()
+                    buffer.seek(0)
+                    buffer.truncate()
+            yield buffer.getvalue()
+        finally:
+            session.rollback()
 
     return Response(
         stream_with_context(lines()),

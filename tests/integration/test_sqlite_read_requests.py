@@ -7,6 +7,7 @@ through a real app whose requests each open their own session, with two test-onl
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 import time
 
@@ -120,4 +121,48 @@ def test_a_page_view_that_writes_without_contention_runs_once(tmp_path):
     assert app.test_client().get("/test/viewed").status_code == 200
     assert runs == ["run"]
     assert _audit_rows(app, "test.viewed") == 1
+    engine.dispose()
+
+
+def test_a_streamed_csv_download_does_not_hold_the_write_lock(tmp_path):
+    """The compliance CSV is read while it is sent, after the request's transaction ended: that
+    read begins DEFERRED and ends with the download, so a sign-in meanwhile (or after) is not
+    refused with "database is locked"."""
+    from lms.auth.models import Role
+    from lms.auth.operations import create_user
+    from tests.conftest import PASSWORD, TEST_ARGON2, csrf_token
+    from tests.support.factories import insert_people
+
+    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'requests.sqlite3'}", **TEST_ARGON2})
+    engine = app.extensions["lms.db"].engine
+    upgrade(engine)
+    with app.app_context(), app.extensions["lms.db"].session_factory() as session:
+        create_user(
+            session,
+            Actor.system("test"),
+            app.extensions["lms.auth"].hasher,
+            email="hr@example.org",
+            full_name="Pat HR",
+            password=PASSWORD,
+            roles=[Role.HR],
+        )
+        names = [f"Mentor {number:03}" for number in range(30)]
+        insert_people(session, names, hire_on=dt.date(2025, 1, 6))
+        session.commit()
+    client = app.test_client()
+    client.post(
+        "/login",
+        data={"email": "hr@example.org", "password": PASSWORD, "csrf_token": csrf_token(client)},
+    )
+    response = client.get("/compliance/export.csv", buffered=False)
+    chunks = iter(response.response)
+    first = next(chunks)  # the download has begun: its read transaction is open
+    with app.extensions["lms.db"].session_factory() as writer:
+        started = time.monotonic()
+        record(writer, Actor.system("writer"), "test.write")
+        writer.commit()
+        assert time.monotonic() - started < 1.0
+    sent = b"".join(c if isinstance(c, bytes) else c.encode() for c in (first, *chunks))
+    response.close()
+    assert sent.count(b"\n") == 31  # the header and the 30 mentors
     engine.dispose()
