@@ -26,13 +26,10 @@ import statistics
 
 from sqlalchemy import event
 
-from bench.supervision import PASSWORD, add_sessions
+from bench.supervision import PASSWORD, add_sessions, app_with_hr
 from bench.synthetic import add_mentors
-from lms import clock, create_app
-from lms.actor import Actor
-from lms.auth.operations import create_user
+from lms import clock
 from lms.compliance.queries import ComplianceFilters, stream_rows_with_missed
-from lms.migrate import upgrade
 from lms.statuses.operations import rebuild, settings_from
 from lms.supervision.settings import supervision_settings
 
@@ -45,29 +42,10 @@ PATHS = (
 
 
 def main(count: int) -> None:
-    url = f"sqlite:///{os.environ['LMS_INSTANCE_PATH']}/bench.sqlite3"
-    app = create_app(
-        {
-            "DATABASE_URL": url,
-            "ARGON2_MEMORY_KIB": 19456,
-            "ARGON2_TIME_COST": 2,
-            "ARGON2_PARALLELISM": 1,
-        }
-    )
-    engine = app.extensions["lms.db"].engine
-    upgrade(engine)
+    app, engine = app_with_hr()
     today = clock.today()
     with app.app_context():
         session = app.extensions["lms.db"].session_factory()
-        create_user(
-            session,
-            Actor.system("bench"),
-            app.extensions["lms.auth"].hasher,
-            email="hr@bench.example",
-            full_name="Bench HR",
-            password=PASSWORD,
-            roles=["hr"],
-        )
         started = time.perf_counter()
         add_mentors(session, count, today)
         sessions = add_sessions(session, today, days=13 * 7)

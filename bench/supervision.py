@@ -92,7 +92,9 @@ def add_sessions(session, today: dt.date, seed: int = 11, days: int = 364) -> in
     return len(rows)
 
 
-def main(count: int) -> None:
+def app_with_hr():
+    """An app on a migrated SQLite file in ``LMS_INSTANCE_PATH`` with an HR account
+    (``hr@bench.example``, ``PASSWORD``) committed, and its engine."""
     url = f"sqlite:///{os.environ['LMS_INSTANCE_PATH']}/bench.sqlite3"
     app = create_app(
         {
@@ -104,9 +106,7 @@ def main(count: int) -> None:
     )
     engine = app.extensions["lms.db"].engine
     upgrade(engine)
-    today = clock.today()
-    with app.app_context():
-        session = app.extensions["lms.db"].session_factory()
+    with app.app_context(), app.extensions["lms.db"].session_factory() as session:
         create_user(
             session,
             Actor.system("bench"),
@@ -116,6 +116,15 @@ def main(count: int) -> None:
             password=PASSWORD,
             roles=["hr"],
         )
+        session.commit()
+    return app, engine
+
+
+def main(count: int) -> None:
+    app, engine = app_with_hr()
+    today = clock.today()
+    with app.app_context():
+        session = app.extensions["lms.db"].session_factory()
         started = time.perf_counter()
         add_mentors(session, count, today)
         sessions = add_sessions(session, today)
