@@ -19,6 +19,7 @@ from lms.ratelimits import models as rate_limit_models
 from lms.requirements import models as requirement_models
 from lms.staff import models as staff_models
 from lms.supervision import models as supervision_models
+from lms.tallies import models as tally_models
 from lms.training import models as training_models
 
 __all__ = [
@@ -38,5 +39,6 @@ __all__ = [
     "requirement_models",
     "staff_models",
     "supervision_models",
+    "tally_models",
     "training_models",
 ]

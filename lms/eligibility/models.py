@@ -250,3 +250,7 @@ class EligibilityStatusPeriod(Base):
     starts_on: Mapped[dt.date] = mapped_column(Date)
     ends_on: Mapped[dt.date | None] = mapped_column(Date)  # inclusive; None: open-ended
     status: Mapped[EligibilityStatus] = mapped_column(string_enum(EligibilityStatus, "status"))
+    #: The person's position and staff status when the period was computed (the scope of the
+    #: counters in ``lms.tallies``; a change of either recomputes the person).
+    position: Mapped[str] = mapped_column(String(40))
+    staff_status: Mapped[str] = mapped_column(String(20))

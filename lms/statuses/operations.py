@@ -10,11 +10,12 @@ flush changed; ``lms status verify`` and ``rebuild`` use the same recomputation.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from flask import current_app, has_app_context
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from lms import clock
@@ -26,6 +27,10 @@ from lms.eligibility.rules import status_periods as eligibility_periods
 from lms.eligibility.snapshot import facts_document
 from lms.staff.models import Person
 from lms.staff.queries import mentor_facts_of
+from lms.tallies.models import StatusTally
+from lms.tallies.operations import apply_changes
+from lms.tallies.queries import stored_changes
+from lms.tallies.rules import Spans, TallyKey, changes_of, without_zeros
 from lms.training.models import TrainingStatusPeriod
 from lms.training.operations import settings_from_config
 from lms.training.queries import training_histories
@@ -84,10 +89,13 @@ def recompute(session: Session, person_ids: Sequence[int], settings: StatusSetti
 def refresh_statuses(
     session: Session, person_ids: Iterable[int], settings: StatusSettings | None = None
 ) -> None:
-    """Recompute and replace the stored statuses of ``person_ids``: seven statements a batch."""
+    """Recompute and replace the stored statuses of ``person_ids``, and move the counters by the
+    difference: eleven statements a batch."""
     settings = settings or current_settings()
     for batch in _batches(sorted(set(person_ids))):
         found = recompute(session, batch, settings)
+        scopes = _scopes(session, batch)
+        changes = _spans_changes(session, batch, sign=-1)  # what the old periods counted
         session.execute(
             delete(TrainingStatusPeriod).where(TrainingStatusPeriod.person_id.in_(batch))
         )
@@ -95,12 +103,12 @@ def refresh_statuses(
             delete(EligibilityStatusPeriod).where(EligibilityStatusPeriod.person_id.in_(batch))
         )
         training_rows = [
-            _training_row(person_id, period)
+            {"person_id": person_id, **scopes[person_id], **_training_fields(period)}
             for person_id, periods in found.training.items()
             for period in periods
         ]
         eligibility_rows = [
-            {"person_id": person_id, **_eligibility_fields(period)}
+            {"person_id": person_id, **scopes[person_id], **_eligibility_fields(period)}
             for person_id, periods in found.eligibility.items()
             for period in periods
         ]
@@ -108,6 +116,64 @@ def refresh_statuses(
             session.execute(insert(TrainingStatusPeriod), training_rows)
         if eligibility_rows:
             session.execute(insert(EligibilityStatusPeriod), eligibility_rows)
+        changes.update(changes_of(TRAINING, map(_spans_of_row, training_rows)))
+        changes.update(changes_of(ELIGIBILITY, map(_spans_of_row, eligibility_rows)))
+        apply_changes(session, changes)
+
+
+#: The kinds of stored status, as the counters name them.
+TRAINING, ELIGIBILITY = "training", "eligibility"
+_TABLES = {TRAINING: TrainingStatusPeriod, ELIGIBILITY: EligibilityStatusPeriod}
+
+
+def _scopes(session: Session, person_ids: Sequence[int]) -> dict[int, dict[str, str]]:
+    """Each person's position and staff status, as the periods keep them: one query."""
+    rows = session.execute(
+        select(Person.id, Person.position, Person.status).where(Person.id.in_(person_ids))
+    )
+    return {
+        person_id: {"position": position.value, "staff_status": status.value}
+        for person_id, position, status in rows
+    }
+
+
+def _spans_of_row(row: Mapping[str, object]) -> Spans:
+    status = row["status"]
+    return Spans(
+        row["position"],
+        row["staff_status"],
+        getattr(status, "value", status),
+        row["starts_on"],
+        row["ends_on"],
+    )
+
+
+def _stored_spans(session: Session, kind: str, where=()) -> Iterator[Spans]:
+    """The stored periods of ``kind`` grouped by scope, status and dates: one query."""
+    table = _TABLES[kind]
+    columns = (table.position, table.staff_status, table.status, table.starts_on, table.ends_on)
+    for position, staff_status, status, starts_on, ends_on, count in session.execute(
+        select(*columns, func.count()).where(*where).group_by(*columns)
+    ):
+        yield Spans(
+            position, staff_status, getattr(status, "value", status), starts_on, ends_on, count
+        )
+
+
+def _spans_changes(session: Session, person_ids: Sequence[int], sign: int) -> Counter[TallyKey]:
+    changes: Counter[TallyKey] = Counter()
+    for kind, table in _TABLES.items():
+        spans = _stored_spans(session, kind, [table.person_id.in_(person_ids)])
+        changes.update(changes_of(kind, spans, sign))
+    return changes
+
+
+def tallies_from_periods(session: Session) -> dict[TallyKey, int]:
+    """The counters the stored periods add up to (``lms status verify`` compares them)."""
+    changes: Counter[TallyKey] = Counter()
+    for kind in _TABLES:
+        changes.update(changes_of(kind, _stored_spans(session, kind)))
+    return without_zeros(changes)
 
 
 def refresh_status(
@@ -123,6 +189,7 @@ def rebuild(session: Session, settings: StatusSettings | None = None) -> int:
     person_ids = session.execute(select(Person.id).order_by(Person.id)).scalars().all()
     session.execute(delete(TrainingStatusPeriod))
     session.execute(delete(EligibilityStatusPeriod))
+    session.execute(delete(StatusTally))
     refresh_statuses(session, person_ids, settings)
     return len(person_ids)
 
@@ -130,14 +197,18 @@ def rebuild(session: Session, settings: StatusSettings | None = None) -> int:
 def fill_if_empty(session: Session, settings: StatusSettings | None = None) -> int:
     """Fill the stored statuses from the rules when neither table holds a row yet but people
     exist: the one-time backfill after the migration that created the tables (run by
-    ``lms db upgrade`` at the head, where the models match the schema). Returns how many people
-    were computed (0 when there was nothing to do)."""
+    ``lms db upgrade`` at the head, where the models match the schema); and the counters from
+    the stored periods when periods exist but no counter yet (the migration that added them).
+    Returns how many people were computed (0 when there was nothing to do)."""
     stored = session.execute(select(TrainingStatusPeriod.id).limit(1)).first() or (
         session.execute(select(EligibilityStatusPeriod.id).limit(1)).first()
     )
-    if stored:
-        return 0
-    return rebuild(session, settings)
+    if not stored:
+        return rebuild(session, settings)
+    if session.execute(select(StatusTally.id).limit(1)).first() is None:
+        # Periods stored before the counters existed: count them once.
+        apply_changes(session, tallies_from_periods(session))
+    return 0
 
 
 @dataclass(frozen=True)
@@ -149,7 +220,9 @@ class Difference:
 
 
 def differences(session: Session, settings: StatusSettings | None = None) -> Iterator[Difference]:
-    """Every person whose stored periods differ from what the rules give now, batch by batch."""
+    """Every person whose stored periods differ from what the rules give now (or keep another
+    position or staff status than theirs), batch by batch; then every counter that differs from
+    what the stored periods add up to."""
     settings = settings or current_settings()
     person_ids = session.execute(select(Person.id).order_by(Person.id)).scalars().all()
     stored_ids = set(
@@ -161,6 +234,7 @@ def differences(session: Session, settings: StatusSettings | None = None) -> Ite
         found = recompute(session, batch, settings)
         stored_training = _stored(session, TrainingStatusPeriod, batch, _training_fields)
         stored_eligibility = _stored(session, EligibilityStatusPeriod, batch, _eligibility_fields)
+        yield from _scope_differences(session, batch)
         for person_id in batch:
             for field, stored, expected in (
                 (
@@ -176,6 +250,40 @@ def differences(session: Session, settings: StatusSettings | None = None) -> Ite
             ):
                 if stored != expected:
                     yield Difference(person_id, field, _describe(stored), _describe(expected))
+    yield from tally_differences(session)
+
+
+def _scope_differences(session: Session, batch: Sequence[int]) -> Iterator[Difference]:
+    """Periods that keep a position or staff status other than their person's: two queries."""
+    scopes = _scopes(session, batch)
+    for kind, table in _TABLES.items():
+        rows = session.execute(
+            select(table.person_id, table.position, table.staff_status)
+            .where(table.person_id.in_(batch))
+            .distinct()
+        )
+        for person_id, position, staff_status in rows:
+            expected = scopes.get(person_id, {})
+            stored = {"position": position, "staff_status": staff_status}
+            if stored != expected:
+                yield Difference(
+                    person_id, f"{kind} scope", _describe_scope(stored), _describe_scope(expected)
+                )
+
+
+def _describe_scope(scope: Mapping[str, str]) -> str:
+    return " ".join(f"{name}={value}" for name, value in scope.items()) or "(no person)"
+
+
+def tally_differences(session: Session) -> Iterator[Difference]:
+    """Counters that differ from what the stored periods add up to (person id 0: a counter is
+    nobody's own)."""
+    expected = tallies_from_periods(session)
+    stored = stored_changes(session)
+    for key in sorted(set(expected) | set(stored)):
+        if expected.get(key, 0) != stored.get(key, 0):
+            name = f"tally {key.kind} {key.position} {key.staff_status} {key.status} {key.day}"
+            yield Difference(0, name, str(stored.get(key, 0)), str(expected.get(key, 0)))
 
 
 def _stored(session: Session, table, batch: Sequence[int], fields) -> dict[int, list[dict]]:
@@ -197,10 +305,6 @@ def _training_fields(period) -> dict[str, object]:
         "window_opens_on": period.window_opens_on,
         "last_completed_on": period.last_completed_on,
     }
-
-
-def _training_row(person_id: int, period: TrainingPeriod) -> dict[str, object]:
-    return {"person_id": person_id, **_training_fields(period)}
 
 
 def _eligibility_fields(period) -> dict[str, object]:

@@ -48,8 +48,9 @@ def refresh_marked(session: Session) -> None:
         refresh_statuses(session, people)  # Core statements: no flush of their own
 
 
-#: What the rules read of a person's own row (employment is read from its periods).
-_PERSON_FACTS = ("date_of_birth", "position", "identity_verified_at")
+#: What the rules read of a person's own row (employment is read from its periods), and the
+#: scope the counters keep (position and staff status).
+_PERSON_FACTS = ("date_of_birth", "position", "status", "identity_verified_at")
 
 
 def _changed(instance, names) -> bool:

@@ -176,3 +176,7 @@ class TrainingStatusPeriod(Base):
     expires_on: Mapped[dt.date | None] = mapped_column(Date)
     window_opens_on: Mapped[dt.date | None] = mapped_column(Date)
     last_completed_on: Mapped[dt.date | None] = mapped_column(Date)
+    #: The person's position and staff status when the period was computed (the scope of the
+    #: counters in ``lms.tallies``; a change of either recomputes the person).
+    position: Mapped[str] = mapped_column(String(40))
+    staff_status: Mapped[str] = mapped_column(String(20))

@@ -1,0 +1,89 @@
+"""Counts by status on a day, and day by day over a range, from the stored counters."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Collection
+
+from sqlalchemy import ColumnElement, func, select
+from sqlalchemy.orm import Session
+
+from lms.tallies.models import StatusTally
+from lms.tallies.rules import TallyKey
+
+
+def _scope(
+    kind: str, positions: Collection[str] | None, staff_statuses: Collection[str] | None
+) -> list[ColumnElement[bool]]:
+    conditions = [StatusTally.kind == kind]
+    if positions is not None:
+        conditions.append(StatusTally.position.in_(sorted(positions)))
+    if staff_statuses is not None:
+        conditions.append(StatusTally.staff_status.in_(sorted(staff_statuses)))
+    return conditions
+
+
+def counts_on(
+    session: Session,
+    kind: str,
+    day: dt.date,
+    *,
+    positions: Collection[str] | None = None,
+    staff_statuses: Collection[str] | None = None,
+) -> Counter[str]:
+    """People in scope by stored ``kind`` status on ``day`` (None: any position or staff status):
+    one query over the changes up to that day, whatever the headcount."""
+    rows = session.execute(
+        select(StatusTally.status, func.sum(StatusTally.change))
+        .where(*_scope(kind, positions, staff_statuses), StatusTally.day <= day)
+        .group_by(StatusTally.status)
+    )
+    return Counter({status: int(total) for status, total in rows if total})
+
+
+def changes_between(
+    session: Session,
+    kind: str,
+    start: dt.date,
+    end: dt.date,
+    *,
+    positions: Collection[str] | None = None,
+    staff_statuses: Collection[str] | None = None,
+) -> tuple[Counter[str], dict[dt.date, Counter[str]]]:
+    """The counts by status on the day before ``start``, and the changes by status on each day
+    from ``start`` to ``end`` that has any: two queries, whatever the headcount."""
+    before = counts_on(
+        session,
+        kind,
+        start - dt.timedelta(days=1),
+        positions=positions,
+        staff_statuses=staff_statuses,
+    )
+    by_day: dict[dt.date, Counter[str]] = {}
+    for day, status, change in session.execute(
+        select(StatusTally.day, StatusTally.status, func.sum(StatusTally.change))
+        .where(
+            *_scope(kind, positions, staff_statuses),
+            StatusTally.day >= start,
+            StatusTally.day <= end,
+        )
+        .group_by(StatusTally.day, StatusTally.status)
+    ):
+        by_day.setdefault(day, Counter())[status] += int(change)
+    return before, by_day
+
+
+def stored_changes(session: Session) -> dict[TallyKey, int]:
+    """Every stored counter that moves (``lms status verify`` compares them with the periods)."""
+    rows = session.execute(
+        select(
+            StatusTally.kind,
+            StatusTally.position,
+            StatusTally.staff_status,
+            StatusTally.status,
+            StatusTally.day,
+            StatusTally.change,
+        ).where(StatusTally.change != 0)
+    )
+    return {TallyKey(*row[:5]): row[5] for row in rows}
