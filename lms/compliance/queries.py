@@ -35,6 +35,7 @@ from lms.staff.models import CLINICAL_POSITIONS, Person, Position, StaffStatus
 from lms.staff.queries import Page, employed_between
 from lms.supervision.queries import MISSED_WINDOWS, missed_recent_weeks
 from lms.supervision.rules import SupervisionSettings
+from lms.tallies.queries import changes_between, counts_on
 from lms.training.models import TrainingStatusPeriod
 from lms.training.queries import period_covers, training_histories
 from lms.training.rules import CyclePolicy, TrainingHistory, TrainingState, TrainingStatus
@@ -249,6 +250,17 @@ def _display_name(legal, preferred) -> ColumnElement[str]:
     )
 
 
+def _positions(filters: ComplianceFilters) -> set[str]:
+    chosen = (filters.position,) if filters.position else TRACKED_POSITIONS
+    return {position.value for position in chosen}
+
+
+def _counted_by_tallies(team_of: int | None, filters: ComplianceFilters) -> bool:
+    """Whether ``lms.tallies`` keeps the counts of this scope: every mentor of the positions
+    chosen, whatever their supervisor (the counters are not kept per supervisor)."""
+    return team_of is None and filters.supervisor_id is None and not filters.without_supervisor
+
+
 def _in_scope(team_of: int | None, filters: ComplianceFilters) -> list[ColumnElement[bool]]:
     """Mentors in a tracked position (or the one chosen), of the team or supervisor chosen."""
     positions = (filters.position,) if filters.position else TRACKED_POSITIONS
@@ -358,6 +370,10 @@ def status_counts(
     """Mentors in scope on ``as_of`` by status, every status present, worst first: one query
     (the status and expiry filters do not apply, as on the page)."""
     counts = dict.fromkeys(STATUS_ORDER, 0)
+    if _counted_by_tallies(team_of, filters):
+        stored = counts_on(session, "training", as_of, positions=_positions(filters))
+        counts.update({status: stored[status.value] for status in STATUS_ORDER})
+        return counts
     for status, count in session.execute(
         select(_PERIOD.status, func.count())
         .join(Person, Person.id == _PERIOD.person_id)
@@ -376,6 +392,16 @@ def count_shown(
     filters: ComplianceFilters = ComplianceFilters(),
 ) -> int:
     """How many rows the list has with every filter applied: one query."""
+    status_only = filters.status is not None and filters.expiring_within is None
+    if status_only and _counted_by_tallies(team_of, filters):
+        stored = counts_on(
+            session,
+            "training",
+            as_of,
+            positions=_positions(filters),
+            statuses={filters.status.value},
+        )
+        return stored[filters.status.value]
     return session.execute(
         select(func.count())
         .select_from(Person)
@@ -391,10 +417,86 @@ def rows_page(
     *,
     team_of: int | None = None,
     filters: ComplianceFilters = ComplianceFilters(),
+    counts: dict[TrainingStatus, int] | None = None,
 ) -> list[ComplianceRow]:
-    """One page of the list, worst first: one query, whatever the page."""
+    """One page of the list, worst first: one query, whatever the page; with the mentors'
+    ``counts`` by status for the whole provider, one query per status the page reaches."""
+    by_status = counts is not None and filters.expiring_within is None
+    if by_status and _counted_by_tallies(team_of, filters):
+        return _rows_page_by_status(session, as_of, page, filters, counts)
     statement = _rows_statement(as_of, team_of, filters).limit(page.size).offset(page.offset)
     return [_row(row, as_of) for row in session.execute(statement)]
+
+
+#: The last day an open-ended period covers, for comparing ``ends_on`` as one expression.
+_OPEN_END = dt.date(9999, 12, 31)
+
+
+def _rows_page_by_status(
+    session: Session,
+    as_of: dt.date,
+    page: Page,
+    filters: ComplianceFilters,
+    counts: dict[TrainingStatus, int],
+) -> list[ComplianceRow]:
+    """A page of the whole provider's list, read status by status (worst first): the counts
+    say which statuses the page reaches and where in each it starts, and each status is read
+    in due-date order from the (status, due_on, …) index, stopping once the page is full —
+    rather than sorting every mentor on every request."""
+    rows: list[ComplianceRow] = []
+    before = 0  # rows of the statuses already passed
+    for status in STATUS_ORDER:
+        if filters.status is not None and status is not filters.status:
+            continue
+        first, after = before, before + counts.get(status, 0)
+        before = after
+        if after <= page.offset or first >= page.offset + page.size:
+            continue
+        offset = max(0, page.offset - first)
+        limit = min(page.offset + page.size, after) - first - offset
+        statement = _status_rows_statement(as_of, filters, status).limit(limit).offset(offset)
+        rows += [_row(row, as_of) for row in session.execute(statement)]
+    return rows
+
+
+def _status_rows_statement(
+    as_of: dt.date, filters: ComplianceFilters, status: TrainingStatus
+) -> Select:
+    """Mentors of the positions chosen with ``status`` on ``as_of``, fewest days left first.
+    The scope is read from the period itself (it keeps its person's position) and the end
+    compared as one expression, so the (status, due_on, …) index serves the filter and the
+    order alike."""
+    boss = aliased(Person)
+    return (
+        select(
+            Person.id,
+            Person.legal_name,
+            Person.preferred_name,
+            Person.position,
+            Person.supervisor_id,
+            boss.legal_name,
+            boss.preferred_name,
+            _PERIOD.status,
+            _PERIOD.due_on,
+            _PERIOD.expires_on,
+            _PERIOD.window_opens_on,
+            _PERIOD.last_completed_on,
+        )
+        .select_from(_PERIOD)
+        .join(Person, Person.id == _PERIOD.person_id)
+        .outerjoin(boss, boss.id == Person.supervisor_id)
+        .where(
+            _PERIOD.status == status,
+            _PERIOD.starts_on <= as_of,
+            func.coalesce(_PERIOD.ends_on, _OPEN_END) >= as_of,
+            _PERIOD.position.in_(sorted(_positions(filters))),
+        )
+        .order_by(
+            _PERIOD.due_on,
+            _display_name(Person.legal_name, Person.preferred_name),
+            Person.id,
+        )
+    )
 
 
 #: Rows fetched at a time when the whole list is streamed (the CSV export).
@@ -480,6 +582,8 @@ def stored_daily_shares(
     the periods' first and last days grouped in SQL: two queries, at most a few rows per day,
     however many mentors (``rules.daily_shares`` is the same sum over the rules' periods)."""
     days = (end - start).days + 1
+    if _counted_by_tallies(team_of, filters):
+        return _tallied_daily_shares(session, start, days, _positions(filters))
     employed, not_current = [0] * (days + 1), [0] * (days + 1)
     overlapping = [
         *_in_scope(team_of, filters),
@@ -504,6 +608,27 @@ def stored_daily_shares(
         on_staff += employed[index]
         behind += not_current[index]
         shares.append(DailyShare(start + dt.timedelta(days=index), on_staff, on_staff - behind))
+    return shares
+
+
+def _tallied_daily_shares(
+    session: Session, start: dt.date, days: int, positions: set[str]
+) -> list[DailyShare]:
+    """``stored_daily_shares`` from the counters: the counts the day before ``start``, then
+    each day's changes added in turn (two queries, a few rows per day that has changes)."""
+    end = start + dt.timedelta(days=days - 1)
+    before, by_day = changes_between(session, "training", start, end, positions=positions)
+    current = {status.value for status in STATUS_ORDER if status.current}
+    on_staff = sum(before.values())
+    on_track = sum(count for status, count in before.items() if status in current)
+    shares = []
+    for index in range(days):
+        day = start + dt.timedelta(days=index)
+        changes = by_day.get(day)
+        if changes:
+            on_staff += sum(changes.values())
+            on_track += sum(count for status, count in changes.items() if status in current)
+        shares.append(DailyShare(day, on_staff, on_track))
     return shares
 
 
@@ -556,7 +681,7 @@ def dashboard_page(
         else:
             matching = count_shown(session, as_of, team_of=team_of, filters=filters)
         page = Page.clamped(requested_page, page_size, matching)
-        rows = rows_page(session, as_of, page, team_of=team_of, filters=filters)
+        rows = rows_page(session, as_of, page, team_of=team_of, filters=filters, counts=counts)
         missed = {
             row.record.person_id: windows
             for row, windows in with_missed_weeks(session, rows, as_of, supervision)

@@ -27,6 +27,7 @@ from lms.staff.models import (
     PositionChange,
     StaffStatus,
 )
+from lms.tallies.queries import counts_on
 
 #: The staff list's order: by legal name, then id so that equal names never swap between pages.
 LIST_ORDER = (Person.legal_name, Person.id)
@@ -161,9 +162,39 @@ def people_with_facts(
 
 
 def count_people(session: Session, filters: StaffFilters) -> int:
+    """How many people the filters leave: from the stored counters when only an eligibility
+    filter (with a staff status or position the counters keep) is set, else one count query."""
+    counted = _counted_by_tallies(session, filters)
+    if counted is not None:
+        return counted
     return session.execute(
         select(func.count()).select_from(Person).where(*filters.conditions())
     ).scalar_one()
+
+
+def _counted_by_tallies(session: Session, filters: StaffFilters) -> int | None:
+    """The count ``lms.tallies`` keeps for these filters, or None when they ask for more than
+    it keeps (a search, unverified facts, another position than the one evaluated)."""
+    if filters.eligibility is None or filters.as_of is None:
+        return None
+    if (filters.search and filters.search.strip()) or filters.unverified:
+        return None
+    if filters.position not in (None, Position(EVALUATED_POSITION)):
+        return None
+    staff_statuses = None
+    if filters.status is not None:
+        staff_statuses = {filters.status.value}
+    elif filters.current:
+        staff_statuses = {status.value for status in StaffStatus if status != StaffStatus.SEPARATED}
+    counts = counts_on(
+        session,
+        "eligibility",
+        filters.as_of,
+        positions={EVALUATED_POSITION},
+        staff_statuses=staff_statuses,
+        statuses={filters.eligibility.value},
+    )
+    return counts[filters.eligibility.value]
 
 
 @dataclass(frozen=True)

@@ -14,9 +14,14 @@ from lms.tallies.rules import TallyKey
 
 
 def _scope(
-    kind: str, positions: Collection[str] | None, staff_statuses: Collection[str] | None
+    kind: str,
+    positions: Collection[str] | None,
+    staff_statuses: Collection[str] | None,
+    statuses: Collection[str] | None = None,
 ) -> list[ColumnElement[bool]]:
     conditions = [StatusTally.kind == kind]
+    if statuses is not None:  # read only those statuses' part of the index
+        conditions.append(StatusTally.status.in_(sorted(statuses)))
     if positions is not None:
         conditions.append(StatusTally.position.in_(sorted(positions)))
     if staff_statuses is not None:
@@ -31,12 +36,13 @@ def counts_on(
     *,
     positions: Collection[str] | None = None,
     staff_statuses: Collection[str] | None = None,
+    statuses: Collection[str] | None = None,
 ) -> Counter[str]:
-    """People in scope by stored ``kind`` status on ``day`` (None: any position or staff status):
-    one query over the changes up to that day, whatever the headcount."""
+    """People in scope by stored ``kind`` status on ``day`` (None: any position, staff status or
+    status): one query over the changes up to that day, whatever the headcount."""
     rows = session.execute(
         select(StatusTally.status, func.sum(StatusTally.change))
-        .where(*_scope(kind, positions, staff_statuses), StatusTally.day <= day)
+        .where(*_scope(kind, positions, staff_statuses, statuses), StatusTally.day <= day)
         .group_by(StatusTally.status)
     )
     return Counter({status: int(total) for status, total in rows if total})

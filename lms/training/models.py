@@ -165,6 +165,17 @@ class TrainingStatusPeriod(Base):
             "starts_on",
             "person_id",
         ),
+        # The compliance list, one status at a time, fewest days left first: read in order
+        # and filtered from the index alone, stopping once a page is full.
+        Index(
+            "ix_training_status_periods_status_due_on",
+            "status",
+            "due_on",
+            "starts_on",
+            "ends_on",
+            "position",
+            "person_id",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

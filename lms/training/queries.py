@@ -15,6 +15,7 @@ from lms.curriculum.models import CurriculumEdition, EditionModule, ModuleVersio
 from lms.staff.models import EmploymentPeriod, Person, Position, StaffStatus
 from lms.staff.queries import LIST_ORDER, Page, containing
 from lms.staff.rules import Employment
+from lms.tallies.queries import counts_on
 from lms.training.analysis import ItemStatistics, analyse_items, marked_paper
 from lms.training.models import (
     KnowledgeCheckAttempt,
@@ -81,6 +82,18 @@ class _Cycle:
 
 
 def count_team(session: Session, filters: TeamFilters) -> int:
+    """How many mentors the team page lists: from the stored counters for every active
+    mentor with one status (no team, no search), else one count query."""
+    if filters.status is not None and filters.supervisor_id is None and not filters.search:
+        counts = counts_on(
+            session,
+            "training",
+            filters.as_of,
+            positions={Position.THERAPEUTIC_MENTOR.value},
+            staff_statuses={StaffStatus.ACTIVE.value},
+            statuses={filters.status.value},
+        )
+        return counts[filters.status.value]
     return session.execute(
         select(func.count()).select_from(Person).where(*filters.conditions())
     ).scalar_one()
@@ -451,10 +464,15 @@ def period_covers(day: dt.date, period=TrainingStatusPeriod) -> list[ColumnEleme
 
 
 def training_status_is(status: TrainingStatus, day: dt.date) -> ColumnElement[bool]:
-    """The person's training status on ``day`` is ``status``, from the stored periods: the ids
-    read from the (status, ends_on, starts_on, person_id) index, only those with that status."""
-    return Person.id.in_(
-        select(TrainingStatusPeriod.person_id).where(
-            TrainingStatusPeriod.status == status, *period_covers(day)
+    """The person's training status on ``day`` is ``status``, from the stored periods: a
+    correlated EXISTS on the (person_id, starts_on, ends_on, status) index, so a list read in
+    name order stops once its page is full (counts come from ``lms.tallies``)."""
+    return (
+        select(TrainingStatusPeriod.id)
+        .where(
+            TrainingStatusPeriod.person_id == Person.id,
+            TrainingStatusPeriod.status == status,
+            *period_covers(day),
         )
+        .exists()
     )

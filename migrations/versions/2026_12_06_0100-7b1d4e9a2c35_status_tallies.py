@@ -39,6 +39,11 @@ def upgrade() -> None:
         with op.batch_alter_table(table) as batch:
             batch.alter_column("position", existing_type=sa.String(length=40), nullable=False)
             batch.alter_column("staff_status", existing_type=sa.String(length=20), nullable=False)
+    op.create_index(
+        "ix_training_status_periods_status_due_on",
+        "training_status_periods",
+        ["status", "due_on", "starts_on", "ends_on", "position", "person_id"],
+    )
     op.create_table(
         "status_tallies",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -68,6 +73,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index("ix_status_tallies_kind_status_day", table_name="status_tallies")
     op.drop_table("status_tallies")
+    op.drop_index("ix_training_status_periods_status_due_on", table_name="training_status_periods")
     for table in PERIOD_TABLES:
         with op.batch_alter_table(table) as batch:
             batch.drop_column("staff_status")

@@ -305,3 +305,19 @@ def test_the_stored_dashboard_pages_and_scopes_a_team(db, organisation):
     team = dashboard_page(db, TODAY, 1, 50, team_of=sue.id)
     reference = compliance_dashboard(db, TODAY, POLICY, team_of=sue.id)
     assert _cells(team.rows) == _cells(reference.rows) and team.shares == reference.shares
+
+
+@pytest.mark.parametrize("as_of", [D(2030, 4, 20), D(2031, 3, 1), D(2031, 6, 9)])
+@pytest.mark.parametrize("filters", [ComplianceFilters(), ComplianceFilters(status=S.COMPLIANT)])
+@pytest.mark.parametrize("size", [1, 2, 3])
+def test_pages_read_status_by_status_join_up_to_the_rules_list(
+    db, organisation, as_of, filters, size
+):
+    # The whole provider's pages are read one status at a time from the counters' counts; every
+    # page of every size, put together, is the rules' list in its order.
+    reference = _cells(compliance_dashboard(db, as_of, POLICY, filters=filters).rows)
+    first = dashboard_page(db, as_of, 1, size, filters=filters)
+    joined = list(_cells(first.rows))
+    for number in range(2, first.page.count + 1):
+        joined += _cells(dashboard_page(db, as_of, number, size, filters=filters).rows)
+    assert joined == reference and reference

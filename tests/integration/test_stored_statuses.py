@@ -352,7 +352,7 @@ def test_verify_finds_a_changed_row_and_rebuild_repairs_it(db, edition):
     assert {(d.person_id, d.field) for d in found} >= {(row.person_id, "training")}
     assert {d.field for d in found if d.person_id} == {"training", "eligibility"}
     # The deleted period is still counted by the counters: they disagree with the periods left.
-    assert [d.field.split()[:2] for d in found if not d.person_id][0] == ["tally", "eligibility"]
+    assert next(d.field.split()[:2] for d in found if not d.person_id) == ["tally", "eligibility"]
     rebuild(db, STATUS_SETTINGS)
     assert list(differences(db, STATUS_SETTINGS)) == []
 

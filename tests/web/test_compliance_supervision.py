@@ -14,6 +14,7 @@ import io
 import pytest
 
 from lms import clock
+from lms.compliance.rules import STATUS_ORDER
 from lms.staff.models import Position
 from lms.supervision.models import LeavePeriod, LeaveReason, SupervisionSession
 from lms.supervision.rules import Modality, SessionFormat
@@ -173,6 +174,10 @@ def test_a_bad_filter_value_is_refused_naming_the_field(hr_client, value):
     assert hr_client.get(f"/compliance/export.csv?missed_supervision={value}").status_code == 400
 
 
+#: The compliance list's query for one status's rows, in due-date order.
+BY_STATUS = "ORDER BY training_status_periods.due_on"
+
+
 def test_cost_is_the_same_for_five_or_sixty_mentors(hr_client, db, people, count_queries):
     def measure():
         counts = []
@@ -184,7 +189,11 @@ def test_cost_is_the_same_for_five_or_sixty_mentors(hr_client, db, people, count
         ):
             with count_queries() as counted:
                 assert hr_client.get(url).status_code == 200
-            counts.append(counted.count)
+            # The page reads its rows one status at a time, one query per status it reaches
+            # (at most one per status, however many mentors): counted apart.
+            by_status = [s for s in counted.statements if BY_STATUS in s]
+            assert len(by_status) <= len(STATUS_ORDER)
+            counts.append(counted.count - len(by_status))
         return counts
 
     few = measure()
@@ -199,5 +208,5 @@ def test_cost_is_the_same_for_five_or_sixty_mentors(hr_client, db, people, count
     # Page: the 9 statements of the dashboard and 6 for the supervision weeks of its rows;
     # filtered, every row the other filters leave is read (one statement) and checked a batch
     # of 500 at a time (six statements a batch) instead of counted and paged in SQL.
-    assert few[0] <= 15 and few[1] <= 15
+    assert few[0] <= 14 and few[1] <= 15
     assert few[2] <= 10 and few[3] <= 10
