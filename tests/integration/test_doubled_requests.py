@@ -23,7 +23,7 @@ from lms.curriculum.loader import load_edition
 from lms.curriculum.operations import plan_publication, publish_edition
 from lms.db import make_engine
 from lms.migrate import upgrade
-from lms.staff.models import Person
+from lms.staff.models import Person, StaffStatus
 from lms.training import operations
 from lms.training.models import Attestation, KnowledgeCheckAttempt, ModuleProgress, TrainingCycle
 from lms.training.operations import attest, open_module, start_attempt
@@ -511,3 +511,30 @@ def test_a_doubled_policy_publication_stores_one_version_and_refuses_the_other(e
     run_pair(engine, publish, None, None)
     assert sorted(outcomes) == ["published", "refused effective_on"]
     assert count(engine, PolicyDocument, PolicyDocument.title == "Doubled") == 1
+
+
+def test_two_hires_on_one_day_at_once_both_count(engine):
+    # Both transactions add to the same counters (mentors not started, hired that day): the
+    # upsert makes the second wait for the first and add to its total, never overwrite it.
+    from lms.staff.operations import create_person
+    from lms.statuses.operations import StatusSettings, differences
+    from lms.tallies.queries import counts_on
+
+    with Session(engine) as session:
+        before = counts_on(session, "training", DAY)["not_started"]
+    run_pair(
+        engine,
+        lambda session, _person, _cycle: create_person(
+            session,
+            ACTOR,
+            person_details(
+                f"Pat Tally {random.randrange(10**6)}", status=StaffStatus.ACTIVE, hire_on=DAY
+            ),
+            DAY,
+        ),
+        None,
+        None,
+    )
+    with Session(engine) as session:
+        assert counts_on(session, "training", DAY)["not_started"] == before + 2
+        assert list(differences(session, StatusSettings(SETTINGS.policy, "UTC"))) == []
