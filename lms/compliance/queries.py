@@ -33,7 +33,7 @@ from lms.compliance.rules import (
 )
 from lms.staff.models import CLINICAL_POSITIONS, Person, Position, StaffStatus
 from lms.staff.queries import Page, employed_between
-from lms.supervision.queries import MISSED_WINDOWS, missed_recent_weeks
+from lms.supervision.queries import MISSED_WINDOWS, missed_a_week_in, missed_recent_weeks
 from lms.supervision.rules import SupervisionSettings
 from lms.tallies.queries import changes_between, counts_on
 from lms.training.models import TrainingStatusPeriod
@@ -55,8 +55,8 @@ class ComplianceFilters:
     without_supervisor: bool = False  # only mentors with no supervisor assigned
     position: Position | None = None
     expiring_within: int | None = None  # only training valid now that expires within N days
-    #: Only mentors with a ``missed`` supervision week among the last N weeks over (4 or 13):
-    #: the weekly rule is Python, so this one is applied after the SQL, a batch at a time.
+    #: Only mentors with a ``missed`` supervision week among the last N weeks over (4 or 13),
+    #: from the stored runs of unsupervised weeks (``SupervisionGap``).
     missed_supervision: int | None = None
 
 
@@ -282,8 +282,14 @@ def _listed(
     return [*_in_scope(team_of, filters), *period_covers(as_of)]
 
 
-def _shown(as_of: dt.date, filters: ComplianceFilters) -> list[ColumnElement[bool]]:
+def _shown(
+    as_of: dt.date, filters: ComplianceFilters, supervision: SupervisionSettings
+) -> list[ColumnElement[bool]]:
     conditions = []
+    if filters.missed_supervision is not None:  # the stored runs of unsupervised weeks
+        conditions.append(
+            missed_a_week_in(filters.missed_supervision, as_of, supervision, Person.id)
+        )
     if filters.status is not None:
         conditions.append(_PERIOD.status == filters.status)
     if filters.expiring_within is not None:  # the SQL form of rules.expires_within
@@ -295,7 +301,12 @@ def _shown(as_of: dt.date, filters: ComplianceFilters) -> list[ColumnElement[boo
     return conditions
 
 
-def _rows_statement(as_of: dt.date, team_of: int | None, filters: ComplianceFilters) -> Select:
+def _rows_statement(
+    as_of: dt.date,
+    team_of: int | None,
+    filters: ComplianceFilters,
+    supervision: SupervisionSettings,
+) -> Select:
     boss = aliased(Person)
     return (
         select(
@@ -314,7 +325,7 @@ def _rows_statement(as_of: dt.date, team_of: int | None, filters: ComplianceFilt
         )
         .join(_PERIOD, _PERIOD.person_id == Person.id)
         .outerjoin(boss, boss.id == Person.supervisor_id)
-        .where(*_listed(as_of, team_of, filters), *_shown(as_of, filters))
+        .where(*_listed(as_of, team_of, filters), *_shown(as_of, filters, supervision))
         # Worst first, fewest days left, then name: rules.sort_key.
         .order_by(
             _RANK_OF,
@@ -390,9 +401,15 @@ def count_shown(
     *,
     team_of: int | None = None,
     filters: ComplianceFilters = ComplianceFilters(),
+    supervision: SupervisionSettings | None = None,
 ) -> int:
     """How many rows the list has with every filter applied: one query."""
-    status_only = filters.status is not None and filters.expiring_within is None
+    supervision = supervision or DEFAULT_SUPERVISION
+    status_only = (
+        filters.status is not None
+        and filters.expiring_within is None
+        and filters.missed_supervision is None
+    )
     if status_only and _counted_by_tallies(team_of, filters):
         stored = counts_on(
             session,
@@ -406,7 +423,7 @@ def count_shown(
         select(func.count())
         .select_from(Person)
         .join(_PERIOD, _PERIOD.person_id == Person.id)
-        .where(*_listed(as_of, team_of, filters), *_shown(as_of, filters))
+        .where(*_listed(as_of, team_of, filters), *_shown(as_of, filters, supervision))
     ).scalar_one()
 
 
@@ -418,13 +435,20 @@ def rows_page(
     team_of: int | None = None,
     filters: ComplianceFilters = ComplianceFilters(),
     counts: dict[TrainingStatus, int] | None = None,
+    supervision: SupervisionSettings | None = None,
 ) -> list[ComplianceRow]:
     """One page of the list, worst first: one query, whatever the page; with the mentors'
     ``counts`` by status for the whole provider, one query per status the page reaches."""
-    by_status = counts is not None and filters.expiring_within is None
+    supervision = supervision or DEFAULT_SUPERVISION
+    by_status = (
+        counts is not None
+        and filters.expiring_within is None
+        and filters.missed_supervision is None
+    )
     if by_status and _counted_by_tallies(team_of, filters):
         return _rows_page_by_status(session, as_of, page, filters, counts)
-    statement = _rows_statement(as_of, team_of, filters).limit(page.size).offset(page.offset)
+    statement = _rows_statement(as_of, team_of, filters, supervision)
+    statement = statement.limit(page.size).offset(page.offset)
     return [_row(row, as_of) for row in session.execute(statement)]
 
 
@@ -543,9 +567,10 @@ def stream_rows_with_missed(
     filters: ComplianceFilters = ComplianceFilters(),
 ) -> Iterator[tuple[ComplianceRow, Missed]]:
     """``stream_rows`` with the missed supervision weeks, worked out ``STREAM_BATCH`` rows at a
-    time (six queries a batch) and the supervision filter applied to each batch."""
+    time (six queries a batch); the supervision filter is applied in SQL and checked again on
+    each batch by the weekly rule itself."""
     batch: list[ComplianceRow] = []
-    for row in stream_rows(session, as_of, team_of=team_of, filters=filters):
+    for row in stream_rows(session, as_of, team_of=team_of, filters=filters, supervision=settings):
         batch.append(row)
         if len(batch) >= STREAM_BATCH:
             yield from with_missed_weeks(
@@ -562,10 +587,13 @@ def stream_rows(
     *,
     team_of: int | None = None,
     filters: ComplianceFilters = ComplianceFilters(),
+    supervision: SupervisionSettings | None = None,
 ) -> Iterator[ComplianceRow]:
     """Every row of the list, worst first, fetched ``STREAM_BATCH`` at a time (a server-side
     cursor on PostgreSQL): memory stays flat however long the list."""
-    statement = _rows_statement(as_of, team_of, filters).execution_options(yield_per=STREAM_BATCH)
+    statement = _rows_statement(
+        as_of, team_of, filters, supervision or DEFAULT_SUPERVISION
+    ).execution_options(yield_per=STREAM_BATCH)
     for row in session.execute(statement):
         yield _row(row, as_of)
 
@@ -661,31 +689,35 @@ def dashboard_page(
 ) -> DashboardPage:
     """The dashboard from the stored statuses: counts, one page of the list with its missed
     supervision weeks and the 12-month chart, in at most eleven queries (nine without the chart)
-    however many mentors.
-
-    The supervision filter cannot be answered in SQL (the weekly rule is Python): the rows the
-    other filters leave are read in order and the rule run on them ``STREAM_BATCH`` at a time
-    (one query, then six a batch); the counts and the chart do not depend on it."""
+    besides one per status the page reaches, however many mentors. The supervision filter is a
+    comparison with the stored runs of unsupervised weeks; the counts and the chart do not
+    depend on it."""
     counts = status_counts(session, as_of, team_of=team_of, filters=filters)
-    if filters.missed_supervision is not None:
-        kept = list(
-            stream_rows_with_missed(session, as_of, supervision, team_of=team_of, filters=filters)
-        )
-        page = Page.clamped(requested_page, page_size, len(kept))
-        shown = kept[page.offset : page.offset + page.size]
-        rows = [row for row, _ in shown]
-        missed = {row.record.person_id: windows for row, windows in shown}
+    unfiltered = (
+        filters.status is None
+        and filters.expiring_within is None
+        and filters.missed_supervision is None
+    )
+    if unfiltered:
+        matching = sum(counts.values())
     else:
-        if filters.status is None and filters.expiring_within is None:
-            matching = sum(counts.values())
-        else:
-            matching = count_shown(session, as_of, team_of=team_of, filters=filters)
-        page = Page.clamped(requested_page, page_size, matching)
-        rows = rows_page(session, as_of, page, team_of=team_of, filters=filters, counts=counts)
-        missed = {
-            row.record.person_id: windows
-            for row, windows in with_missed_weeks(session, rows, as_of, supervision)
-        }
+        matching = count_shown(
+            session, as_of, team_of=team_of, filters=filters, supervision=supervision
+        )
+    page = Page.clamped(requested_page, page_size, matching)
+    rows = rows_page(
+        session,
+        as_of,
+        page,
+        team_of=team_of,
+        filters=filters,
+        counts=counts,
+        supervision=supervision,
+    )
+    missed = {
+        row.record.person_id: windows
+        for row, windows in with_missed_weeks(session, rows, as_of, supervision)
+    }
     shares = (
         stored_daily_shares(session, chart_start(as_of), as_of, team_of=team_of, filters=filters)
         if chart

@@ -27,6 +27,11 @@ from lms.eligibility.rules import status_periods as eligibility_periods
 from lms.eligibility.snapshot import facts_document
 from lms.staff.models import Person
 from lms.staff.queries import mentor_facts_of
+from lms.supervision.models import SupervisionGap
+from lms.supervision.queries import all_weekly_inputs
+from lms.supervision.rules import Period as WeekRun
+from lms.supervision.rules import SupervisionSettings, unsupervised_runs
+from lms.supervision.settings import supervision_settings
 from lms.tallies.models import StatusTally
 from lms.tallies.operations import apply_changes
 from lms.tallies.queries import stored_changes
@@ -42,19 +47,25 @@ from lms.training.rules import status_periods as training_periods
 BATCH_SIZE = 500
 
 
+DEFAULT_SUPERVISION = SupervisionSettings()
+
+
 @dataclass(frozen=True)
 class StatusSettings:
-    """What the stored training periods depend on besides the records: change either and the
-    stored rows must be rebuilt (``lms status rebuild``)."""
+    """What the stored statuses depend on besides the records: change any and the stored rows
+    must be rebuilt (``lms status rebuild``)."""
 
     policy: CyclePolicy
     timezone: str
+    #: The weekly supervision rule's settings (the stored runs of unsupervised weeks).
+    supervision: SupervisionSettings = DEFAULT_SUPERVISION
 
 
 def settings_from(config: Mapping[str, object]) -> StatusSettings:
     return StatusSettings(
         settings_from_config(config).policy,
         str(config.get("LMS_TIMEZONE") or clock.DEFAULT_TIMEZONE),
+        supervision_settings(config),
     )
 
 
@@ -67,10 +78,13 @@ def current_settings() -> StatusSettings:
 class Recomputed:
     training: dict[int, list[TrainingPeriod]]
     eligibility: dict[int, list[EligibilityPeriod]]
+    #: Runs of weeks that require supervision and have none that counts, by mentor.
+    unsupervised: dict[int, list[WeekRun]]
 
 
 def recompute(session: Session, person_ids: Sequence[int], settings: StatusSettings) -> Recomputed:
-    """The periods the rules give for ``person_ids`` today: five queries, however many."""
+    """The periods the rules give for ``person_ids`` today, and their runs of unsupervised
+    weeks: eleven queries, however many."""
     histories = training_histories(session, list(person_ids), settings.timezone)
     training = {
         person_id: training_periods(histories.get(person_id, TrainingHistory(())), settings.policy)
@@ -83,14 +97,24 @@ def recompute(session: Session, person_ids: Sequence[int], settings: StatusSetti
         document = facts_document(mentor.person, mentor.credentials, mentor.experiences, born)
         facts = parse_facts(document, born)
         eligibility[mentor.person.id] = eligibility_periods(facts)
-    return Recomputed(training, eligibility)
+    weekly = all_weekly_inputs(session, person_ids, settings.supervision)
+    unsupervised = {
+        mentor.id: unsupervised_runs(
+            weekly.employment.get(mentor.id, []),
+            weekly.leave.get(mentor.id, []),
+            weekly.facts.get(mentor.id, []),
+            settings.supervision,
+        )
+        for mentor in weekly.mentors
+    }
+    return Recomputed(training, eligibility, unsupervised)
 
 
 def refresh_statuses(
     session: Session, person_ids: Iterable[int], settings: StatusSettings | None = None
 ) -> None:
-    """Recompute and replace the stored statuses of ``person_ids``, and move the counters by the
-    difference: eleven statements a batch."""
+    """Recompute and replace the stored statuses of ``person_ids`` and their runs of
+    unsupervised weeks, and move the counters by the difference: 21 statements a batch."""
     settings = settings or current_settings()
     for batch in _batches(sorted(set(person_ids))):
         found = recompute(session, batch, settings)
@@ -102,6 +126,14 @@ def refresh_statuses(
         session.execute(
             delete(EligibilityStatusPeriod).where(EligibilityStatusPeriod.person_id.in_(batch))
         )
+        session.execute(delete(SupervisionGap).where(SupervisionGap.mentor_id.in_(batch)))
+        gap_rows = [
+            {"mentor_id": mentor_id, **_gap_fields(run)}
+            for mentor_id, runs in found.unsupervised.items()
+            for run in runs
+        ]
+        if gap_rows:
+            session.execute(insert(SupervisionGap), gap_rows)
         training_rows = [
             {"person_id": person_id, **scopes[person_id], **_training_fields(period)}
             for person_id, periods in found.training.items()
@@ -190,25 +222,19 @@ def rebuild(session: Session, settings: StatusSettings | None = None) -> int:
     session.execute(delete(TrainingStatusPeriod))
     session.execute(delete(EligibilityStatusPeriod))
     session.execute(delete(StatusTally))
+    session.execute(delete(SupervisionGap))
     refresh_statuses(session, person_ids, settings)
     return len(person_ids)
 
 
 def fill_if_empty(session: Session, settings: StatusSettings | None = None) -> int:
-    """Fill the stored statuses from the rules when neither table holds a row yet but people
-    exist: the one-time backfill after the migration that created the tables (run by
-    ``lms db upgrade`` at the head, where the models match the schema); and the counters from
-    the stored periods when periods exist but no counter yet (the migration that added them).
+    """Compute every stored status, counter and run of unsupervised weeks from the rules when
+    no counter is stored yet but people exist: the one-time fill after the migrations that
+    created them (run by ``lms db upgrade`` at the head, where the models match the schema).
     Returns how many people were computed (0 when there was nothing to do)."""
-    stored = session.execute(select(TrainingStatusPeriod.id).limit(1)).first() or (
-        session.execute(select(EligibilityStatusPeriod.id).limit(1)).first()
-    )
-    if not stored:
-        return rebuild(session, settings)
-    if session.execute(select(StatusTally.id).limit(1)).first() is None:
-        # Periods stored before the counters existed: count them once.
-        apply_changes(session, tallies_from_periods(session))
-    return 0
+    if session.execute(select(StatusTally.id).limit(1)).first() is not None:
+        return 0
+    return rebuild(session, settings)
 
 
 @dataclass(frozen=True)
@@ -228,6 +254,7 @@ def differences(session: Session, settings: StatusSettings | None = None) -> Ite
     stored_ids = set(
         session.execute(select(TrainingStatusPeriod.person_id).distinct()).scalars()
     ) | set(session.execute(select(EligibilityStatusPeriod.person_id).distinct()).scalars())
+    stored_ids |= set(session.execute(select(SupervisionGap.mentor_id).distinct()).scalars())
     for orphan in sorted(stored_ids - set(person_ids)):
         yield Difference(orphan, "person", "stored", "no such person")
     for batch in _batches(person_ids):
@@ -235,7 +262,16 @@ def differences(session: Session, settings: StatusSettings | None = None) -> Ite
         stored_training = _stored(session, TrainingStatusPeriod, batch, _training_fields)
         stored_eligibility = _stored(session, EligibilityStatusPeriod, batch, _eligibility_fields)
         yield from _scope_differences(session, batch)
+        stored_gaps = _stored_gaps(session, batch)
         for person_id in batch:
+            expected_gaps = [_gap_fields(run) for run in found.unsupervised.get(person_id, [])]
+            if stored_gaps.get(person_id, []) != expected_gaps:
+                yield Difference(
+                    person_id,
+                    "supervision",
+                    _describe_gaps(stored_gaps.get(person_id, [])),
+                    _describe_gaps(expected_gaps),
+                )
             for field, stored, expected in (
                 (
                     "training",
@@ -251,6 +287,28 @@ def differences(session: Session, settings: StatusSettings | None = None) -> Ite
                 if stored != expected:
                     yield Difference(person_id, field, _describe(stored), _describe(expected))
     yield from tally_differences(session)
+
+
+def _gap_fields(run: WeekRun) -> dict[str, object]:
+    return {"first_week": run.first_day, "last_week": run.last_day}
+
+
+def _stored_gaps(session: Session, batch: Sequence[int]) -> dict[int, list[dict]]:
+    gaps: dict[int, list[dict]] = {}
+    for mentor_id, first_week, last_week in session.execute(
+        select(SupervisionGap.mentor_id, SupervisionGap.first_week, SupervisionGap.last_week)
+        .where(SupervisionGap.mentor_id.in_(batch))
+        .order_by(SupervisionGap.mentor_id, SupervisionGap.first_week)
+    ):
+        gaps.setdefault(mentor_id, []).append({"first_week": first_week, "last_week": last_week})
+    return gaps
+
+
+def _describe_gaps(gaps: list[dict]) -> str:
+    """Runs as one line: ``weeks 2026-01-04..2026-01-11; 2026-02-01..``."""
+    if not gaps:
+        return "(none)"
+    return "weeks " + "; ".join(f"{g['first_week']}..{g['last_week'] or ''}" for g in gaps)
 
 
 def _scope_differences(session: Session, batch: Sequence[int]) -> Iterator[Difference]:

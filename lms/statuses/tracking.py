@@ -1,10 +1,12 @@
 """Which people's stored statuses a transaction must recompute, and recomputing them before it
 commits.
 
-Every flush that inserts, changes or deletes a row the status rules read — a person, a period
-of employment, a training cycle or its module progress, a credential, a job — marks the person
-it belongs to, and at the end of that flush ``refresh_statuses`` recomputes the marked people
-from the rules, in the same transaction: a status is never out of step with its inputs, even
+Every flush that inserts, changes or deletes a row the status rules or the weekly supervision
+rule read — a person, a period of employment, a change of position, a training cycle or its
+module progress, a credential, a job, a leave, a supervision session (and a supervisor's
+licence, for every mentor they supervised) — marks the person it belongs to, and at the end of
+that flush ``refresh_statuses`` recomputes the marked people from the rules, in the same
+transaction: a status is never out of step with its inputs, even
 within the transaction, whichever operation (page, API, import, command, reaction) changed them.
 A flush of many people (an import) recomputes them as one batch: a constant number of
 statements per ``BATCH_SIZE`` people.
@@ -15,14 +17,24 @@ from __future__ import annotations
 from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import Session
 
+from lms.clinicians.models import Licence
 from lms.eligibility.models import EducationCredential, ExperienceRecord
-from lms.staff.models import EmploymentPeriod, Person
+from lms.staff.models import EmploymentPeriod, Person, PositionChange
 from lms.statuses.operations import refresh_statuses
+from lms.supervision.models import LeavePeriod, SupervisionSession
 from lms.training.models import ModuleProgress, TrainingCycle
 
 _PEOPLE = "lms.statuses.people"
 _CYCLES = "lms.statuses.cycles"
-_BY_PERSON_ID = (EmploymentPeriod, TrainingCycle, EducationCredential, ExperienceRecord)
+_SUPERVISORS = "lms.statuses.supervisors"
+_BY_PERSON_ID = (
+    EmploymentPeriod,
+    TrainingCycle,
+    EducationCredential,
+    ExperienceRecord,
+    LeavePeriod,
+    PositionChange,
+)
 
 
 def mark(session: Session, person_ids) -> None:
@@ -31,13 +43,23 @@ def mark(session: Session, person_ids) -> None:
 
 
 def pending(session: Session) -> bool:
-    return bool(session.info.get(_PEOPLE) or session.info.get(_CYCLES))
+    return any(session.info.get(key) for key in (_PEOPLE, _CYCLES, _SUPERVISORS))
 
 
 def refresh_marked(session: Session) -> None:
     """Recompute the marked people now (the end of each flush does)."""
     cycle_ids = session.info.pop(_CYCLES, set())
     people = session.info.pop(_PEOPLE, set())
+    supervisor_ids = session.info.pop(_SUPERVISORS, set())
+    if supervisor_ids:
+        # A supervisor's licence decides whether each session they held counts.
+        people |= set(
+            session.execute(
+                select(SupervisionSession.mentor_id)
+                .where(SupervisionSession.supervisor_id.in_(sorted(supervisor_ids)))
+                .distinct()
+            ).scalars()
+        )
     if cycle_ids:
         people |= set(
             session.execute(
@@ -62,6 +84,7 @@ def _changed(instance, names) -> bool:
 def _mark_changed(session: Session, flush_context) -> None:
     people = session.info.setdefault(_PEOPLE, set())
     cycles = session.info.setdefault(_CYCLES, set())
+    supervisors = session.info.setdefault(_SUPERVISORS, set())
     added_or_removed = (*session.new, *session.deleted)
     for instance in (*added_or_removed, *session.dirty):
         changed = instance in session.dirty
@@ -71,6 +94,13 @@ def _mark_changed(session: Session, flush_context) -> None:
         elif isinstance(instance, _BY_PERSON_ID):
             if instance.person_id is not None:
                 people.add(instance.person_id)
+        elif isinstance(instance, SupervisionSession):
+            # A correction (which supersedes a session) is its mentor's too.
+            if instance.mentor_id is not None:
+                people.add(instance.mentor_id)
+        elif isinstance(instance, Licence):
+            if instance.person_id is not None:
+                supervisors.add(instance.person_id)
         elif isinstance(instance, ModuleProgress) and not changed and instance.cycle_id is not None:
             # Only its first activity is read, fixed when the row is made: a page view that
             # updates the row changes no status.
@@ -89,3 +119,4 @@ def _forget(session: Session, transaction) -> None:
     if transaction.parent is None:
         session.info.pop(_PEOPLE, None)
         session.info.pop(_CYCLES, None)
+        session.info.pop(_SUPERVISORS, None)

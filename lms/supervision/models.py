@@ -102,3 +102,20 @@ class LeavePeriod(Base):
     reason: Mapped[LeaveReason] = mapped_column(string_enum(LeaveReason, "reason"))
     recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class SupervisionGap(Base):
+    """A run of consecutive weeks in which a mentor required supervision and had no session that
+    counts (``rules.unsupervised_runs``): from the week starting ``first_week`` to the week
+    starting ``last_week`` (None: every week from then on). A week of the run is ``missed`` once
+    it is over, so "a missed week among the last N" is a comparison of stored dates. Written
+    only by ``lms.statuses.operations``, in the transaction that changes what the weekly rule
+    reads; ``lms status verify`` recomputes every row."""
+
+    __tablename__ = "supervision_gaps"
+    __table_args__ = (Index("ix_supervision_gaps_mentor_id_first_week", "mentor_id", "first_week"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    mentor_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    first_week: Mapped[dt.date] = mapped_column(Date)
+    last_week: Mapped[dt.date | None] = mapped_column(Date)

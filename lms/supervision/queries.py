@@ -9,14 +9,14 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, and_, or_, select
+from sqlalchemy import ColumnElement, Select, and_, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from lms.clinicians.models import Licence
 from lms.clinicians.queries import areas_by_person
 from lms.clinicians.rules import LicenceTerm, TrainingArea, licences_valid_on
 from lms.staff.models import EmploymentPeriod, Person, Position, PositionChange
-from lms.supervision.models import LeavePeriod, SupervisionSession
+from lms.supervision.models import LeavePeriod, SupervisionGap, SupervisionSession
 from lms.supervision.rules import (
     Period,
     SessionFacts,
@@ -118,7 +118,61 @@ def mentor_weeks(
     ids = mentors_statement(
         range_first, range_last, supervisor_id, mentor_id, mentor_ids
     ).scalar_subquery()
+    found = _weekly_inputs(session, ids, range_first, range_last, as_of, settings, areas)
+    result = []
+    for row in found.mentors:
+        if row.id in found.changed_position and not any(
+            period.first_day <= range_last
+            and (period.last_day is None or period.last_day >= range_first)
+            for period in found.employment.get(row.id, ())
+        ):
+            continue  # not a therapeutic mentor on any day of the range
+        weeks = supervision_weeks(
+            found.employment.get(row.id, []),
+            found.leave.get(row.id, []),
+            found.facts.get(row.id, []),
+            first=first,
+            last=last,
+            as_of=as_of,
+            settings=settings,
+        )
+        result.append(
+            MentorWeeks(
+                mentor_id=row.id,
+                name=row.legal_name,
+                email=row.work_email,
+                supervisor_id=row.supervisor_id,
+                weeks=weeks,
+                sessions=found.infos.get(row.id, {}),
+            )
+        )
+    return result
 
+
+@dataclass
+class WeeklyInputs:
+    """What the weekly rule reads for a set of mentors, by mentor id: the days employed as a
+    therapeutic mentor, leave and sessions (with what pages show beside them)."""
+
+    mentors: list
+    employment: dict[int, list[Period]]
+    changed_position: set[int]  # mentors with a position history (employment cut to it)
+    leave: dict[int, list[Period]]
+    facts: dict[int, list[SessionFacts]]
+    infos: dict[int, dict[int, SessionInfo]]
+
+
+def _weekly_inputs(
+    session: Session,
+    ids,
+    range_first: dt.date,
+    range_last: dt.date,
+    as_of: dt.date,
+    settings: SupervisionSettings,
+    areas: bool,
+) -> WeeklyInputs:
+    """The weekly rule's inputs for the mentors ``ids`` (a subquery) from ``range_first`` to
+    ``range_last``: six queries, seven with the supervisors' training ``areas``."""
     mentors = session.execute(
         select(Person.id, Person.legal_name, Person.work_email, Person.supervisor_id)
         .where(Person.id.in_(ids))
@@ -264,34 +318,7 @@ def mentor_weeks(
             missing_areas=missing_areas.get(supervisor_id, True),
         )
 
-    result = []
-    for row in mentors:
-        if row.id in changes and not any(
-            period.first_day <= range_last
-            and (period.last_day is None or period.last_day >= range_first)
-            for period in employment.get(row.id, ())
-        ):
-            continue  # not a therapeutic mentor on any day of the range
-        weeks = supervision_weeks(
-            employment.get(row.id, []),
-            leave.get(row.id, []),
-            facts.get(row.id, []),
-            first=first,
-            last=last,
-            as_of=as_of,
-            settings=settings,
-        )
-        result.append(
-            MentorWeeks(
-                mentor_id=row.id,
-                name=row.legal_name,
-                email=row.work_email,
-                supervisor_id=row.supervisor_id,
-                weeks=weeks,
-                sessions=infos.get(row.id, {}),
-            )
-        )
-    return result
+    return WeeklyInputs(list(mentors), employment, set(changes), leave, facts, infos)
 
 
 def session_row(session: Session, session_id: int) -> SupervisionSession | None:
@@ -341,6 +368,35 @@ def team_of(session: Session, supervisor_id: int) -> list[Person]:
 
 #: The windows the compliance dashboard counts missed weeks over: the last 4 and 13 weeks over.
 MISSED_WINDOWS = (4, 13)
+
+
+def missed_a_week_in(
+    window: int, as_of: dt.date, settings: SupervisionSettings, mentor_id
+) -> ColumnElement[bool]:
+    """The mentor whose id is the column ``mentor_id`` missed supervision in at least one of the
+    ``window`` most recent weeks over as of ``as_of``: a stored run of unsupervised weeks
+    overlaps them (``SupervisionGap``). A correlated EXISTS, so a list stops once its page is
+    full."""
+    weeks = recent_weeks_over(as_of, window, settings.week_starts)
+    return (
+        select(SupervisionGap.id)
+        .where(
+            SupervisionGap.mentor_id == mentor_id,
+            SupervisionGap.first_week <= weeks[-1],
+            or_(SupervisionGap.last_week.is_(None), SupervisionGap.last_week >= weeks[0]),
+        )
+        .exists()
+    )
+
+
+def all_weekly_inputs(
+    session: Session, mentor_ids: Collection[int], settings: SupervisionSettings
+) -> WeeklyInputs:
+    """The weekly rule's inputs for ``mentor_ids`` over every day (those ever therapeutic
+    mentors): six queries, however many."""
+    first, last = dt.date(1900, 1, 1), dt.date(9999, 12, 31)
+    ids = mentors_statement(first, last, mentor_ids=mentor_ids).scalar_subquery()
+    return _weekly_inputs(session, ids, first, last, last, settings, areas=False)
 
 
 def missed_recent_weeks(

@@ -330,6 +330,53 @@ def missed_in_recent_weeks(
     return sum(1 for week in weeks if week.starts_on in window and week.status is WeekStatus.MISSED)
 
 
+# --- the weeks without supervision, kept so that a list can filter by them in SQL ---------------
+
+
+def unsupervised_runs(
+    employment: Sequence[Period],
+    leave: Sequence[Period],
+    sessions: Iterable[SessionFacts],
+    settings: SupervisionSettings,
+) -> list[Period]:
+    """The runs of consecutive weeks (each as the first day of its first and last week; last
+    None: every week from then on) that require supervision and have no counting session: the
+    weeks ``supervision_weeks`` calls ``missed`` once they are over, whatever the as-of date.
+
+    Asked of ``supervision_weeks`` itself up to the week after the last dated fact (a hire,
+    separation, leave or session): every later week is like that one, so a run still going
+    then is open-ended while the employment is."""
+    sessions = list(sessions)
+    if not employment:
+        return []
+    days = [p.first_day for p in (*employment, *leave)]
+    days += [p.last_day for p in (*employment, *leave) if p.last_day is not None]
+    days += [s.held_on for s in sessions]
+    first = max(min(p.first_day for p in employment), dt.date(1900, 1, 1))
+    horizon = week_start(max(days), settings.week_starts) + dt.timedelta(days=7)
+    weeks = supervision_weeks(
+        employment,
+        leave,
+        sessions,
+        first=first,
+        last=horizon,
+        as_of=horizon + dt.timedelta(days=7),  # every week up to the horizon is over
+        settings=settings,
+    )
+    runs: list[Period] = []
+    for week in weeks:
+        if week.status is not WeekStatus.MISSED:
+            continue
+        if runs and runs[-1].last_day == week.starts_on - dt.timedelta(days=7):
+            runs[-1] = Period(runs[-1].first_day, week.starts_on)
+        else:
+            runs.append(Period(week.starts_on, week.starts_on))
+    still_employed = any(period.last_day is None for period in employment)
+    if runs and runs[-1].last_day == week_start(horizon, settings.week_starts) and still_employed:
+        runs[-1] = Period(runs[-1].first_day, None)
+    return runs
+
+
 # --- the free-text note: no youth data stored knowingly ------------------------------------------
 
 _DATE = re.compile(

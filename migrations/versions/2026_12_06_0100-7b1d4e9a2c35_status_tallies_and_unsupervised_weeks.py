@@ -1,12 +1,15 @@
-"""Status tallies: counts by status on any day without reading every person's periods.
+"""Status tallies and unsupervised weeks: counts by status on any day, and "missed supervision
+lately", without reading every person's records.
 
 Each stored status period also keeps the position and staff status its person had when it was
 computed (the scope a list filters by; the people table's values are copied here). The new
 ``status_tallies`` table keeps, per kind of status, scope, status and day, how much the count of
-people with that status changes that day (``lms.tallies.rules``). This migration only creates it:
-``lms db upgrade`` fills it at the head from the stored periods
-(``lms.statuses.operations.fill_if_empty``), and from then on the transaction that rewrites a
-person's periods updates it.
+people with that status changes that day (``lms.tallies.rules``). ``supervision_gaps`` keeps each
+mentor's runs of consecutive weeks that require supervision and have no session that counts
+(``lms.supervision.rules.unsupervised_runs``). This migration only creates them: ``lms db upgrade``
+recomputes every stored status, counter and run at the head from the rules
+(``lms.statuses.operations.fill_if_empty``), and from then on the transaction that changes what
+the rules read updates them.
 
 Revision ID: 7b1d4e9a2c35
 Revises: bbc56b24c0cb
@@ -68,9 +71,25 @@ def upgrade() -> None:
         "status_tallies",
         ["kind", "status", "day", "position", "staff_status", "change"],
     )
+    op.create_table(
+        "supervision_gaps",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("mentor_id", sa.Integer(), nullable=False),
+        sa.Column("first_week", sa.Date(), nullable=False),
+        sa.Column("last_week", sa.Date(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["mentor_id"], ["people.id"], name=op.f("fk_supervision_gaps_mentor_id_people")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_supervision_gaps")),
+    )
+    op.create_index(
+        "ix_supervision_gaps_mentor_id_first_week", "supervision_gaps", ["mentor_id", "first_week"]
+    )
 
 
 def downgrade() -> None:
+    op.drop_index("ix_supervision_gaps_mentor_id_first_week", table_name="supervision_gaps")
+    op.drop_table("supervision_gaps")
     op.drop_index("ix_status_tallies_kind_status_day", table_name="status_tallies")
     op.drop_table("status_tallies")
     op.drop_index("ix_training_status_periods_status_due_on", table_name="training_status_periods")
