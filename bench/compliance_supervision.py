@@ -3,8 +3,9 @@ SQLite database with N synthetic mentors (default 5,000) and 13 weeks of weekly 
 
 .venv/bin/python -m bench.compliance_supervision [N]
 
-The supervision filter cannot be answered in SQL: the rows the other filters leave are read
-and the weekly rule run on them a batch at a time. Each figure is the median of interleaved
+The supervision filter compares the stored runs of unsupervised weeks (``supervision_gaps``)
+with the last 4 or 13 weeks in SQL; the page's rows then get their missed weeks from the weekly
+rule (six queries). Each figure is the median of interleaved
 rounds, with its ratio to the unfiltered first page measured in the same run. The CSV's rows
 are timed through ``stream_rows_with_missed`` directly: through the test client on a SQLite file
 the streamed export's own read transaction meets "database is locked" (before this change
