@@ -435,10 +435,13 @@ class Part:
     total: int
 
 
+def _part_words(part: Part | None) -> str:
+    """ "part 2 of 5", or nothing for a document in one part."""
+    return "" if part is None or part.total == 1 else f"part {part.number} of {part.total}"
+
+
 def _part_title(title: str, part: Part | None) -> str:
-    return (
-        title if part is None or part.total == 1 else f"{title}, part {part.number} of {part.total}"
-    )
+    return f"{title}, {_part_words(part)}" if _part_words(part) else title
 
 
 def _in_part(part: Part | None) -> str:
@@ -602,7 +605,7 @@ def supervision_log_pdf(log: SupervisionLog, organisation: str, part: Part | Non
     return _landscape_pdf(
         story,
         f"Supervision log {log.first} to {log.last} as of {log.as_of}",
-        _part_title("", part).removeprefix(", "),
+        _part_words(part),
     )
 
 
@@ -943,5 +946,5 @@ def requirements_register_pdf(
     return _landscape_pdf(
         story,
         f"Requirements register as of {register.as_of}",
-        _part_title("", part).removeprefix(", "),
+        _part_words(part),
     )
