@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import textwrap
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -30,7 +30,7 @@ from lms.auditors.queries import (
 from lms.certificates.models import Certificate
 from lms.certificates.rules import CertificateState, certificate_status
 from lms.compliance.queries import compliance_dashboard
-from lms.csvfile import SafeWriter, csv_text
+from lms.csvfile import csv_text
 from lms.curriculum.models import CurriculumEdition
 from lms.eligibility.documents import STATUS_WORDS, result_on
 from lms.eligibility.queries import determinations_in_force
@@ -42,7 +42,7 @@ from lms.requirements.queries import compliance_matrix
 from lms.requirements.rules import Requirement, RequirementStatus
 from lms.staff.models import Position
 from lms.staff.queries import held_on, position_history, position_history_of
-from lms.supervision.queries import SessionInfo, mentor_weeks
+from lms.supervision.queries import SessionInfo, mentor_weeks, mentors_in_order
 from lms.supervision.rules import SessionOutcome, SupervisionSettings, WeekResult
 from lms.training.rules import CyclePolicy
 
@@ -148,10 +148,12 @@ def roster(session: Session, day: dt.date, policy: CyclePolicy, timezone: str) -
     return rows
 
 
+def roster_csv_rows(rows: Sequence[RosterRow]) -> Iterator[list[str]]:
+    return (row.cells() for row in rows)
+
+
 def roster_csv(rows: Sequence[RosterRow]) -> bytes:
-    return csv_text(ROSTER_COLUMNS, (row.cells() for row in rows), lineterminator="\n").encode(
-        "utf-8"
-    )
+    return csv_text(ROSTER_COLUMNS, roster_csv_rows(rows), lineterminator="\n").encode("utf-8")
 
 
 #: Column widths of the roster PDF (landscape letter). The date columns fit a whole
@@ -237,12 +239,9 @@ REGISTER_COLUMNS = (
 )
 
 
-def certificate_register_csv(session: Session, day: dt.date) -> bytes:
+def certificate_register_rows(session: Session, day: dt.date) -> Iterator[list[Any]]:
     """Every certificate issued by ``day``, with its status that day and any revocation, even
-    one made later (the register says when)."""
-    buffer = io.StringIO()
-    writer = SafeWriter(buffer, lineterminator="\n")
-    writer.writerow(REGISTER_COLUMNS)
+    one made later (the register says when): the rows under REGISTER_COLUMNS."""
     for certificate, edition in session.execute(
         select(Certificate, CurriculumEdition)
         .join(CurriculumEdition, CurriculumEdition.id == Certificate.edition_id)
@@ -250,23 +249,27 @@ def certificate_register_csv(session: Session, day: dt.date) -> bytes:
         .order_by(Certificate.issued_on, Certificate.id)
     ):
         status = certificate_status(certificate, day)
-        writer.writerow(
-            [
-                certificate.serial,
-                certificate.person_id,
-                certificate.holder_name,
-                edition.title,
-                edition.edition,
-                edition.version,
-                edition.sha256,
-                _iso(certificate.issued_on),
-                _iso(certificate.expires_on),
-                status.state.value if status.state is not CertificateState.NOT_YET_ISSUED else "",
-                _iso(certificate.revoked_on),
-                certificate.revocation_reason or "",
-            ]
-        )
-    return buffer.getvalue().encode("utf-8")
+        yield [
+            certificate.serial,
+            certificate.person_id,
+            certificate.holder_name,
+            edition.title,
+            edition.edition,
+            edition.version,
+            edition.sha256,
+            _iso(certificate.issued_on),
+            _iso(certificate.expires_on),
+            status.state.value if status.state is not CertificateState.NOT_YET_ISSUED else "",
+            _iso(certificate.revoked_on),
+            certificate.revocation_reason or "",
+        ]
+
+
+def certificate_register_csv(session: Session, day: dt.date) -> bytes:
+    """The certificate register (:func:`certificate_register_rows`) as CSV."""
+    return csv_text(
+        REGISTER_COLUMNS, certificate_register_rows(session, day), lineterminator="\n"
+    ).encode("utf-8")
 
 
 # -- shared by the period documents -------------------------------------------------------------
@@ -289,7 +292,9 @@ def _period_table(
     return LightTable(header, rows, [width * inch for width in widths])
 
 
-def _landscape_pdf(story: list, title: str) -> bytes:
+def _landscape_pdf(story: list, title: str, part: str = "") -> bytes:
+    """``story`` on landscape letter pages whose footer is ``title`` (and ``part``: "part 2 of
+    5")."""
     buffer = io.BytesIO()
     document = SimpleDocTemplate(
         buffer,
@@ -299,9 +304,9 @@ def _landscape_pdf(story: list, title: str) -> bytes:
         rightMargin=0.5 * inch,
         topMargin=0.6 * inch,
         bottomMargin=0.6 * inch,
-        title=title,
+        title=f"{title}, {part}" if part else title,
     )
-    document.build(story, canvasmaker=numbered_canvas(title))
+    document.build(story, canvasmaker=numbered_canvas(f"{title}, {part}" if part else title))
     return buffer.getvalue()
 
 
@@ -385,14 +390,13 @@ def supervision_log(
     person_ids: Sequence[int] | None = None,
 ) -> SupervisionLog:
     """Every therapeutic mentor's every week from ``first`` to ``last`` as of ``as_of``, each
-    session with the supervisor's licence valid that day: six queries, however many mentors.
+    session with the supervisor's licence valid that day: eight queries, however many mentors.
 
     As issue 10 defines "as the records stood" for supervision: the sessions held by the as-of
     date, whenever they were recorded (a late entry is flagged, with the day it was recorded)."""
-    mentors = mentor_weeks(session, first=first, last=last, as_of=as_of, settings=settings)
-    if person_ids is not None:
-        chosen = set(person_ids)
-        mentors = [mentor for mentor in mentors if mentor.mentor_id in chosen]
+    mentors = mentor_weeks(
+        session, first=first, last=last, as_of=as_of, settings=settings, mentor_ids=person_ids
+    )
     supervisors = {info.supervisor_id for m in mentors for info in m.sessions.values()}
     licences = licences_of(session, supervisors)
     weeks = []
@@ -407,6 +411,52 @@ def supervision_log(
                 SupervisionLogWeek(mentor.mentor_id, mentor.name, mentor.email, week, tuple(lines))
             )
     return SupervisionLog(first, last, as_of, weeks)
+
+
+def supervision_log_mentors(
+    session: Session,
+    first: dt.date,
+    last: dt.date,
+    settings: SupervisionSettings,
+    person_ids: Sequence[int] | None = None,
+) -> list[int]:
+    """The people :func:`supervision_log` may list from ``first`` to ``last``, in its order (by
+    name): one query. The packet reads and draws the log a batch of them at a time."""
+    return mentors_in_order(
+        session, first=first, last=last, settings=settings, mentor_ids=person_ids
+    )
+
+
+@dataclass(frozen=True)
+class Part:
+    """Which part of a long document, split by people in name order, a PDF is."""
+
+    number: int
+    total: int
+
+
+def _part_words(part: Part | None) -> str:
+    """ "part 2 of 5", or nothing for a document in one part."""
+    return "" if part is None or part.total == 1 else f"part {part.number} of {part.total}"
+
+
+def _part_title(title: str, part: Part | None) -> str:
+    return f"{title}, {_part_words(part)}" if _part_words(part) else title
+
+
+def _in_part(part: Part | None) -> str:
+    return "" if part is None or part.total == 1 else " in this part"
+
+
+def _part_note(part: Part | None, noun: str, first: str, last: str) -> str:
+    """The sentence saying which people this part covers, and that the parts make the whole."""
+    if part is None or part.total == 1:
+        return ""
+    who = escape(first) if first == last else f"{escape(first)} to {escape(last)}"
+    return (
+        f" This is part {part.number} of {part.total}: {who}; the parts, in order, together "
+        f"list every {noun} by name."
+    )
 
 
 def _session_cells(line: SupervisionLine | None) -> list[str]:
@@ -436,26 +486,29 @@ def _session_cells(line: SupervisionLine | None) -> list[str]:
     ]
 
 
+def supervision_log_rows(log: SupervisionLog) -> Iterator[list[str]]:
+    """One row per session (a week without sessions is one row with the session cells empty),
+    under SUPERVISION_LOG_COLUMNS."""
+    for item in log.weeks:
+        week = item.week
+        head = [
+            str(item.mentor_id),
+            item.mentor_name,
+            item.mentor_email or "",
+            week.starts_on.isoformat(),
+            week.ends_on.isoformat(),
+            week.status.value,
+            "true" if week.required else "false",
+            str(week.duty_weekdays),
+        ]
+        for line in item.lines or (None,):
+            yield [*head, *_session_cells(line)]
+
+
 def supervision_log_csv(log: SupervisionLog) -> bytes:
-    """One row per session (a week without sessions is one row with the session cells empty)."""
-
-    def rows():
-        for item in log.weeks:
-            week = item.week
-            head = [
-                str(item.mentor_id),
-                item.mentor_name,
-                item.mentor_email or "",
-                week.starts_on.isoformat(),
-                week.ends_on.isoformat(),
-                week.status.value,
-                "true" if week.required else "false",
-                str(week.duty_weekdays),
-            ]
-            for line in item.lines or (None,):
-                yield [*head, *_session_cells(line)]
-
-    return csv_text(SUPERVISION_LOG_COLUMNS, rows(), lineterminator="\n").encode("utf-8")
+    return csv_text(SUPERVISION_LOG_COLUMNS, supervision_log_rows(log), lineterminator="\n").encode(
+        "utf-8"
+    )
 
 
 SUPERVISION_LOG_WIDTHS = (0.85, 0.8, 1.05, 1.4, 0.45, 0.7, 2.25, 2.45)
@@ -487,10 +540,11 @@ def _session_row(line: SupervisionLine) -> list[object]:
     ]
 
 
-def supervision_log_pdf(log: SupervisionLog, organisation: str) -> bytes:
+def supervision_log_pdf(log: SupervisionLog, organisation: str, part: Part | None = None) -> bytes:
     """Per mentor, per week: status, whether required, and every session with its supervisor,
     length, format, whether it counts (or why not), late entries, corrections and the
-    supervisor's licence valid that day."""
+    supervisor's licence valid that day. With ``part``, the log holds one part's mentors and
+    the PDF says which part it is."""
     sheet = styles()
     header = (
         "Week of",
@@ -503,19 +557,27 @@ def supervision_log_pdf(log: SupervisionLog, organisation: str) -> bytes:
         "Licence that day",
     )
     mentors = len({item.mentor_id for item in log.weeks})
+    names = [item.mentor_name for item in log.weeks[:1] + log.weeks[-1:]]
     story: list = [
-        Paragraph("Supervision log", sheet["Title"]),
+        Paragraph(_part_title("Supervision log", part), sheet["Title"]),
         Paragraph(
             f"{escape(organisation)} · every therapeutic mentor's every week from "
             f"{log.first.isoformat()} to {log.last.isoformat()}, as the records stood on "
             f"{log.as_of.isoformat()}: sessions held by that date, whenever they were recorded "
             f"(late entries flagged); a superseded session and its correction both shown "
-            f"({mentors:,} {'mentor' if mentors == 1 else 'mentors'}).",
+            f"({mentors:,} {'mentor' if mentors == 1 else 'mentors'}{_in_part(part)})."
+            + (_part_note(part, "mentor", names[0], names[-1]) if names else ""),
             sheet["Body"],
         ),
     ]
     if not log.weeks:
-        story.append(Paragraph("No therapeutic mentor was employed in the period.", sheet["Body"]))
+        story.append(
+            Paragraph(
+                "No therapeutic mentor was employed in the period"
+                + ("." if part is None or part.total == 1 else " in this part."),
+                sheet["Body"],
+            )
+        )
     current: int | None = None
     rows: list[list[object]] = []
 
@@ -540,7 +602,11 @@ def supervision_log_pdf(log: SupervisionLog, organisation: str) -> bytes:
         for number, line in enumerate(item.lines):
             rows.append([*(week_cells if number == 0 else ["", ""]), *_session_row(line)])
     flush()
-    return _landscape_pdf(story, f"Supervision log {log.first} to {log.last} as of {log.as_of}")
+    return _landscape_pdf(
+        story,
+        f"Supervision log {log.first} to {log.last} as of {log.as_of}",
+        _part_words(part),
+    )
 
 
 # -- on-call coverage ---------------------------------------------------------------------------
@@ -620,24 +686,26 @@ def oncall_report(
     return OnCallReport(first, last, as_of, timezone, lines, gaps)
 
 
-def oncall_csv(report: OnCallReport) -> bytes:
-    def rows():
-        for line in report.blocks:
-            yield [
-                "block",
-                line.starts_at,
-                line.ends_at,
-                line.clinician,
-                line.email,
-                _yes_no(line.senior),
-                _yes_no(line.licence_valid),
-                line.phone,
-                _yes_no(line.counts),
-            ]
-        for gap in report.gaps:
-            yield ["gap", gap["starts_at"], gap["ends_at"], "", "", "", "", "", ""]
+def oncall_rows(report: OnCallReport) -> Iterator[list[str]]:
+    """The blocks, then the gaps, under ONCALL_COLUMNS."""
+    for line in report.blocks:
+        yield [
+            "block",
+            line.starts_at,
+            line.ends_at,
+            line.clinician,
+            line.email,
+            _yes_no(line.senior),
+            _yes_no(line.licence_valid),
+            line.phone,
+            _yes_no(line.counts),
+        ]
+    for gap in report.gaps:
+        yield ["gap", gap["starts_at"], gap["ends_at"], "", "", "", "", "", ""]
 
-    return csv_text(ONCALL_COLUMNS, rows(), lineterminator="\n").encode("utf-8")
+
+def oncall_csv(report: OnCallReport) -> bytes:
+    return csv_text(ONCALL_COLUMNS, oncall_rows(report), lineterminator="\n").encode("utf-8")
 
 
 def oncall_pdf(report: OnCallReport, organisation: str) -> bytes:
@@ -782,8 +850,9 @@ def requirements_register(
     return RequirementsRegister(as_of, matrix.catalogue_version, lines, timezone)
 
 
-def requirements_register_csv(register: RequirementsRegister) -> bytes:
-    rows = (
+def requirements_register_rows(register: RequirementsRegister) -> Iterator[list[str]]:
+    """One row per person and applicable requirement, under REQUIREMENTS_REGISTER_COLUMNS."""
+    return (
         [
             str(line.person_id),
             line.name,
@@ -801,13 +870,22 @@ def requirements_register_csv(register: RequirementsRegister) -> bytes:
         ]
         for line in register.lines
     )
-    return csv_text(REQUIREMENTS_REGISTER_COLUMNS, rows, lineterminator="\n").encode("utf-8")
+
+
+def requirements_register_csv(register: RequirementsRegister) -> bytes:
+    return csv_text(
+        REQUIREMENTS_REGISTER_COLUMNS, requirements_register_rows(register), lineterminator="\n"
+    ).encode("utf-8")
 
 
 REGISTER_PDF_WIDTHS = (1.7, 0.8, 0.8, 0.8, 2.4, 3.5)
 
 
-def requirements_register_pdf(register: RequirementsRegister, organisation: str) -> bytes:
+def requirements_register_pdf(
+    register: RequirementsRegister, organisation: str, part: Part | None = None
+) -> bytes:
+    """Per person, each applicable requirement. With ``part``, the register holds one part's
+    people and the PDF says which part it is."""
     sheet = styles()
     header = ("Requirement", "Status", "Valid\nuntil", "Due on", "Evidence SHA-256", "Verification")
     people = len({line.person_id for line in register.lines})
@@ -816,14 +894,16 @@ def requirements_register_pdf(register: RequirementsRegister, organisation: str)
         if register.catalogue_version is not None
         else "no catalogue loaded by then"
     )
+    names = [line.name for line in register.lines[:1] + register.lines[-1:]]
     story: list = [
-        Paragraph("Requirements register", sheet["Title"]),
+        Paragraph(_part_title("Requirements register", part), sheet["Title"]),
         Paragraph(
             f"{escape(organisation)} · every person and each requirement that applied to them on "
             f"{register.as_of.isoformat()} ({version}), with its status that day as the records "
             f"stood at the end of it, the SHA-256 of each piece of evidence and signed policy "
             f"text, and who verified or signed it, when and how "
-            f"({people:,} {'person' if people == 1 else 'people'}).",
+            f"({people:,} {'person' if people == 1 else 'people'}{_in_part(part)})."
+            + (_part_note(part, "person", names[0], names[-1]) if names else ""),
             sheet["Body"],
         ),
     ]
@@ -863,4 +943,8 @@ def requirements_register_pdf(register: RequirementsRegister, organisation: str)
             ]
         )
     flush()
-    return _landscape_pdf(story, f"Requirements register as of {register.as_of}")
+    return _landscape_pdf(
+        story,
+        f"Requirements register as of {register.as_of}",
+        _part_words(part),
+    )

@@ -1,6 +1,7 @@
 """The audit packet: one ZIP with everything an auditor needs for a date, and a manifest of
 every file's SHA-256, size and meaning. Written entry by entry to a file, so memory stays
-flat however many people it covers.
+flat however many people it covers: the process grows about as much for 1,000 mentors as for
+200 (``bench.packet``).
 
 People are read in batches of :data:`BATCH_SIZE`: each batch's records (certificates, training,
 employment, determinations, evidence) take :data:`STATEMENTS_PER_BATCH` statements whatever the
@@ -8,20 +9,29 @@ batch's size, and only one batch's records are held at a time; evidence files ar
 by one.
 
 The whole-provider sections — the supervision log and on-call coverage for the 13 weeks to the
-date, the requirements register on the date — are read in :data:`PERIOD_STATEMENTS` statements
-whatever their size, and each is held whole while its PDF is drawn (the supervision log of
-1,000 mentors with weekly supervision adds about 40 MiB while it is drawn: reportlab keeps a
-document's pages until it is saved; ``lms.pdf.NumberedCanvas`` keeps them deflated). Their long
-tables are drawn with ``lms.pdf.LightTable``, not platypus's Table."""
+date, the requirements register on the date — are read in :data:`PERIOD_STATEMENTS` statements,
+plus :data:`SUPERVISION_STATEMENTS_PER_PART` per part (:data:`PART_SIZE` mentors) of the
+supervision log, whatever their size. reportlab keeps a whole document until it is saved, so a
+PDF of everyone grows with everyone: the supervision log (read a part's mentors at a time) and
+the requirements register are drawn as one PDF per :data:`PART_SIZE` people, in name order,
+named ``…-part-02-of-05.pdf`` (a single PDF, named as before, when one part holds everyone),
+each saying which part it is and whom it covers, and so does its manifest entry. Their CSVs
+stay one file each; every CSV of the packet is written into the ZIP row by row (the log's
+spooled to a temporary file while its PDFs go in). Their long tables are drawn with
+``lms.pdf.LightTable``, not platypus's Table."""
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import datetime as dt
 import hashlib
+import itertools
 import json
 import re
+import tempfile
 import zipfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from importlib import metadata
 from typing import IO, Any
@@ -32,22 +42,30 @@ from sqlalchemy.orm import Session, undefer
 from lms import clock
 from lms.auditlog.operations import chain_head
 from lms.auditors.documents import (
-    certificate_register_csv,
-    oncall_csv,
+    ONCALL_COLUMNS,
+    REGISTER_COLUMNS,
+    REQUIREMENTS_REGISTER_COLUMNS,
+    ROSTER_COLUMNS,
+    SUPERVISION_LOG_COLUMNS,
+    Part,
+    certificate_register_rows,
     oncall_pdf,
     oncall_report,
+    oncall_rows,
     requirements_register,
-    requirements_register_csv,
     requirements_register_pdf,
+    requirements_register_rows,
     roster,
-    roster_csv,
+    roster_csv_rows,
     roster_pdf,
     supervision_log,
-    supervision_log_csv,
+    supervision_log_mentors,
     supervision_log_pdf,
+    supervision_log_rows,
 )
 from lms.auditors.queries import module_history
 from lms.certificates.queries import CertificateRow, certificate_rows, certificate_rows_of
+from lms.csvfile import Cell, SafeWriter
 from lms.curriculum.documents import (
     DeliveryPolicy,
     answer_key_pdf,
@@ -77,16 +95,26 @@ BATCH_SIZE = 200
 #: modules, progress, attempts, attestations), employment 1, determinations 1, positions held
 #: 1, evidence 1.
 STATEMENTS_PER_BATCH = 11
+#: People in each part of the supervision log's and requirements register's PDFs (the log is
+#: read a part's mentors at a time): reportlab holds a document whole until it is saved, so a
+#: part's pages are what memory holds, however many people the packet covers.
+PART_SIZE = 200
 #: Evidence documents fetched from the database at a time while they are written.
 EVIDENCE_FETCH = 8
-#: Statements that read the whole-provider sections, whatever the number of people, mentors,
-#: sessions and blocks: the supervision log (mentors, employment, positions held, leave,
-#: sessions, the supervisors' licences for the rule and for print, training areas), on-call
-#: coverage (settings versions, blocks, who qualifies, licences, positions held) and the
-#: requirements register (catalogue, people, employment, positions held for the rule and for
-#: print, policy versions, records, signatures, certificates, who verified, clinicians'
+#: Statements that read the whole-provider sections apart from the supervision log's parts,
+#: whatever the number of people, mentors, sessions and blocks: the supervision log's mentors in
+#: order, on-call coverage (settings versions, blocks, who qualifies, licences, positions held)
+#: and the requirements register (catalogue, people, employment, positions held for the rule and
+#: for print, policy versions, records, signatures, certificates, who verified, clinicians'
 #: licences). Pinned in tests/integration/test_audit_period_documents.py.
-PERIOD_STATEMENTS = 24
+PERIOD_STATEMENTS = 17
+#: Statements that read one part of the supervision log's mentors (one part when there are
+#: none): their details, employment, positions held, leave, sessions, the supervisors' licences
+#: for the rule and for print, training areas. Read per part so that only one part's weeks
+#: and sessions are held while its PDF is drawn.
+SUPERVISION_STATEMENTS_PER_PART = 8
+#: Bytes copied at a time from a temporary file into the ZIP.
+_COPY_CHUNK = 1024 * 1024
 #: The period the supervision log and on-call coverage cover: the 13 weeks up to the as-of date.
 PERIOD_WEEKS = 13
 
@@ -117,8 +145,59 @@ def _is_pdf(data: bytes) -> bool:
     return data.startswith(b"%PDF-")
 
 
+#: Bytes of CSV text gathered before they go to the ZIP (and the hash) in one write.
+_CSV_CHUNK = 64 * 1024
+
+
+class _Entry:
+    """A file being written into the ZIP: every write is hashed and counted on its way."""
+
+    def __init__(self, stream: IO[bytes]) -> None:
+        self.stream = stream
+        self.digest = hashlib.sha256()
+        self.size = 0
+
+    def write(self, data: bytes) -> None:
+        self.digest.update(data)
+        self.size += len(data)
+        self.stream.write(data)
+
+
+class _TextSink:
+    """What ``csv.writer`` writes to: text gathered into chunks, encoded as UTF-8 and passed on
+    (one write per row would cost a hash and a deflate call per row)."""
+
+    def __init__(self, target: Any) -> None:
+        self.target = target
+        self.parts: list[str] = []
+        self.length = 0
+
+    def write(self, text: str) -> None:
+        self.parts.append(text)
+        self.length += len(text)
+        if self.length >= _CSV_CHUNK:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.parts:
+            self.target.write("".join(self.parts).encode("utf-8"))
+            self.parts, self.length = [], 0
+
+
+def write_csv(target: Any, header: Sequence[str], rows: Iterable[Iterable[Cell]]) -> None:
+    """``header`` and ``rows`` written to ``target`` (anything with ``write(bytes)``) as the
+    packet's CSVs are: UTF-8, ``\n`` line ends, every text cell made inert."""
+    sink = _TextSink(target)
+    writer = SafeWriter(sink, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    sink.flush()
+
+
 class PacketWriter:
-    """Adds files to the ZIP one at a time, hashing each as it goes."""
+    """Adds files to the ZIP one at a time, hashing each as it goes. A file is either given
+    whole (:meth:`add`) or written into the ZIP piece by piece (:meth:`open`, :meth:`add_csv`),
+    so that a long CSV is never held whole."""
 
     def __init__(self, target: IO[bytes]) -> None:
         self.zip = zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED, allowZip64=True)
@@ -129,13 +208,34 @@ class PacketWriter:
         # A PDF's streams are compressed already: deflating it again costs time, saves nothing.
         info.compress_type = zipfile.ZIP_STORED if _is_pdf(data) else zipfile.ZIP_DEFLATED
         self.zip.writestr(info, data)
+        self._listed(path, hashlib.sha256(data).hexdigest(), len(data), description)
+
+    @contextlib.contextmanager
+    def open(self, path: str, description: str) -> Iterator[_Entry]:
+        """A file written (deflated) into the ZIP as it is made; listed once it is complete."""
+        info = zipfile.ZipInfo(path, date_time=(1980, 1, 1, 0, 0, 0))
+        info.compress_type = zipfile.ZIP_DEFLATED
+        # The size is unknown until the end: ZIP64 sizes, in case it passes 2 GiB.
+        with self.zip.open(info, "w", force_zip64=True) as stream:
+            entry = _Entry(stream)
+            yield entry
+        self._listed(path, entry.digest.hexdigest(), entry.size, description)
+
+    def add_csv(
+        self, path: str, header: Sequence[str], rows: Iterable[Iterable[Cell]], description: str
+    ) -> None:
+        with self.open(path, description) as entry:
+            write_csv(entry, header, rows)
+
+    def add_file(self, path: str, source: IO[bytes], description: str) -> None:
+        """The content of ``source`` (from where it stands), copied in chunks."""
+        with self.open(path, description) as entry:
+            while chunk := source.read(_COPY_CHUNK):
+                entry.write(chunk)
+
+    def _listed(self, path: str, sha256: str, size: int, description: str) -> None:
         self.manifest.files.append(
-            {
-                "path": path,
-                "sha256": hashlib.sha256(data).hexdigest(),
-                "bytes": len(data),
-                "description": description,
-            }
+            {"path": path, "sha256": sha256, "bytes": size, "description": description}
         )
 
     def close(self, header: dict[str, Any]) -> None:
@@ -348,43 +448,114 @@ def _batch_files(
         session.expunge(document)
 
 
-def _period_files(session: Session, writer: PacketWriter, options: PacketOptions) -> dict:
-    """The supervision log and on-call coverage for the period, and the requirements register
-    on the date: each a PDF and a CSV, read in a constant number of statements."""
+def _parts(items: Sequence[Any]) -> list[Sequence[Any]]:
+    """``items`` in parts of PART_SIZE; none at all is one empty part (its document says there
+    is nobody)."""
+    return [items[start : start + PART_SIZE] for start in range(0, len(items), PART_SIZE)] or [[]]
+
+
+def _part_name(name: str, part: Part) -> str:
+    """A part's file name: ``name`` alone when the document is one part, else ``name``
+    followed by ``-part-02-of-12`` (numbers padded so that the names sort in order)."""
+    if part.total == 1:
+        return name
+    return f"{name}-part-{part.number:0{len(str(part.total))}d}-of-{part.total}"
+
+
+def _part_of(part: Part, names: Sequence[str]) -> str:
+    """What a part's manifest description adds: which part, from whom to whom."""
+    if part.total == 1:
+        return ""
+    people = ""
+    if names:
+        people = f" ({names[0]})" if names[0] == names[-1] else f" ({names[0]} to {names[-1]})"
+    return f", part {part.number} of {part.total}{people}"
+
+
+def _supervision_files(session: Session, writer: PacketWriter, options: PacketOptions) -> None:
+    """The supervision log for the period: one PDF per PART_SIZE mentors (by name), read and
+    drawn a part at a time, and one CSV of every mentor, spooled to a temporary file while the
+    PDFs go into the ZIP."""
     first, last = options.period
     day = options.as_of
-    log = supervision_log(session, first, last, day, options.supervision, options.person_ids)
+    mentors = supervision_log_mentors(session, first, last, options.supervision, options.person_ids)
+    parts = _parts(mentors)
     name = f"supervision/supervision-log-{first}-to-{last}"
-    writer.add(
-        f"{name}.pdf",
-        supervision_log_pdf(log, options.organisation),
-        f"Supervision log {first} to {last}: every mentor's every week, each session with its "
-        "supervisor and the licence valid that day (PDF)",
+    with tempfile.TemporaryFile() as spool:
+        sink = _TextSink(spool)
+        rows = SafeWriter(sink, lineterminator="\n")
+        rows.writerow(SUPERVISION_LOG_COLUMNS)
+        for number, chosen in enumerate(parts, start=1):
+            log = supervision_log(session, first, last, day, options.supervision, chosen)
+            part = Part(number, len(parts))
+            names = [week.mentor_name for week in log.weeks[:1] + log.weeks[-1:]]
+            writer.add(
+                f"{_part_name(name, part)}.pdf",
+                supervision_log_pdf(log, options.organisation, part),
+                f"Supervision log {first} to {last}{_part_of(part, names)}: every mentor's every "
+                "week, each session with its supervisor and the licence valid that day (PDF)",
+            )
+            rows.writerows(supervision_log_rows(log))
+            del log
+        sink.flush()
+        spool.seek(0)
+        writer.add_file(f"{name}.csv", spool, f"Supervision log {first} to {last} (CSV)")
+
+
+def _register_files(session: Session, writer: PacketWriter, options: PacketOptions) -> None:
+    """The requirements register on the date, read whole in a constant number of statements
+    (its lines for 1,000 people are a few MiB; it was the PDF's pages that grew with everyone),
+    drawn as one PDF per PART_SIZE people (by name) and written as one CSV."""
+    day = options.as_of
+    register = requirements_register(session, day, options.timezone, options.person_ids)
+    people = [
+        list(lines) for _, lines in itertools.groupby(register.lines, lambda line: line.person_id)
+    ]
+    parts = _parts(people)
+    name = f"requirements/requirements-register-{day}"
+    for number, chosen in enumerate(parts, start=1):
+        part = Part(number, len(parts))
+        lines = [line for person in chosen for line in person]
+        names = [line.name for line in lines[:1] + lines[-1:]]
+        writer.add(
+            f"{_part_name(name, part)}.pdf",
+            requirements_register_pdf(
+                dataclasses.replace(register, lines=lines), options.organisation, part
+            ),
+            f"Requirements register{_part_of(part, names)}: every person and applicable "
+            "requirement with its status on the date, evidence SHA-256 and verification (PDF)",
+        )
+    del people, parts
+    writer.add_csv(
+        f"{name}.csv",
+        REQUIREMENTS_REGISTER_COLUMNS,
+        requirements_register_rows(register),
+        "Requirements register on the date (CSV)",
     )
-    writer.add(f"{name}.csv", supervision_log_csv(log), f"Supervision log {first} to {last} (CSV)")
-    del log
+
+
+def _period_files(session: Session, writer: PacketWriter, options: PacketOptions) -> dict:
+    """The supervision log and on-call coverage for the period, and the requirements register
+    on the date: each a CSV and a PDF (in parts, for the log and the register, when they cover
+    more than PART_SIZE people)."""
+    first, last = options.period
+    _supervision_files(session, writer, options)
     config = {"SERVICE_HOURS": options.service_hours}
-    oncall = oncall_report(session, config, first, last, day, options.timezone)
+    oncall = oncall_report(session, config, first, last, options.as_of, options.timezone)
     name = f"oncall/oncall-coverage-{first}-to-{last}"
     writer.add(
         f"{name}.pdf",
         oncall_pdf(oncall, options.organisation),
         f"On-call coverage {first} to {last}: blocks and gaps in service hours (PDF)",
     )
-    writer.add(f"{name}.csv", oncall_csv(oncall), f"On-call coverage {first} to {last} (CSV)")
-    register = requirements_register(session, day, options.timezone, options.person_ids)
-    name = f"requirements/requirements-register-{day}"
-    writer.add(
-        f"{name}.pdf",
-        requirements_register_pdf(register, options.organisation),
-        "Requirements register: every person and applicable requirement with its status on "
-        "the date, evidence SHA-256 and verification (PDF)",
-    )
-    writer.add(
+    writer.add_csv(
         f"{name}.csv",
-        requirements_register_csv(register),
-        "Requirements register on the date (CSV)",
+        ONCALL_COLUMNS,
+        oncall_rows(oncall),
+        f"On-call coverage {first} to {last} (CSV)",
     )
+    del oncall
+    _register_files(session, writer, options)
     return {"from": first.isoformat(), "to": last.isoformat(), "weeks": PERIOD_WEEKS}
 
 
@@ -413,12 +584,17 @@ def build_packet(
         roster_pdf(rows, options.as_of, options.organisation),
         "Roster compliance report (PDF)",
     )
-    writer.add(
-        f"roster/roster-{options.as_of}.csv", roster_csv(rows), "Roster compliance report (CSV)"
+    writer.add_csv(
+        f"roster/roster-{options.as_of}.csv",
+        ROSTER_COLUMNS,
+        roster_csv_rows(rows),
+        "Roster compliance report (CSV)",
     )
-    writer.add(
+    del rows
+    writer.add_csv(
         f"certificates/register-{options.as_of}.csv",
-        certificate_register_csv(session, options.as_of),
+        REGISTER_COLUMNS,
+        certificate_register_rows(session, options.as_of),
         "Certificate register with each certificate's status on the date",
     )
     period = _period_files(session, writer, options)

@@ -96,6 +96,26 @@ def mentors_statement(
     return statement
 
 
+def mentors_in_order(
+    session: Session,
+    *,
+    first: dt.date,
+    last: dt.date,
+    settings: SupervisionSettings,
+    mentor_ids: Collection[int] | None = None,
+) -> list[int]:
+    """The ids of the people :func:`mentor_weeks` considers for ``first`` to ``last``, in its
+    order (by name): one query. Some may have no weeks (mentors only outside the range)."""
+    range_first = week_start(first, settings.week_starts)
+    range_last = week_start(last, settings.week_starts) + dt.timedelta(days=6)
+    ids = mentors_statement(range_first, range_last, mentor_ids=mentor_ids).scalar_subquery()
+    return list(
+        session.execute(
+            select(Person.id).where(Person.id.in_(ids)).order_by(Person.legal_name, Person.id)
+        ).scalars()
+    )
+
+
 def mentor_weeks(
     session: Session,
     *,

@@ -365,8 +365,9 @@ def test_the_new_sections_take_the_same_statements_however_many_mentors_and_sess
     db, team, senior, count_queries, make_user
 ):
     """The supervision log, on-call coverage and requirements register read the whole period in
-    PERIOD_STATEMENTS statements: the same for one mentor with one session as for four mentors
-    with a session every week and blocks on the roster."""
+    PERIOD_STATEMENTS statements and SUPERVISION_STATEMENTS_PER_PART for the one batch of
+    mentors: the same for one mentor with one session as for four mentors with a session every
+    week and blocks on the roster."""
     session(db, team, dt.date(2026, 11, 17))
     add_block(
         db,
@@ -420,7 +421,8 @@ def test_the_new_sections_take_the_same_statements_however_many_mentors_and_sess
             TZ,
         )
     db.commit()
-    assert period_statements() == few == packet.PERIOD_STATEMENTS
+    one_batch = packet.PERIOD_STATEMENTS + packet.SUPERVISION_STATEMENTS_PER_PART
+    assert period_statements() == few == one_batch
 
 
 def test_the_packet_command_writes_the_new_sections(runner, db, team, tmp_path, frozen_clock):
