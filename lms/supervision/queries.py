@@ -9,7 +9,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Select, and_, or_, select
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from lms.clinicians.models import Licence
@@ -398,14 +398,72 @@ def missed_a_week_in(
     overlaps them (``SupervisionGap``). A correlated EXISTS, so a list stops once its page is
     full."""
     weeks = recent_weeks_over(as_of, window, settings.week_starts)
+    return unsupervised_between(weeks[0], weeks[-1], mentor_id)
+
+
+def unsupervised_between(first_week: dt.date, last_week: dt.date, mentor_id) -> ColumnElement[bool]:
+    """A stored run of unsupervised weeks of the mentor whose id is the column ``mentor_id``
+    overlaps the weeks starting ``first_week`` to ``last_week``: for weeks over by the as-of
+    date, the mentor missed at least one of them."""
     return (
         select(SupervisionGap.id)
         .where(
             SupervisionGap.mentor_id == mentor_id,
-            SupervisionGap.first_week <= weeks[-1],
-            or_(SupervisionGap.last_week.is_(None), SupervisionGap.last_week >= weeks[0]),
+            SupervisionGap.first_week <= last_week,
+            or_(SupervisionGap.last_week.is_(None), SupervisionGap.last_week >= first_week),
         )
         .exists()
+    )
+
+
+def weeks_over_between(
+    first: dt.date, last: dt.date, as_of: dt.date, settings: SupervisionSettings
+) -> tuple[dt.date, dt.date] | None:
+    """The first days of the first and last weeks that contain a day from ``first`` to
+    ``last`` and are over as of ``as_of`` (only those can be ``missed``); None if there are
+    none."""
+    first_week = week_start(first, settings.week_starts)
+    last_over = week_start(as_of, settings.week_starts) - dt.timedelta(days=7)
+    last_week = min(week_start(last, settings.week_starts), last_over)
+    return (first_week, last_week) if first_week <= last_week else None
+
+
+def _who_missed(first: dt.date, last: dt.date, as_of: dt.date, settings: SupervisionSettings):
+    weeks = weeks_over_between(first, last, as_of, settings)
+    if weeks is None:
+        return None
+    return mentors_statement(*weeks, mentor_ids=None).where(unsupervised_between(*weeks, Person.id))
+
+
+def count_who_missed(
+    session: Session, first: dt.date, last: dt.date, as_of: dt.date, settings: SupervisionSettings
+) -> int:
+    """How many mentors missed supervision in a week from ``first`` to ``last`` (over as of
+    ``as_of``): one query over the stored runs of unsupervised weeks."""
+    statement = _who_missed(first, last, as_of, settings)
+    if statement is None:
+        return 0
+    return session.execute(select(func.count()).select_from(statement.subquery())).scalar_one()
+
+
+def who_missed_page(
+    session: Session,
+    first: dt.date,
+    last: dt.date,
+    as_of: dt.date,
+    settings: SupervisionSettings,
+    *,
+    offset: int,
+    limit: int,
+) -> list[int]:
+    """The ids of one page of those mentors, by name: one query."""
+    statement = _who_missed(first, last, as_of, settings)
+    if statement is None:
+        return []
+    return list(
+        session.execute(
+            statement.order_by(Person.legal_name, Person.id).offset(offset).limit(limit)
+        ).scalars()
     )
 
 

@@ -25,7 +25,7 @@ from lms.auth.permissions import requires
 from lms.auth.rules import records_range_problem
 from lms.provider_time import provider_date, provider_today
 from lms.staff.models import Person, Position
-from lms.staff.queries import person_for_user
+from lms.staff.queries import Page, person_for_user
 from lms.supervision.forms import LeaveForm, SessionForm, SignForm, WeekForm
 from lms.supervision.models import LeaveReason, SupervisionSession
 from lms.supervision.operations import (
@@ -35,7 +35,14 @@ from lms.supervision.operations import (
     record_session,
     sign_session,
 )
-from lms.supervision.queries import leave_of, mentor_weeks, sessions_of_mentor, team_of
+from lms.supervision.queries import (
+    count_who_missed,
+    leave_of,
+    mentor_weeks,
+    sessions_of_mentor,
+    team_of,
+    who_missed_page,
+)
 from lms.supervision.report import report_csv, report_records
 from lms.supervision.rules import (
     Modality,
@@ -48,7 +55,7 @@ from lms.supervision.rules import (
 from lms.supervision.settings import supervision_settings
 from lms.transaction import flashed_errors, form_errors
 from lms.validation import InvalidInput
-from lms.web import current_actor, db_session
+from lms.web import current_actor, db_session, requested_page_number
 
 blueprint = Blueprint("supervision", __name__, url_prefix="/supervision")
 
@@ -456,23 +463,50 @@ def _csv(text: str, name: str) -> Response:
     )
 
 
+#: Mentors a page of the missed-weeks list shows (each with every week they missed).
+MISSED_PAGE_SIZE = 50
+
+
 @blueprint.route("/missed")
 @requires(*READERS)
 def missed():
-    """Every missed week in a range, as the records stood on the as-of date."""
+    """Every missed week in a range, as the records stood on the as-of date: 50 mentors a page,
+    found from the stored runs of unsupervised weeks; the weekly rule then gives the page's
+    mentors their weeks."""
     first, last, as_of = _period()
-    mentors = mentor_weeks(db_session(), first=first, last=last, as_of=as_of, settings=_settings())
+    database, settings = db_session(), _settings()
     if request.args.get("format") == "csv":
+        mentors = mentor_weeks(database, first=first, last=last, as_of=as_of, settings=settings)
         records = [record for record in report_records(mentors) if record["status"] == "missed"]
         return _csv(report_csv(records), f"missed-supervision-{as_of.isoformat()}.csv")
+    requested = requested_page_number()
+    total = count_who_missed(database, first, last, as_of, settings)
+    page = Page.clamped(requested, MISSED_PAGE_SIZE, total)
+    ids = who_missed_page(
+        database, first, last, as_of, settings, offset=page.offset, limit=page.size
+    )
+    mentors = (
+        mentor_weeks(
+            database, first=first, last=last, as_of=as_of, settings=settings, mentor_ids=ids
+        )
+        if ids
+        else []
+    )
     rows = [
         (mentor, week)
         for mentor in mentors
         for week in mentor.weeks
         if week.status is WeekStatus.MISSED
     ]
+    period = {"from": first.isoformat(), "to": last.isoformat(), "as_of": as_of.isoformat()}
     return render_template(
-        "supervision/missed.html", rows=rows, first=first, last=last, as_of=as_of
+        "supervision/missed.html",
+        rows=rows,
+        first=first,
+        last=last,
+        as_of=as_of,
+        page=page,
+        link_arguments=period,
     )
 
 

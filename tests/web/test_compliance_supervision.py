@@ -210,3 +210,33 @@ def test_cost_is_the_same_for_five_or_sixty_mentors(hr_client, db, people, count
     # paged in SQL against the stored runs of unsupervised weeks (one count, one page of rows).
     assert few[0] <= 14 and few[1] <= 16
     assert few[2] <= 10 and few[3] <= 10
+
+
+def test_the_missed_weeks_list_pages_mentors_found_from_the_stored_runs(
+    hr_client, monkeypatch, count_queries
+):
+    # The last 4 weeks over (25 October to 21 November): Ann missed 1 and 15 November, Dee all
+    # four; Ben (leave made the week of 8 November not required) and Cat missed none.
+    monkeypatch.setattr("lms.supervision.views.MISSED_PAGE_SIZE", 1)
+    period = "from=2026-10-25&to=2026-11-21&as_of=2026-11-23"
+    hr_client.get(f"/supervision/missed?{period}")  # caches warmed, as for any later request
+    pages = []
+    for number in (1, 2):
+        with count_queries() as counted:
+            html = hr_client.get(f"/supervision/missed?{period}&page={number}").get_data(
+                as_text=True
+            )
+        pages.append((html, counted.count))
+    first, second = (html for html, _ in pages)
+    assert "Mentors 1\u20131 of 2 with a missed week in this period" in first
+    assert "Mentors 2\u20132 of 2 with a missed week in this period" in second
+    assert first.count(">Ann<") == 2 and ">Dee<" not in first
+    assert second.count(">Dee<") == 4 and ">Ann<" not in second
+    assert 'rel="next"' in first and 'rel="prev"' in second
+    # Any page: the user and roles, the count and the page's ids, the weekly rule's seven
+    # queries for the page's mentors (six when they have no session: no supervisor's training
+    # areas to read), the organisation and the notifications badge.
+    assert [count for _, count in pages] == [13, 12]
+    # A period with no week over yet lists nobody.
+    html = hr_client.get("/supervision/missed?from=2026-11-22&to=2026-11-23&as_of=2026-11-23")
+    assert "No missed weeks in this period." in html.get_data(as_text=True)
