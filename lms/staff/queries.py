@@ -114,8 +114,8 @@ def name_search(
         raise ValueError(f"the name search has no index over {', '.join(unknown)}")
     scan = containing(search, *columns)
     text = search.strip()
-    if len(text) < SHORTEST_INDEXED_SEARCH:
-        return scan
+    if len(text) < SHORTEST_INDEXED_SEARCH or "\0" in text:
+        return scan  # FTS5 reads a query only up to a NUL character: those keep the scan too
     # A quoted string is one phrase whatever it holds; a quote inside is written twice. The
     # column filter keeps the search to ``columns`` (the team page leaves out the email).
     phrase = '"' + text.replace('"', '""') + '"'
