@@ -5,8 +5,9 @@ GIN's "fast update" queues new rows in a pending list that every search reads in
 vacuum merges it; ``people`` changes too little for autovacuum to come by soon after an import,
 so searches read thousands of queued rows (the planner then prefers scanning the table). With
 fast update off, a row goes into the index when it is written (a slower insert, on a table that
-is rarely written). Upgrade also creates pg_trgm if it is missing (a trusted extension), and
-rebuilds as trigram indexes any of the three that 8d2b6e4f1a93 made plain for want of it.
+is rarely written). Any of the three that 8d2b6e4f1a93 made plain for want of pg_trgm is rebuilt
+as a trigram index if the server has the extension now (created here: a trusted extension);
+without it the upgrade leaves them plain, as 8d2b6e4f1a93 did.
 
 SQLite: ``people_search``, an FTS5 table with the trigram tokenizer (SQLite 3.34+) over
 ``people``'s legal_name, preferred_name and work_email (external content: it stores only the
@@ -77,17 +78,14 @@ def upgrade() -> None:
         for statement in SQLITE_UPGRADE:
             op.execute(statement)
     elif bind.dialect.name == "postgresql":
-        op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
         for column in SEARCHED:
             name = f"ix_people_{column}_trigrams"
-            method = bind.execute(
-                sa.text(
-                    "SELECT am.amname FROM pg_class AS c JOIN pg_am AS am ON am.oid = c.relam "
-                    "WHERE c.relname = :name"
-                ),
-                {"name": name},
-            ).scalar_one()
-            if method != "gin":  # made plain by 8d2b6e4f1a93 on a server without pg_trgm
+            if _index_method(bind, name) == "gin":
+                op.execute(f"ALTER INDEX {name} SET (fastupdate = off)")
+                # Merge what is queued already: turning fast update off does not.
+                op.execute(f"SELECT gin_clean_pending_list('{name}'::regclass)")
+            elif _trigrams_available(bind):  # made plain by 8d2b6e4f1a93 for want of pg_trgm
+                op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
                 op.drop_index(name, table_name="people")
                 op.create_index(
                     name,
@@ -97,10 +95,26 @@ def upgrade() -> None:
                     postgresql_ops={column: "gin_trgm_ops"},
                     postgresql_with={"fastupdate": "off"},
                 )
-            else:
-                op.execute(f"ALTER INDEX {name} SET (fastupdate = off)")
-                # Merge what is queued already: turning fast update off does not.
-                op.execute(f"SELECT gin_clean_pending_list('{name}'::regclass)")
+            # Otherwise the server still has no pg_trgm: the plain index stays, the search
+            # reads the table as before, and the upgrade goes on.
+
+
+def _index_method(bind, name: str) -> str:
+    return bind.execute(
+        sa.text(
+            "SELECT am.amname FROM pg_class AS c JOIN pg_am AS am ON am.oid = c.relam "
+            "WHERE c.relname = :name"
+        ),
+        {"name": name},
+    ).scalar_one()
+
+
+def _trigrams_available(bind) -> bool:
+    return bool(
+        bind.execute(
+            sa.text("SELECT 1 FROM pg_available_extensions WHERE name = 'pg_trgm'")
+        ).scalar()
+    )
 
 
 def downgrade() -> None:
@@ -110,4 +124,6 @@ def downgrade() -> None:
             op.execute(statement)
     elif bind.dialect.name == "postgresql":
         for column in SEARCHED:
-            op.execute(f"ALTER INDEX ix_people_{column}_trigrams RESET (fastupdate)")
+            name = f"ix_people_{column}_trigrams"
+            if _index_method(bind, name) == "gin":  # a plain index has no fast update to reset
+                op.execute(f"ALTER INDEX {name} RESET (fastupdate)")
