@@ -144,14 +144,16 @@ class _IndexedOnSQLite(ColumnElement[bool]):
         self.indexed = indexed
 
 
+# In parentheses: the compiler cannot tell this element's precedence, and the scan's ORs
+# beside the other filters' ANDs must stay one term.
 @compiles(_IndexedOnSQLite)
 def _compile_scan(element: _IndexedOnSQLite, compiler, **kw) -> str:
-    return compiler.process(element.scan, **kw)
+    return "(" + compiler.process(element.scan, **kw) + ")"
 
 
 @compiles(_IndexedOnSQLite, "sqlite")
 def _compile_indexed(element: _IndexedOnSQLite, compiler, **kw) -> str:
-    return compiler.process(element.indexed, **kw)
+    return "(" + compiler.process(element.indexed, **kw) + ")"
 
 
 def containing(search: str, *columns: ColumnElement[str]) -> ColumnElement[bool]:

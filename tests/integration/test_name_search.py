@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from lms.db import UTCDateTime, make_engine
 from lms.migrate import downgrade, upgrade
-from lms.staff.models import Person
+from lms.staff.models import Person, Position
 from lms.staff.queries import name_search
 from tests.support.databases import configured_url, scratch_database
 from tests.support.factories import make_person
@@ -43,6 +43,17 @@ def test_the_team_columns_leave_out_the_email(db):
     make_person(db, "Grace Lee", today=TODAY, work_email="zephyr@example.org")
     assert names_found(db, "zephyr") == ["Grace Lee"]
     assert names_found(db, "zephyr", (Person.legal_name, Person.preferred_name)) == []
+
+
+def test_the_search_stays_one_term_beside_other_filters(db):
+    make_person(db, "Zed Alpha", today=TODAY)
+    make_person(db, "Bea Beta", today=TODAY, preferred_name="Zed", position=Position.OTHER)
+    found = db.execute(
+        select(Person.legal_name).where(
+            Person.position == Position.THERAPEUTIC_MENTOR, name_search("zed")
+        )
+    ).scalars()
+    assert list(found) == ["Zed Alpha"]
 
 
 def test_a_column_without_an_index_is_refused():
