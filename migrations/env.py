@@ -2,7 +2,7 @@
 
 from alembic import context
 
-from lms.schema import Base
+from lms.schema import Base, modelled
 
 config = context.config
 engine = config.attributes.get("engine")
@@ -19,6 +19,7 @@ def run_migrations() -> None:
             target_metadata=Base.metadata,
             render_as_batch=connection.dialect.name == "sqlite",
             compare_type=True,
+            include_name=modelled,
         )
         with context.begin_transaction():
             context.run_migrations()

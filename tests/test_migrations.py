@@ -6,7 +6,7 @@ from sqlalchemy import inspect
 
 from lms.db import make_engine
 from lms.migrate import downgrade, upgrade
-from lms.schema import Base
+from lms.schema import Base, modelled
 from tests.support.databases import configured_url, scratch_database
 
 
@@ -18,7 +18,7 @@ def test_upgrade_downgrade_and_no_drift():
             with engine.connect() as connection:
                 context = MigrationContext.configure(
                     connection,
-                    opts={"compare_type": True, "render_as_batch": True},
+                    opts={"compare_type": True, "render_as_batch": True, "include_name": modelled},
                 )
                 assert compare_metadata(context, Base.metadata) == []
                 tables = set(inspect(connection).get_table_names())

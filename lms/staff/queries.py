@@ -7,8 +7,23 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Row, Select, exists, func, or_, select, tuple_
-from sqlalchemy.orm import Session, aliased, selectinload, undefer
+from sqlalchemy import (
+    Boolean,
+    ColumnElement,
+    Row,
+    Select,
+    column,
+    exists,
+    func,
+    literal_column,
+    or_,
+    select,
+    table,
+    tuple_,
+)
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import InstrumentedAttribute, Session, aliased, selectinload, undefer
+from sqlalchemy.sql.visitors import InternalTraversal
 
 from lms.eligibility.models import (
     Determination,
@@ -56,9 +71,7 @@ class StaffFilters:
         if self.position is not None:
             conditions.append(Person.position == self.position)
         if self.search and self.search.strip():
-            conditions.append(
-                containing(self.search, Person.legal_name, Person.preferred_name, Person.work_email)
-            )
+            conditions.append(name_search(self.search))
         if self.eligibility is not None:
             if self.as_of is None:
                 raise ValueError("an eligibility filter needs the day it asks about")
@@ -77,6 +90,71 @@ def something_unverified() -> ColumnElement[bool]:
         exists().where(credential.person_id == Person.id, credential.verified_at.is_(None)),
         exists().where(job.person_id == Person.id, job.verified_at.is_(None)),
     )
+
+
+#: The columns of ``people`` the name search looks in; on SQLite the trigram index
+#: ``people_search`` (migration 921b09b5a486) has a column of the same name for each.
+SEARCHABLE = (Person.legal_name, Person.preferred_name, Person.work_email)
+#: A trigram index can only answer searches of at least one trigram; shorter ones read the table.
+SHORTEST_INDEXED_SEARCH = 3
+#: SQLite's trigram index over ``SEARCHABLE`` (an FTS5 table kept in step by triggers).
+_PEOPLE_SEARCH = table("people_search", column("rowid"))
+
+
+def name_search(
+    search: str, columns: tuple[InstrumentedAttribute[str | None], ...] = SEARCHABLE
+) -> ColumnElement[bool]:
+    """Any of ``columns`` (some of ``SEARCHABLE``) contains ``search``, ignoring case:
+    ``containing``'s answer, found through a trigram index.
+
+    PostgreSQL's trigram indexes (pg_trgm) serve ``containing``'s ILIKE as it is. On SQLite the
+    condition asks the FTS5 trigram table for a phrase (a phrase of trigrams in a row is a
+    substring); a search shorter than a trigram keeps the LIKE scan."""
+    unknown = [c.key for c in columns if c.key not in {s.key for s in SEARCHABLE}]
+    if unknown:
+        raise ValueError(f"the name search has no index over {', '.join(unknown)}")
+    scan = containing(search, *columns)
+    text = search.strip()
+    if len(text) < SHORTEST_INDEXED_SEARCH or "\0" in text:
+        return scan  # FTS5 reads a query only up to a NUL character: those keep the scan too
+    # A quoted string is one phrase whatever it holds; a quote inside is written twice. The
+    # column filter keeps the search to ``columns`` (the team page leaves out the email).
+    phrase = '"' + text.replace('"', '""') + '"'
+    query = "{" + " ".join(c.key for c in columns) + "} : " + phrase
+    indexed = Person.id.in_(
+        select(_PEOPLE_SEARCH.c.rowid).where(literal_column("people_search").match(query))
+    )
+    return _IndexedOnSQLite(scan, indexed)
+
+
+class _IndexedOnSQLite(ColumnElement[bool]):
+    """``indexed`` where the database is SQLite, ``scan`` on any other: the same condition
+    in two forms, chosen when the statement is compiled (conditions are built before a
+    session, and so the dialect, is known)."""
+
+    type = Boolean()
+    inherit_cache = True
+    _is_implicitly_boolean = True  # a predicate already: never compared with 1 in a WHERE
+    _traverse_internals = [
+        ("scan", InternalTraversal.dp_clauseelement),
+        ("indexed", InternalTraversal.dp_clauseelement),
+    ]
+
+    def __init__(self, scan: ColumnElement[bool], indexed: ColumnElement[bool]) -> None:
+        self.scan = scan
+        self.indexed = indexed
+
+
+# In parentheses: the compiler cannot tell this element's precedence, and the scan's ORs
+# beside the other filters' ANDs must stay one term.
+@compiles(_IndexedOnSQLite)
+def _compile_scan(element: _IndexedOnSQLite, compiler, **kw) -> str:
+    return "(" + compiler.process(element.scan, **kw) + ")"
+
+
+@compiles(_IndexedOnSQLite, "sqlite")
+def _compile_indexed(element: _IndexedOnSQLite, compiler, **kw) -> str:
+    return "(" + compiler.process(element.indexed, **kw) + ")"
 
 
 def containing(search: str, *columns: ColumnElement[str]) -> ColumnElement[bool]:

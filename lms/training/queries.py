@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, selectinload
 from lms import clock
 from lms.curriculum.models import CurriculumEdition, EditionModule, ModuleVersion
 from lms.staff.models import EmploymentPeriod, Person, Position, StaffStatus
-from lms.staff.queries import LIST_ORDER, Page, containing
+from lms.staff.queries import LIST_ORDER, Page, name_search
 from lms.staff.rules import Employment
 from lms.tallies.queries import counts_on
 from lms.training.analysis import ItemStatistics, analyse_items, marked_paper
@@ -60,7 +60,7 @@ class TeamFilters:
         if self.supervisor_id is not None:
             conditions.append(Person.supervisor_id == self.supervisor_id)
         if self.search and self.search.strip():
-            conditions.append(containing(self.search, Person.legal_name, Person.preferred_name))
+            conditions.append(name_search(self.search, (Person.legal_name, Person.preferred_name)))
         if self.status is not None:
             if self.as_of is None:
                 raise ValueError("a status filter needs the day it asks about")
