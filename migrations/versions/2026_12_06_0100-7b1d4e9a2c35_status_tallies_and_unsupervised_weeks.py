@@ -12,7 +12,7 @@ recomputes every stored status, counter and run at the head from the rules
 the rules read updates them.
 
 Revision ID: 7b1d4e9a2c35
-Revises: bbc56b24c0cb
+Revises: 921b09b5a486
 Create Date: 2026-12-06 01:00:00.000000
 """
 
@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "7b1d4e9a2c35"
-down_revision: str | None = "bbc56b24c0cb"
+down_revision: str | None = "921b09b5a486"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
