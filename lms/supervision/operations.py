@@ -340,10 +340,13 @@ def import_sessions(
         result.problems.append(Problem(1, "header", f"Missing columns: {', '.join(missing)}."))
         return result
     rows = list(reader)
+    # Looked up all at once; a cell the database cannot take (a NUL) is left out of the lookup
+    # and reported on its row below.
     emails = {
         (row.get(name) or "").strip().lower()
         for row in rows
         for name in ("mentor_email", "supervisor_email")
+        if not text_problem(row.get(name) or "")
     }
     people = {
         email: (person_id, position)

@@ -416,3 +416,16 @@ def test_an_import_cell_the_database_cannot_store_is_a_problem_on_its_line(db, t
     result = import_sessions(db, Actor(None, "cli:hr"), data, TODAY)
     assert [(p.line, p.field) for p in result.problems] == [(2, "note")]
     assert db.execute(select(func.count()).select_from(SupervisionSession)).scalar_one() == 0
+
+
+def test_an_email_the_database_cannot_store_is_a_problem_on_its_line_not_a_crash(db, team):
+    # The emails are looked up all at once before the rows are checked: a NUL in one must not
+    # reach the database (PostgreSQL refuses it) but be reported on its own line.
+    data = (
+        b"mentor_email,supervisor_email,held_on,minutes,format,modality,note\n"
+        b"\x00,sam@example.org,2026-11-17,45,individual,telehealth,Reviewed boundaries.\n"
+        b"mia@example.org,sam@example.org,2026-11-17,45,individual,telehealth,Fine.\n"
+    )
+    result = import_sessions(db, Actor(None, "cli:hr"), data, TODAY)
+    assert [(p.line, p.field) for p in result.problems] == [(2, "mentor_email")]
+    assert db.execute(select(func.count()).select_from(SupervisionSession)).scalar_one() == 0
