@@ -114,7 +114,8 @@ def refresh_statuses(
     session: Session, person_ids: Iterable[int], settings: StatusSettings | None = None
 ) -> None:
     """Recompute and replace the stored statuses of ``person_ids`` and their runs of
-    unsupervised weeks, and move the counters by the difference: 21 statements a batch."""
+    unsupervised weeks, and move the counters by the difference: at most 21 statements a batch
+    (Core inserts: one executemany per table, whichever columns are empty)."""
     settings = settings or current_settings()
     for batch in _batches(sorted(set(person_ids))):
         found = recompute(session, batch, settings)
@@ -133,7 +134,7 @@ def refresh_statuses(
             for run in runs
         ]
         if gap_rows:
-            session.execute(insert(SupervisionGap), gap_rows)
+            session.execute(insert(SupervisionGap.__table__), gap_rows)
         training_rows = [
             {"person_id": person_id, **scopes[person_id], **_training_fields(period)}
             for person_id, periods in found.training.items()
@@ -145,9 +146,9 @@ def refresh_statuses(
             for period in periods
         ]
         if training_rows:
-            session.execute(insert(TrainingStatusPeriod), training_rows)
+            session.execute(insert(TrainingStatusPeriod.__table__), training_rows)
         if eligibility_rows:
-            session.execute(insert(EligibilityStatusPeriod), eligibility_rows)
+            session.execute(insert(EligibilityStatusPeriod.__table__), eligibility_rows)
         changes.update(changes_of(TRAINING, map(_spans_of_row, training_rows)))
         changes.update(changes_of(ELIGIBILITY, map(_spans_of_row, eligibility_rows)))
         apply_changes(session, changes)

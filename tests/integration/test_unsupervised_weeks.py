@@ -140,3 +140,32 @@ def test_verify_reports_a_changed_run(db):
     found = [d for d in differences(db, SETTINGS) if d.field == "supervision"]
     assert [d.person_id for d in found] == [gap.mentor_id] and gap.mentor_id in mentor_ids
     assert found[0].stored.startswith("weeks ")
+
+
+def test_recomputing_a_batch_costs_the_same_statements_for_two_people_or_twelve(db):
+    # Five queries for the training and eligibility inputs, six for the weekly rule's, the
+    # scopes, the old periods of each kind, three deletes and three inserts: 20, however many
+    # people in the batch (and the counters' upsert, the 21st, only when a count moves: here
+    # the people are recomputed unchanged).
+    from sqlalchemy import event
+
+    from lms.statuses.operations import refresh_statuses
+
+    mentor_ids = _random_history(db, random.Random(9))
+    statements: list[str] = []
+
+    def count(*args):
+        statements.append(args[2])
+
+    connection = db.connection()
+    event.listen(connection, "before_cursor_execute", count)
+    try:
+        counts = []
+        for ids in (mentor_ids[:2], mentor_ids):
+            statements.clear()
+            refresh_statuses(db, ids, SETTINGS)
+            counts.append(len(statements))
+    finally:
+        event.remove(connection, "before_cursor_execute", count)
+    assert counts == [20, 20]
+    assert list(differences(db, SETTINGS)) == []
