@@ -316,6 +316,24 @@ def _shown(
     return conditions
 
 
+def _row_columns(boss) -> Select:
+    """What ``_row`` reads of a mentor, their supervisor (``boss``, an alias) and the period."""
+    return select(
+        Person.id,
+        Person.legal_name,
+        Person.preferred_name,
+        Person.position,
+        Person.supervisor_id,
+        boss.legal_name,
+        boss.preferred_name,
+        _PERIOD.status,
+        _PERIOD.due_on,
+        _PERIOD.expires_on,
+        _PERIOD.window_opens_on,
+        _PERIOD.last_completed_on,
+    )
+
+
 def _rows_statement(
     as_of: dt.date,
     team_of: int | None,
@@ -324,20 +342,7 @@ def _rows_statement(
 ) -> Select:
     boss = aliased(Person)
     return (
-        select(
-            Person.id,
-            Person.legal_name,
-            Person.preferred_name,
-            Person.position,
-            Person.supervisor_id,
-            boss.legal_name,
-            boss.preferred_name,
-            _PERIOD.status,
-            _PERIOD.due_on,
-            _PERIOD.expires_on,
-            _PERIOD.window_opens_on,
-            _PERIOD.last_completed_on,
-        )
+        _row_columns(boss)
         .join(_PERIOD, _PERIOD.person_id == Person.id)
         .outerjoin(boss, boss.id == Person.supervisor_id)
         .where(*_listed(as_of, team_of, filters), *_shown(as_of, filters, supervision))
@@ -507,20 +512,7 @@ def _status_rows_statement(
     order alike."""
     boss = aliased(Person)
     return (
-        select(
-            Person.id,
-            Person.legal_name,
-            Person.preferred_name,
-            Person.position,
-            Person.supervisor_id,
-            boss.legal_name,
-            boss.preferred_name,
-            _PERIOD.status,
-            _PERIOD.due_on,
-            _PERIOD.expires_on,
-            _PERIOD.window_opens_on,
-            _PERIOD.last_completed_on,
-        )
+        _row_columns(boss)
         .select_from(_PERIOD)
         .join(Person, Person.id == _PERIOD.person_id)
         .outerjoin(boss, boss.id == Person.supervisor_id)
