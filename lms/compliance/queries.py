@@ -188,21 +188,34 @@ def supervisor_choices(session: Session) -> list[tuple[int, str]]:
 
 def _supervising() -> Select:
     """The distinct supervisors of mentors, found by hopping from one supervisor id to the
-    next along the ``supervisor_id`` index (a recursive query: one index probe per supervisor)
-    instead of reading every mentor's row."""
-    mentor = aliased(Person)
-    first = select(func.min(mentor.supervisor_id).label("id")).where(
-        mentor.position.in_(TRACKED_POSITIONS), mentor.supervisor_id.is_not(None)
+    next along the ``supervisor_id`` index (a recursive query: one index probe per supervisor
+    of anyone) instead of reading every mentor's row, then kept when they supervise a mentor."""
+    # "ORDER BY … LIMIT 1" rather than min(): both databases answer it with one index seek.
+    anyone = aliased(Person)
+    lowest = (
+        select(anyone.supervisor_id)
+        .where(anyone.supervisor_id.is_not(None))
+        .order_by(anyone.supervisor_id)
+        .limit(1)
+        .scalar_subquery()
     )
-    found = first.cte("supervising", recursive=True)
+    found = select(lowest.label("id")).cte("supervising", recursive=True)
     following = aliased(Person)
     next_id = (
-        select(func.min(following.supervisor_id))
-        .where(following.supervisor_id > found.c.id, following.position.in_(TRACKED_POSITIONS))
+        select(following.supervisor_id)
+        .where(following.supervisor_id > found.c.id)
+        .order_by(following.supervisor_id)
+        .limit(1)
         .scalar_subquery()
     )
     found = found.union_all(select(next_id).where(found.c.id.is_not(None)))
-    return select(found.c.id).where(found.c.id.is_not(None))
+    mentor = aliased(Person)
+    supervises_a_mentor = (
+        select(mentor.id)
+        .where(mentor.supervisor_id == found.c.id, mentor.position.in_(TRACKED_POSITIONS))
+        .exists()
+    )
+    return select(found.c.id).where(found.c.id.is_not(None), supervises_a_mentor)
 
 
 def cells(row: ComplianceRow) -> list[str]:

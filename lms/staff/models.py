@@ -45,11 +45,10 @@ class Person(Base):
         ),
         # The staff list's order, so a page is a range of the index, never a sort of the table.
         Index("ix_people_legal_name_id", "legal_name", "id"),
-        # Counts by position and staff status from the index alone (the team page's total), and
-        # the clinicians among many mentors without reading every row.
-        Index("ix_people_position_status", "position", "status"),
-        # The distinct supervisors of mentors, one index probe each (compliance filter choices).
-        Index("ix_people_position_supervisor_id", "position", "supervisor_id"),
+        # One position's people in the list's order (the team page, the eligibility filter:
+        # a page stops once full), its count by staff status from the index alone, and the few
+        # clinicians among many mentors without reading every row.
+        Index("ix_people_position_legal_name_id_status", "position", "legal_name", "id", "status"),
         # Name search ("contains", ignoring case) by trigrams on PostgreSQL (pg_trgm), without
         # GIN's pending list, which every search would read until a vacuum (921b09b5a486). On
         # SQLite these are plain indexes; the FTS5 table ``people_search`` serves the search.
