@@ -95,15 +95,7 @@ def mentor_records(
     boss = aliased(Person)
     # Columns rather than whole Person objects: a fraction of the cost for thousands of rows.
     people = session.execute(
-        select(
-            Person.id,
-            Person.legal_name,
-            Person.preferred_name,
-            Person.position,
-            Person.supervisor_id,
-            boss.legal_name,
-            boss.preferred_name,
-        )
+        select(*_mentor_columns(boss))
         .outerjoin(boss, boss.id == Person.supervisor_id)
         .where(*conditions)
     ).all()
@@ -329,9 +321,10 @@ def _shown(
     return conditions
 
 
-def _row_columns(boss) -> Select:
-    """What ``_row`` reads of a mentor, their supervisor (``boss``, an alias) and the period."""
-    return select(
+def _mentor_columns(boss) -> tuple:
+    """A mentor's id, names, position and supervisor, with the supervisor's (``boss``, an
+    alias) names: what every list of mentors here shows of them."""
+    return (
         Person.id,
         Person.legal_name,
         Person.preferred_name,
@@ -339,6 +332,13 @@ def _row_columns(boss) -> Select:
         Person.supervisor_id,
         boss.legal_name,
         boss.preferred_name,
+    )
+
+
+def _row_columns(boss) -> Select:
+    """What ``_row`` reads of a mentor, their supervisor (``boss``, an alias) and the period."""
+    return select(
+        *_mentor_columns(boss),
         _PERIOD.status,
         _PERIOD.due_on,
         _PERIOD.expires_on,
