@@ -275,3 +275,265 @@ def cleared_to_work(
         not in HELD | {RequirementStatus.NOT_APPLICABLE}
     )
     return Clearance(not blockers, blockers)
+
+
+# -- the same answer for a whole span of days -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """A person's records that requirements read, as recorded: how long each one counts depends
+    on the requirement's definition in the catalogue in force, so validity is worked out on
+    demand (``validities_on``)."""
+
+    #: HR's records by requirement key: (done or issued on, expires on).
+    records: Mapping[str, Sequence[tuple[dt.date, dt.date | None]]] = field(default_factory=dict)
+    #: Policy signatures by requirement key: (version signed, signed on).
+    signatures: Mapping[str, Sequence[tuple[int, dt.date]]] = field(default_factory=dict)
+    #: The person's clinical licences: (issued on, expires on).
+    licences: Sequence[tuple[dt.date, dt.date | None]] = ()
+    #: Certificates by curriculum key: (issued on, expires on, revoked on).
+    certificates: Mapping[str, Sequence[tuple[dt.date, dt.date, dt.date | None]]] = field(
+        default_factory=dict
+    )
+
+
+NO_EVIDENCE = Evidence()
+
+
+def validities_on(
+    requirement: Requirement,
+    evidence: Evidence,
+    versions: Sequence[PolicyVersion],
+    day: dt.date,
+) -> list[Validity]:
+    """The validity of each of the person's records for ``requirement`` made by ``day``
+    (``versions``: the policy's versions, for a signature; a certificate revoked by ``day`` is
+    no record at all)."""
+    found: list[Validity] = []
+    if requirement.records is None and requirement.kind is RequirementKind.CHECK:
+        months = requirement.validity_months or 1
+        found += [
+            check_validity(done_on, months)
+            for done_on, _ in evidence.records.get(requirement.key, ())
+            if done_on <= day
+        ]
+    elif requirement.records is None and requirement.kind is RequirementKind.CREDENTIAL:
+        found += [
+            credential_validity(done_on, expires_on)
+            for done_on, expires_on in evidence.records.get(requirement.key, ())
+            if done_on <= day
+        ]
+    found += [
+        acknowledgment_validity(signed_on, version, versions, requirement.grace_days)
+        for version, signed_on in evidence.signatures.get(requirement.key, ())
+        if signed_on <= day
+    ]
+    if requirement.records == "clinician_licences":
+        found += [
+            credential_validity(issued_on, expires_on)
+            for issued_on, expires_on in evidence.licences
+            if issued_on <= day
+        ]
+    if requirement.kind is RequirementKind.COURSE and requirement.curriculum is not None:
+        for issued_on, expires_on, revoked_on in evidence.certificates.get(
+            requirement.curriculum, ()
+        ):
+            if issued_on > day or (revoked_on is not None and revoked_on <= day):
+                continue
+            until = expires_on if revoked_on is None else min(expires_on, revoked_on)
+            found.append(credential_validity(issued_on, until))
+    return found
+
+
+def cell_on(
+    requirement: Requirement,
+    started: dt.date | None,
+    position: str | None,
+    day: dt.date,
+    evidence: Evidence,
+    versions: Sequence[PolicyVersion],
+) -> StatusResult:
+    """One cell of the matrix: the status of ``requirement`` on ``day`` for a person who started
+    on ``started`` (``start_on``) and holds ``position``. A policy with no version in force yet
+    applies to nobody: there is nothing to sign."""
+    if requirement.kind is RequirementKind.ACKNOWLEDGMENT and not any(
+        version.effective_on <= day for version in versions
+    ):
+        return NOT_APPLICABLE
+    return status_on(
+        requirement, started, position, day, validities_on(requirement, evidence, versions, day)
+    )
+
+
+class CatalogueSpan(NamedTuple):
+    """One catalogue version: its number, the day it takes effect and its requirements."""
+
+    version: int
+    effective_on: dt.date
+    requirements: Mapping[str, Requirement]
+
+
+def catalogue_in_force(versions: Sequence, day: dt.date):
+    """The version (anything with ``version`` and ``effective_on``) in force on ``day``: the
+    latest begun; before the first takes effect, the lowest-numbered (there was no other
+    catalogue then). None with no versions."""
+    begun = [v for v in versions if v.effective_on <= day]
+    if begun:
+        return max(begun, key=lambda v: (v.effective_on, v.version))
+    return min(versions, key=lambda v: v.version) if versions else None
+
+
+class RequirementPeriod(NamedTuple):
+    """From ``starts_on`` to ``ends_on`` (inclusive; None: no end) the person's cell for
+    ``key`` reads ``status`` with these dates, while they hold ``position``; ``blocks_work`` as
+    the catalogue in force then says. Not-applicable days have no period."""
+
+    key: str
+    starts_on: dt.date
+    ends_on: dt.date | None
+    status: RequirementStatus
+    valid_until: dt.date | None
+    due_on: dt.date | None
+    position: str
+    blocks_work: bool
+
+
+ONE_DAY = dt.timedelta(days=1)
+
+
+def _shifted(day: dt.date, days: int) -> dt.date | None:
+    try:
+        return day + dt.timedelta(days=days)
+    except OverflowError:
+        return None
+
+
+def _change_days(
+    definitions: Sequence[Requirement],
+    facts: PersonFacts,
+    evidence: Evidence,
+    versions: Sequence[PolicyVersion],
+) -> set[dt.date]:
+    """Every day on which a cell for one requirement key (under any of its ``definitions``)
+    could read differently from the day before: ``cell_on`` is constant between them."""
+    days: set[dt.date] = {spell.start_on for spell in facts.positions}
+    starts: set[dt.date] = set()
+    for period in facts.employments:
+        starts.add(period.hired_on)
+        if period.separated_on is not None:
+            days.add(period.separated_on + ONE_DAY)
+    if facts.planned_hire_on is not None:
+        starts.add(facts.planned_hire_on)
+    days |= starts
+    days |= {version.effective_on for version in versions}
+    for requirement in definitions:
+        days |= {start + dt.timedelta(days=requirement.first_due_days) for start in starts}
+        # Every record counted as early as it can be, revocations included separately.
+        for validity in validities_on(requirement, _unrevoked(evidence), versions, dt.date.max):
+            days.add(validity.valid_from)
+            if validity.valid_until is not None:
+                expires_on = validity.valid_until + ONE_DAY
+                days.add(expires_on)
+                warned = _shifted(expires_on, -requirement.warning_days)
+                if warned is not None:
+                    days.add(warned)
+    for certificates in evidence.certificates.values():
+        days |= {revoked_on for _, _, revoked_on in certificates if revoked_on is not None}
+    return days
+
+
+def _unrevoked(evidence: Evidence) -> Evidence:
+    """``evidence`` with every certificate counted up to its revocation, not dropped by it."""
+    if not evidence.certificates:
+        return evidence
+    certificates = {
+        curriculum: [
+            (issued_on, expires_on if revoked_on is None else min(expires_on, revoked_on), None)
+            for issued_on, expires_on, revoked_on in rows
+        ]
+        for curriculum, rows in evidence.certificates.items()
+    }
+    return Evidence(evidence.records, evidence.signatures, evidence.licences, certificates)
+
+
+def requirement_periods(
+    catalogues: Sequence[CatalogueSpan],
+    facts: PersonFacts,
+    evidence: Evidence,
+    policy_versions: Mapping[str, Sequence[PolicyVersion]],
+) -> list[RequirementPeriod]:
+    """Every run of days over which one of the person's cells reads the same, for every day
+    from the first to the last there is: the cell on any day is the one ``cell_on`` gives under
+    the catalogue in force that day. Ordered by key, then day."""
+    if not catalogues:
+        return []
+    effective_days = {span.effective_on for span in catalogues}
+    keys = sorted({key for span in catalogues for key in span.requirements})
+    periods: list[RequirementPeriod] = []
+    for key in keys:
+        definitions = [span.requirements[key] for span in catalogues if key in span.requirements]
+        versions = policy_versions.get(key, ())
+        days = _change_days(definitions, facts, evidence, versions) | effective_days
+        days.add(dt.date.min)
+        ordered = sorted(days)
+        current: list | None = None  # [start, values] of the run being built
+        for day in ordered:
+            requirement = catalogue_in_force(catalogues, day).requirements.get(key)
+            values = None
+            if requirement is not None:
+                position = position_on(facts, day)
+                result = cell_on(
+                    requirement, start_on(facts, day), position, day, evidence, versions
+                )
+                if result.status is not RequirementStatus.NOT_APPLICABLE:
+                    values = (*result, position, requirement.blocks_work)
+            if current is not None and values == current[1]:
+                continue
+            if current is not None:
+                periods.append(RequirementPeriod(key, current[0], day - ONE_DAY, *current[1]))
+            current = None if values is None else [day, values]
+        if current is not None:
+            periods.append(RequirementPeriod(key, current[0], None, *current[1]))
+    return periods
+
+
+class ClearanceRun(NamedTuple):
+    """From ``starts_on`` to ``ends_on`` (inclusive; None: no end) the person has at least one
+    applicable requirement (so is listed in the matrix), holds ``position``, and is or is not
+    cleared to work."""
+
+    starts_on: dt.date
+    ends_on: dt.date | None
+    position: str
+    cleared: bool
+
+
+def clearance_runs(periods: Sequence[RequirementPeriod]) -> list[ClearanceRun]:
+    """The person's days with any applicable requirement, as runs of the same position and
+    clearance: not cleared while a requirement that blocks work is missing, expired or pending
+    (``cleared_to_work``)."""
+    starting: dict[dt.date, list[RequirementPeriod]] = {}
+    ending: dict[dt.date, list[RequirementPeriod]] = {}  # by the day after the last
+    for period in periods:
+        starting.setdefault(period.starts_on, []).append(period)
+        if period.ends_on is not None:
+            ending.setdefault(period.ends_on + ONE_DAY, []).append(period)
+    runs: list[ClearanceRun] = []
+    current: list | None = None
+    covering: set[RequirementPeriod] = set()
+    for day in sorted(starting.keys() | ending.keys()):
+        covering.difference_update(ending.get(day, ()))
+        covering.update(starting.get(day, ()))
+        values = None
+        if covering:
+            blocked = any(period.blocks_work and period.status not in HELD for period in covering)
+            values = (next(iter(covering)).position, not blocked)
+        if current is not None and values == current[1]:
+            continue
+        if current is not None:
+            runs.append(ClearanceRun(current[0], day - ONE_DAY, *current[1]))
+        current = None if values is None else [day, values]
+    if current is not None:
+        runs.append(ClearanceRun(current[0], None, *current[1]))
+    return runs
