@@ -66,6 +66,7 @@ NOT_USER_DRIVEN: dict[str, str] = {
     "uq_requirement_catalogues_version": "loads take turns (load_catalogue)",
     "uq_rate_limit_counters_bucket_key": "one upsert (lms.ratelimits)",
     "uq_status_tallies_kind_position_staff_status_status_day": "one upsert (lms.tallies)",
+    "uq_requirement_tallies_requirement_key_position_status_day": "one upsert (lms.tallies)",
     "uq_audit_events_sequence": "the audit log serialises its appends",
     "uq_api_idempotency_keys_token_id_key": "insert-or-fetch (lms.api.idempotency)",
     "uq_alerts_subject_key_kind_threshold_due_on": "alert runs take a lease",

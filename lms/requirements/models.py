@@ -11,9 +11,11 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     CheckConstraint,
     Date,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     String,
@@ -23,7 +25,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lms.db import Base, UTCDateTime, string_enum
-from lms.requirements.rules import RequirementKind
+from lms.requirements.rules import RequirementKind, RequirementStatus
 from lms.staff.models import VerificationMethod
 
 
@@ -120,3 +122,111 @@ class PolicySignature(Base):
     signed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     #: The provider's calendar date of ``signed_at``: the day the signature counts from.
     signed_on: Mapped[dt.date] = mapped_column(Date)
+
+
+class RequirementStatusPeriod(Base):
+    """A run of days over which one cell of the matrix (a person and a requirement) reads the same
+    (``lms.requirements.rules.requirement_periods``); a day with no row is not applicable. The
+    cell on a day is the row whose period covers it, so SQL filters, counts and pages the
+    matrix. Written only by ``lms.statuses.operations``, in the transaction that changes an
+    input; ``lms status verify`` recomputes every row from the rules."""
+
+    __tablename__ = "requirement_status_periods"
+    __table_args__ = (
+        # A page's people's cells, and the EXISTS of the status filter, person by person.
+        Index(
+            "ix_requirement_status_periods_person_id_starts_on",
+            "person_id",
+            "starts_on",
+            "ends_on",
+            "status",
+            "requirement_key",
+        ),
+        # Who has a status on a day (the status filter's count), from the index alone.
+        Index(
+            "ix_requirement_status_periods_status",
+            "status",
+            "requirement_key",
+            "ends_on",
+            "starts_on",
+            "position",
+            "person_id",
+        ),
+        # What lapses soon (HR's home page), from the index alone.
+        Index(
+            "ix_requirement_status_periods_valid_until",
+            "valid_until",
+            "status",
+            "starts_on",
+            "ends_on",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    requirement_key: Mapped[str] = mapped_column(String(80))
+    starts_on: Mapped[dt.date] = mapped_column(Date)
+    ends_on: Mapped[dt.date | None] = mapped_column(Date)  # inclusive; None: open-ended
+    status: Mapped[RequirementStatus] = mapped_column(string_enum(RequirementStatus, "status"))
+    valid_until: Mapped[dt.date | None] = mapped_column(Date)
+    due_on: Mapped[dt.date | None] = mapped_column(Date)
+    #: The position held over the period (the matrix filters by the position held that day).
+    position: Mapped[str] = mapped_column(String(40))
+    blocks_work: Mapped[bool] = mapped_column(Boolean)
+
+
+class ClearancePeriod(Base):
+    """A run of days on which a person has an applicable requirement (is listed in the matrix)
+    in one position and is, or is not, cleared to work (``rules.clearance_runs``)."""
+
+    __tablename__ = "requirement_clearance_periods"
+    __table_args__ = (
+        Index(
+            "ix_requirement_clearance_periods_person_id_starts_on",
+            "person_id",
+            "starts_on",
+            "ends_on",
+            "position",
+            "cleared",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    starts_on: Mapped[dt.date] = mapped_column(Date)
+    ends_on: Mapped[dt.date | None] = mapped_column(Date)
+    position: Mapped[str] = mapped_column(String(40))
+    cleared: Mapped[bool] = mapped_column(Boolean)
+
+
+#: The counters' key for people (not cells): status ``cleared`` or ``not_cleared``. No
+#: requirement key can take it (``rules.KEY_PATTERN``).
+PEOPLE_KEY = "*people"
+CLEARED, NOT_CLEARED = "cleared", "not_cleared"
+
+
+class RequirementTally(Base):
+    """On ``day`` the number of cells of ``requirement_key`` with ``status`` among people holding
+    ``position`` changes by ``change`` — or, for ``PEOPLE_KEY``, the number of people listed
+    and cleared (or not): the matrix's counts without reading its cells (``lms.tallies.rules``
+    arithmetic). Kept with the periods; ``lms status verify`` recomputes it from them."""
+
+    __tablename__ = "requirement_tallies"
+    __table_args__ = (
+        UniqueConstraint("requirement_key", "position", "status", "day"),
+        Index(
+            "ix_requirement_tallies_day",
+            "day",
+            "requirement_key",
+            "position",
+            "status",
+            "change",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    requirement_key: Mapped[str] = mapped_column(String(80))
+    position: Mapped[str] = mapped_column(String(40))
+    status: Mapped[str] = mapped_column(String(20))
+    day: Mapped[dt.date] = mapped_column(Date)
+    change: Mapped[int] = mapped_column(Integer)

@@ -23,7 +23,9 @@ from lms.requirements.models import (
 )
 from lms.requirements.rules import (
     HELD,
+    NO_EVIDENCE,
     Clearance,
+    Evidence,
     PersonFacts,
     PolicyVersion,
     PositionSpell,
@@ -31,14 +33,11 @@ from lms.requirements.rules import (
     RequirementKind,
     RequirementStatus,
     StatusResult,
-    Validity,
-    acknowledgment_validity,
-    check_validity,
+    catalogue_in_force,
+    cell_on,
     cleared_to_work,
-    credential_validity,
     position_on,
     start_on,
-    status_on,
 )
 from lms.staff.models import EmploymentPeriod, Person, Position
 from lms.staff.queries import position_history
@@ -64,10 +63,7 @@ def catalogue_versions(
 def version_on(versions: Sequence[CatalogueVersion], day: dt.date) -> CatalogueVersion | None:
     """The version in force on ``day``; before the first version, the first one (there was no
     other catalogue then)."""
-    begun = [v for v in versions if v.effective_on <= day]
-    if begun:
-        return max(begun, key=lambda v: (v.effective_on, v.version))
-    return versions[0] if versions else None
+    return catalogue_in_force(versions, day)
 
 
 def requirements_on(versions: Sequence[CatalogueVersion], day: dt.date) -> dict[str, Requirement]:
@@ -136,13 +132,18 @@ class Matrix:
     not_cleared: int = 0
 
 
-def _employments(session: Session, person_id: int | None) -> dict[int, tuple[Employment, ...]]:
-    """Every person's employment periods, oldest first, in one query (not in batches)."""
+def employment_history(
+    session: Session, person_id: int | None = None, person_ids: Sequence[int] | None = None
+) -> dict[int, tuple[Employment, ...]]:
+    """Every person's (or one person's, or ``person_ids``') employment periods, oldest first, in
+    one query."""
     query = select(
         EmploymentPeriod.person_id, EmploymentPeriod.hired_on, EmploymentPeriod.separated_on
     ).order_by(EmploymentPeriod.person_id, EmploymentPeriod.hired_on)
     if person_id is not None:
         query = query.where(EmploymentPeriod.person_id == person_id)
+    if person_ids is not None:
+        query = query.where(EmploymentPeriod.person_id.in_(person_ids))
     found: dict[int, list[Employment]] = defaultdict(list)
     for pid, hired_on, separated_on in session.execute(query):
         found[pid].append(Employment(hired_on, separated_on))
@@ -191,12 +192,11 @@ def compliance_matrix(
     if filters.person_id is not None:
         people_query = people_query.where(Person.id == filters.person_id)
     people = [PersonSummary(*values) for values in session.execute(people_query)]
-    employments = _employments(session, filters.person_id)
+    employments = employment_history(session, filters.person_id)
     positions = position_history(session, filters.person_id)
-    versions_by_key = _policy_versions(session, recorded_by)
-    validities = _validities(
-        session, catalogue, versions_by_key, as_of, filters.person_id, recorded_by
-    )
+    versions_by_key = policy_versions(session, recorded_by)
+    person_ids = None if filters.person_id is None else [filters.person_id]
+    evidence = evidence_of(session, person_ids, as_of, recorded_by)
     # A requirement turned off (no positions) is no column unless asked for by name.
     columns = [
         requirement
@@ -207,30 +207,18 @@ def compliance_matrix(
     rows: list[MatrixRow] = []
     counts: dict[RequirementStatus, int] = defaultdict(int)
     not_cleared = 0
-    # Policies with no version in force yet: there is nothing to sign, so they apply to nobody.
-    nothing_to_sign = {
-        r.key
-        for r in catalogue.values()
-        if r.kind is RequirementKind.ACKNOWLEDGMENT
-        and not any(v.effective_on <= as_of for v in versions_by_key[r.key])
-    }
     for person in people:
         facts = person_facts(person, employments.get(person.id, ()), positions.get(person.id, ()))
         started, position = start_on(facts, as_of), position_on(facts, as_of)
         if filters.position is not None and position != filters.position.value:
             continue  # the position held on the date, not today's
-        statuses: dict[str, StatusResult] = {}
-        for requirement in catalogue.values():
-            if requirement.key in nothing_to_sign:
-                statuses[requirement.key] = StatusResult(RequirementStatus.NOT_APPLICABLE)
-                continue
-            statuses[requirement.key] = status_on(
-                requirement,
-                started,
-                position,
-                as_of,
-                validities.get((person.id, requirement.key), ()),
+        records = evidence.get(person.id, NO_EVIDENCE)
+        statuses = {
+            requirement.key: cell_on(
+                requirement, started, position, as_of, records, versions_by_key[requirement.key]
             )
+            for requirement in catalogue.values()
+        }
         if all(s.status is RequirementStatus.NOT_APPLICABLE for s in statuses.values()):
             continue
         shown = [statuses[r.key].status for r in columns]
@@ -249,7 +237,7 @@ def compliance_matrix(
     )
 
 
-def _policy_versions(
+def policy_versions(
     session: Session, recorded_by: dt.datetime | None = None
 ) -> dict[str, list[PolicyVersion]]:
     by_key: dict[str, list[PolicyVersion]] = defaultdict(list)
@@ -263,91 +251,77 @@ def _policy_versions(
     return by_key
 
 
-def _validities(
+def evidence_of(
     session: Session,
-    catalogue: dict[str, Requirement],
-    policy_versions: dict[str, list[PolicyVersion]],
-    as_of: dt.date,
-    person_id: int | None,
+    person_ids: Sequence[int] | None = None,
+    as_of: dt.date | None = None,
     recorded_by: dt.datetime | None = None,
-) -> dict[tuple[int, str], list[Validity]]:
-    """(person id, requirement key) -> the validity of each record made by ``as_of``."""
-    result: dict[tuple[int, str], list[Validity]] = defaultdict(list)
-    records = select(
+) -> dict[int, Evidence]:
+    """Person id -> their records that requirements read (HR's records, policy signatures,
+    licences, certificates): four queries, for ``person_ids`` (None: everyone). With ``as_of``:
+    only records made by that day; with ``recorded_by``: only those entered before it."""
+    records: dict[int, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+    signatures: dict[int, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+    licences: dict[int, list] = defaultdict(list)
+    certificates: dict[int, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+
+    def chosen(query, person_column, made_on, entered_at=None):
+        if person_ids is not None:
+            query = query.where(person_column.in_(person_ids))
+        if as_of is not None:
+            query = query.where(made_on <= as_of)
+        if recorded_by is not None and entered_at is not None:
+            query = query.where(entered_at < recorded_by)
+        return query
+
+    rows = select(
         RequirementRecord.person_id,
         RequirementRecord.requirement_key,
         RequirementRecord.done_on,
         RequirementRecord.expires_on,
-    ).where(RequirementRecord.done_on <= as_of)
-    if person_id is not None:
-        records = records.where(RequirementRecord.person_id == person_id)
-    if recorded_by is not None:
-        records = records.where(RequirementRecord.recorded_at < recorded_by)
-    for pid, key, done_on, expires_on in session.execute(records):
-        requirement = catalogue.get(key)
-        if requirement is None or requirement.records:
-            continue
-        if requirement.kind is RequirementKind.CHECK:
-            result[(pid, key)].append(check_validity(done_on, requirement.validity_months or 1))
-        elif requirement.kind is RequirementKind.CREDENTIAL:
-            result[(pid, key)].append(credential_validity(done_on, expires_on))
-    signatures = select(
+    )
+    rows = chosen(
+        rows, RequirementRecord.person_id, RequirementRecord.done_on, RequirementRecord.recorded_at
+    )
+    for pid, key, done_on, expires_on in session.execute(rows):
+        records[pid][key].append((done_on, expires_on))
+    rows = select(
         PolicySignature.person_id,
         PolicySignature.requirement_key,
         PolicySignature.version,
         PolicySignature.signed_on,
-    ).where(PolicySignature.signed_on <= as_of)
-    if person_id is not None:
-        signatures = signatures.where(PolicySignature.person_id == person_id)
-    if recorded_by is not None:
-        signatures = signatures.where(PolicySignature.signed_at < recorded_by)
-    for pid, key, version, signed_on in session.execute(signatures):
-        requirement = catalogue.get(key)
-        if requirement is None:
-            continue
-        result[(pid, key)].append(
-            acknowledgment_validity(
-                signed_on, version, policy_versions[key], requirement.grace_days
-            )
+    )
+    rows = chosen(
+        rows, PolicySignature.person_id, PolicySignature.signed_on, PolicySignature.signed_at
+    )
+    for pid, key, version, signed_on in session.execute(rows):
+        signatures[pid][key].append((version, signed_on))
+    rows = chosen(
+        select(Licence.person_id, Licence.issued_on, Licence.expires_on),
+        Licence.person_id,
+        Licence.issued_on,
+    )
+    for pid, issued_on, expires_on in session.execute(rows):
+        licences[pid].append((issued_on, expires_on))
+    rows = select(
+        Certificate.person_id,
+        CurriculumEdition.curriculum_key,
+        Certificate.issued_on,
+        Certificate.expires_on,
+        Certificate.revoked_on,
+    ).join(CurriculumEdition, CurriculumEdition.id == Certificate.edition_id)
+    rows = chosen(rows, Certificate.person_id, Certificate.issued_on)
+    for pid, curriculum, issued_on, expires_on, revoked_on in session.execute(rows):
+        certificates[pid][curriculum].append((issued_on, expires_on, revoked_on))
+    return {
+        pid: Evidence(
+            records.get(pid, {}),
+            signatures.get(pid, {}),
+            licences.get(pid, ()),
+            certificates.get(pid, {}),
         )
-    # A clinician's licence: the licence records themselves (lms/clinicians), valid from the
-    # issue date to the day before the expiry date, as any credential.
-    licence_keys = [r.key for r in catalogue.values() if r.records == "clinician_licences"]
-    if licence_keys:
-        licences = select(Licence.person_id, Licence.issued_on, Licence.expires_on).where(
-            Licence.issued_on <= as_of
-        )
-        if person_id is not None:
-            licences = licences.where(Licence.person_id == person_id)
-        for pid, issued_on, expires_on in session.execute(licences):
-            for key in licence_keys:
-                result[(pid, key)].append(credential_validity(issued_on, expires_on))
-    courses = {r.curriculum: r.key for r in catalogue.values() if r.kind is RequirementKind.COURSE}
-    if courses:
-        certificates = (
-            select(
-                Certificate.person_id,
-                CurriculumEdition.curriculum_key,
-                Certificate.issued_on,
-                Certificate.expires_on,
-                Certificate.revoked_on,
-            )
-            .join(CurriculumEdition, CurriculumEdition.id == Certificate.edition_id)
-            .where(
-                Certificate.issued_on <= as_of,
-                CurriculumEdition.curriculum_key.in_(list(courses)),
-            )
-        )
-        if person_id is not None:
-            certificates = certificates.where(Certificate.person_id == person_id)
-        for pid, curriculum, issued_on, expires_on, revoked_on in session.execute(certificates):
-            if revoked_on is not None and revoked_on <= as_of:
-                continue
-            until = expires_on
-            if revoked_on is not None:
-                until = min(expires_on, revoked_on)
-            result[(pid, courses[curriculum])].append(credential_validity(issued_on, until))
-    return result
+        for pid in records.keys() | signatures.keys() | licences.keys() | certificates.keys()
+    }
 
 
 def person_records(session: Session, person_id: int) -> list[RequirementRecord]:

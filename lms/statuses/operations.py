@@ -25,6 +25,19 @@ from lms.eligibility.models import EligibilityStatusPeriod
 from lms.eligibility.rules import StatusPeriod as EligibilityPeriod
 from lms.eligibility.rules import status_periods as eligibility_periods
 from lms.eligibility.snapshot import facts_document
+from lms.requirements.models import ClearancePeriod, RequirementStatusPeriod, RequirementTally
+from lms.requirements.stored import (
+    catalogue_inputs,
+    cell_fields,
+    describe_cells,
+    refresh_requirements,
+    stored_cells,
+    stored_clearance,
+    stored_tallies,
+)
+from lms.requirements.stored import clearance_fields as requirement_clearance_fields
+from lms.requirements.stored import recompute as recompute_requirements
+from lms.requirements.stored import tallies_from_periods as requirement_tallies_from_periods
 from lms.staff.models import Person
 from lms.staff.queries import mentor_facts_of
 from lms.supervision.models import SupervisionGap
@@ -113,11 +126,14 @@ def recompute(session: Session, person_ids: Sequence[int], settings: StatusSetti
 def refresh_statuses(
     session: Session, person_ids: Iterable[int], settings: StatusSettings | None = None
 ) -> None:
-    """Recompute and replace the stored statuses of ``person_ids`` and their runs of
-    unsupervised weeks, and move the counters by the difference: at most 21 statements a batch
-    (Core inserts: one executemany per table, whichever columns are empty)."""
+    """Recompute and replace the stored statuses of ``person_ids`` — training, eligibility, runs
+    of unsupervised weeks, requirement cells and clearance — and move the counters by the
+    difference: at most 21 + 14 statements a batch, and two more a call (Core inserts: one
+    executemany per table, whichever columns are empty)."""
     settings = settings or current_settings()
+    requirement_inputs = catalogue_inputs(session)
     for batch in _batches(sorted(set(person_ids))):
+        refresh_requirements(session, batch, requirement_inputs)
         found = recompute(session, batch, settings)
         scopes = _scopes(session, batch)
         changes = _spans_changes(session, batch, sign=-1)  # what the old periods counted
@@ -224,6 +240,9 @@ def rebuild(session: Session, settings: StatusSettings | None = None) -> int:
     session.execute(delete(EligibilityStatusPeriod))
     session.execute(delete(StatusTally))
     session.execute(delete(SupervisionGap))
+    session.execute(delete(RequirementStatusPeriod))
+    session.execute(delete(ClearancePeriod))
+    session.execute(delete(RequirementTally))
     refresh_statuses(session, person_ids, settings)
     return len(person_ids)
 
@@ -256,9 +275,14 @@ def differences(session: Session, settings: StatusSettings | None = None) -> Ite
         session.execute(select(TrainingStatusPeriod.person_id).distinct()).scalars()
     ) | set(session.execute(select(EligibilityStatusPeriod.person_id).distinct()).scalars())
     stored_ids |= set(session.execute(select(SupervisionGap.mentor_id).distinct()).scalars())
+    stored_ids |= set(
+        session.execute(select(RequirementStatusPeriod.person_id).distinct()).scalars()
+    )
     for orphan in sorted(stored_ids - set(person_ids)):
         yield Difference(orphan, "person", "stored", "no such person")
+    requirement_inputs = catalogue_inputs(session)
     for batch in _batches(person_ids):
+        yield from _requirement_differences(session, batch, requirement_inputs)
         found = recompute(session, batch, settings)
         stored_training = _stored(session, TrainingStatusPeriod, batch, _training_fields)
         stored_eligibility = _stored(session, EligibilityStatusPeriod, batch, _eligibility_fields)
@@ -288,6 +312,31 @@ def differences(session: Session, settings: StatusSettings | None = None) -> Ite
                 if stored != expected:
                     yield Difference(person_id, field, _describe(stored), _describe(expected))
     yield from tally_differences(session)
+
+
+def _requirement_differences(
+    session: Session, batch: Sequence[int], inputs
+) -> Iterator[Difference]:
+    """People whose stored requirement cells or clearance differ from the rules'."""
+    found = recompute_requirements(session, batch, inputs)
+    cells, clearance = stored_cells(session, batch), stored_clearance(session, batch)
+    for person_id in batch:
+        expected = [cell_fields(period) for period in found.cells.get(person_id, [])]
+        if cells.get(person_id, []) != expected:
+            yield Difference(
+                person_id,
+                "requirements",
+                describe_cells(cells.get(person_id, [])),
+                describe_cells(expected),
+            )
+        expected = [requirement_clearance_fields(run) for run in found.clearance.get(person_id, [])]
+        if clearance.get(person_id, []) != expected:
+            yield Difference(
+                person_id,
+                "clearance",
+                describe_cells(clearance.get(person_id, [])),
+                describe_cells(expected),
+            )
 
 
 def _gap_fields(run: WeekRun) -> dict[str, object]:
@@ -337,12 +386,21 @@ def _describe_scope(scope: Mapping[str, str]) -> str:
 def tally_differences(session: Session) -> Iterator[Difference]:
     """Counters that differ from what the stored periods add up to (person id 0: a counter is
     nobody's own)."""
-    expected = tallies_from_periods(session)
-    stored = stored_changes(session)
-    for key in sorted(set(expected) | set(stored)):
-        if expected.get(key, 0) != stored.get(key, 0):
-            name = f"tally {key.kind} {key.position} {key.staff_status} {key.status} {key.day}"
-            yield Difference(0, name, str(stored.get(key, 0)), str(expected.get(key, 0)))
+    for expected, stored, label in (
+        (tallies_from_periods(session), stored_changes(session), "tally"),
+        (
+            requirement_tallies_from_periods(session),
+            stored_tallies(session),
+            "requirement tally",
+        ),
+    ):
+        for key in sorted(set(expected) | set(stored)):
+            if expected.get(key, 0) != stored.get(key, 0):
+                scope = " ".join(
+                    part for part in (key.kind, key.position, key.staff_status, key.status) if part
+                )
+                name = f"{label} {scope} {key.day}"
+                yield Difference(0, name, str(stored.get(key, 0)), str(expected.get(key, 0)))
 
 
 def _stored(session: Session, table, batch: Sequence[int], fields) -> dict[int, list[dict]]:

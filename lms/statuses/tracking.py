@@ -4,10 +4,11 @@ commits.
 Every flush that inserts, changes or deletes a row the status rules or the weekly supervision
 rule read — a person, a period of employment, a change of position, a training cycle or its
 module progress, a credential, a job, a leave, a supervision session (and a supervisor's
-licence, for every mentor they supervised) — marks the person it belongs to, and at the end of
-that flush ``refresh_statuses`` recomputes the marked people from the rules, in the same
-transaction: a status is never out of step with its inputs, even
-within the transaction, whichever operation (page, API, import, command, reaction) changed them.
+licence, for every mentor they supervised), a requirement record, a policy signature, a
+certificate — marks the person it belongs to (a catalogue or policy version marks everyone),
+and at the end of that flush ``refresh_statuses`` recomputes the marked people from the rules,
+in the same transaction: a status is never out of step with its inputs, even within the
+transaction, whichever operation (page, API, import, command, reaction) changed them.
 A flush of many people (an import) recomputes them as one batch: a constant number of
 statements per ``BATCH_SIZE`` people.
 """
@@ -17,8 +18,15 @@ from __future__ import annotations
 from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import Session
 
+from lms.certificates.models import Certificate
 from lms.clinicians.models import Licence
 from lms.eligibility.models import EducationCredential, ExperienceRecord
+from lms.requirements.models import (
+    CatalogueVersion,
+    PolicyDocument,
+    PolicySignature,
+    RequirementRecord,
+)
 from lms.staff.models import EmploymentPeriod, Person, PositionChange
 from lms.statuses.operations import refresh_statuses
 from lms.supervision.models import LeavePeriod, SupervisionSession
@@ -27,6 +35,7 @@ from lms.training.models import ModuleProgress, TrainingCycle
 _PEOPLE = "lms.statuses.people"
 _CYCLES = "lms.statuses.cycles"
 _SUPERVISORS = "lms.statuses.supervisors"
+_EVERYONE = "lms.statuses.everyone"
 _BY_PERSON_ID = (
     EmploymentPeriod,
     TrainingCycle,
@@ -34,7 +43,15 @@ _BY_PERSON_ID = (
     ExperienceRecord,
     LeavePeriod,
     PositionChange,
+    RequirementRecord,
+    PolicySignature,
 )
+#: What the requirement rules read of a certificate (its rendered PDF, kept on first
+#: download, is not among them).
+_CERTIFICATE_FACTS = ("person_id", "edition_id", "issued_on", "expires_on", "revoked_on")
+#: A new catalogue or policy version can change anyone's requirement cells.
+_FOR_EVERYONE = (CatalogueVersion, PolicyDocument)
+_KEYS = (_PEOPLE, _CYCLES, _SUPERVISORS, _EVERYONE)
 
 
 def mark(session: Session, person_ids) -> None:
@@ -43,7 +60,7 @@ def mark(session: Session, person_ids) -> None:
 
 
 def pending(session: Session) -> bool:
-    return any(session.info.get(key) for key in (_PEOPLE, _CYCLES, _SUPERVISORS))
+    return any(session.info.get(key) for key in _KEYS)
 
 
 def refresh_marked(session: Session) -> None:
@@ -51,6 +68,8 @@ def refresh_marked(session: Session) -> None:
     cycle_ids = session.info.pop(_CYCLES, set())
     people = session.info.pop(_PEOPLE, set())
     supervisor_ids = session.info.pop(_SUPERVISORS, set())
+    if session.info.pop(_EVERYONE, False):
+        people |= set(session.execute(select(Person.id)).scalars())
     if supervisor_ids:
         # A supervisor's licence decides whether each session they held counts.
         people |= set(
@@ -70,9 +89,17 @@ def refresh_marked(session: Session) -> None:
         refresh_statuses(session, people)  # Core statements: no flush of their own
 
 
-#: What the rules read of a person's own row (employment is read from its periods), and the
-#: scope the counters keep (position and staff status).
-_PERSON_FACTS = ("date_of_birth", "position", "status", "identity_verified_at")
+#: What the rules read of a person's own row (employment is read from its periods; a candidate's
+#: hire date is a planned start, and an older record without periods has only its own dates),
+#: and the scope the counters keep (position and staff status).
+_PERSON_FACTS = (
+    "date_of_birth",
+    "position",
+    "status",
+    "identity_verified_at",
+    "hire_on",
+    "separated_on",
+)
 
 
 def _changed(instance, names) -> bool:
@@ -100,7 +127,15 @@ def _mark_changed(session: Session, flush_context) -> None:
                 people.add(instance.mentor_id)
         elif isinstance(instance, Licence):
             if instance.person_id is not None:
-                supervisors.add(instance.person_id)
+                supervisors.add(instance.person_id)  # the sessions they held
+                people.add(instance.person_id)  # their own licence requirement
+        elif isinstance(instance, Certificate):
+            if instance.person_id is not None and (
+                not changed or _changed(instance, _CERTIFICATE_FACTS)
+            ):
+                people.add(instance.person_id)
+        elif isinstance(instance, _FOR_EVERYONE):
+            session.info[_EVERYONE] = True
         elif isinstance(instance, ModuleProgress) and not changed and instance.cycle_id is not None:
             # Only its first activity is read, fixed when the row is made: a page view that
             # updates the row changes no status.
@@ -117,6 +152,5 @@ def _refresh_after_flush(session: Session, flush_context) -> None:
 def _forget(session: Session, transaction) -> None:
     # Marks left by a flush that failed half-way go with the transaction that ended.
     if transaction.parent is None:
-        session.info.pop(_PEOPLE, None)
-        session.info.pop(_CYCLES, None)
-        session.info.pop(_SUPERVISORS, None)
+        for key in _KEYS:
+            session.info.pop(key, None)
