@@ -148,4 +148,8 @@ def add_requirement_records(session: Session, people: list[Person], today: dt.da
                 )
             )
     session.bulk_insert_mappings(RequirementRecord, rows)
+    # A bulk insert passes the tracking by: recompute the stored cells as the operations would.
+    from lms.statuses.operations import refresh_requirement_statuses
+
+    refresh_requirement_statuses(session, [person.id for person in people])
     return len(rows)

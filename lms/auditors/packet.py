@@ -106,8 +106,9 @@ EVIDENCE_FETCH = 8
 #: order, on-call coverage (settings versions, blocks, who qualifies, licences, positions held)
 #: and the requirements register (catalogue, people, employment, positions held for the rule and
 #: for print, policy versions, records, signatures, certificates, who verified, clinicians'
-#: licences). Pinned in tests/integration/test_audit_period_documents.py.
-PERIOD_STATEMENTS = 17
+#: licences, read whether or not the catalogue has a course or a licence requirement). Pinned in
+#: tests/integration/test_audit_period_documents.py.
+PERIOD_STATEMENTS = 19
 #: Statements that read one part of the supervision log's mentors (one part when there are
 #: none): their details, employment, positions held, leave, sessions, the supervisors' licences
 #: for the rule and for print, training areas. Read per part so that only one part's weeks

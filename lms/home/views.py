@@ -37,7 +37,7 @@ def hr():
 
     from lms.home.queries import EXPIRING_WITHIN_DAYS, hr_to_do
     from lms.provider_time import provider_today
-    from lms.requirements.queries import summary
+    from lms.requirements.matrix import summary
     from lms.training.operations import settings_from_config
     from lms.web import db_session
 

@@ -22,7 +22,6 @@ from lms.requirements.models import (
     RequirementRecord,
 )
 from lms.requirements.rules import (
-    HELD,
     NO_EVIDENCE,
     Clearance,
     Evidence,
@@ -406,19 +405,6 @@ class Summary:
     expiring: int  # requirements held on the date that lapse within ``days``
     days: int
     catalogue_version: int | None = None  # None: no catalogue is loaded yet
-
-
-def summary(session: Session, as_of: dt.date, days: int = 30) -> Summary:
-    """HR's home page counts: who is not cleared to work, and what lapses within ``days``."""
-    matrix = compliance_matrix(session, as_of)
-    horizon = as_of + dt.timedelta(days=days)
-    expiring = sum(
-        1
-        for row in matrix.rows
-        for result in row.statuses.values()
-        if result.status in HELD and result.valid_until is not None and result.valid_until < horizon
-    )
-    return Summary(matrix.not_cleared, expiring, days, matrix.catalogue_version)
 
 
 def evidence_hashes(session: Session, as_of: dt.date) -> dict[tuple[int, str], list[str]]:

@@ -357,13 +357,33 @@ def cell_on(
     """One cell of the matrix: the status of ``requirement`` on ``day`` for a person who started
     on ``started`` (``start_on``) and holds ``position``. A policy with no version in force yet
     applies to nobody: there is nothing to sign."""
+    if started is None or not requirement.applies_to(position):
+        return NOT_APPLICABLE
+    return _cell(
+        requirement,
+        started,
+        position,
+        day,
+        validities_on(requirement, evidence, versions, day),
+        versions,
+    )
+
+
+def _cell(
+    requirement: Requirement,
+    started: dt.date | None,
+    position: str | None,
+    day: dt.date,
+    validities: Sequence[Validity],
+    versions: Sequence[PolicyVersion],
+) -> StatusResult:
+    """``cell_on`` from the validities of the records (those made after ``day`` may be among
+    them: ``status_on`` leaves them out)."""
     if requirement.kind is RequirementKind.ACKNOWLEDGMENT and not any(
         version.effective_on <= day for version in versions
     ):
         return NOT_APPLICABLE
-    return status_on(
-        requirement, started, position, day, validities_on(requirement, evidence, versions, day)
-    )
+    return status_on(requirement, started, position, day, validities)
 
 
 class CatalogueSpan(NamedTuple):
@@ -469,23 +489,34 @@ def requirement_periods(
     if not catalogues:
         return []
     effective_days = {span.effective_on for span in catalogues}
+    held = {spell.position for spell in facts.positions}
     keys = sorted({key for span in catalogues for key in span.requirements})
+    on_day: dict[dt.date, tuple] = {}  # day -> (requirements in force, start, position)
     periods: list[RequirementPeriod] = []
     for key in keys:
         definitions = [span.requirements[key] for span in catalogues if key in span.requirements]
+        if not any(requirement.positions & held for requirement in definitions):
+            continue  # never applies to a position the person holds
         versions = policy_versions.get(key, ())
         days = _change_days(definitions, facts, evidence, versions) | effective_days
         days.add(dt.date.min)
-        ordered = sorted(days)
+        every_day = {id(r): _validities_for_every_day(r, evidence, versions) for r in definitions}
         current: list | None = None  # [start, values] of the run being built
-        for day in ordered:
-            requirement = catalogue_in_force(catalogues, day).requirements.get(key)
-            values = None
-            if requirement is not None:
-                position = position_on(facts, day)
-                result = cell_on(
-                    requirement, start_on(facts, day), position, day, evidence, versions
+        for day in sorted(days):
+            if day not in on_day:
+                on_day[day] = (
+                    catalogue_in_force(catalogues, day).requirements,
+                    start_on(facts, day),
+                    position_on(facts, day),
                 )
+            requirements, started, position = on_day[day]
+            requirement = requirements.get(key)
+            values = None
+            if requirement is not None and started is not None and requirement.applies_to(position):
+                validities = every_day[id(requirement)]
+                if validities is None:  # a revoked certificate: counted day by day
+                    validities = validities_on(requirement, evidence, versions, day)
+                result = _cell(requirement, started, position, day, validities, versions)
                 if result.status is not RequirementStatus.NOT_APPLICABLE:
                     values = (*result, position, requirement.blocks_work)
             if current is not None and values == current[1]:
@@ -496,6 +527,19 @@ def requirement_periods(
         if current is not None:
             periods.append(RequirementPeriod(key, current[0], None, *current[1]))
     return periods
+
+
+def _validities_for_every_day(
+    requirement: Requirement, evidence: Evidence, versions: Sequence[PolicyVersion]
+) -> list[Validity] | None:
+    """Every record's validity for ``requirement``, whatever the day (``status_on`` leaves out
+    those made after it); None when a revoked certificate counts on some days and not others."""
+    if requirement.kind is RequirementKind.COURSE and any(
+        revoked_on is not None
+        for _, _, revoked_on in evidence.certificates.get(requirement.curriculum or "", ())
+    ):
+        return None
+    return validities_on(requirement, evidence, versions, dt.date.max)
 
 
 class ClearanceRun(NamedTuple):

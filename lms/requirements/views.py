@@ -30,6 +30,7 @@ from lms.requirements.catalogue import (
     parse_catalogue,
 )
 from lms.requirements.forms import CatalogueForm, PolicyForm, RecordForm, SignForm
+from lms.requirements.matrix import matrix_page
 from lms.requirements.models import PolicyDocument, RequirementRecord
 from lms.requirements.operations import (
     RECORDED_KINDS,
@@ -57,7 +58,7 @@ from lms.requirements.queries import (
 from lms.requirements.rules import STATUS_ORDER, RequirementKind, RequirementStatus
 from lms.staff.access import viewable_person
 from lms.staff.models import Person, Position, VerificationMethod
-from lms.staff.queries import Page, person_for_user, supervisors
+from lms.staff.queries import person_for_user, supervisors
 from lms.transaction import form_errors
 from lms.validation import InvalidInput
 from lms.web import current_actor, db_session, requested_page_number
@@ -135,15 +136,14 @@ def matrix():
         )
     except InvalidInput as error:
         return render_template("requirements/matrix.html", error=error, **context), 400
-    result = compliance_matrix(database, as_of, filters)
-    page = Page.clamped(requested_page_number(), PAGE_SIZE, len(result.rows))
+    result = matrix_page(database, as_of, filters, requested_page_number(), PAGE_SIZE)
     query = _query(as_of, request.args)
     return render_template(
         "requirements/matrix.html",
         error=None,
         matrix=result,
-        rows=result.rows[page.offset : page.offset + page.size],
-        page=page,
+        rows=result.rows,
+        page=result.page,
         link_arguments=query,
         query=query,
         **context,

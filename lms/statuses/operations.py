@@ -170,6 +170,14 @@ def refresh_statuses(
         apply_changes(session, changes)
 
 
+def refresh_requirement_statuses(session: Session, person_ids: Iterable[int]) -> None:
+    """Recompute only the requirement cells and clearance of ``person_ids`` (a new catalogue
+    or policy version changes nothing else): 13 or 14 statements a batch, two a call."""
+    requirement_inputs = catalogue_inputs(session)
+    for batch in _batches(sorted(set(person_ids))):
+        refresh_requirements(session, batch, requirement_inputs)
+
+
 #: The kinds of stored status, as the counters name them.
 TRAINING, ELIGIBILITY = "training", "eligibility"
 _TABLES = {TRAINING: TrainingStatusPeriod, ELIGIBILITY: EligibilityStatusPeriod}

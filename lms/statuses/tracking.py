@@ -28,7 +28,7 @@ from lms.requirements.models import (
     RequirementRecord,
 )
 from lms.staff.models import EmploymentPeriod, Person, PositionChange
-from lms.statuses.operations import refresh_statuses
+from lms.statuses.operations import refresh_requirement_statuses, refresh_statuses
 from lms.supervision.models import LeavePeriod, SupervisionSession
 from lms.training.models import ModuleProgress, TrainingCycle
 
@@ -68,8 +68,6 @@ def refresh_marked(session: Session) -> None:
     cycle_ids = session.info.pop(_CYCLES, set())
     people = session.info.pop(_PEOPLE, set())
     supervisor_ids = session.info.pop(_SUPERVISORS, set())
-    if session.info.pop(_EVERYONE, False):
-        people |= set(session.execute(select(Person.id)).scalars())
     if supervisor_ids:
         # A supervisor's licence decides whether each session they held counts.
         people |= set(
@@ -87,6 +85,10 @@ def refresh_marked(session: Session) -> None:
         )
     if people:
         refresh_statuses(session, people)  # Core statements: no flush of their own
+    if session.info.pop(_EVERYONE, False):
+        # Only the requirement cells read catalogue and policy versions.
+        everyone = set(session.execute(select(Person.id)).scalars())
+        refresh_requirement_statuses(session, everyone - people)
 
 
 #: What the rules read of a person's own row (employment is read from its periods; a candidate's

@@ -1,0 +1,253 @@
+"""The matrix page and HR's home figures from the stored cells (``lms.requirements.stored``):
+one page of people in name order, their cells, and the counts — a constant number of queries and
+no rule run per person, whatever the headcount.
+
+The counts of the whole provider (or one position) come from the counters; a supervisor's team
+is counted from its own cells. The status filter chooses the rows; the counts stay those of the
+cells in scope (position, requirement, supervisor), so every status's link keeps its number.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Collection
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, and_, exists, func, or_, select
+from sqlalchemy.orm import Session
+
+from lms.requirements.models import (
+    CLEARED,
+    NOT_CLEARED,
+    PEOPLE_KEY,
+    ClearancePeriod,
+    RequirementStatusPeriod,
+    RequirementTally,
+)
+from lms.requirements.queries import (
+    PERSON_COLUMNS,
+    MatrixFilters,
+    MatrixRow,
+    PersonSummary,
+    Summary,
+    catalogue_versions,
+    requirements_on,
+    version_on,
+)
+from lms.requirements.rules import (
+    HELD,
+    NOT_APPLICABLE,
+    Requirement,
+    RequirementStatus,
+    StatusResult,
+    cleared_to_work,
+)
+from lms.staff.models import Person
+from lms.staff.queries import Page
+
+CELLS = RequirementStatusPeriod
+PEOPLE = ClearancePeriod
+
+
+@dataclass(frozen=True)
+class MatrixPage:
+    as_of: dt.date
+    catalogue_version: int | None
+    requirements: list[Requirement]  # the columns shown
+    rows: list[MatrixRow]  # this page's
+    page: Page
+    counts: dict[RequirementStatus, int]  # cells in scope by status, not applicable left out
+    not_cleared: int  # of the people the filters choose
+
+    @property
+    def total(self) -> int:
+        return self.page.total
+
+
+def _covering(table, day: dt.date) -> ColumnElement[bool]:
+    return and_(table.starts_on <= day, or_(table.ends_on.is_(None), table.ends_on >= day))
+
+
+def _chosen(filters: MatrixFilters, as_of: dt.date) -> list[ColumnElement[bool]]:
+    """Conditions on ``Person`` choosing the people the filters list on ``as_of``."""
+    if filters.status is not None:
+        cell = [
+            CELLS.person_id == Person.id,
+            _covering(CELLS, as_of),
+            CELLS.status == filters.status,
+        ]
+        if filters.requirement is not None:
+            cell.append(CELLS.requirement_key == filters.requirement)
+        if filters.position is not None:
+            cell.append(CELLS.position == filters.position.value)
+        listed = exists().where(*cell)
+    else:
+        run = [PEOPLE.person_id == Person.id, _covering(PEOPLE, as_of)]
+        if filters.position is not None:
+            run.append(PEOPLE.position == filters.position.value)
+        listed = exists().where(*run)
+    conditions = [listed]
+    if filters.supervisor_id is not None:
+        conditions.append(Person.supervisor_id == filters.supervisor_id)
+    if filters.person_id is not None:
+        conditions.append(Person.id == filters.person_id)
+    return conditions
+
+
+def _tallied(
+    session: Session,
+    keys: Collection[str],
+    day: dt.date,
+    position: str | None,
+) -> Counter[tuple[str, str]]:
+    """(requirement key, status) -> the count on ``day`` from the counters: one query."""
+    query = (
+        select(
+            RequirementTally.requirement_key,
+            RequirementTally.status,
+            func.sum(RequirementTally.change),
+        )
+        .where(RequirementTally.day <= day, RequirementTally.requirement_key.in_(sorted(keys)))
+        .group_by(RequirementTally.requirement_key, RequirementTally.status)
+    )
+    if position is not None:
+        query = query.where(RequirementTally.position == position)
+    return Counter(
+        {(key, status): int(total) for key, status, total in session.execute(query) if total}
+    )
+
+
+def _counted_cells(
+    session: Session, keys: Collection[str], as_of: dt.date, filters: MatrixFilters
+) -> Counter[str]:
+    """A supervisor's team's cells of ``keys`` by status, from the cells: one query."""
+    team = MatrixFilters(position=filters.position, supervisor_id=filters.supervisor_id)
+    query = (
+        select(CELLS.status, func.count())
+        .join(Person, Person.id == CELLS.person_id)
+        .where(
+            _covering(CELLS, as_of),
+            CELLS.requirement_key.in_(sorted(keys)),
+            *([CELLS.position == team.position.value] if team.position else []),
+            Person.supervisor_id == team.supervisor_id,
+        )
+        .group_by(CELLS.status)
+    )
+    return Counter(
+        {getattr(status, "value", status): count for status, count in session.execute(query)}
+    )
+
+
+def matrix_page(
+    session: Session,
+    as_of: dt.date,
+    filters: MatrixFilters,
+    page_number: int,
+    page_size: int,
+) -> MatrixPage:
+    """The ``page_number``-th page (the last one if the list is shorter) of the people the
+    filters choose on ``as_of``, in name order, with their cells: seven or eight queries."""
+    versions = catalogue_versions(session)
+    version = version_on(versions, as_of)
+    catalogue = requirements_on(versions, as_of)
+    columns = [
+        requirement
+        for requirement in catalogue.values()
+        if (filters.requirement is None and requirement.positions)
+        or requirement.key == filters.requirement
+    ]
+    keys = [requirement.key for requirement in columns]
+    conditions = _chosen(filters, as_of)
+    by_counters = filters.supervisor_id is None and filters.person_id is None
+    position = filters.position.value if filters.position else None
+    if by_counters:
+        tallied = _tallied(session, [*keys, PEOPLE_KEY], as_of, position)
+        counts = Counter()
+        for (key, status), count in tallied.items():
+            if key != PEOPLE_KEY:
+                counts[status] += count
+        not_cleared = tallied[(PEOPLE_KEY, NOT_CLEARED)]
+    else:
+        counts = _counted_cells(session, keys, as_of, filters)
+    if by_counters and filters.status is None:
+        total = tallied[(PEOPLE_KEY, CLEARED)] + not_cleared
+    else:
+        total = session.execute(
+            select(func.count()).select_from(Person).where(*conditions)
+        ).scalar_one()
+        blocked = exists().where(
+            PEOPLE.person_id == Person.id, _covering(PEOPLE, as_of), PEOPLE.cleared.is_(False)
+        )
+        not_cleared = session.execute(
+            select(func.count()).select_from(Person).where(*conditions, blocked)
+        ).scalar_one()
+    page = Page.clamped(page_number, page_size, total)
+    people = [
+        PersonSummary(*values)
+        for values in session.execute(
+            select(*PERSON_COLUMNS)
+            .where(*conditions)
+            .order_by(Person.legal_name, Person.id)
+            .limit(page.size)
+            .offset(page.offset)
+        )
+    ]
+    rows = _rows(session, people, catalogue, as_of)
+    return MatrixPage(
+        as_of,
+        version.version if version else None,
+        columns,
+        rows,
+        page,
+        {RequirementStatus(status): count for status, count in counts.items() if count},
+        not_cleared,
+    )
+
+
+def _rows(
+    session: Session, people: list[PersonSummary], catalogue: dict[str, Requirement], as_of: dt.date
+) -> list[MatrixRow]:
+    """Each person's cells on ``as_of`` (not applicable where none is stored): one query."""
+    if not people:
+        return []
+    cells: dict[int, dict[str, StatusResult]] = {person.id: {} for person in people}
+    for person_id, key, status, valid_until, due_on in session.execute(
+        select(
+            CELLS.person_id, CELLS.requirement_key, CELLS.status, CELLS.valid_until, CELLS.due_on
+        ).where(CELLS.person_id.in_([person.id for person in people]), _covering(CELLS, as_of))
+    ):
+        cells[person_id][key] = StatusResult(RequirementStatus(status), valid_until, due_on)
+    rows = []
+    for person in people:
+        statuses = {key: cells[person.id].get(key, NOT_APPLICABLE) for key in catalogue}
+        clearance = cleared_to_work(catalogue.values(), {k: s.status for k, s in statuses.items()})
+        rows.append(MatrixRow(person, statuses, clearance))
+    return rows
+
+
+def summary(session: Session, as_of: dt.date, days: int = 30) -> Summary:
+    """HR's home page counts: who is not cleared to work on ``as_of`` (the counters), and the
+    requirements held that day that lapse within ``days`` (the cells' index by end of validity):
+    three queries."""
+    versions = catalogue_versions(session)
+    version = version_on(versions, as_of)
+    not_cleared = session.execute(
+        select(func.coalesce(func.sum(RequirementTally.change), 0)).where(
+            RequirementTally.requirement_key == PEOPLE_KEY,
+            RequirementTally.status == NOT_CLEARED,
+            RequirementTally.day <= as_of,
+        )
+    ).scalar_one()
+    horizon = as_of + dt.timedelta(days=days)
+    expiring = session.execute(
+        select(func.count())
+        .select_from(CELLS)
+        .where(
+            CELLS.valid_until >= as_of,
+            CELLS.valid_until < horizon,
+            CELLS.status.in_(sorted(HELD)),
+            _covering(CELLS, as_of),
+        )
+    ).scalar_one()
+    return Summary(int(not_cleared), expiring, days, version.version if version else None)
