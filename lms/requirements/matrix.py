@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, and_, exists, func, or_, select
@@ -251,3 +251,69 @@ def summary(session: Session, as_of: dt.date, days: int = 30) -> Summary:
         )
     ).scalar_one()
     return Summary(int(not_cleared), expiring, days, version.version if version else None)
+
+
+#: Cells fetched at a time by the streamed export (a server-side cursor on PostgreSQL).
+EXPORT_BATCH = 2000
+
+
+def export_rows(
+    session: Session, as_of: dt.date, filters: MatrixFilters
+) -> Iterator[dict[str, object]]:
+    """One row per person and applicable requirement shown on ``as_of`` — people in name order,
+    requirements in the catalogue's — read from the stored cells a batch at a time (memory stays
+    flat). With the status filter, only the cells with that status (``report_rows`` and the
+    view's filter, as before)."""
+    catalogue = requirements_on(catalogue_versions(session), as_of)
+    order = {
+        key: index
+        for index, key in enumerate(
+            key
+            for key, requirement in catalogue.items()
+            if (filters.requirement is None and requirement.positions) or key == filters.requirement
+        )
+    }
+    if not order:
+        return
+    conditions = [
+        _covering(CELLS, as_of),
+        CELLS.requirement_key.in_(sorted(order)),
+    ]
+    if filters.status is not None:
+        conditions.append(CELLS.status == filters.status)
+    if filters.position is not None:
+        conditions.append(CELLS.position == filters.position.value)
+    if filters.supervisor_id is not None:
+        conditions.append(Person.supervisor_id == filters.supervisor_id)
+    statement = (
+        select(
+            Person.id,
+            Person.work_email,
+            Person.legal_name,
+            CELLS.requirement_key,
+            CELLS.status,
+            CELLS.valid_until,
+            CELLS.due_on,
+        )
+        .join(Person, Person.id == CELLS.person_id)
+        .where(*conditions)
+        .order_by(Person.legal_name, Person.id)
+        .execution_options(yield_per=EXPORT_BATCH)
+    )
+    person: list[dict[str, object]] = []  # one person's rows, put in the catalogue's order
+    for person_id, email, name, key, status, valid_until, due_on in session.execute(statement):
+        if person and person[0]["person_id"] != person_id:
+            yield from sorted(person, key=lambda row: order[row["requirement"]])
+            person = []
+        person.append(
+            {
+                "person_id": person_id,
+                "work_email": email,
+                "name": name,
+                "requirement": key,
+                "status": RequirementStatus(status).value,
+                "valid_until": valid_until.isoformat() if valid_until else None,
+                "due_on": due_on.isoformat() if due_on else None,
+            }
+        )
+    yield from sorted(person, key=lambda row: order[row["requirement"]])

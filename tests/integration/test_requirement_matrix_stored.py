@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from lms import clock
 from lms.actor import Actor
 from lms.requirements.catalogue import DEFAULT_PATH, parse_catalogue
-from lms.requirements.matrix import matrix_page, summary
+from lms.requirements.matrix import export_rows, matrix_page, summary
 from lms.requirements.models import (
     PolicyDocument,
     PolicySignature,
@@ -24,7 +24,7 @@ from lms.requirements.models import (
     RequirementStatusPeriod,
 )
 from lms.requirements.operations import ensure_catalogue, load_catalogue
-from lms.requirements.queries import MatrixFilters, compliance_matrix
+from lms.requirements.queries import MatrixFilters, compliance_matrix, report_rows
 from lms.requirements.rules import HELD, RequirementKind, RequirementStatus
 from lms.staff.models import (
     EmploymentPeriod,
@@ -233,6 +233,12 @@ def _assert_same(db, people):
             assert first.not_cleared == expected.not_cleared, (day, filters)
             assert first.requirements == expected.requirements
             assert first.counts == _expected_counts(db, day, filters), (day, filters)
+            exported = [
+                row
+                for row in report_rows(expected)
+                if filters.status is None or row["status"] == filters.status.value
+            ]
+            assert list(export_rows(db, day, filters)) == exported, (day, filters)
         # HR's home figures, worked out from the rules' matrix.
         matrix = compliance_matrix(db, day)
         horizon = day + dt.timedelta(days=30)
