@@ -18,12 +18,14 @@ from sqlalchemy import ColumnElement, and_, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from lms.requirements.models import (
+    ANY,
     CLEARED,
+    EXPIRING_KEY,
     NOT_CLEARED,
-    PEOPLE_KEY,
     ClearancePeriod,
     RequirementStatusPeriod,
     RequirementTally,
+    people_key,
 )
 from lms.requirements.queries import (
     PERSON_COLUMNS,
@@ -36,6 +38,7 @@ from lms.requirements.queries import (
     version_on,
 )
 from lms.requirements.rules import (
+    EXPIRING_WITHIN_DAYS,
     HELD,
     NOT_APPLICABLE,
     Requirement,
@@ -70,20 +73,26 @@ def _covering(table, day: dt.date) -> ColumnElement[bool]:
 
 
 def _chosen(filters: MatrixFilters, as_of: dt.date) -> list[ColumnElement[bool]]:
-    """Conditions on ``Person`` choosing the people the filters list on ``as_of``."""
-    if filters.status is not None:
+    """Conditions on ``Person`` choosing the people the filters list on ``as_of``: a run of days
+    with any requirement (or one in the chosen status) covering it; with a requirement chosen
+    too, that requirement's cell."""
+    if filters.status is not None and filters.requirement is not None:
         cell = [
             CELLS.person_id == Person.id,
             _covering(CELLS, as_of),
             CELLS.status == filters.status,
+            CELLS.requirement_key == filters.requirement,
         ]
-        if filters.requirement is not None:
-            cell.append(CELLS.requirement_key == filters.requirement)
         if filters.position is not None:
             cell.append(CELLS.position == filters.position.value)
         listed = exists().where(*cell)
     else:
-        run = [PEOPLE.person_id == Person.id, _covering(PEOPLE, as_of)]
+        with_status = ANY if filters.status is None else filters.status.value
+        run = [
+            PEOPLE.person_id == Person.id,
+            PEOPLE.with_status == with_status,
+            _covering(PEOPLE, as_of),
+        ]
         if filters.position is not None:
             run.append(PEOPLE.position == filters.position.value)
         listed = exists().where(*run)
@@ -159,25 +168,33 @@ def matrix_page(
     ]
     keys = [requirement.key for requirement in columns]
     conditions = _chosen(filters, as_of)
-    by_counters = filters.supervisor_id is None and filters.person_id is None
+    whole_provider = filters.supervisor_id is None and filters.person_id is None
     position = filters.position.value if filters.position else None
-    if by_counters:
-        tallied = _tallied(session, [*keys, PEOPLE_KEY], as_of, position)
+    total = not_cleared = None
+    if whole_provider:
+        listed = people_key(ANY if filters.status is None else filters.status.value)
+        tallied = _tallied(session, [*keys, listed], as_of, position)
         counts = Counter()
         for (key, status), count in tallied.items():
-            if key != PEOPLE_KEY:
+            if key != listed:
                 counts[status] += count
-        not_cleared = tallied[(PEOPLE_KEY, NOT_CLEARED)]
+        if filters.status is None or filters.requirement is None:
+            not_cleared = tallied[(listed, NOT_CLEARED)]
+            total = tallied[(listed, CLEARED)] + not_cleared
+        elif filters.requirement in keys:  # one cell a person: people are cells
+            total = tallied[(filters.requirement, filters.status.value)]
     else:
         counts = _counted_cells(session, keys, as_of, filters)
-    if by_counters and filters.status is None:
-        total = tallied[(PEOPLE_KEY, CLEARED)] + not_cleared
-    else:
+    if total is None:
         total = session.execute(
             select(func.count()).select_from(Person).where(*conditions)
         ).scalar_one()
+    if not_cleared is None:
         blocked = exists().where(
-            PEOPLE.person_id == Person.id, _covering(PEOPLE, as_of), PEOPLE.cleared.is_(False)
+            PEOPLE.person_id == Person.id,
+            PEOPLE.with_status == ANY,
+            _covering(PEOPLE, as_of),
+            PEOPLE.cleared.is_(False),
         )
         not_cleared = session.execute(
             select(func.count()).select_from(Person).where(*conditions, blocked)
@@ -227,29 +244,27 @@ def _rows(
 
 
 def summary(session: Session, as_of: dt.date, days: int = 30) -> Summary:
-    """HR's home page counts: who is not cleared to work on ``as_of`` (the counters), and the
-    requirements held that day that lapse within ``days`` (the cells' index by end of validity):
-    three queries."""
+    """HR's home page counts: who is not cleared to work on ``as_of``, and the requirements held
+    that day that lapse within ``days``: from the counters (two queries), or for another number
+    of days than they keep, by counting the cells."""
     versions = catalogue_versions(session)
     version = version_on(versions, as_of)
-    not_cleared = session.execute(
-        select(func.coalesce(func.sum(RequirementTally.change), 0)).where(
-            RequirementTally.requirement_key == PEOPLE_KEY,
-            RequirementTally.status == NOT_CLEARED,
-            RequirementTally.day <= as_of,
-        )
-    ).scalar_one()
-    horizon = as_of + dt.timedelta(days=days)
-    expiring = session.execute(
-        select(func.count())
-        .select_from(CELLS)
-        .where(
-            CELLS.valid_until >= as_of,
-            CELLS.valid_until < horizon,
-            CELLS.status.in_(sorted(HELD)),
-            _covering(CELLS, as_of),
-        )
-    ).scalar_one()
+    tallied = _tallied(session, [people_key(ANY), EXPIRING_KEY], as_of, None)
+    not_cleared = tallied[(people_key(ANY), NOT_CLEARED)]
+    if days == EXPIRING_WITHIN_DAYS:
+        expiring = sum(count for (key, _), count in tallied.items() if key == EXPIRING_KEY)
+    else:  # another horizon than the counters keep: count the cells
+        horizon = as_of + dt.timedelta(days=days)
+        expiring = session.execute(
+            select(func.count())
+            .select_from(CELLS)
+            .where(
+                CELLS.valid_until >= as_of,
+                CELLS.valid_until < horizon,
+                CELLS.status.in_(sorted(HELD)),
+                _covering(CELLS, as_of),
+            )
+        ).scalar_one()
     return Summary(int(not_cleared), expiring, days, version.version if version else None)
 
 

@@ -176,14 +176,16 @@ class RequirementStatusPeriod(Base):
 
 
 class ClearancePeriod(Base):
-    """A run of days on which a person has an applicable requirement (is listed in the matrix)
-    in one position and is, or is not, cleared to work (``rules.clearance_runs``)."""
+    """A run of days on which a person has an applicable requirement (``with_status`` "any") or one
+    in the status ``with_status``, in one position, and is, or is not, cleared to work
+    (``rules.runs_by_status``): who the matrix lists, with and without a status filter."""
 
     __tablename__ = "requirement_clearance_periods"
     __table_args__ = (
         Index(
-            "ix_requirement_clearance_periods_person_id_starts_on",
+            "ix_requirement_clearance_periods_person_id_with_status",
             "person_id",
+            "with_status",
             "starts_on",
             "ends_on",
             "position",
@@ -193,22 +195,32 @@ class ClearancePeriod(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    with_status: Mapped[str] = mapped_column(String(20))
     starts_on: Mapped[dt.date] = mapped_column(Date)
     ends_on: Mapped[dt.date | None] = mapped_column(Date)
     position: Mapped[str] = mapped_column(String(40))
     cleared: Mapped[bool] = mapped_column(Boolean)
 
 
-#: The counters' key for people (not cells): status ``cleared`` or ``not_cleared``. No
-#: requirement key can take it (``rules.KEY_PATTERN``).
-PEOPLE_KEY = "*people"
-CLEARED, NOT_CLEARED = "cleared", "not_cleared"
+#: ``ClearancePeriod.with_status`` for the runs with any applicable requirement.
+ANY = "any"
+#: The counters' keys that are not requirement keys (no requirement key can take them:
+#: ``rules.KEY_PATTERN``): people listed ``with_status`` (status ``cleared`` or ``not_cleared``),
+#: and held cells that lapse soon (``rules.expiring_span``; status ``held``).
+PEOPLE_PREFIX = "*people-"
+EXPIRING_KEY = "*expiring"
+CLEARED, NOT_CLEARED, HELD_SOON = "cleared", "not_cleared", "held"
+
+
+def people_key(with_status: str) -> str:
+    return PEOPLE_PREFIX + with_status
 
 
 class RequirementTally(Base):
     """On ``day`` the number of cells of ``requirement_key`` with ``status`` among people holding
-    ``position`` changes by ``change`` — or, for ``PEOPLE_KEY``, the number of people listed
-    and cleared (or not): the matrix's counts without reading its cells (``lms.tallies.rules``
+    ``position`` changes by ``change`` — or, for ``people_key(with_status)``, the number of people
+    listed and cleared (or not), and for ``EXPIRING_KEY`` the number of held cells that lapse
+    soon: the matrix's and HR's home page's counts without reading the cells (``lms.tallies``
     arithmetic). Kept with the periods; ``lms status verify`` recomputes it from them."""
 
     __tablename__ = "requirement_tallies"

@@ -553,10 +553,12 @@ class ClearanceRun(NamedTuple):
     cleared: bool
 
 
-def clearance_runs(periods: Sequence[RequirementPeriod]) -> list[ClearanceRun]:
-    """The person's days with any applicable requirement, as runs of the same position and
-    clearance: not cleared while a requirement that blocks work is missing, expired or pending
-    (``cleared_to_work``)."""
+def clearance_runs(
+    periods: Sequence[RequirementPeriod], having: RequirementStatus | None = None
+) -> list[ClearanceRun]:
+    """The person's days with any applicable requirement (with ``having``: with a requirement
+    in that status), as runs of the same position and clearance: not cleared while any
+    requirement that blocks work is missing, expired or pending (``cleared_to_work``)."""
     starting: dict[dt.date, list[RequirementPeriod]] = {}
     ending: dict[dt.date, list[RequirementPeriod]] = {}  # by the day after the last
     for period in periods:
@@ -570,7 +572,7 @@ def clearance_runs(periods: Sequence[RequirementPeriod]) -> list[ClearanceRun]:
         covering.difference_update(ending.get(day, ()))
         covering.update(starting.get(day, ()))
         values = None
-        if covering:
+        if covering and (having is None or any(p.status is having for p in covering)):
             blocked = any(period.blocks_work and period.status not in HELD for period in covering)
             values = (next(iter(covering)).position, not blocked)
         if current is not None and values == current[1]:
@@ -581,3 +583,30 @@ def clearance_runs(periods: Sequence[RequirementPeriod]) -> list[ClearanceRun]:
     if current is not None:
         runs.append(ClearanceRun(current[0], None, *current[1]))
     return runs
+
+
+def runs_by_status(
+    periods: Sequence[RequirementPeriod],
+) -> dict[RequirementStatus | None, list[ClearanceRun]]:
+    """``clearance_runs`` for any requirement (key None) and for each status the person's
+    requirements take: what the matrix lists and counts, for no status filter and for each."""
+    found: dict[RequirementStatus | None, list[ClearanceRun]] = {None: clearance_runs(periods)}
+    for status in sorted({period.status for period in periods}):
+        found[status] = clearance_runs(periods, status)
+    return found
+
+
+#: Held cells that lapse within this many days are counted for HR's home page.
+EXPIRING_WITHIN_DAYS = 30
+
+
+def expiring_span(period: RequirementPeriod) -> tuple[dt.date, dt.date | None] | None:
+    """The days of ``period`` on which its requirement is held and lapses within
+    ``EXPIRING_WITHIN_DAYS`` days (its last valid day is before the day that many days on), or
+    None. A held period with an end of validity ends by that day, so the span is closed."""
+    if period.status not in HELD or period.valid_until is None:
+        return None
+    first = max(period.starts_on, period.valid_until - dt.timedelta(days=EXPIRING_WITHIN_DAYS - 1))
+    if period.ends_on is not None and first > period.ends_on:
+        return None
+    return first, period.ends_on

@@ -12,19 +12,22 @@ and ``lms status verify`` / ``rebuild`` use the same recomputation.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from lms.requirements.models import (
+    ANY,
     CLEARED,
+    EXPIRING_KEY,
+    HELD_SOON,
     NOT_CLEARED,
-    PEOPLE_KEY,
     ClearancePeriod,
     RequirementStatusPeriod,
     RequirementTally,
+    people_key,
 )
 from lms.requirements.queries import (
     PERSON_COLUMNS,
@@ -42,8 +45,10 @@ from lms.requirements.rules import (
     ClearanceRun,
     PolicyVersion,
     RequirementPeriod,
-    clearance_runs,
+    RequirementStatus,
+    expiring_span,
     requirement_periods,
+    runs_by_status,
 )
 from lms.staff.models import Person
 from lms.staff.queries import position_history_of
@@ -72,14 +77,15 @@ def catalogue_inputs(session: Session) -> CatalogueInputs:
 @dataclass(frozen=True)
 class Recomputed:
     cells: dict[int, list[RequirementPeriod]]
-    clearance: dict[int, list[ClearanceRun]]
+    #: By person: the runs with any requirement (key None) and with one in each status.
+    clearance: dict[int, dict[RequirementStatus | None, list[ClearanceRun]]]
 
 
 def recompute(session: Session, person_ids: Sequence[int], inputs: CatalogueInputs) -> Recomputed:
     """The periods the rules give for ``person_ids``: seven queries, however many."""
     cells: dict[int, list[RequirementPeriod]] = {person_id: [] for person_id in person_ids}
     if not inputs.catalogues:
-        return Recomputed(cells, {person_id: [] for person_id in person_ids})
+        return Recomputed(cells, {person_id: {None: []} for person_id in person_ids})
     people = session.execute(select(*PERSON_COLUMNS).where(Person.id.in_(person_ids)))
     employments = employment_history(session, person_ids=person_ids)
     positions = position_history_of(session, person_ids)
@@ -93,7 +99,7 @@ def recompute(session: Session, person_ids: Sequence[int], inputs: CatalogueInpu
             evidence.get(person.id, NO_EVIDENCE),
             inputs.policy_versions,
         )
-    return Recomputed(cells, {pid: clearance_runs(periods) for pid, periods in cells.items()})
+    return Recomputed(cells, {pid: runs_by_status(periods) for pid, periods in cells.items()})
 
 
 def refresh_requirements(
@@ -113,15 +119,18 @@ def refresh_requirements(
         for period in periods
     ]
     clearance_rows = [
-        {"person_id": person_id, **clearance_fields(run)}
-        for person_id, runs in found.clearance.items()
+        {"person_id": person_id, **clearance_fields(status, run)}
+        for person_id, by_status in found.clearance.items()
+        for status, runs in by_status.items()
         for run in runs
     ]
     if cell_rows:
         session.execute(insert(RequirementStatusPeriod.__table__), cell_rows)
     if clearance_rows:
         session.execute(insert(ClearancePeriod.__table__), clearance_rows)
-    changes.update(_changes(_cell_spans(cell_rows)))
+    changes.update(
+        _changes(_cell_spans(period for periods in found.cells.values() for period in periods))
+    )
     changes.update(_changes(_clearance_spans(clearance_rows)))
     apply_requirement_changes(session, changes)
 
@@ -139,8 +148,9 @@ def cell_fields(period: RequirementPeriod) -> dict[str, object]:
     }
 
 
-def clearance_fields(run: ClearanceRun) -> dict[str, object]:
+def clearance_fields(status: RequirementStatus | None, run: ClearanceRun) -> dict[str, object]:
     return {
+        "with_status": ANY if status is None else status.value,
         "starts_on": run.starts_on,
         "ends_on": run.ends_on,
         "position": run.position,
@@ -150,7 +160,8 @@ def clearance_fields(run: ClearanceRun) -> dict[str, object]:
 
 # -- counters -------------------------------------------------------------------------------
 # The arithmetic is ``lms.tallies.rules``'; a requirement counter's ``TallyKey`` carries the
-# requirement key (or ``PEOPLE_KEY``) as its kind and no staff status.
+# requirement key (or another of the counters' keys: ``models.people_key``, ``EXPIRING_KEY``)
+# as its kind, and no staff status.
 
 
 def _changes(spans_by_key: Iterator[tuple[str, Spans]], sign: int = 1) -> Counter[TallyKey]:
@@ -164,20 +175,28 @@ def _status_value(status) -> str:
     return getattr(status, "value", status)
 
 
-def _cell_spans(rows: Sequence[Mapping[str, object]]) -> Iterator[tuple[str, Spans]]:
-    for row in rows:
-        yield (
-            row["requirement_key"],
-            Spans(
-                row["position"], "", _status_value(row["status"]), row["starts_on"], row["ends_on"]
-            ),
-        )
+def _cell_spans(periods: Iterable[RequirementPeriod]) -> Iterator[tuple[str, Spans]]:
+    for period in periods:
+        yield from _spans_of_cell(period)
+
+
+def _spans_of_cell(period: RequirementPeriod, count: int = 1) -> Iterator[tuple[str, Spans]]:
+    """What one stored cell (or ``count`` alike) adds to the counters: its status, and the days
+    on which it is held and lapses soon."""
+    status = period.status.value
+    yield period.key, Spans(period.position, "", status, period.starts_on, period.ends_on, count)
+    span = expiring_span(period)
+    if span is not None:
+        yield EXPIRING_KEY, Spans(period.position, "", HELD_SOON, *span, count)
 
 
 def _clearance_spans(rows: Sequence[Mapping[str, object]]) -> Iterator[tuple[str, Spans]]:
     for row in rows:
         status = CLEARED if row["cleared"] else NOT_CLEARED
-        yield PEOPLE_KEY, Spans(row["position"], "", status, row["starts_on"], row["ends_on"])
+        yield (
+            people_key(row["with_status"]),
+            Spans(row["position"], "", status, row["starts_on"], row["ends_on"]),
+        )
 
 
 def _grouped_spans(
@@ -185,18 +204,41 @@ def _grouped_spans(
 ) -> Iterator[tuple[str, Spans]]:
     """The stored rows grouped by key, position, status and dates: two queries."""
     cells = RequirementStatusPeriod
-    columns = (cells.requirement_key, cells.position, cells.status, cells.starts_on, cells.ends_on)
-    for key, position, status, starts_on, ends_on, count in session.execute(
+    columns = (
+        cells.requirement_key,
+        cells.position,
+        cells.status,
+        cells.starts_on,
+        cells.ends_on,
+        cells.valid_until,
+    )
+    for key, position, status, starts_on, ends_on, valid_until, count in session.execute(
         select(*columns, func.count()).where(*where_cells).group_by(*columns)
     ):
-        yield key, Spans(position, "", _status_value(status), starts_on, ends_on, count)
+        period = RequirementPeriod(
+            key,
+            starts_on,
+            ends_on,
+            RequirementStatus(_status_value(status)),
+            valid_until,
+            None,
+            position,
+            False,
+        )
+        yield from _spans_of_cell(period, count)
     people = ClearancePeriod
-    columns = (people.position, people.cleared, people.starts_on, people.ends_on)
-    for position, cleared, starts_on, ends_on, count in session.execute(
+    columns = (
+        people.with_status,
+        people.position,
+        people.cleared,
+        people.starts_on,
+        people.ends_on,
+    )
+    for with_status, position, cleared, starts_on, ends_on, count in session.execute(
         select(*columns, func.count()).where(*where_people).group_by(*columns)
     ):
         status = CLEARED if cleared else NOT_CLEARED
-        yield PEOPLE_KEY, Spans(position, "", status, starts_on, ends_on, count)
+        yield people_key(with_status), Spans(position, "", status, starts_on, ends_on, count)
 
 
 def _stored_changes(session: Session, person_ids: Sequence[int], sign: int) -> Counter[TallyKey]:
@@ -281,12 +323,20 @@ def stored_clearance(session: Session, person_ids: Sequence[int]) -> dict[int, l
     for row in session.execute(
         select(table)
         .where(table.person_id.in_(person_ids))
-        .order_by(table.person_id, table.starts_on)
+        .order_by(table.person_id, table.with_status, table.starts_on)
     ).scalars():
-        found.setdefault(row.person_id, []).append(
-            clearance_fields(ClearanceRun(row.starts_on, row.ends_on, row.position, row.cleared))
-        )
+        status = None if row.with_status == ANY else RequirementStatus(row.with_status)
+        run = ClearanceRun(row.starts_on, row.ends_on, row.position, row.cleared)
+        found.setdefault(row.person_id, []).append(clearance_fields(status, run))
     return found
+
+
+def expected_clearance(
+    by_status: Mapping[RequirementStatus | None, Sequence[ClearanceRun]],
+) -> list[dict]:
+    """The recomputed runs as ``stored_clearance`` lists them."""
+    rows = [clearance_fields(status, run) for status, runs in by_status.items() for run in runs]
+    return sorted(rows, key=lambda row: (row["with_status"], row["starts_on"]))
 
 
 def _as_period(row: RequirementStatusPeriod) -> RequirementPeriod:
@@ -317,6 +367,6 @@ def describe_cells(cells: Sequence[Mapping[str, object]]) -> str:
         )
         status = cell.get("status")
         label = _status_value(status) if status is not None else ""
-        key = cell.get("requirement_key", "")
+        key = cell.get("requirement_key", cell.get("with_status", ""))
         parts.append(" ".join(part for part in (key, days, label, extra) if part))
     return "; ".join(parts)

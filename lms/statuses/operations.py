@@ -30,12 +30,12 @@ from lms.requirements.stored import (
     catalogue_inputs,
     cell_fields,
     describe_cells,
+    expected_clearance,
     refresh_requirements,
     stored_cells,
     stored_clearance,
     stored_tallies,
 )
-from lms.requirements.stored import clearance_fields as requirement_clearance_fields
 from lms.requirements.stored import recompute as recompute_requirements
 from lms.requirements.stored import tallies_from_periods as requirement_tallies_from_periods
 from lms.staff.models import Person
@@ -337,7 +337,7 @@ def _requirement_differences(
                 describe_cells(cells.get(person_id, [])),
                 describe_cells(expected),
             )
-        expected = [requirement_clearance_fields(run) for run in found.clearance.get(person_id, [])]
+        expected = expected_clearance(found.clearance.get(person_id, {}))
         if clearance.get(person_id, []) != expected:
             yield Difference(
                 person_id,

@@ -3,8 +3,8 @@ SQL instead of running every person's requirement rules on each request.
 
 ``requirement_status_periods`` keeps, per person and requirement, the runs of days over which the
 matrix's cell reads the same (``lms.requirements.rules.requirement_periods``);
-``requirement_clearance_periods`` the runs of days on which a person is listed and cleared to
-work or not; ``requirement_tallies`` how the counts change by day (``lms.tallies.rules``). This
+``requirement_clearance_periods`` the runs of days on which a person is listed (with any
+requirement, or with one in a given status) and cleared to work or not; ``requirement_tallies`` how the counts change by day (``lms.tallies.rules``). This
 migration only creates them and empties ``status_tallies``, so that ``lms db upgrade`` recomputes
 every stored status from the rules at the head (``lms.statuses.operations.fill_if_empty`` runs
 when no counter is stored), these included; from then on the transaction that changes an input
@@ -73,6 +73,7 @@ def upgrade() -> None:
         "requirement_clearance_periods",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("person_id", sa.Integer(), nullable=False),
+        sa.Column("with_status", sa.String(length=20), nullable=False),
         sa.Column("starts_on", sa.Date(), nullable=False),
         sa.Column("ends_on", sa.Date(), nullable=True),
         sa.Column("position", sa.String(length=40), nullable=False),
@@ -85,9 +86,9 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_requirement_clearance_periods")),
     )
     op.create_index(
-        "ix_requirement_clearance_periods_person_id_starts_on",
+        "ix_requirement_clearance_periods_person_id_with_status",
         "requirement_clearance_periods",
-        ["person_id", "starts_on", "ends_on", "position", "cleared"],
+        ["person_id", "with_status", "starts_on", "ends_on", "position", "cleared"],
     )
     op.create_table(
         "requirement_tallies",
@@ -119,7 +120,7 @@ def downgrade() -> None:
     op.drop_index("ix_requirement_tallies_day", table_name="requirement_tallies")
     op.drop_table("requirement_tallies")
     op.drop_index(
-        "ix_requirement_clearance_periods_person_id_starts_on",
+        "ix_requirement_clearance_periods_person_id_with_status",
         table_name="requirement_clearance_periods",
     )
     op.drop_table("requirement_clearance_periods")
