@@ -22,7 +22,7 @@ from sqlalchemy import event
 
 from bench import twin
 from bench.common import add_account, bench_app, bench_database, signed_in
-from bench.synthetic import add_mentors
+from bench.synthetic import add_mentors, add_requirement_records
 from lms import clock
 from lms.staff.views import PAGE_SIZE
 
@@ -38,6 +38,13 @@ PAGES = (
     ("team page, name search", "/training/team?q=silva"),
     ("team page, overdue only", "/training/team?status=overdue"),
     ("compliance dashboard", "/compliance/"),
+    ("requirements matrix", "/requirements/"),
+    ("requirements matrix, expired only", "/requirements/?status=expired"),
+    (
+        "requirements, one requirement due soon",
+        "/requirements/?requirement=cpr_first_aid&status=due_soon",
+    ),
+    ("HR home", "/hr"),
 )
 NEXT_LINK = re.compile(r'<a href="([^"]+)" rel="next">')
 
@@ -77,7 +84,8 @@ def open_site(stack: ExitStack, kind: str, count: int) -> Site:
     add_account(app, "hr@bench.example", ["hr"])
     with app.app_context():
         session = app.extensions["lms.db"].session_factory()
-        add_mentors(session, count, clock.today())
+        people = add_mentors(session, count, clock.today())
+        add_requirement_records(session, people, clock.today())
         session.commit()
         session.close()
     if app.extensions["lms.db"].engine.dialect.name == "postgresql":
