@@ -128,11 +128,12 @@ def refresh_statuses(
 ) -> None:
     """Recompute and replace the stored statuses of ``person_ids`` — training, eligibility, runs
     of unsupervised weeks, requirement cells and clearance — and move the counters by the
-    difference: at most 21 + 14 statements a batch, and two more a call (Core inserts: one
-    executemany per table, whichever columns are empty)."""
+    difference: at most 22 + 14 statements a batch (the first locks the people's rows), and
+    two more a call (Core inserts: one executemany per table, whichever columns are empty)."""
     settings = settings or current_settings()
     requirement_inputs = catalogue_inputs(session)
     for batch in _batches(sorted(set(person_ids))):
+        _take_turns_on(session, batch)
         refresh_requirements(session, batch, requirement_inputs)
         found = recompute(session, batch, settings)
         scopes = _scopes(session, batch)
@@ -172,10 +173,26 @@ def refresh_statuses(
 
 def refresh_requirement_statuses(session: Session, person_ids: Iterable[int]) -> None:
     """Recompute only the requirement cells and clearance of ``person_ids`` (a new catalogue
-    or policy version changes nothing else): 13 or 14 statements a batch, two a call."""
+    or policy version changes nothing else): 14 or 15 statements a batch, two a call."""
     requirement_inputs = catalogue_inputs(session)
     for batch in _batches(sorted(set(person_ids))):
+        _take_turns_on(session, batch)
         refresh_requirements(session, batch, requirement_inputs)
+
+
+def _take_turns_on(session: Session, person_ids: Sequence[int]) -> None:
+    """Lock the people's rows (in id order) until the transaction ends: two transactions that
+    recompute one person take turns, and the second reads what the first committed — else each
+    would replace the stored rows it saw and count them out of the counters, the second adding
+    its rows beside the first's. (SQLite has one writer at a time already.)"""
+    # FOR NO KEY UPDATE: the rows that reference a person (a record being inserted) hold FOR
+    # KEY SHARE on it, which FOR UPDATE would wait for — two such transactions, deadlocked.
+    session.execute(
+        select(Person.id)
+        .where(Person.id.in_(person_ids))
+        .order_by(Person.id)
+        .with_for_update(key_share=True)
+    ).all()
 
 
 #: The kinds of stored status, as the counters name them.

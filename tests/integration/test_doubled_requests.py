@@ -538,3 +538,46 @@ def test_two_hires_on_one_day_at_once_both_count(engine):
     with Session(engine) as session:
         assert counts_on(session, "training", DAY)["not_started"] == before + 2
         assert list(differences(session, StatusSettings(SETTINGS.policy, "UTC"))) == []
+
+
+def test_two_records_for_one_person_at_once_leave_the_stored_cells_right(engine):
+    # Each transaction recomputes the person's requirement cells from what it can see and
+    # replaces them: without taking turns on the person, the second would add its cells beside
+    # the first's and count the old ones out twice.
+    from lms.requirements.operations import (
+        ItemDetails,
+        ensure_catalogue,
+        record_item,
+        requirement_for,
+    )
+    from lms.staff.models import VerificationMethod
+    from lms.staff.operations import create_person
+    from lms.statuses.operations import StatusSettings, differences
+
+    with Session(engine) as session:
+        ensure_catalogue(session, ACTOR, DAY)
+        person = create_person(
+            session,
+            ACTOR,
+            person_details(
+                f"Rae Record {random.randrange(10**6)}", status=StaffStatus.ACTIVE, hire_on=DAY
+            ),
+            DAY,
+        )
+        session.commit()
+        person_id = person.id
+    keys = iter(("cori", "sori"))
+    lock = threading.Lock()
+
+    def record(session, person, _cycle):
+        with lock:
+            key = next(keys)
+        details = ItemDetails(DAY, None, "REF-1", VerificationMethod.OTHER, "checked")
+        requirement = requirement_for(session, key, DAY)
+        return record_item(
+            session, ACTOR, person, requirement, details, None, DAY, evidence_sha256="e" * 64
+        )
+
+    run_pair(engine, record, person_id, None)
+    with Session(engine) as session:
+        assert list(differences(session, StatusSettings(SETTINGS.policy, "UTC"))) == []

@@ -148,7 +148,8 @@ def test_recomputing_a_batch_costs_the_same_statements_for_two_people_or_twelve(
     # people in the batch (and the counters' upsert, the 21st, only when a count moves: here
     # the people are recomputed unchanged). The requirement cells: the catalogue and policy
     # versions (2, once a call), seven queries for the people's inputs, the old cells and
-    # clearance, two deletes and two inserts: 13 (and their counters' upsert, the 14th).
+    # clearance, two deletes and two inserts: 13 (and their counters' upsert, the 14th). The
+    # first statement of a batch locks its people's rows.
     from sqlalchemy import event
 
     from lms.actor import Actor
@@ -172,5 +173,5 @@ def test_recomputing_a_batch_costs_the_same_statements_for_two_people_or_twelve(
             counts.append(len(statements))
     finally:
         event.remove(connection, "before_cursor_execute", count)
-    assert counts == [20 + 2 + 13, 20 + 2 + 13]
+    assert counts == [1 + 20 + 2 + 13, 1 + 20 + 2 + 13]
     assert list(differences(db, SETTINGS)) == []
