@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TypeVar
@@ -248,18 +247,13 @@ def export():
         # and hold the write lock for the whole download) and must end with the download.
         begin_long_read(session)
         try:
-            buffer = io.StringIO()
-            writer = csvfile.SafeWriter(buffer)
-            writer.writerow(DASHBOARD_COLUMNS)
-            for row, missed in stream_rows_with_missed(
+            rows = stream_rows_with_missed(
                 session, parameters.as_of, settings, team_of=team_of, filters=parameters.filters
-            ):
-                writer.writerow(_typed(cells(row) + _missed_cells(missed)))
-                if buffer.tell() >= STREAM_CHUNK:
-                    yield buffer.getvalue()
-                    buffer.seek(0)
-                    buffer.truncate()
-            yield buffer.getvalue()
+            )
+            yield from csvfile.csv_chunks(
+                DASHBOARD_COLUMNS,
+                (_typed(cells(row) + _missed_cells(missed)) for row, missed in rows),
+            )
         finally:
             session.rollback()
 
@@ -272,10 +266,6 @@ def export():
             )
         },
     )
-
-
-#: Characters of CSV gathered before each piece of the streamed export is sent.
-STREAM_CHUNK = 64 * 1024
 
 
 #: The columns written as numbers: days left and the missed supervision weeks.

@@ -52,6 +52,7 @@ from lms.requirements.rules import (
 )
 from lms.staff.models import Person
 from lms.staff.queries import position_history_of
+from lms.tallies.operations import add_to_counters
 from lms.tallies.rules import Spans, TallyKey, changes_of, without_zeros
 
 
@@ -286,19 +287,9 @@ def apply_requirement_changes(session: Session, changes: Mapping[TallyKey, int])
         }
         for key, change in without_zeros(changes).items()
     ]
-    if not rows:
-        return
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as upsert
-    else:
-        from sqlalchemy.dialects.sqlite import insert as upsert
-    statement = upsert(RequirementTally)
-    statement = statement.on_conflict_do_update(
-        index_elements=["requirement_key", "position", "status", "day"],
-        set_={"change": RequirementTally.change + statement.excluded.change},
+    add_to_counters(
+        session, RequirementTally, ("requirement_key", "position", "status", "day"), rows
     )
-    session.execute(statement, rows)
 
 
 # -- verification -----------------------------------------------------------------------------

@@ -4,7 +4,6 @@ record a credential or check, publishing policies, and signing them."""
 from __future__ import annotations
 
 import datetime as dt
-import io
 from collections.abc import Mapping
 
 from flask import (
@@ -23,7 +22,7 @@ from wtforms import SelectChoice
 
 from lms.auth.models import Role
 from lms.auth.permissions import SIGNED_IN, requires
-from lms.csvfile import SafeWriter, csv_text
+from lms.csvfile import csv_chunks, csv_text
 from lms.db import begin_long_read
 from lms.provider_time import provider_today
 from lms.requirements.catalogue import (
@@ -172,16 +171,8 @@ def export():
         # hold the write lock for the whole download), a batch at a time, written as they come.
         begin_long_read(database)
         try:
-            buffer = io.StringIO()
-            writer = SafeWriter(buffer)
-            writer.writerow(CSV_COLUMNS)
-            for row in export_rows(database, as_of, filters):
-                writer.writerow([row[column] for column in CSV_COLUMNS])
-                if buffer.tell() >= STREAM_CHUNK:
-                    yield buffer.getvalue()
-                    buffer.seek(0)
-                    buffer.truncate()
-            yield buffer.getvalue()
+            rows = export_rows(database, as_of, filters)
+            yield from csv_chunks(CSV_COLUMNS, ([row[c] for c in CSV_COLUMNS] for row in rows))
         finally:
             database.rollback()
 
@@ -192,10 +183,6 @@ def export():
             "Content-Disposition": f'attachment; filename="requirements-{as_of.isoformat()}.csv"'
         },
     )
-
-
-#: Characters of CSV gathered before each piece of the streamed export is sent.
-STREAM_CHUNK = 64 * 1024
 
 
 @blueprint.route("/register.csv")

@@ -1,8 +1,8 @@
-"""Apply changes to the stored counters: one upsert for any number of them."""
+"""Apply changes to stored counters: one upsert for any number of them."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from sqlalchemy.orm import Session
 
@@ -10,7 +10,14 @@ from lms.tallies.models import StatusTally
 from lms.tallies.rules import TallyKey, without_zeros
 
 
-def _insert(session: Session):
+def add_to_counters(
+    session: Session, model, key_columns: Sequence[str], rows: Sequence[Mapping[str, object]]
+) -> None:
+    """Add each row's ``change`` to the counter of ``model`` with the row's ``key_columns`` (a
+    unique constraint), creating the counters not yet kept: one statement. Give the rows in key
+    order, so two transactions adding to the same counters lock them in the same order."""
+    if not rows:
+        return
     dialect = session.get_bind().dialect.name
     if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
@@ -18,12 +25,16 @@ def _insert(session: Session):
         from sqlalchemy.dialects.sqlite import insert
     else:  # pragma: no cover - the app runs on these two
         raise NotImplementedError(dialect)
-    return insert(StatusTally)
+    statement = insert(model)
+    statement = statement.on_conflict_do_update(
+        index_elements=list(key_columns),
+        set_={"change": model.change + statement.excluded.change},
+    )
+    session.execute(statement, list(rows))
 
 
 def apply_changes(session: Session, changes: Mapping[TallyKey, int]) -> None:
-    """Add ``changes`` to the counters, creating those not yet kept: one statement. Rows go in
-    key order, so two transactions adding to the same counters lock them in the same order."""
+    """Add ``changes`` to the status counters: one statement."""
     rows = [
         {
             "kind": key.kind,
@@ -35,11 +46,6 @@ def apply_changes(session: Session, changes: Mapping[TallyKey, int]) -> None:
         }
         for key, change in without_zeros(changes).items()
     ]
-    if not rows:
-        return
-    statement = _insert(session)
-    statement = statement.on_conflict_do_update(
-        index_elements=["kind", "position", "staff_status", "status", "day"],
-        set_={"change": StatusTally.change + statement.excluded.change},
+    add_to_counters(
+        session, StatusTally, ("kind", "position", "staff_status", "status", "day"), rows
     )
-    session.execute(statement, rows)
