@@ -36,6 +36,7 @@ from lms.staff.queries import Page, employed_between
 from lms.supervision.queries import MISSED_WINDOWS, missed_a_week_in, missed_recent_weeks
 from lms.supervision.rules import SupervisionSettings
 from lms.tallies.queries import changes_between, counts_on
+from lms.tallies.rules import EXPIRING_WITHIN_DAYS
 from lms.training.models import TrainingStatusPeriod
 from lms.training.queries import period_covers, training_histories
 from lms.training.rules import CyclePolicy, TrainingHistory, TrainingState, TrainingStatus
@@ -452,6 +453,15 @@ def count_shown(
             statuses={filters.status.value},
         )
         return stored[filters.status.value]
+    expiring_only = (
+        filters.expiring_within == EXPIRING_WITHIN_DAYS
+        and filters.status is None
+        and filters.missed_supervision is None
+    )
+    if expiring_only and _counted_by_tallies(team_of, filters):
+        # The counters keep training valid and expiring within that many days.
+        stored = counts_on(session, "training_expiring", as_of, positions=_positions(filters))
+        return stored["expiring"]
     return session.execute(
         select(func.count())
         .select_from(Person)

@@ -14,10 +14,12 @@ from sqlalchemy.orm import Session
 from lms.compliance.queries import ComplianceFilters, count_shown, status_counts
 from lms.eligibility.rules import EligibilityStatus
 from lms.staff.queries import StaffFilters, count_people
+from lms.tallies.rules import EXPIRING_WITHIN_DAYS as TALLIED_EXPIRY_DAYS
 from lms.training.rules import CyclePolicy, TrainingStatus
 
-#: "Expiring soon" on HR's home page: training valid today that expires within this many days.
-EXPIRING_WITHIN_DAYS = 30
+#: "Expiring soon" on HR's home page: training valid today that expires within this many days
+#: (the horizon the counters keep).
+EXPIRING_WITHIN_DAYS = TALLIED_EXPIRY_DAYS
 
 #: The staff list's filters behind each of HR's counts (also the links' query strings).
 TO_VERIFY = StaffFilters(current=True, unverified=True)

@@ -38,7 +38,6 @@ from lms.requirements.queries import (
     version_on,
 )
 from lms.requirements.rules import (
-    EXPIRING_WITHIN_DAYS,
     HELD,
     NOT_APPLICABLE,
     Requirement,
@@ -48,6 +47,7 @@ from lms.requirements.rules import (
 )
 from lms.staff.models import Person
 from lms.staff.queries import Page
+from lms.tallies.rules import EXPIRING_WITHIN_DAYS
 
 CELLS = RequirementStatusPeriod
 PEOPLE = ClearancePeriod

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from lms.staff.rules import Employment, employment_on
+from lms.tallies.rules import EXPIRING_WITHIN_DAYS, days_within
 
 
 class RequirementKind(enum.StrEnum):
@@ -596,17 +597,11 @@ def runs_by_status(
     return found
 
 
-#: Held cells that lapse within this many days are counted for HR's home page.
-EXPIRING_WITHIN_DAYS = 30
-
-
-def expiring_span(period: RequirementPeriod) -> tuple[dt.date, dt.date | None] | None:
+def expiring_span(period: RequirementPeriod) -> tuple[dt.date, dt.date] | None:
     """The days of ``period`` on which its requirement is held and lapses within
     ``EXPIRING_WITHIN_DAYS`` days (its last valid day is before the day that many days on), or
-    None. A held period with an end of validity ends by that day, so the span is closed."""
+    None. A held period with an end of validity ends by that day."""
     if period.status not in HELD or period.valid_until is None:
         return None
-    first = max(period.starts_on, period.valid_until - dt.timedelta(days=EXPIRING_WITHIN_DAYS - 1))
-    if period.ends_on is not None and first > period.ends_on:
-        return None
-    return first, period.ends_on
+    soon = period.valid_until - dt.timedelta(days=EXPIRING_WITHIN_DAYS - 1)
+    return days_within(period.starts_on, period.ends_on, soon, period.valid_until)

@@ -161,3 +161,17 @@ class PositionChange(Base):
     effective_on: Mapped[dt.date] = mapped_column(Date)
     recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class PersonToVerify(Base):
+    """A person with their identity, a credential or a job not yet verified
+    (``queries.something_unverified``), with the position and staff status they had then: the
+    counters of HR's "to verify" figure are kept from these rows. Written only by
+    ``lms.statuses.operations`` in the transaction that changes what it reads; ``lms status
+    verify`` recomputes it."""
+
+    __tablename__ = "people_to_verify"
+
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), primary_key=True)
+    position: Mapped[str] = mapped_column(String(40))
+    staff_status: Mapped[str] = mapped_column(String(20))

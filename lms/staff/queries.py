@@ -252,18 +252,30 @@ def count_people(session: Session, filters: StaffFilters) -> int:
 
 def _counted_by_tallies(session: Session, filters: StaffFilters) -> int | None:
     """The count ``lms.tallies`` keeps for these filters, or None when they ask for more than
-    it keeps (a search, unverified facts, another position than the one evaluated)."""
-    if filters.eligibility is None or filters.as_of is None:
-        return None
-    if (filters.search and filters.search.strip()) or filters.unverified:
-        return None
-    if filters.position not in (None, Position(EVALUATED_POSITION)):
+    it keeps (a search; an eligibility status with unverified facts, or with another position
+    than the one evaluated)."""
+    if filters.search and filters.search.strip():
         return None
     staff_statuses = None
     if filters.status is not None:
         staff_statuses = {filters.status.value}
     elif filters.current:
         staff_statuses = {status.value for status in StaffStatus if status != StaffStatus.SEPARATED}
+    if filters.unverified and filters.eligibility is None:
+        # Who has something to verify is today's state, kept from the first day there is.
+        counts = counts_on(
+            session,
+            "verification",
+            dt.date.max,
+            positions=None if filters.position is None else {filters.position.value},
+            staff_statuses=staff_statuses,
+            statuses={"to_verify"},
+        )
+        return counts["to_verify"]
+    if filters.eligibility is None or filters.as_of is None or filters.unverified:
+        return None
+    if filters.position not in (None, Position(EVALUATED_POSITION)):
+        return None
     counts = counts_on(
         session,
         "eligibility",

@@ -10,6 +10,7 @@ flush changed; ``lms status verify`` and ``rebuild`` use the same recomputation.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -38,8 +39,8 @@ from lms.requirements.stored import (
 )
 from lms.requirements.stored import recompute as recompute_requirements
 from lms.requirements.stored import tallies_from_periods as requirement_tallies_from_periods
-from lms.staff.models import Person
-from lms.staff.queries import mentor_facts_of
+from lms.staff.models import Person, PersonToVerify
+from lms.staff.queries import mentor_facts_of, something_unverified
 from lms.supervision.models import SupervisionGap
 from lms.supervision.queries import all_weekly_inputs
 from lms.supervision.rules import Period as WeekRun
@@ -48,11 +49,18 @@ from lms.supervision.settings import supervision_settings
 from lms.tallies.models import StatusTally
 from lms.tallies.operations import apply_changes
 from lms.tallies.queries import stored_changes
-from lms.tallies.rules import Spans, TallyKey, changes_of, without_zeros
+from lms.tallies.rules import (
+    EXPIRING_WITHIN_DAYS,
+    Spans,
+    TallyKey,
+    changes_of,
+    days_within,
+    without_zeros,
+)
 from lms.training.models import TrainingStatusPeriod
 from lms.training.operations import settings_from_config
 from lms.training.queries import training_histories
-from lms.training.rules import CyclePolicy, TrainingHistory
+from lms.training.rules import CyclePolicy, TrainingHistory, TrainingStatus
 from lms.training.rules import StatusPeriod as TrainingPeriod
 from lms.training.rules import status_periods as training_periods
 
@@ -137,7 +145,8 @@ def refresh_statuses(
         refresh_requirements(session, batch, requirement_inputs)
         found = recompute(session, batch, settings)
         scopes = _scopes(session, batch)
-        changes = _spans_changes(session, batch, sign=-1)  # what the old periods counted
+        changes = stored_changes_of(session, batch, sign=-1)  # what the old rows counted
+        to_verify = _replace_people_to_verify(session, batch)
         session.execute(
             delete(TrainingStatusPeriod).where(TrainingStatusPeriod.person_id.in_(batch))
         )
@@ -166,8 +175,9 @@ def refresh_statuses(
             session.execute(insert(TrainingStatusPeriod.__table__), training_rows)
         if eligibility_rows:
             session.execute(insert(EligibilityStatusPeriod.__table__), eligibility_rows)
-        changes.update(changes_of(TRAINING, map(_spans_of_row, training_rows)))
-        changes.update(changes_of(ELIGIBILITY, map(_spans_of_row, eligibility_rows)))
+        changes.update(_changes_of_rows(TRAINING, training_rows))
+        changes.update(_changes_of_rows(ELIGIBILITY, eligibility_rows))
+        changes.update(to_verify)
         apply_changes(session, changes)
 
 
@@ -198,6 +208,12 @@ def _take_turns_on(session: Session, person_ids: Sequence[int]) -> None:
 #: The kinds of stored status, as the counters name them.
 TRAINING, ELIGIBILITY = "training", "eligibility"
 _TABLES = {TRAINING: TrainingStatusPeriod, ELIGIBILITY: EligibilityStatusPeriod}
+#: The counters kept beside them: training valid and expiring within ``EXPIRING_WITHIN_DAYS``
+#: (status ``expiring``), and people with something to verify (status ``to_verify``, from the
+#: first day there is: it is today's state, not a history).
+TRAINING_EXPIRING, EXPIRING = "training_expiring", "expiring"
+VERIFICATION, TO_VERIFY = "verification", "to_verify"
+_VALID = frozenset({TrainingStatus.COMPLIANT.value, TrainingStatus.DUE_SOON.value})
 
 
 def _scopes(session: Session, person_ids: Sequence[int]) -> dict[int, dict[str, str]]:
@@ -211,43 +227,102 @@ def _scopes(session: Session, person_ids: Sequence[int]) -> dict[int, dict[str, 
     }
 
 
-def _spans_of_row(row: Mapping[str, object]) -> Spans:
-    status = row["status"]
-    return Spans(
-        row["position"],
-        row["staff_status"],
-        getattr(status, "value", status),
-        row["starts_on"],
-        row["ends_on"],
-    )
-
-
-def _stored_spans(session: Session, kind: str, where=()) -> Iterator[Spans]:
-    """The stored periods of ``kind`` grouped by scope, status and dates: one query."""
-    table = _TABLES[kind]
-    columns = (table.position, table.staff_status, table.status, table.starts_on, table.ends_on)
-    for position, staff_status, status, starts_on, ends_on, count in session.execute(
-        select(*columns, func.count()).where(*where).group_by(*columns)
-    ):
-        yield Spans(
-            position, staff_status, getattr(status, "value", status), starts_on, ends_on, count
+def _changes_of_rows(
+    kind: str, rows: Iterable[Mapping[str, object]], sign: int = 1
+) -> Counter[TallyKey]:
+    """What stored periods of ``kind`` (rows with a ``count``, or one each) add to the counters:
+    their status, and for training the days on which it lapses within the counters' horizon."""
+    changes: Counter[TallyKey] = Counter()
+    for row in rows:
+        status = getattr(row["status"], "value", row["status"])
+        count = row.get("count", 1)
+        scope = (row["position"], row["staff_status"])
+        changes.update(
+            changes_of(kind, [Spans(*scope, status, row["starts_on"], row["ends_on"], count)], sign)
         )
+        if kind == TRAINING:
+            soon = _expiring_days(row, status)
+            if soon is not None:
+                spans = [Spans(*scope, EXPIRING, *soon, count)]
+                changes.update(changes_of(TRAINING_EXPIRING, spans, sign))
+    return changes
 
 
-def _spans_changes(session: Session, person_ids: Sequence[int], sign: int) -> Counter[TallyKey]:
+def _expiring_days(row: Mapping[str, object], status: str):
+    """The days of a training period on which the training is valid and expires within the
+    counters' horizon — the compliance list's "expiring within" filter (``_shown``)."""
+    expires_on = row.get("expires_on")
+    if status not in _VALID or expires_on is None:
+        return None
+    soon = expires_on - dt.timedelta(days=EXPIRING_WITHIN_DAYS)
+    return days_within(row["starts_on"], row["ends_on"], soon, expires_on)
+
+
+def _stored_rows(session: Session, kind: str, where=()) -> Iterator[dict[str, object]]:
+    """The stored periods of ``kind`` grouped by scope, status and dates (and expiry, for
+    training), each with its ``count``: one query."""
+    table = _TABLES[kind]
+    names = ["position", "staff_status", "status", "starts_on", "ends_on"]
+    if kind == TRAINING:
+        names.append("expires_on")
+    columns = [getattr(table, name) for name in names]
+    for values in session.execute(select(*columns, func.count()).where(*where).group_by(*columns)):
+        yield {**dict(zip(names, values[:-1], strict=True)), "count": values[-1]}
+
+
+def stored_changes_of(
+    session: Session, person_ids: Sequence[int] | None, sign: int = 1
+) -> Counter[TallyKey]:
+    """What the stored rows of ``person_ids`` (None: everyone) add to the counters: three
+    queries."""
     changes: Counter[TallyKey] = Counter()
     for kind, table in _TABLES.items():
-        spans = _stored_spans(session, kind, [table.person_id.in_(person_ids)])
-        changes.update(changes_of(kind, spans, sign))
+        where = [] if person_ids is None else [table.person_id.in_(person_ids)]
+        changes.update(_changes_of_rows(kind, _stored_rows(session, kind, where), sign))
+    where = [] if person_ids is None else [PersonToVerify.person_id.in_(person_ids)]
+    for position, staff_status, count in session.execute(
+        select(PersonToVerify.position, PersonToVerify.staff_status, func.count())
+        .where(*where)
+        .group_by(PersonToVerify.position, PersonToVerify.staff_status)
+    ):
+        spans = [Spans(position, staff_status, TO_VERIFY, dt.date.min, None, count)]
+        changes.update(changes_of(VERIFICATION, spans, sign))
     return changes
 
 
 def tallies_from_periods(session: Session) -> dict[TallyKey, int]:
-    """The counters the stored periods add up to (``lms status verify`` compares them)."""
-    changes: Counter[TallyKey] = Counter()
-    for kind in _TABLES:
-        changes.update(changes_of(kind, _stored_spans(session, kind)))
-    return without_zeros(changes)
+    """The counters the stored rows add up to (``lms status verify`` compares them)."""
+    return without_zeros(stored_changes_of(session, None))
+
+
+def people_to_verify(session: Session, person_ids: Sequence[int]) -> dict[int, tuple[str, str]]:
+    """Those of ``person_ids`` with their identity, a credential or a job not yet verified, with
+    their position and staff status: one query."""
+    return {
+        person_id: (position.value, status.value)
+        for person_id, position, status in session.execute(
+            select(Person.id, Person.position, Person.status).where(
+                Person.id.in_(person_ids), something_unverified()
+            )
+        )
+    }
+
+
+def _replace_people_to_verify(session: Session, person_ids: Sequence[int]) -> Counter[TallyKey]:
+    """Store which of ``person_ids`` have something to verify; what they add to the counters."""
+    session.execute(delete(PersonToVerify).where(PersonToVerify.person_id.in_(person_ids)))
+    found = sorted(people_to_verify(session, person_ids).items())
+    rows = [
+        {"person_id": person_id, "position": position, "staff_status": staff_status}
+        for person_id, (position, staff_status) in found
+    ]
+    if rows:
+        session.execute(insert(PersonToVerify.__table__), rows)
+    spans = [
+        Spans(position, staff_status, TO_VERIFY, dt.date.min, None)
+        for _, (position, staff_status) in found
+    ]
+    return changes_of(VERIFICATION, spans)
 
 
 def refresh_status(
@@ -265,6 +340,7 @@ def rebuild(session: Session, settings: StatusSettings | None = None) -> int:
     session.execute(delete(EligibilityStatusPeriod))
     session.execute(delete(StatusTally))
     session.execute(delete(SupervisionGap))
+    session.execute(delete(PersonToVerify))
     session.execute(delete(RequirementStatusPeriod))
     session.execute(delete(ClearancePeriod))
     session.execute(delete(RequirementTally))
@@ -312,6 +388,7 @@ def differences(session: Session, settings: StatusSettings | None = None) -> Ite
         stored_training = _stored(session, TrainingStatusPeriod, batch, _training_fields)
         stored_eligibility = _stored(session, EligibilityStatusPeriod, batch, _eligibility_fields)
         yield from _scope_differences(session, batch)
+        yield from _to_verify_differences(session, batch)
         stored_gaps = _stored_gaps(session, batch)
         for person_id in batch:
             expected_gaps = [_gap_fields(run) for run in found.unsupervised.get(person_id, [])]
@@ -337,6 +414,27 @@ def differences(session: Session, settings: StatusSettings | None = None) -> Ite
                 if stored != expected:
                     yield Difference(person_id, field, _describe(stored), _describe(expected))
     yield from tally_differences(session)
+
+
+def _to_verify_differences(session: Session, batch: Sequence[int]) -> Iterator[Difference]:
+    """People stored as having something to verify, or not, against what their rows say."""
+    expected = people_to_verify(session, batch)
+    stored = {
+        person_id: (position, staff_status)
+        for person_id, position, staff_status in session.execute(
+            select(
+                PersonToVerify.person_id, PersonToVerify.position, PersonToVerify.staff_status
+            ).where(PersonToVerify.person_id.in_(batch))
+        )
+    }
+    for person_id in sorted(expected.keys() | stored.keys()):
+        if expected.get(person_id) != stored.get(person_id):
+            yield Difference(
+                person_id,
+                "to verify",
+                " ".join(stored.get(person_id, ("(no)",))),
+                " ".join(expected.get(person_id, ("(no)",))),
+            )
 
 
 def _requirement_differences(

@@ -16,6 +16,18 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 ONE_DAY = dt.timedelta(days=1)
+#: What lapses "soon" for the counters that keep it (training expiring, requirements lapsing):
+#: within this many days. HR's home page asks with this horizon.
+EXPIRING_WITHIN_DAYS = 30
+
+
+def days_within(
+    starts_on: dt.date, ends_on: dt.date | None, first: dt.date, last: dt.date
+) -> tuple[dt.date, dt.date] | None:
+    """The days of a period from ``starts_on`` to ``ends_on`` (None: no end) that fall from
+    ``first`` to ``last``, or None: the days on which the period counts as lapsing soon."""
+    first, last = max(starts_on, first), last if ends_on is None else min(ends_on, last)
+    return (first, last) if first <= last else None
 
 
 @dataclass(frozen=True, order=True)

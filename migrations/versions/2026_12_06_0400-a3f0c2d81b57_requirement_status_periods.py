@@ -1,14 +1,17 @@
 """Stored requirement statuses: the matrix (people by requirements) filtered, counted and paged in
-SQL instead of running every person's requirement rules on each request.
+SQL instead of running every person's requirement rules on each request; and who has something
+to verify, for HR's home page.
 
 ``requirement_status_periods`` keeps, per person and requirement, the runs of days over which the
 matrix's cell reads the same (``lms.requirements.rules.requirement_periods``);
 ``requirement_clearance_periods`` the runs of days on which a person is listed (with any
-requirement, or with one in a given status) and cleared to work or not; ``requirement_tallies`` how the counts change by day (``lms.tallies.rules``). This
-migration only creates them and empties ``status_tallies``, so that ``lms db upgrade`` recomputes
-every stored status from the rules at the head (``lms.statuses.operations.fill_if_empty`` runs
-when no counter is stored), these included; from then on the transaction that changes an input
-updates them.
+requirement, or with one in a given status) and cleared to work or not; ``requirement_tallies``
+how the counts change by day (``lms.tallies.rules``); ``people_to_verify`` who has their identity,
+a credential or a job not yet verified (counted, with training about to expire, in
+``status_tallies``). This migration only creates them and empties ``status_tallies``, so that
+``lms db upgrade`` recomputes every stored status from the rules at the head
+(``lms.statuses.operations.fill_if_empty`` runs when no counter is stored), these included; from
+then on the transaction that changes an input updates them.
 
 Revision ID: a3f0c2d81b57
 Revises: 5c9e2b7d4a10
@@ -112,11 +115,22 @@ def upgrade() -> None:
         "requirement_tallies",
         ["day", "requirement_key", "position", "status", "change"],
     )
+    op.create_table(
+        "people_to_verify",
+        sa.Column("person_id", sa.Integer(), nullable=False),
+        sa.Column("position", sa.String(length=40), nullable=False),
+        sa.Column("staff_status", sa.String(length=20), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["person_id"], ["people.id"], name=op.f("fk_people_to_verify_person_id_people")
+        ),
+        sa.PrimaryKeyConstraint("person_id", name=op.f("pk_people_to_verify")),
+    )
     # Every stored status is recomputed at the head by ``lms db upgrade`` (fill_if_empty).
     op.execute("DELETE FROM status_tallies")
 
 
 def downgrade() -> None:
+    op.drop_table("people_to_verify")
     op.drop_index("ix_requirement_tallies_day", table_name="requirement_tallies")
     op.drop_table("requirement_tallies")
     op.drop_index(

@@ -13,9 +13,10 @@ from collections import Counter
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from lms.actor import Actor
+from lms.compliance.rules import expires_within
 from lms.curriculum.loader import load_edition
 from lms.curriculum.operations import plan_publication, publish_edition
 from lms.eligibility.models import EducationCredential, EligibilityStatusPeriod
@@ -31,10 +32,11 @@ from lms.eligibility.rules import CredentialLevel, EligibilityStatus, Population
 from lms.eligibility.snapshot import evaluate_person
 from lms.staff.models import Person, Position, StaffStatus, VerificationMethod
 from lms.staff.operations import PersonDetails, create_person, update_person, verify_identity
-from lms.staff.queries import people_with_facts_by_id, person_with_facts
+from lms.staff.queries import people_with_facts_by_id, person_with_facts, something_unverified
 from lms.statuses.operations import StatusSettings, differences, rebuild
 from lms.statuses.tracking import pending
 from lms.tallies.queries import counts_on
+from lms.tallies.rules import EXPIRING_WITHIN_DAYS
 from lms.training.models import TrainingCycle, TrainingStatusPeriod
 from lms.training.operations import (
     TrainingSettings,
@@ -42,7 +44,12 @@ from lms.training.operations import (
     record_imported_completion,
 )
 from lms.training.queries import period_covers, training_histories, training_status_is
-from lms.training.rules import CyclePolicy, TrainingHistory, TrainingStatus, state_on
+from lms.training.rules import (
+    CyclePolicy,
+    TrainingHistory,
+    TrainingStatus,
+    state_on,
+)
 from lms.validation import InvalidInput
 from tests.support.editions import Folder
 from tests.support.factories import attach_document
@@ -291,6 +298,10 @@ def test_stored_statuses_equal_the_rules_over_a_random_history(db, edition, seed
     statuses_now = {person.id: person.status for person in people}
     days = {first + dt.timedelta(days=rng.randint(0, (last - first).days)) for _ in range(60)}
     days |= {p.hire_on for p in people if p.hire_on} | {dt.date.today()}
+    # Each side of the day on which expiring training starts to count as expiring soon.
+    expiries = db.execute(select(TrainingStatusPeriod.expires_on).distinct()).scalars()
+    for expires_on in {day for day in expiries if day is not None}:
+        days |= {expires_on - dt.timedelta(days=EXPIRING_WITHIN_DAYS + extra) for extra in (0, 1)}
     seen = set()
     for day in sorted(days):
         by_status = _sql_training(db, day)
@@ -316,6 +327,14 @@ def test_stored_statuses_equal_the_rules_over_a_random_history(db, edition, seed
         # The counters add up to the same counts, for everyone and for active staff only.
         assert counts_on(db, "training", day) == expected_counts, day
         assert counts_on(db, "training", day, staff_statuses={"active"}) == expected_active
+        # Training valid and expiring within the counters' horizon: the rule's own test.
+        expiring = sum(
+            1
+            for person_id in person_ids
+            if (state := state_on(histories.get(person_id, TrainingHistory(())), day, POLICY))
+            and expires_within(state, day, EXPIRING_WITHIN_DAYS)
+        )
+        assert counts_on(db, "training_expiring", day)["expiring"] == expiring, day
         eligibility_counts: Counter[str] = Counter()
         for person in people:
             result = evaluate_person(person, day) if day >= person.date_of_birth else None
@@ -339,6 +358,16 @@ def test_stored_statuses_equal_the_rules_over_a_random_history(db, edition, seed
         EligibilityStatus.PROVISIONAL,
         EligibilityStatus.ELIGIBLE,
     }, seen
+    # Who has something to verify, counted by the counters as the SQL condition finds them.
+    for staff_statuses in (None, {"active"}, {"candidate", "active"}):
+        found = counts_on(
+            db, "verification", dt.date.max, staff_statuses=staff_statuses, statuses={"to_verify"}
+        )
+        conditions = [something_unverified()]
+        if staff_statuses is not None:
+            conditions.append(Person.status.in_(sorted(staff_statuses)))
+        expected = db.execute(select(func.count()).select_from(Person).where(*conditions))
+        assert found["to_verify"] == expected.scalar_one()
     assert list(differences(db, STATUS_SETTINGS)) == []
 
 
