@@ -28,7 +28,9 @@ from lms.requirements.rules import (
     catalogue_in_force,
     cell_on,
     clearance_runs,
+    expiring_span,
     requirement_periods,
+    runs_by_status,
     validities_on,
 )
 from lms.staff.rules import Employment
@@ -439,3 +441,39 @@ def test_clearance_runs_join_adjacent_periods_and_split_on_a_position_change():
         ClearanceRun(D(2026, 5, 1), None, CLINICIAN, False),
     ]
     assert clearance_runs([]) == []
+
+
+def test_runs_with_a_status_cover_only_its_days_and_keep_the_days_clearance():
+    # "a" is missing in January and met in February; "b" (blocking) is pending to 10 January
+    # and met after. The runs with a missing requirement are January only; not cleared while
+    # "b" is pending (1-10 January), cleared after. The runs with a met requirement start on
+    # 11 January ("b"), with "a" and "b" met from 1 February on, and stay cleared.
+    periods = [
+        P("a", D(2026, 1, 1), D(2026, 1, 31), S.MISSING, None, None, MENTOR, False),
+        P("a", D(2026, 2, 1), None, S.MET, None, None, MENTOR, False),
+        P("b", D(2026, 1, 1), D(2026, 1, 10), S.PENDING, None, None, MENTOR, True),
+        P("b", D(2026, 1, 11), None, S.MET, None, None, MENTOR, True),
+    ]
+    runs = runs_by_status(periods)
+    assert set(runs) == {None, S.MISSING, S.MET, S.PENDING}
+    assert runs[S.MISSING] == [
+        ClearanceRun(D(2026, 1, 1), D(2026, 1, 10), MENTOR, False),
+        ClearanceRun(D(2026, 1, 11), D(2026, 1, 31), MENTOR, True),
+    ]
+    assert runs[S.PENDING] == [ClearanceRun(D(2026, 1, 1), D(2026, 1, 10), MENTOR, False)]
+    assert runs[S.MET] == [ClearanceRun(D(2026, 1, 11), None, MENTOR, True)]
+    assert runs[None] == clearance_runs(periods)
+
+
+def test_a_held_requirement_lapses_soon_over_its_last_thirty_days():
+    # Valid to 30 June: it lapses within 30 days (the last valid day before the day 30 days
+    # on) from 1 June; a met period ending 15 June and a due-soon one after split those days.
+    met = P("cpr", D(2026, 1, 1), D(2026, 6, 15), S.MET, D(2026, 6, 30), None, MENTOR, False)
+    soon = P("cpr", D(2026, 6, 16), D(2026, 6, 30), S.DUE_SOON, D(2026, 6, 30), None, MENTOR, False)
+    assert expiring_span(met) == (D(2026, 6, 1), D(2026, 6, 15))
+    assert expiring_span(soon) == (D(2026, 6, 16), D(2026, 6, 30))
+    # Ended before its last 30 days, or never ending, or not held: no such days.
+    early = met._replace(ends_on=D(2026, 5, 31))
+    assert expiring_span(early) is None
+    assert expiring_span(met._replace(valid_until=None, ends_on=None)) is None
+    assert expiring_span(met._replace(status=S.EXPIRED)) is None
