@@ -136,7 +136,7 @@ def refresh_statuses(
 ) -> None:
     """Recompute and replace the stored statuses of ``person_ids`` — training, eligibility, runs
     of unsupervised weeks, requirement cells and clearance — and move the counters by the
-    difference: at most 22 + 14 statements a batch (the first locks the people's rows), and
+    difference: at most 26 + 16 statements a batch (the first locks the people's rows), and
     two more a call (Core inserts: one executemany per table, whichever columns are empty)."""
     settings = settings or current_settings()
     requirement_inputs = catalogue_inputs(session)
@@ -183,7 +183,7 @@ def refresh_statuses(
 
 def refresh_requirement_statuses(session: Session, person_ids: Iterable[int]) -> None:
     """Recompute only the requirement cells and clearance of ``person_ids`` (a new catalogue
-    or policy version changes nothing else): 14 or 15 statements a batch, two a call."""
+    or policy version changes nothing else): 10 to 17 statements a batch, two a call."""
     requirement_inputs = catalogue_inputs(session)
     for batch in _batches(sorted(set(person_ids))):
         _take_turns_on(session, batch)

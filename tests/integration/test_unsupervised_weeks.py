@@ -147,10 +147,11 @@ def test_recomputing_a_batch_costs_the_same_statements_for_two_people_or_twelve(
     # scopes, the old periods of each kind, three deletes and three inserts: 20, however many
     # people in the batch (and the counters' upsert, the 21st, only when a count moves: here
     # the people are recomputed unchanged). The requirement cells: the catalogue and policy
-    # versions (2, once a call), seven queries for the people's inputs, the old cells and
-    # clearance, two deletes and two inserts: 13 (and their counters' upsert, the 14th). The
-    # first statement of a batch locks its people's rows; who has something to verify takes
-    # four more (the old ones counted, deleted, the new ones found and inserted).
+    # versions (2, once a call), seven queries for the people's inputs and their stored cells and
+    # clearance (9; people whose rows changed cost seven more: the old rows counted, deleted,
+    # the new inserted, the counters moved). The first statement of a batch locks its people's
+    # rows; who has something to verify takes four more (the old ones counted, deleted, the new
+    # ones found and inserted).
     from sqlalchemy import event
 
     from lms.actor import Actor
@@ -174,5 +175,5 @@ def test_recomputing_a_batch_costs_the_same_statements_for_two_people_or_twelve(
             counts.append(len(statements))
     finally:
         event.remove(connection, "before_cursor_execute", count)
-    assert counts == [1 + 24 + 2 + 13, 1 + 24 + 2 + 13]
+    assert counts == [1 + 24 + 2 + 9, 1 + 24 + 2 + 9]
     assert list(differences(db, SETTINGS)) == []
