@@ -25,6 +25,7 @@ from lms.requirements.models import (
     ClearancePeriod,
     RequirementStatusPeriod,
     RequirementTally,
+    not_cleared_key,
     people_key,
 )
 from lms.requirements.queries import (
@@ -148,26 +149,6 @@ def _counted_cells(
     )
 
 
-def _not_cleared_with_cell(session: Session, filters: MatrixFilters, as_of: dt.date) -> int:
-    """People not cleared on ``as_of`` among those whose chosen requirement has the chosen
-    status: read from the cells' status index (those cells alone), one query."""
-    blocked = exists().where(
-        PEOPLE.person_id == CELLS.person_id,
-        PEOPLE.with_status == ANY,
-        _covering(PEOPLE, as_of),
-        PEOPLE.cleared.is_(False),
-    )
-    conditions = [
-        CELLS.status == filters.status,
-        CELLS.requirement_key == filters.requirement,
-        _covering(CELLS, as_of),
-        blocked,
-    ]
-    if filters.position is not None:
-        conditions.append(CELLS.position == filters.position.value)
-    return session.execute(select(func.count()).select_from(CELLS).where(*conditions)).scalar_one()
-
-
 def matrix_page(
     session: Session,
     as_of: dt.date,
@@ -193,17 +174,18 @@ def matrix_page(
     total = not_cleared = None
     if whole_provider:
         listed = people_key(ANY if filters.status is None else filters.status.value)
-        tallied = _tallied(session, [*keys, listed], as_of, position)
+        blocked = not_cleared_key(filters.requirement or "")
+        tallied = _tallied(session, [*keys, listed, blocked], as_of, position)
         counts = Counter()
         for (key, status), count in tallied.items():
-            if key != listed:
+            if key in keys:
                 counts[status] += count
         if filters.status is None or filters.requirement is None:
             not_cleared = tallied[(listed, NOT_CLEARED)]
             total = tallied[(listed, CLEARED)] + not_cleared
         elif filters.requirement in keys:  # one cell a person: people are cells
             total = tallied[(filters.requirement, filters.status.value)]
-            not_cleared = _not_cleared_with_cell(session, filters, as_of)
+            not_cleared = tallied[(blocked, filters.status.value)]
     else:
         counts = _counted_cells(session, keys, as_of, filters)
     if total is None:

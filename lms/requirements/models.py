@@ -216,11 +216,21 @@ def people_key(with_status: str) -> str:
     return PEOPLE_PREFIX + with_status
 
 
+#: The counters' key of a requirement's cells whose person is not cleared to work, by status
+#: (``requirement_key`` is up to 80 characters, the counters' key column 100).
+NOT_CLEARED_PREFIX = "*not-cleared-"
+
+
+def not_cleared_key(requirement_key: str) -> str:
+    return NOT_CLEARED_PREFIX + requirement_key
+
+
 class RequirementTally(Base):
     """On ``day`` the number of cells of ``requirement_key`` with ``status`` among people holding
     ``position`` changes by ``change`` — or, for ``people_key(with_status)``, the number of people
-    listed and cleared (or not), and for ``EXPIRING_KEY`` the number of held cells that lapse
-    soon: the matrix's and HR's home page's counts without reading the cells (``lms.tallies``
+    listed and cleared (or not), for ``not_cleared_key(key)`` the number of that requirement's
+    cells whose person is not cleared, and for ``EXPIRING_KEY`` the number of held cells that
+    lapse soon: the matrix's and HR's home page's counts without reading the cells (``lms.tallies``
     arithmetic). Kept with the periods; ``lms status verify`` recomputes it from them."""
 
     __tablename__ = "requirement_tallies"
@@ -237,7 +247,7 @@ class RequirementTally(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    requirement_key: Mapped[str] = mapped_column(String(80))
+    requirement_key: Mapped[str] = mapped_column(String(100))
     position: Mapped[str] = mapped_column(String(40))
     status: Mapped[str] = mapped_column(String(20))
     day: Mapped[dt.date] = mapped_column(Date)

@@ -28,6 +28,7 @@ from lms.requirements.models import (
     ClearancePeriod,
     RequirementStatusPeriod,
     RequirementTally,
+    not_cleared_key,
     people_key,
 )
 from lms.requirements.queries import (
@@ -125,6 +126,18 @@ def refresh_requirements(
     if not changed:
         return
     changes = _stored_changes(session, changed, sign=-1)  # what the old rows counted
+    changes.update(
+        _changes(
+            (
+                span
+                for person_id in changed
+                for span in _not_cleared_spans(
+                    old_cells.get(person_id, []), old_clearance.get(person_id, [])
+                )
+            ),
+            sign=-1,
+        )
+    )
     session.execute(
         delete(RequirementStatusPeriod).where(RequirementStatusPeriod.person_id.in_(changed))
     )
@@ -148,6 +161,16 @@ def refresh_requirements(
         _changes(_cell_spans(period for person_id in changed for period in found.cells[person_id]))
     )
     changes.update(_changes(_clearance_spans(clearance_rows)))
+    changes.update(
+        _changes(
+            span
+            for person_id in changed
+            for span in _not_cleared_spans(
+                [cell_fields(period) for period in found.cells[person_id]],
+                expected_clearance(found.clearance[person_id]),
+            )
+        )
+    )
     apply_requirement_changes(session, changes)
 
 
@@ -262,6 +285,24 @@ def _grouped_spans(
         yield people_key(with_status), Spans(position, "", status, starts_on, ends_on, count)
 
 
+def _not_cleared_spans(
+    cells: Sequence[Mapping[str, object]], clearance: Sequence[Mapping[str, object]]
+) -> Iterator[tuple[str, Spans]]:
+    """One person's cells (as ``cell_fields``) on the days they are not cleared (their runs with
+    any requirement, as ``clearance_fields``), under ``not_cleared_key`` of each requirement."""
+    blocked = [run for run in clearance if run["with_status"] == ANY and not run["cleared"]]
+    for cell in cells:
+        for run in blocked:
+            last = run["ends_on"] if cell["ends_on"] is None else cell["ends_on"]
+            if run["ends_on"] is not None and last is not None:
+                last = min(last, run["ends_on"])
+            first = max(cell["starts_on"], run["starts_on"])
+            if last is None or first <= last:
+                status = _status_value(cell["status"])
+                span = Spans(cell["position"], "", status, first, last)
+                yield not_cleared_key(cell["requirement_key"]), span
+
+
 def _stored_changes(session: Session, person_ids: Sequence[int], sign: int) -> Counter[TallyKey]:
     return _changes(
         _grouped_spans(
@@ -273,9 +314,31 @@ def _stored_changes(session: Session, person_ids: Sequence[int], sign: int) -> C
     )
 
 
-def tallies_from_periods(session: Session) -> dict[TallyKey, int]:
-    """The counters the stored periods add up to (``lms status verify`` compares them)."""
-    return without_zeros(_changes(_grouped_spans(session)))
+def tallies_from_periods(session: Session, batch_size: int = 500) -> dict[TallyKey, int]:
+    """The counters the stored periods add up to (``lms status verify`` compares them): the
+    grouped rows, and each person's cells on their days not cleared, a batch of people at a
+    time."""
+    changes = _changes(_grouped_spans(session))
+    person_ids = (
+        session.execute(
+            select(ClearancePeriod.person_id).distinct().order_by(ClearancePeriod.person_id)
+        )
+        .scalars()
+        .all()
+    )
+    for start in range(0, len(person_ids), batch_size):
+        batch = person_ids[start : start + batch_size]
+        cells, clearance = stored_cells(session, batch), stored_clearance(session, batch)
+        changes.update(
+            _changes(
+                span
+                for person_id in batch
+                for span in _not_cleared_spans(
+                    cells.get(person_id, []), clearance.get(person_id, [])
+                )
+            )
+        )
+    return without_zeros(changes)
 
 
 def stored_tallies(session: Session) -> dict[TallyKey, int]:

@@ -96,7 +96,7 @@ def upgrade() -> None:
     op.create_table(
         "requirement_tallies",
         sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("requirement_key", sa.String(length=80), nullable=False),
+        sa.Column("requirement_key", sa.String(length=100), nullable=False),
         sa.Column("position", sa.String(length=40), nullable=False),
         sa.Column("status", sa.String(length=20), nullable=False),
         sa.Column("day", sa.Date(), nullable=False),
