@@ -157,7 +157,9 @@ def matrix_page(
     page_size: int,
 ) -> MatrixPage:
     """The ``page_number``-th page (the last one if the list is shorter) of the people the
-    filters choose on ``as_of``, in name order, with their cells: seven or eight queries."""
+    filters choose on ``as_of``, in name order, with their cells: four queries for the whole
+    provider or a position (the catalogue, the counters, the page's people, their cells), six
+    for a supervisor's team (its cells by status, its people and those not cleared counted)."""
     versions = catalogue_versions(session)
     version = version_on(versions, as_of)
     catalogue = requirements_on(versions, as_of)
@@ -193,14 +195,14 @@ def matrix_page(
             select(func.count()).select_from(Person).where(*conditions)
         ).scalar_one()
     if not_cleared is None:
-        blocked = exists().where(
+        not_cleared_that_day = exists().where(
             PEOPLE.person_id == Person.id,
             PEOPLE.with_status == ANY,
             _covering(PEOPLE, as_of),
             PEOPLE.cleared.is_(False),
         )
         not_cleared = session.execute(
-            select(func.count()).select_from(Person).where(*conditions, blocked)
+            select(func.count()).select_from(Person).where(*conditions, not_cleared_that_day)
         ).scalar_one()
     page = Page.clamped(page_number, page_size, total)
     people = [
