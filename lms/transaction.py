@@ -98,10 +98,19 @@ def finish_request(response: Response) -> Response:
     if failed:
         g.pop("after_commit", None)
         if writes:
-            session.rollback()
-            for write in writes:
-                write(session)
-            session.commit()
+            try:
+                session.rollback()
+                for write in writes:
+                    write(session)
+                session.commit()
+            except SQLAlchemyError as error:
+                from lms.errors import is_outage
+
+                if not is_outage(error):
+                    raise
+                # The request already failed (often for this very outage): its answer stands
+                # rather than turning into a 500 for a write kept "regardless".
+                log.warning("database lost while keeping a failed request's record", exc_info=error)
         # Otherwise closing the session at teardown ends its transaction without a commit.
         return response
     try:

@@ -109,3 +109,27 @@ def test_a_connection_lost_during_the_commit_is_a_503_that_does_not_say_nothing_
     assert response.status_code == 503
     assert response.headers["Retry-After"] == "30"
     assert "same Idempotency-Key" in response.get_json()["error"]
+
+
+def test_a_refused_request_stays_refused_when_its_kept_record_meets_an_outage(
+    app, db, users, monkeypatch
+):
+    # A refused API request still records that its token was used, after rolling its own work
+    # back; the database going away at that moment (a restart under load) left a 500 "nothing
+    # was saved" in place of the request's own answer.
+    from sqlalchemy.exc import OperationalError
+
+    _, secret = create_token(db, Actor.system("test"), "HR system", Role.HR)
+    db.commit()
+    app.config["PROPAGATE_EXCEPTIONS"] = False  # as in production
+
+    def lost(*args, **kwargs):
+        raise OperationalError("COMMIT", {}, Exception("server closed the connection"))
+
+    monkeypatch.setattr(db, "commit", lost)
+    response = app.test_client().post(
+        "/api/v1/staff",
+        json={"legal_name": ""},
+        headers={"Authorization": f"Bearer {secret}", "Idempotency-Key": "k-2"},
+    )
+    assert response.status_code == 422, response.get_data(as_text=True)
