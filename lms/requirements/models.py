@@ -191,6 +191,15 @@ class ClearancePeriod(Base):
             "position",
             "cleared",
         ),
+        # Who holds a rare status on a day (the status filter's page when few match).
+        Index(
+            "ix_requirement_clearance_periods_with_status",
+            "with_status",
+            "ends_on",
+            "starts_on",
+            "position",
+            "person_id",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -231,13 +240,16 @@ class RequirementTally(Base):
     listed and cleared (or not), for ``not_cleared_key(key)`` the number of that requirement's
     cells whose person is not cleared, and for ``EXPIRING_KEY`` the number of held cells that
     lapse soon: the matrix's and HR's home page's counts without reading the cells (``lms.tallies``
-    arithmetic). Kept with the periods; ``lms status verify`` recomputes it from them."""
+    arithmetic; ``span`` "month" or "year": the changes of the month or year starting on ``day``
+    summed). Kept with the periods; ``lms status verify`` recomputes it from them."""
 
     __tablename__ = "requirement_tallies"
     __table_args__ = (
-        UniqueConstraint("requirement_key", "position", "status", "day"),
+        UniqueConstraint("requirement_key", "position", "status", "span", "day"),
+        # A count sums the years, months and days up to a day from this index alone.
         Index(
-            "ix_requirement_tallies_day",
+            "ix_requirement_tallies_span_day",
+            "span",
             "day",
             "requirement_key",
             "position",
@@ -251,4 +263,5 @@ class RequirementTally(Base):
     position: Mapped[str] = mapped_column(String(40))
     status: Mapped[str] = mapped_column(String(20))
     day: Mapped[dt.date] = mapped_column(Date)
+    span: Mapped[str] = mapped_column(String(5), default="day", server_default="day")
     change: Mapped[int] = mapped_column(Integer)

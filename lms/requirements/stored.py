@@ -55,7 +55,7 @@ from lms.requirements.rules import (
 from lms.staff.models import Person
 from lms.staff.queries import position_history_of
 from lms.tallies.operations import add_to_counters
-from lms.tallies.rules import ONE_DAY, Spans, TallyKey, without_zeros
+from lms.tallies.rules import ONE_DAY, Spans, TallyKey, rolled_up, without_zeros
 
 
 @dataclass(frozen=True)
@@ -348,30 +348,33 @@ def stored_tallies(session: Session) -> dict[TallyKey, int]:
             RequirementTally.position,
             RequirementTally.status,
             RequirementTally.day,
+            RequirementTally.span,
             RequirementTally.change,
         ).where(RequirementTally.change != 0)
     )
     return {
-        TallyKey(key, position, "", status, day): change
-        for key, position, status, day, change in rows
+        TallyKey(key, position, "", status, day, span): change
+        for key, position, status, day, span, change in rows
     }
 
 
 def apply_requirement_changes(session: Session, changes: Mapping[TallyKey, int]) -> None:
-    """Add ``changes`` to the counters, creating those not yet kept: one statement, rows in key
-    order (two transactions adding to the same counters lock them in the same order)."""
+    """Add ``changes`` (by day) to the counters and their month and year sums, creating those not
+    yet kept: one statement, rows in key order (two transactions adding to the same counters
+    lock them in the same order)."""
     rows = [
         {
             "requirement_key": key.kind,
             "position": key.position,
             "status": key.status,
             "day": key.day,
+            "span": key.span,
             "change": change,
         }
-        for key, change in without_zeros(changes).items()
+        for key, change in rolled_up(changes).items()
     ]
     add_to_counters(
-        session, RequirementTally, ("requirement_key", "position", "status", "day"), rows
+        session, RequirementTally, ("requirement_key", "position", "status", "span", "day"), rows
     )
 
 

@@ -50,11 +50,13 @@ from lms.tallies.models import StatusTally
 from lms.tallies.operations import apply_changes
 from lms.tallies.queries import stored_changes
 from lms.tallies.rules import (
+    DAY,
     EXPIRING_WITHIN_DAYS,
     Spans,
     TallyKey,
     changes_of,
     days_within,
+    rolled_up,
     without_zeros,
 )
 from lms.training.models import TrainingStatusPeriod
@@ -510,9 +512,9 @@ def tally_differences(session: Session) -> Iterator[Difference]:
     """Counters that differ from what the stored periods add up to (person id 0: a counter is
     nobody's own)."""
     for expected, stored, label in (
-        (tallies_from_periods(session), stored_changes(session), "tally"),
+        (rolled_up(tallies_from_periods(session)), stored_changes(session), "tally"),
         (
-            requirement_tallies_from_periods(session),
+            rolled_up(requirement_tallies_from_periods(session)),
             stored_tallies(session),
             "requirement tally",
         ),
@@ -522,7 +524,8 @@ def tally_differences(session: Session) -> Iterator[Difference]:
                 scope = " ".join(
                     part for part in (key.kind, key.position, key.staff_status, key.status) if part
                 )
-                name = f"{label} {scope} {key.day}"
+                day = key.day if key.span == DAY else f"{key.span} from {key.day}"
+                name = f"{label} {scope} {day}"
                 yield Difference(0, name, str(stored.get(key, 0)), str(expected.get(key, 0)))
 
 

@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from sqlalchemy.orm import Session
 
 from lms.tallies.models import StatusTally
-from lms.tallies.rules import TallyKey, without_zeros
+from lms.tallies.rules import TallyKey, rolled_up
 
 
 def add_to_counters(
@@ -34,7 +34,8 @@ def add_to_counters(
 
 
 def apply_changes(session: Session, changes: Mapping[TallyKey, int]) -> None:
-    """Add ``changes`` to the status counters: one statement."""
+    """Add ``changes`` (by day) to the status counters and their month and year sums: one
+    statement."""
     rows = [
         {
             "kind": key.kind,
@@ -42,10 +43,11 @@ def apply_changes(session: Session, changes: Mapping[TallyKey, int]) -> None:
             "staff_status": key.staff_status,
             "status": key.status,
             "day": key.day,
+            "span": key.span,
             "change": change,
         }
-        for key, change in without_zeros(changes).items()
+        for key, change in rolled_up(changes).items()
     ]
     add_to_counters(
-        session, StatusTally, ("kind", "position", "staff_status", "status", "day"), rows
+        session, StatusTally, ("kind", "position", "staff_status", "status", "span", "day"), rows
     )

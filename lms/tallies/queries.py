@@ -6,11 +6,26 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Collection
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from lms.tallies.models import StatusTally
-from lms.tallies.rules import TallyKey
+from lms.tallies.rules import DAY, TallyKey, summed_through
+
+
+def through(model, day: dt.date) -> ColumnElement[bool]:
+    """The rows of counter ``model`` (with ``span`` and ``day``) whose sum is the changes on or
+    before ``day``: a few dozen rows per scope and status (``lms.tallies.rules.summed_through``)."""
+    return or_(
+        *(
+            and_(
+                model.span == spans.span,
+                *([model.day >= spans.first] if spans.first is not None else []),
+                model.day <= spans.last,
+            )
+            for spans in summed_through(day)
+        )
+    )
 
 
 def _scope(
@@ -42,7 +57,7 @@ def counts_on(
     status): one query over the changes up to that day, whatever the headcount."""
     rows = session.execute(
         select(StatusTally.status, func.sum(StatusTally.change))
-        .where(*_scope(kind, positions, staff_statuses, statuses), StatusTally.day <= day)
+        .where(*_scope(kind, positions, staff_statuses, statuses), through(StatusTally, day))
         .group_by(StatusTally.status)
     )
     return Counter({status: int(total) for status, total in rows if total})
@@ -71,6 +86,7 @@ def changes_between(
         select(StatusTally.day, StatusTally.status, func.sum(StatusTally.change))
         .where(
             *_scope(kind, positions, staff_statuses),
+            StatusTally.span == DAY,
             StatusTally.day >= start,
             StatusTally.day <= end,
         )
@@ -89,7 +105,8 @@ def stored_changes(session: Session) -> dict[TallyKey, int]:
             StatusTally.staff_status,
             StatusTally.status,
             StatusTally.day,
+            StatusTally.span,
             StatusTally.change,
         ).where(StatusTally.change != 0)
     )
-    return {TallyKey(*row[:5]): row[5] for row in rows}
+    return {TallyKey(*row[:6]): row[6] for row in rows}

@@ -6,6 +6,12 @@ is the sum of the changes on or before that day: +1 on each period's first day, 
 after each period's last. The changes are kept per *scope* (what the lists filter by: the kind
 of status, the person's position and staff status) and status, one number per day on which
 something changes; a count then reads at most a few rows per such day, however many people.
+
+Summing every change up to a day still reads one row per day on which anything changed, and with
+thousands of people that is nearly every day of the years the records span. So each change is
+also added to its month's and its year's sum (``rolled_up``): the count on a day is then the
+whole years before it, the whole months of its year before its month, and the days of its month
+up to it (``SUMMED_THROUGH``) — at most a few dozen rows per scope and status, for any day.
 """
 
 from __future__ import annotations
@@ -13,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 ONE_DAY = dt.timedelta(days=1)
 #: What lapses "soon" for the counters that keep it (training expiring, requirements lapsing):
@@ -40,6 +46,52 @@ class TallyKey:
     staff_status: str
     status: str
     day: dt.date
+    span: str = "day"  # "day": the change on ``day``; "month"/"year": the changes in the month or
+    # year starting on ``day`` summed (``rolled_up``)
+
+
+DAY, MONTH, YEAR = "day", "month", "year"
+
+
+def month_start(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def year_start(day: dt.date) -> dt.date:
+    return day.replace(month=1, day=1)
+
+
+@dataclass(frozen=True)
+class SpanRange:
+    """The stored sums of one span whose first day falls from ``first`` to ``last`` (None: no
+    bound)."""
+
+    span: str
+    first: dt.date | None
+    last: dt.date | None
+
+
+def summed_through(day: dt.date) -> tuple[SpanRange, ...]:
+    """Which stored sums add up to the changes on or before ``day``: the years before its year,
+    its year's months before its month, and its month's days up to it — each change once."""
+    this_year, this_month = year_start(day), month_start(day)
+    return (
+        SpanRange(YEAR, None, this_year - ONE_DAY),
+        SpanRange(MONTH, this_year, this_month - ONE_DAY),
+        SpanRange(DAY, this_month, day),
+    )
+
+
+def rolled_up(changes: Mapping[TallyKey, int]) -> dict[TallyKey, int]:
+    """The day changes ``changes`` (span "day") with their month and year sums added, without
+    zeros, in key order: what the counters store."""
+    rolled: Counter[TallyKey] = Counter()
+    for key, change in changes.items():
+        assert key.span == DAY, key
+        rolled[key] += change
+        rolled[replace(key, day=month_start(key.day), span=MONTH)] += change
+        rolled[replace(key, day=year_start(key.day), span=YEAR)] += change
+    return without_zeros(rolled)
 
 
 @dataclass(frozen=True)
