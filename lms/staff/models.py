@@ -37,6 +37,13 @@ POSITION_LABELS = {
 CLINICAL_POSITIONS = frozenset({Position.LICENSED_CLINICIAN, Position.SENIOR_CLINICIAN})
 
 
+def display_name(legal_name: str, preferred_name: str | None) -> str:
+    """How lists and pages name a person: the preferred name with the legal one after it."""
+    if preferred_name and preferred_name != legal_name:
+        return f"{preferred_name} ({legal_name})"
+    return legal_name
+
+
 class Person(Base):
     __tablename__ = "people"
     __table_args__ = (
@@ -106,9 +113,7 @@ class Person(Base):
 
     @property
     def display_name(self) -> str:
-        if self.preferred_name and self.preferred_name != self.legal_name:
-            return f"{self.preferred_name} ({self.legal_name})"
-        return self.legal_name
+        return display_name(self.legal_name, self.preferred_name)
 
     @property
     def identity_verified(self) -> bool:

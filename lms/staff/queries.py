@@ -41,6 +41,7 @@ from lms.staff.models import (
     Position,
     PositionChange,
     StaffStatus,
+    display_name,
 )
 from lms.tallies.queries import counts_on
 
@@ -297,20 +298,81 @@ class Cursor:
     backwards: bool = False
 
 
+#: What eligibility reads of a credential and of a job, as plain rows: ``verified`` and
+#: ``human_services_field`` mirror the models' properties of the same names.
+CREDENTIAL_FACTS = (
+    EducationCredential.person_id,
+    EducationCredential.level,
+    EducationCredential.field_of_study,
+    EducationCredential.institution,
+    EducationCredential.human_services_basis.is_not(None).label("human_services_field"),
+    EducationCredential.accredited,
+    EducationCredential.conferred_on,
+    EducationCredential.verified_at.is_not(None).label("verified"),
+)
+CREDENTIAL_ORDER = (
+    EducationCredential.person_id,
+    EducationCredential.conferred_on,
+    EducationCredential.id,
+)
+EXPERIENCE_FACTS = (
+    ExperienceRecord.person_id,
+    ExperienceRecord.employer,
+    ExperienceRecord.role,
+    ExperienceRecord.start_on,
+    ExperienceRecord.end_on,
+    ExperienceRecord.hours_per_week,
+    ExperienceRecord.population,
+    ExperienceRecord.target_population,
+    ExperienceRecord.verified_at.is_not(None).label("verified"),
+)
+EXPERIENCE_ORDER = (ExperienceRecord.person_id, ExperienceRecord.start_on, ExperienceRecord.id)
+
+
+@dataclass(frozen=True)
+class ListedPerson:
+    """A person as the staff list shows and evaluates them (``lms.eligibility``'s
+    ``PersonRecord`` as far as the list reads it), built from plain rows: loading whole ORM
+    objects with their collections cost the page a third of its throughput."""
+
+    id: int
+    legal_name: str
+    preferred_name: str | None
+    date_of_birth: dt.date
+    hire_on: dt.date | None
+    position: Position
+    status: StaffStatus
+    identity_verified: bool
+    credentials: list[Row]
+    experiences: list[Row]
+
+    @property
+    def display_name(self) -> str:
+        return display_name(self.legal_name, self.preferred_name)
+
+
+LISTED_COLUMNS = (
+    Person.id,
+    Person.legal_name,
+    Person.preferred_name,
+    Person.date_of_birth,
+    Person.hire_on,
+    Person.position,
+    Person.status,
+    Person.identity_verified_at.is_not(None).label("identity_verified"),
+)
+
+
 def people_page(
     session: Session, filters: StaffFilters, page: Page, cursor: Cursor | None = None
-) -> Sequence[Person]:
-    """One page of people, with credentials and experience: three queries, whatever the page.
+) -> list[ListedPerson]:
+    """One page of people, with their credentials and experience: three queries, whatever the
+    page (one when it is empty).
 
     With a ``cursor`` the page is the ``page.size`` people after (or before) it; without one,
     the page's number gives its offset. A cursor whose person is gone gives an empty page; the
     caller falls back to the number then."""
-    statement = (
-        select(Person)
-        .where(*filters.conditions())
-        .options(selectinload(Person.credentials), selectinload(Person.experiences))
-        .limit(page.size)
-    )
+    statement = select(*LISTED_COLUMNS).where(*filters.conditions()).limit(page.size)
     if cursor is None:
         statement = statement.order_by(*LIST_ORDER).offset(page.offset)
     else:
@@ -327,8 +389,28 @@ def people_page(
             )
         else:
             statement = statement.where(key > position).order_by(*LIST_ORDER)
-    people = session.execute(statement).scalars().all()
-    return list(reversed(people)) if cursor is not None and cursor.backwards else people
+    people = session.execute(statement).all()
+    if cursor is not None and cursor.backwards:
+        people.reverse()
+    if not people:
+        return []
+    ids = [person.id for person in people]
+    credentials = _grouped_by_person(
+        session,
+        select(*CREDENTIAL_FACTS)
+        .where(EducationCredential.person_id.in_(ids))
+        .order_by(*CREDENTIAL_ORDER),
+    )
+    experiences = _grouped_by_person(
+        session,
+        select(*EXPERIENCE_FACTS)
+        .where(ExperienceRecord.person_id.in_(ids))
+        .order_by(*EXPERIENCE_ORDER),
+    )
+    return [
+        ListedPerson(*person, credentials.get(person.id, []), experiences.get(person.id, []))
+        for person in people
+    ]
 
 
 @dataclass(frozen=True)
@@ -352,9 +434,9 @@ def mentor_facts_of(session: Session, person_ids: Sequence[int]) -> list[MentorF
 
 def mentor_facts_where(session: Session, where: Sequence[ColumnElement[bool]]) -> list[MentorFacts]:
     """Every therapeutic mentor matching ``filters``, in the list's order, with just the columns
-    eligibility needs: three queries however many mentors. Facts are selected through the same
-    filters rather than an IN list of ids, which would need splitting for thousands of people.
-    ``verified`` and ``human_services_field`` mirror the models' properties of the same names."""
+    eligibility needs (``CREDENTIAL_FACTS``, ``EXPERIENCE_FACTS``): three queries however many
+    mentors. Facts are selected through the same filters rather than an IN list of ids, which
+    would need splitting for thousands of people."""
     # The SQL form of eligibility.rules.is_evaluated: only therapeutic mentors are evaluated.
     conditions = [*where, Person.position == EVALUATED_POSITION]
     people = session.execute(
@@ -368,38 +450,17 @@ def mentor_facts_where(session: Session, where: Sequence[ColumnElement[bool]]) -
     ).all()
     credentials = _grouped_by_person(
         session,
-        select(
-            EducationCredential.person_id,
-            EducationCredential.level,
-            EducationCredential.field_of_study,
-            EducationCredential.institution,
-            EducationCredential.human_services_basis.is_not(None).label("human_services_field"),
-            EducationCredential.accredited,
-            EducationCredential.conferred_on,
-            EducationCredential.verified_at.is_not(None).label("verified"),
-        )
+        select(*CREDENTIAL_FACTS)
         .join(Person, Person.id == EducationCredential.person_id)
         .where(*conditions)
-        .order_by(
-            EducationCredential.person_id, EducationCredential.conferred_on, EducationCredential.id
-        ),
+        .order_by(*CREDENTIAL_ORDER),
     )
     experiences = _grouped_by_person(
         session,
-        select(
-            ExperienceRecord.person_id,
-            ExperienceRecord.employer,
-            ExperienceRecord.role,
-            ExperienceRecord.start_on,
-            ExperienceRecord.end_on,
-            ExperienceRecord.hours_per_week,
-            ExperienceRecord.population,
-            ExperienceRecord.target_population,
-            ExperienceRecord.verified_at.is_not(None).label("verified"),
-        )
+        select(*EXPERIENCE_FACTS)
         .join(Person, Person.id == ExperienceRecord.person_id)
         .where(*conditions)
-        .order_by(ExperienceRecord.person_id, ExperienceRecord.start_on, ExperienceRecord.id),
+        .order_by(*EXPERIENCE_ORDER),
     )
     return [
         MentorFacts(person, credentials.get(person.id, []), experiences.get(person.id, []))
