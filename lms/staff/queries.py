@@ -23,6 +23,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import InstrumentedAttribute, Session, aliased, selectinload, undefer
+from sqlalchemy.sql import operators
 from sqlalchemy.sql.visitors import InternalTraversal
 
 from lms.eligibility.models import (
@@ -60,24 +61,36 @@ class StaffFilters:
     unverified: bool = False  # identity, a credential or a job not yet verified
     eligibility: EligibilityStatus | None = None  # the stored status on ``as_of``
     as_of: dt.date | None = None
+    search_in_name_order: bool = False  # see ``SearchSize.walk_in_name_order``
+
+    @property
+    def only_search(self) -> bool:
+        """A search and no other filter: its count is the trigram index's own."""
+        others = (self.status, self.position, self.eligibility)
+        return (
+            bool(self.search and self.search.strip())
+            and all(other is None for other in others)
+            and not (self.current or self.unverified)
+        )
 
     def conditions(self) -> list[ColumnElement[bool]]:
         conditions = []
+        plain = driven_by_search(self.search, self.search_in_name_order)
         if self.status is not None:
-            conditions.append(Person.status == self.status)
+            conditions.append(plain(Person.status == self.status))
         if self.current:
-            conditions.append(Person.status != StaffStatus.SEPARATED)
+            conditions.append(plain(Person.status != StaffStatus.SEPARATED))
         if self.unverified:
             conditions.append(something_unverified())
         if self.position is not None:
-            conditions.append(Person.position == self.position)
+            conditions.append(plain(Person.position == self.position))
         if self.search and self.search.strip():
-            conditions.append(name_search(self.search))
+            conditions.append(name_search(self.search, in_name_order=self.search_in_name_order))
         if self.eligibility is not None:
             if self.as_of is None:
                 raise ValueError("an eligibility filter needs the day it asks about")
             # Only therapeutic mentors are evaluated (eligibility.rules.is_evaluated).
-            conditions.append(Person.position == EVALUATED_POSITION)
+            conditions.append(plain(Person.position == EVALUATED_POSITION))
             conditions.append(eligibility_is(self.eligibility, self.as_of, Person.id))
         return conditions
 
@@ -102,30 +115,134 @@ SHORTEST_INDEXED_SEARCH = 3
 _PEOPLE_SEARCH = table("people_search", column("rowid"))
 
 
+Columns = tuple[InstrumentedAttribute[str | None], ...]
+
+
 def name_search(
-    search: str, columns: tuple[InstrumentedAttribute[str | None], ...] = SEARCHABLE
+    search: str, columns: Columns = SEARCHABLE, *, in_name_order: bool = False
 ) -> ColumnElement[bool]:
     """Any of ``columns`` (some of ``SEARCHABLE``) contains ``search``, ignoring case:
-    ``containing``'s answer, found through a trigram index.
+    ``containing``'s answer, found through a trigram index — or, ``in_name_order``, the index's
+    matches looked up while walking the list's order (``SearchSize.walk_in_name_order``).
 
     PostgreSQL's trigram indexes (pg_trgm) serve ``containing``'s ILIKE as it is. On SQLite the
     condition asks the FTS5 trigram table for a phrase (a phrase of trigrams in a row is a
     substring); a search shorter than a trigram keeps the LIKE scan."""
-    unknown = [c.key for c in columns if c.key not in {s.key for s in SEARCHABLE}]
-    if unknown:
-        raise ValueError(f"the name search has no index over {', '.join(unknown)}")
+    query = _trigram_query(search, columns)
     scan = containing(search, *columns)
-    text = search.strip()
-    if len(text) < SHORTEST_INDEXED_SEARCH or "\0" in text:
-        return scan  # FTS5 reads a query only up to a NUL character: those keep the scan too
-    # A quoted string is one phrase whatever it holds; a quote inside is written twice. The
-    # column filter keeps the search to ``columns`` (the team page leaves out the email).
-    phrase = '"' + text.replace('"', '""') + '"'
-    query = "{" + " ".join(c.key for c in columns) + "} : " + phrase
+    if query is None:
+        return scan
     indexed = Person.id.in_(
         select(_PEOPLE_SEARCH.c.rowid).where(literal_column("people_search").match(query))
     )
+    if in_name_order:  # the matches' ids looked up while walking the names' index
+        indexed = _UnindexedOnSQLite(indexed)
     return _IndexedOnSQLite(scan, indexed)
+
+
+def _trigram_query(search: str | None, columns: Columns) -> str | None:
+    """SQLite's trigram index's query for ``search`` in ``columns``, or None for a search it
+    cannot answer."""
+    unknown = [c.key for c in columns if c.key not in {s.key for s in SEARCHABLE}]
+    if unknown:
+        raise ValueError(f"the name search has no index over {', '.join(unknown)}")
+    text = (search or "").strip()
+    if len(text) < SHORTEST_INDEXED_SEARCH or "\0" in text:
+        return None  # FTS5 reads a query only up to a NUL character: those keep the scan too
+    # A quoted string is one phrase whatever it holds; a quote inside is written twice. The
+    # column filter keeps the search to ``columns`` (the team page leaves out the email).
+    phrase = '"' + text.replace('"', '""') + '"'
+    return "{" + " ".join(c.key for c in columns) + "} : " + phrase
+
+
+#: Checking one person's names while walking the list in name order costs about this share of
+#: fetching one match through SQLite's trigram index and sorting it.
+WALK_COST = 0.5
+
+
+@dataclass(frozen=True)
+class SearchSize:
+    """How many people a search matches (from SQLite's trigram index alone, no person's row
+    read) and about how many people there are (the largest id: one index probe)."""
+
+    matches: int
+    headcount: int
+
+    def walk_in_name_order(self, page_end: int) -> bool:
+        """Whether to find the people up to ``page_end`` by walking the names' index in order,
+        looking each id up among the matches — about ``page_end * headcount / matches`` entries
+        when the matches are spread through the alphabet, never more than the headcount —
+        rather than fetching every match's row and sorting them: the walk when many match (a
+        ninth of 100,000 people on SQLite: 4 ms against 10-15 ms)."""
+        if self.matches == 0:
+            return False
+        return WALK_COST * page_end * self.headcount / self.matches < self.matches
+
+
+def search_size(session: Session, search: str | None, columns: Columns = SEARCHABLE):
+    """The ``SearchSize`` of ``search`` in ``columns`` on SQLite: one query. None where the
+    search does not go through SQLite's trigram index (on PostgreSQL the planner has the
+    statistics to choose; a search shorter than a trigram is a scan either way)."""
+    query = _trigram_query(search, columns)
+    if query is None or session.get_bind().dialect.name != "sqlite":
+        return None
+    matches = (
+        select(func.count())
+        .select_from(_PEOPLE_SEARCH)
+        .where(literal_column("people_search").match(query))
+        .scalar_subquery()
+    )
+    headcount = select(func.max(Person.id)).scalar_subquery()
+    found, largest_id = session.execute(select(matches, headcount)).one()
+    return SearchSize(found, largest_id or 0)
+
+
+def driven_by_search(search: str | None, in_name_order: bool):
+    """How to write the other filters' comparisons beside a search: as they are (when the list
+    is walked in name order, or there is no search through the index), or kept from SQLite's
+    indexes, so that the trigram index's matches drive the query (``_UnindexedOnSQLite``)."""
+    if not in_name_order and _trigram_query(search, SEARCHABLE) is not None:
+        return _UnindexedOnSQLite
+    return _as_it_is
+
+
+def _as_it_is(comparison: ColumnElement[bool]) -> ColumnElement[bool]:
+    return comparison
+
+
+class _UnindexedOnSQLite(ColumnElement[bool]):
+    """``comparison`` (a column compared with a value) as it is on any database; on SQLite with
+    a unary + before the column, which keeps SQLite's planner from reading the term from an
+    index ("Disqualifying WHERE clause terms using unary-+", sqlite.org/optoverview.html).
+    Without statistics SQLite takes an equality on an indexed column as selective: beside a
+    search it read a position's whole index range and probed the search's matches for each
+    person — every mentor counted to find a ninth. Kept from the index, the search's trigram
+    index drives the query: only its matches are read."""
+
+    type = Boolean()
+    inherit_cache = True
+    _is_implicitly_boolean = True
+    _traverse_internals = [("comparison", InternalTraversal.dp_clauseelement)]
+
+    def __init__(self, comparison: ColumnElement[bool]) -> None:
+        if getattr(comparison, "operator", None) not in _COMPARISONS:
+            raise ValueError("only a column =, != or IN can be kept from an index")
+        self.comparison = comparison
+
+
+_COMPARISONS = {operators.eq: "=", operators.ne: "!=", operators.in_op: "IN"}
+
+
+@compiles(_UnindexedOnSQLite)
+def _compile_comparison(element: _UnindexedOnSQLite, compiler, **kw) -> str:
+    return compiler.process(element.comparison, **kw)
+
+
+@compiles(_UnindexedOnSQLite, "sqlite")
+def _compile_unindexed(element: _UnindexedOnSQLite, compiler, **kw) -> str:
+    comparison = element.comparison
+    left, right = (compiler.process(side, **kw) for side in (comparison.left, comparison.right))
+    return f"(+{left} {_COMPARISONS[comparison.operator]} {right})"
 
 
 class _IndexedOnSQLite(ColumnElement[bool]):
@@ -240,9 +357,12 @@ def people_with_facts(
     return session.execute(statement).scalars().all()
 
 
-def count_people(session: Session, filters: StaffFilters) -> int:
-    """How many people the filters leave: from the stored counters when only an eligibility
-    filter (with a staff status or position the counters keep) is set, else one count query."""
+def count_people(session: Session, filters: StaffFilters, size: SearchSize | None = None) -> int:
+    """How many people the filters leave: the search's ``size`` when a search is the only
+    filter; from the stored counters when only an eligibility filter (with a staff status or
+    position the counters keep) is set; else one count query."""
+    if size is not None and filters.only_search:
+        return size.matches
     counted = _counted_by_tallies(session, filters)
     if counted is not None:
         return counted

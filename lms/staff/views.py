@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import replace
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -46,6 +47,7 @@ from lms.staff.queries import (
     person_for_user,
     person_with_facts,
     position_changes,
+    search_size,
     supervisors,
 )
 from lms.transaction import flashed_errors, form_errors
@@ -109,7 +111,12 @@ def index():
     # Count and page in SQL, eligibility included (the stored status periods compared with
     # today): only the people shown are loaded and evaluated. Next and previous links carry a
     # cursor, read by keyset; a page number alone by offset.
-    page = Page.clamped(requested_page, PAGE_SIZE, count_people(database, filters))
+    size = search_size(database, search) if search else None
+    page = Page.clamped(requested_page, PAGE_SIZE, count_people(database, filters, size))
+    if size is not None:
+        filters = replace(
+            filters, search_in_name_order=size.walk_in_name_order(page.offset + page.size)
+        )
     cursor = _requested_cursor()  # checked even when unused
     cursor = cursor if page.number == requested_page else None
     people = people_page(database, filters, page, cursor)

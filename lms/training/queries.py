@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, selectinload
 from lms import clock
 from lms.curriculum.models import CurriculumEdition, EditionModule, ModuleVersion
 from lms.staff.models import EmploymentPeriod, Person, Position, StaffStatus
-from lms.staff.queries import LIST_ORDER, Page, name_search
+from lms.staff.queries import LIST_ORDER, Page, driven_by_search, name_search
 from lms.staff.rules import Employment
 from lms.tallies.queries import counts_on
 from lms.training.analysis import ItemStatistics, analyse_items, marked_paper
@@ -42,6 +42,10 @@ class TeamRow:
     modules_total: int
 
 
+#: The names the team page searches (not the email).
+SEARCHED = (Person.legal_name, Person.preferred_name)
+
+
 @dataclass(frozen=True)
 class TeamFilters:
     """Which active mentors the team page lists; the status on ``as_of`` comes from the stored
@@ -51,16 +55,20 @@ class TeamFilters:
     search: str | None = None  # part of the legal or preferred name
     status: TrainingStatus | None = None
     as_of: dt.date | None = None
+    search_in_name_order: bool = False  # see ``lms.staff.queries.SearchSize``
 
     def conditions(self) -> list[ColumnElement[bool]]:
+        plain = driven_by_search(self.search, self.search_in_name_order)
         conditions = [
-            Person.position == Position.THERAPEUTIC_MENTOR,
-            Person.status == StaffStatus.ACTIVE,
+            plain(Person.position == Position.THERAPEUTIC_MENTOR),
+            plain(Person.status == StaffStatus.ACTIVE),
         ]
         if self.supervisor_id is not None:
-            conditions.append(Person.supervisor_id == self.supervisor_id)
+            conditions.append(plain(Person.supervisor_id == self.supervisor_id))
         if self.search and self.search.strip():
-            conditions.append(name_search(self.search, (Person.legal_name, Person.preferred_name)))
+            conditions.append(
+                name_search(self.search, SEARCHED, in_name_order=self.search_in_name_order)
+            )
         if self.status is not None:
             if self.as_of is None:
                 raise ValueError("a status filter needs the day it asks about")

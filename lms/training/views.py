@@ -4,6 +4,7 @@ and the team progress page for supervisors and HR."""
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -16,7 +17,7 @@ from lms.curriculum.rendering import render_markdown, section_markdown
 from lms.curriculum.tables import label_table_cells
 from lms.organisation.views import current_settings
 from lms.provider_time import provider_today
-from lms.staff.queries import Page, person_for_user
+from lms.staff.queries import Page, person_for_user, search_size
 from lms.training.forms import AttestationForm
 from lms.training.models import Attestation, KnowledgeCheckAttempt, ModuleProgress, TrainingCycle
 from lms.training.operations import (
@@ -28,6 +29,7 @@ from lms.training.operations import (
     submit_attempt,
 )
 from lms.training.queries import (
+    SEARCHED,
     TeamFilters,
     count_team,
     edition_modules,
@@ -366,6 +368,11 @@ def team():
     # Count and page in SQL, the status filter included (the stored status periods compared
     # with today): only the mentors shown are loaded and evaluated.
     page = Page.clamped(requested_page, TEAM_PAGE_SIZE, count_team(database, filters))
+    size = search_size(database, search, SEARCHED) if search else None
+    if size is not None:
+        filters = replace(
+            filters, search_in_name_order=size.walk_in_name_order(page.offset + page.size)
+        )
     rows = team_page(database, filters, page, today, policy, timezone)
     chosen = {"q": search, "status": status}
     return render_template(

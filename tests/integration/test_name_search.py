@@ -11,7 +11,8 @@ from sqlalchemy import select
 from lms.db import UTCDateTime, make_engine
 from lms.migrate import downgrade, upgrade
 from lms.staff.models import Person, Position
-from lms.staff.queries import name_search
+from lms.staff.queries import SearchSize, name_search, search_size
+from lms.training.queries import TeamFilters
 from tests.support.databases import configured_url, scratch_database
 from tests.support.factories import make_person
 
@@ -195,3 +196,42 @@ def trigram_index_options(engine):
             )
         ).all()
     return {name: (method, options) for name, method, options in rows}
+
+
+def test_beside_a_search_sqlite_reads_the_other_filters_from_no_index(db):
+    """Without statistics SQLite read a position's whole index range beside a search, probing
+    the search's matches for every mentor; kept from the index (unary +), the search's trigram
+    index drives the count: only its matches are read."""
+    if db.get_bind().dialect.name != "sqlite":
+        pytest.skip("the FTS5 table and the unary + are SQLite's")
+    filters = TeamFilters(search="silva")
+    statement = select(sa.func.count()).select_from(Person).where(*filters.conditions())
+    sql = str(statement.compile(db.get_bind(), compile_kwargs={"literal_binds": True}))
+    assert "+people.position = 'therapeutic_mentor'" in sql
+    plan = " ".join(str(row[-1]) for row in db.execute(sa.text("EXPLAIN QUERY PLAN " + sql)))
+    assert "INTEGER PRIMARY KEY" in plan and "position" not in plan
+    walking = TeamFilters(search="silva", search_in_name_order=True)
+    sql = str(
+        select(Person.id)
+        .where(*walking.conditions())
+        .order_by(Person.legal_name, Person.id)
+        .limit(50)
+        .compile(db.get_bind(), compile_kwargs={"literal_binds": True})
+    )
+    # Walking: the position's index in name order, each id looked up among the matches.
+    assert "+people.id IN" in sql and "+people.position" not in sql
+    plan = " ".join(str(row[-1]) for row in db.execute(sa.text("EXPLAIN QUERY PLAN " + sql)))
+    assert "ix_people_position_legal_name_id_status" in plan, plan
+
+
+def test_the_search_size_counts_matches_from_the_index_alone(db):
+    if db.get_bind().dialect.name != "sqlite":
+        assert search_size(db, "silva") is None  # PostgreSQL's planner chooses by statistics
+        return
+    for name in ("Ana Silva", "Bo Silvan", "Cy Lee"):
+        make_person(db, name, today=TODAY)
+    db.flush()
+    size = search_size(db, "SILV")
+    largest = db.execute(select(sa.func.max(Person.id))).scalar_one()
+    assert size == SearchSize(matches=2, headcount=largest)
+    assert search_size(db, "si") is None  # shorter than a trigram: a scan either way

@@ -13,7 +13,8 @@ from sqlalchemy import delete, insert, select, update
 
 from lms import clock
 from lms.staff.models import Person, Position, StaffStatus
-from lms.staff.queries import SEARCHABLE, name_search
+from lms.staff.queries import SEARCHABLE, StaffFilters, name_search
+from lms.training.queries import TeamFilters
 from tests.property.support import BOUNDED
 
 #: Few letters, so that searches often hit; and every character LIKE, FTS5 queries or SQL
@@ -36,7 +37,13 @@ def found_by_name_search(db, search: str, columns, *beside) -> set[int]:
     return set(db.execute(select(Person.id).where(*beside, condition)).scalars())
 
 
-def add(db, legal_name: str, preferred_name: str | None, work_email: str | None) -> int:
+def add(
+    db,
+    legal_name: str,
+    preferred_name: str | None,
+    work_email: str | None,
+    position: Position = Position.THERAPEUTIC_MENTOR,
+) -> int:
     """A bare row, inserted without the ORM's flush (whose listeners add stored statuses that
     would keep the row from being deleted)."""
     now = clock.now()
@@ -47,7 +54,7 @@ def add(db, legal_name: str, preferred_name: str | None, work_email: str | None)
             preferred_name=preferred_name,
             work_email=work_email,
             date_of_birth=dt.date(1990, 1, 1),
-            position=Position.THERAPEUTIC_MENTOR,
+            position=position,
             status=StaffStatus.ACTIVE,
             created_at=now,
             updated_at=now,
@@ -74,7 +81,9 @@ def test_the_name_search_finds_what_a_substring_check_finds(db, people, later, w
     for legal_name, preferred_name, work_email in people:
         # Work emails are unique: a suffix keeps the generated ones apart.
         email = None if work_email is None else f"{work_email}#{len(ids)}@{id(people)}"
-        ids.append(add(db, legal_name, preferred_name, email))
+        # Every third person holds another position: the filters beside the search choose.
+        position = Position.OTHER if len(ids) % 3 == 2 else Position.THERAPEUTIC_MENTOR
+        ids.append(add(db, legal_name, preferred_name, email, position))
     for kind, which, (legal_name, preferred_name, _) in later:
         person_id = ids[which % len(ids)]
         if kind == "rename":
@@ -105,3 +114,24 @@ def test_the_name_search_finds_what_a_substring_check_finds(db, people, later, w
             assert found_by_name_search(
                 db, search, columns, Person.id != ids[0]
             ) == found_by_substring(db, search, columns) - {ids[0]}
+        # The lists' filters, the search found through the index (the other filters kept from
+        # SQLite's indexes) or checked while walking the list in name order: the same people.
+        mentors = set(
+            db.execute(
+                select(Person.id).where(Person.position == Position.THERAPEUTIC_MENTOR)
+            ).scalars()
+        )
+        for in_name_order in (False, True):
+            staff = StaffFilters(
+                search=search,
+                position=Position.THERAPEUTIC_MENTOR,
+                current=True,
+                search_in_name_order=in_name_order,
+            )
+            team = TeamFilters(search=search, search_in_name_order=in_name_order)
+            for filters, columns in ((staff, SEARCHABLE), (team, TEAM_COLUMNS)):
+                found = set(db.execute(select(Person.id).where(*filters.conditions())).scalars())
+                assert found == found_by_substring(db, search, columns) & mentors, (
+                    search,
+                    filters,
+                )
