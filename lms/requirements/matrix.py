@@ -48,7 +48,7 @@ from lms.requirements.rules import (
 )
 from lms.staff.models import Person
 from lms.staff.queries import Page
-from lms.tallies.queries import through
+from lms.tallies.queries import sums_through
 from lms.tallies.rules import EXPIRING_WITHIN_DAYS
 
 CELLS = RequirementStatusPeriod
@@ -132,20 +132,11 @@ def _tallied(
     """(requirement key, status) -> the count on ``day`` from the counters among the people in
     ``position`` (None: any), and how many people of any position are listed: one query."""
     everyone = people_key(ANY)
-    query = (
-        select(
-            RequirementTally.requirement_key,
-            RequirementTally.position,
-            RequirementTally.status,
-            func.sum(RequirementTally.change),
-        )
-        .where(
-            through(RequirementTally, day),
-            RequirementTally.requirement_key.in_(sorted({*keys, everyone})),
-        )
-        .group_by(
-            RequirementTally.requirement_key, RequirementTally.position, RequirementTally.status
-        )
+    query = sums_through(
+        RequirementTally,
+        day,
+        [RequirementTally.requirement_key, RequirementTally.position, RequirementTally.status],
+        RequirementTally.requirement_key.in_(sorted({*keys, everyone})),
     )
     counts: Counter[tuple[str, str]] = Counter()
     listed = 0

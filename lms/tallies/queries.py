@@ -4,28 +4,35 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, func, select, union_all
 from sqlalchemy.orm import Session
 
 from lms.tallies.models import StatusTally
 from lms.tallies.rules import DAY, TallyKey, summed_through
 
 
-def through(model, day: dt.date) -> ColumnElement[bool]:
-    """The rows of counter ``model`` (with ``span`` and ``day``) whose sum is the changes on or
-    before ``day``: a few dozen rows per scope and status (``lms.tallies.rules.summed_through``)."""
-    return or_(
-        *(
-            and_(
-                model.span == spans.span,
-                *([model.day >= spans.first] if spans.first is not None else []),
-                model.day <= spans.last,
-            )
-            for spans in summed_through(day)
+def sums_through(
+    model, day: dt.date, grouped_by: Sequence[ColumnElement], *conditions: ColumnElement[bool]
+) -> Select:
+    """``grouped_by`` and the sum of ``change`` of the rows of counter ``model`` (with ``span``
+    and ``day``) meeting ``conditions`` that make up the counts on ``day``: its years, months
+    and days (``lms.tallies.rules.summed_through``), a few dozen rows per scope and status. Each
+    span is its own range of the (span, day) index, joined by UNION ALL: PostgreSQL answered
+    the three ranges ORed together from another index, reading every row of the keys asked."""
+    parts = [
+        select(*grouped_by, model.change).where(
+            *conditions,
+            model.span == spans.span,
+            *([model.day >= spans.first] if spans.first is not None else []),
+            model.day <= spans.last,
         )
-    )
+        for spans in summed_through(day)
+    ]
+    rows = union_all(*parts).subquery()
+    columns = [rows.c[column.key] for column in grouped_by]
+    return select(*columns, func.sum(rows.c.change)).group_by(*columns)
 
 
 def _scope(
@@ -56,9 +63,12 @@ def counts_on(
     """People in scope by stored ``kind`` status on ``day`` (None: any position, staff status or
     status): one query over the changes up to that day, whatever the headcount."""
     rows = session.execute(
-        select(StatusTally.status, func.sum(StatusTally.change))
-        .where(*_scope(kind, positions, staff_statuses, statuses), through(StatusTally, day))
-        .group_by(StatusTally.status)
+        sums_through(
+            StatusTally,
+            day,
+            [StatusTally.status],
+            *_scope(kind, positions, staff_statuses, statuses),
+        )
     )
     return Counter({status: int(total) for status, total in rows if total})
 
