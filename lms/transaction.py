@@ -86,6 +86,26 @@ def _session():
     return g.get("db_session")
 
 
+def _committed(session, writes, *, discard_first: bool = False) -> bool:
+    """Run ``writes`` and commit (after rolling the request's own writes back, with
+    ``discard_first``); False when the database was lost meanwhile — logged, for the caller to
+    answer — while any other database error propagates."""
+    try:
+        if discard_first:
+            session.rollback()
+        for write in writes:
+            write(session)
+        session.commit()
+    except SQLAlchemyError as error:
+        from lms.errors import is_outage
+
+        if not is_outage(error):
+            raise
+        log.warning("database lost while committing", exc_info=error)
+        return False
+    return True
+
+
 def finish_request(response: Response) -> Response:
     """Commit or roll back the request's session; then run what waited for the commit."""
     session = _session()
@@ -97,35 +117,18 @@ def finish_request(response: Response) -> Response:
         return response
     if failed:
         g.pop("after_commit", None)
+        # The request already failed (often for this very outage): if the database is lost
+        # while keeping its records, its answer stands rather than turning into a 500.
         if writes:
-            try:
-                session.rollback()
-                for write in writes:
-                    write(session)
-                session.commit()
-            except SQLAlchemyError as error:
-                from lms.errors import is_outage
-
-                if not is_outage(error):
-                    raise
-                # The request already failed (often for this very outage): its answer stands
-                # rather than turning into a 500 for a write kept "regardless".
-                log.warning("database lost while keeping a failed request's record", exc_info=error)
+            _committed(session, writes, discard_first=True)
         # Otherwise closing the session at teardown ends its transaction without a commit.
         return response
-    try:
-        for write in writes:
-            write(session)
-        session.commit()
-    except SQLAlchemyError as error:
-        from lms.errors import is_outage, outage_response
+    if not _committed(session, writes):
+        from lms.errors import outage_response
 
-        if not is_outage(error):
-            raise
         # The connection was lost at the end (the database restarting): answer 503 like any
         # outage, not 500, and without claiming that nothing was saved (the commit may have
         # been applied; an API retry with the same Idempotency-Key finds out).
-        log.warning("database lost while committing", exc_info=error)
         g.pop("after_commit", None)
         return outage_response(while_committing=True)
     for callback in g.pop("after_commit", []):

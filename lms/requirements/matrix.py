@@ -212,7 +212,7 @@ def matrix_page(
             not_cleared = tallied[(blocked, filters.status.value)]
         if total is not None:
             page = Page.clamped(page_number, page_size, total)
-            from_matching = matching_first(total, everyone, page.offset + page.size)
+            from_matching = matching_first(total, everyone, page.last_shown)
     else:
         counts = _counted_cells(session, keys, as_of, filters)
     conditions = _chosen(filters, as_of, from_matching=from_matching)

@@ -117,27 +117,18 @@ def refresh_requirements(
         stored_cells(session, person_ids),
         stored_clearance(session, person_ids),
     )
+    new_cells = {pid: [cell_fields(period) for period in found.cells[pid]] for pid in person_ids}
+    new_clearance = {pid: expected_clearance(found.clearance[pid]) for pid in person_ids}
     changed = [
         person_id
         for person_id in person_ids
-        if old_cells.get(person_id, []) != [cell_fields(p) for p in found.cells[person_id]]
-        or old_clearance.get(person_id, []) != expected_clearance(found.clearance[person_id])
+        if old_cells.get(person_id, []) != new_cells[person_id]
+        or old_clearance.get(person_id, []) != new_clearance[person_id]
     ]
     if not changed:
         return
     changes = _stored_changes(session, changed, sign=-1)  # what the old rows counted
-    changes.update(
-        _changes(
-            (
-                span
-                for person_id in changed
-                for span in _not_cleared_spans(
-                    old_cells.get(person_id, []), old_clearance.get(person_id, [])
-                )
-            ),
-            sign=-1,
-        )
-    )
+    changes.update(_not_cleared_changes(changed, old_cells, old_clearance, sign=-1))
     session.execute(
         delete(RequirementStatusPeriod).where(RequirementStatusPeriod.person_id.in_(changed))
     )
@@ -161,16 +152,7 @@ def refresh_requirements(
         _changes(_cell_spans(period for person_id in changed for period in found.cells[person_id]))
     )
     changes.update(_changes(_clearance_spans(clearance_rows)))
-    changes.update(
-        _changes(
-            span
-            for person_id in changed
-            for span in _not_cleared_spans(
-                [cell_fields(period) for period in found.cells[person_id]],
-                expected_clearance(found.clearance[person_id]),
-            )
-        )
-    )
+    changes.update(_not_cleared_changes(changed, new_cells, new_clearance))
     apply_requirement_changes(session, changes)
 
 
@@ -303,6 +285,25 @@ def _not_cleared_spans(
                 yield not_cleared_key(cell["requirement_key"]), span
 
 
+def _not_cleared_changes(
+    person_ids: Iterable[int],
+    cells: Mapping[int, Sequence[Mapping[str, object]]],
+    clearance: Mapping[int, Sequence[Mapping[str, object]]],
+    sign: int = 1,
+) -> Counter[TallyKey]:
+    """What the cells of ``person_ids`` on their days not cleared add to the counters (``sign``
+    -1: take away), from each person's cells and clearance as stored (``stored_cells``,
+    ``stored_clearance``; nobody's: none)."""
+    return _changes(
+        (
+            span
+            for person_id in person_ids
+            for span in _not_cleared_spans(cells.get(person_id, []), clearance.get(person_id, []))
+        ),
+        sign,
+    )
+
+
 def _stored_changes(session: Session, person_ids: Sequence[int], sign: int) -> Counter[TallyKey]:
     return _changes(
         _grouped_spans(
@@ -329,15 +330,7 @@ def tallies_from_periods(session: Session, batch_size: int = 500) -> dict[TallyK
     for start in range(0, len(person_ids), batch_size):
         batch = person_ids[start : start + batch_size]
         cells, clearance = stored_cells(session, batch), stored_clearance(session, batch)
-        changes.update(
-            _changes(
-                span
-                for person_id in batch
-                for span in _not_cleared_spans(
-                    cells.get(person_id, []), clearance.get(person_id, [])
-                )
-            )
-        )
+        changes.update(_not_cleared_changes(batch, cells, clearance))
     return without_zeros(changes)
 
 

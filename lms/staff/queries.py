@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import (
     Boolean,
@@ -178,8 +178,15 @@ class SearchSize:
             return False
         return WALK_COST * page_end * self.headcount / self.matches < self.matches
 
+    def routed(self, filters, page: Page):
+        """``filters`` (the staff list's or the team page's) with ``search_in_name_order`` set
+        for ``page``."""
+        return replace(filters, search_in_name_order=self.walk_in_name_order(page.last_shown))
 
-def search_size(session: Session, search: str | None, columns: Columns = SEARCHABLE):
+
+def search_size(
+    session: Session, search: str | None, columns: Columns = SEARCHABLE
+) -> SearchSize | None:
     """The ``SearchSize`` of ``search`` in ``columns`` on SQLite: one query. None where the
     search does not go through SQLite's trigram index (on PostgreSQL the planner has the
     statistics to choose; a search shorter than a trigram is a scan either way)."""
@@ -492,13 +499,14 @@ def people_page(
     With a ``cursor`` the page is the ``page.size`` people after (or before) it; without one,
     the page's number gives its offset. A cursor whose person is gone gives an empty page; the
     caller falls back to the number then."""
-    statement = select(*LISTED_COLUMNS).where(*filters.conditions()).limit(page.size)
+    conditions = filters.conditions()
+    statement = select(*LISTED_COLUMNS).where(*conditions).limit(page.size)
     if cursor is None and page.offset:
         # A deferred join: the rows skipped are counted off the names' index alone (their ids),
         # and only the page's own rows are read — skipping 99,950 whole rows read each one.
         ids = (
             select(Person.id)
-            .where(*filters.conditions())
+            .where(*conditions)
             .order_by(*LIST_ORDER)
             .limit(page.size)
             .offset(page.offset)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import replace
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -114,9 +113,7 @@ def index():
     size = search_size(database, search) if search else None
     page = Page.clamped(requested_page, PAGE_SIZE, count_people(database, filters, size))
     if size is not None:
-        filters = replace(
-            filters, search_in_name_order=size.walk_in_name_order(page.offset + page.size)
-        )
+        filters = size.routed(filters, page)
     cursor = _requested_cursor()  # checked even when unused
     cursor = cursor if page.number == requested_page else None
     people = people_page(database, filters, page, cursor)

@@ -4,7 +4,6 @@ and the team progress page for supervisors and HR."""
 from __future__ import annotations
 
 import random
-from dataclasses import replace
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -370,9 +369,7 @@ def team():
     page = Page.clamped(requested_page, TEAM_PAGE_SIZE, count_team(database, filters))
     size = search_size(database, search, SEARCHED) if search else None
     if size is not None:
-        filters = replace(
-            filters, search_in_name_order=size.walk_in_name_order(page.offset + page.size)
-        )
+        filters = size.routed(filters, page)
     rows = team_page(database, filters, page, today, policy, timezone)
     chosen = {"q": search, "status": status}
     return render_template(

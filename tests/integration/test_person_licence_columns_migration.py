@@ -5,11 +5,10 @@ columns go; a downgrade restores them from each person's licence that expires la
 import datetime as dt
 
 import sqlalchemy as sa
-from alembic.script import ScriptDirectory
 
 from lms.db import UTCDateTime, make_engine
-from lms.migrate import alembic_config, downgrade, upgrade
-from tests.support.databases import configured_url, scratch_database
+from lms.migrate import downgrade, upgrade
+from tests.support.databases import configured_url, revision_before, scratch_database
 
 REVISION = "bbc56b24c0cb"
 CREATED = dt.datetime(2026, 11, 1, 9, 30, tzinfo=dt.UTC)
@@ -108,11 +107,7 @@ def test_person_licence_values_become_records_and_the_columns_go():
     with scratch_database(configured_url(), "person_licences") as url:
         engine = make_engine(url)
         try:
-            before = (
-                ScriptDirectory.from_config(alembic_config(engine))
-                .get_revision(REVISION)
-                .down_revision
-            )
+            before = revision_before(engine, REVISION)
             upgrade(engine, before)
             with engine.begin() as connection:
                 connection.execute(

@@ -4,11 +4,10 @@ already stored (hand-worked below), on both counter tables; a downgrade keeps th
 import datetime as dt
 
 import sqlalchemy as sa
-from alembic.script import ScriptDirectory
 
 from lms.db import make_engine
-from lms.migrate import alembic_config, downgrade, upgrade
-from tests.support.databases import configured_url, scratch_database
+from lms.migrate import downgrade, upgrade
+from tests.support.databases import configured_url, revision_before, scratch_database
 
 REVISION = "c41d7e2a9b63"
 D = dt.date
@@ -70,11 +69,7 @@ def test_month_and_year_sums_are_computed_from_the_day_rows():
     with scratch_database(configured_url(), "tally_sums") as url:
         engine = make_engine(url)
         try:
-            before = (
-                ScriptDirectory.from_config(alembic_config(engine))
-                .get_revision(REVISION)
-                .down_revision
-            )
+            before = revision_before(engine, REVISION)
             upgrade(engine, before)
             with engine.begin() as connection:
                 connection.execute(

@@ -68,6 +68,16 @@ def scratch_database(base_url: str | None, purpose: str) -> Iterator[str]:
         engine.dispose()
 
 
+def revision_before(engine, revision: str) -> str:
+    """The migration revision that ``revision`` follows: where a migration's test sets up the
+    rows it will change."""
+    from alembic.script import ScriptDirectory
+
+    from lms.migrate import alembic_config
+
+    return ScriptDirectory.from_config(alembic_config(engine)).get_revision(revision).down_revision
+
+
 def _main(argv: list[str]) -> int:
     if argv[1:] != ["postgres-url"]:
         print("usage: python -m tests.support.databases postgres-url", file=sys.stderr)

@@ -86,12 +86,10 @@ def test_any_error_page_renders_for_a_signed_in_user_without_the_database(
     assert "<html" in response.get_data(as_text=True)
 
 
-def test_a_connection_lost_during_the_commit_is_a_503_that_does_not_say_nothing_was_saved(
-    app, db, users, monkeypatch
-):
+def post_staff_losing_the_commit(app, db, monkeypatch, body, idempotency_key):
+    """POST ``body`` to the staff API as an HR token, the database lost at every commit after
+    the token is stored."""
     from sqlalchemy.exc import OperationalError
-
-    from tests.web.test_api import PERSON
 
     _, secret = create_token(db, Actor.system("test"), "HR system", Role.HR)
     db.commit()
@@ -101,11 +99,19 @@ def test_a_connection_lost_during_the_commit_is_a_503_that_does_not_say_nothing_
         raise OperationalError("COMMIT", {}, Exception("server closed the connection"))
 
     monkeypatch.setattr(db, "commit", lost)
-    response = app.test_client().post(
+    return app.test_client().post(
         "/api/v1/staff",
-        json=PERSON,
-        headers={"Authorization": f"Bearer {secret}", "Idempotency-Key": "k-1"},
+        json=body,
+        headers={"Authorization": f"Bearer {secret}", "Idempotency-Key": idempotency_key},
     )
+
+
+def test_a_connection_lost_during_the_commit_is_a_503_that_does_not_say_nothing_was_saved(
+    app, db, users, monkeypatch
+):
+    from tests.web.test_api import PERSON
+
+    response = post_staff_losing_the_commit(app, db, monkeypatch, PERSON, "k-1")
     assert response.status_code == 503
     assert response.headers["Retry-After"] == "30"
     assert "same Idempotency-Key" in response.get_json()["error"]
@@ -117,19 +123,5 @@ def test_a_refused_request_stays_refused_when_its_kept_record_meets_an_outage(
     # A refused API request still records that its token was used, after rolling its own work
     # back; the database going away at that moment (a restart under load) left a 500 "nothing
     # was saved" in place of the request's own answer.
-    from sqlalchemy.exc import OperationalError
-
-    _, secret = create_token(db, Actor.system("test"), "HR system", Role.HR)
-    db.commit()
-    app.config["PROPAGATE_EXCEPTIONS"] = False  # as in production
-
-    def lost(*args, **kwargs):
-        raise OperationalError("COMMIT", {}, Exception("server closed the connection"))
-
-    monkeypatch.setattr(db, "commit", lost)
-    response = app.test_client().post(
-        "/api/v1/staff",
-        json={"legal_name": ""},
-        headers={"Authorization": f"Bearer {secret}", "Idempotency-Key": "k-2"},
-    )
+    response = post_staff_losing_the_commit(app, db, monkeypatch, {"legal_name": ""}, "k-2")
     assert response.status_code == 422, response.get_data(as_text=True)
