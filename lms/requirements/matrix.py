@@ -31,7 +31,6 @@ from lms.requirements.models import (
 from lms.requirements.queries import (
     PERSON_COLUMNS,
     MatrixFilters,
-    MatrixRow,
     PersonSummary,
     Summary,
     catalogue_versions,
@@ -44,7 +43,6 @@ from lms.requirements.rules import (
     Requirement,
     RequirementStatus,
     StatusResult,
-    cleared_to_work,
 )
 from lms.staff.models import Person
 from lms.staff.queries import Page
@@ -56,11 +54,21 @@ PEOPLE = ClearancePeriod
 
 
 @dataclass(frozen=True)
+class PageRow:
+    """One person's row of the page: their cells in the columns shown (not applicable where
+    none is stored) and whether they are cleared to work, as stored with their runs."""
+
+    person: PersonSummary
+    statuses: dict[str, StatusResult]
+    cleared: bool
+
+
+@dataclass(frozen=True)
 class MatrixPage:
     as_of: dt.date
     catalogue_version: int | None
     requirements: list[Requirement]  # the columns shown
-    rows: list[MatrixRow]  # this page's
+    rows: list[PageRow]  # this page's
     page: Page
     counts: dict[RequirementStatus, int]  # cells in scope by status, not applicable left out
     not_cleared: int  # of the people the filters choose
@@ -231,17 +239,28 @@ def matrix_page(
             select(func.count()).select_from(Person).where(*conditions, not_cleared_that_day)
         ).scalar_one()
     page = Page.clamped(page_number, page_size, total)
-    people = [
-        PersonSummary(*values)
-        for values in session.execute(
-            select(*PERSON_COLUMNS)
-            .where(*conditions)
-            .order_by(Person.legal_name, Person.id)
-            .limit(page.size)
-            .offset(page.offset)
+    listed = (
+        select(*PERSON_COLUMNS)
+        .where(*conditions)
+        .order_by(Person.legal_name, Person.id)
+        .limit(page.size)
+        .offset(page.offset)
+        .subquery("listed")
+    )
+    # Whether each is cleared, from their stored run rather than from every requirement's cell
+    # (a page showing one requirement then reads one cell a person, not the catalogue's), looked
+    # up for the page's people only: outside the page's query, which may sort many.
+    cleared = (
+        select(PEOPLE.cleared)
+        .where(
+            PEOPLE.person_id == listed.c.id, PEOPLE.with_status == ANY, _covering(PEOPLE, as_of)
         )
-    ]
-    rows = _rows(session, people, catalogue, as_of)
+        .scalar_subquery()
+    )
+    people = session.execute(
+        select(*listed.c, cleared).order_by(listed.c.legal_name, listed.c.id)
+    ).all()
+    rows = _rows(session, people, keys, as_of)
     return MatrixPage(
         as_of,
         version.version if version else None,
@@ -253,25 +272,30 @@ def matrix_page(
     )
 
 
-def _rows(
-    session: Session, people: list[PersonSummary], catalogue: dict[str, Requirement], as_of: dt.date
-) -> list[MatrixRow]:
-    """Each person's cells on ``as_of`` (not applicable where none is stored): one query."""
+def _rows(session: Session, people: list, keys: list[str], as_of: dt.date) -> list[PageRow]:
+    """The page's rows from its ``people`` (``PERSON_COLUMNS`` and whether cleared): each
+    one's cells of ``keys`` on ``as_of``, not applicable where none is stored: one query."""
     if not people:
         return []
     cells: dict[int, dict[str, StatusResult]] = {person.id: {} for person in people}
     for person_id, key, status, valid_until, due_on in session.execute(
         select(
             CELLS.person_id, CELLS.requirement_key, CELLS.status, CELLS.valid_until, CELLS.due_on
-        ).where(CELLS.person_id.in_([person.id for person in people]), _covering(CELLS, as_of))
+        ).where(
+            CELLS.person_id.in_(list(cells)),
+            CELLS.requirement_key.in_(keys),
+            _covering(CELLS, as_of),
+        )
     ):
         cells[person_id][key] = StatusResult(RequirementStatus(status), valid_until, due_on)
-    rows = []
-    for person in people:
-        statuses = {key: cells[person.id].get(key, NOT_APPLICABLE) for key in catalogue}
-        clearance = cleared_to_work(catalogue.values(), {k: s.status for k, s in statuses.items()})
-        rows.append(MatrixRow(person, statuses, clearance))
-    return rows
+    return [
+        PageRow(
+            PersonSummary(*values[:-1]),
+            {key: cells[values.id].get(key, NOT_APPLICABLE) for key in keys},
+            bool(values[-1]),
+        )
+        for values in people
+    ]
 
 
 def summary(session: Session, as_of: dt.date, days: int = 30) -> Summary:
