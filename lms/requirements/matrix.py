@@ -252,9 +252,7 @@ def matrix_page(
     # up for the page's people only: outside the page's query, which may sort many.
     cleared = (
         select(PEOPLE.cleared)
-        .where(
-            PEOPLE.person_id == listed.c.id, PEOPLE.with_status == ANY, _covering(PEOPLE, as_of)
-        )
+        .where(PEOPLE.person_id == listed.c.id, PEOPLE.with_status == ANY, _covering(PEOPLE, as_of))
         .scalar_subquery()
     )
     people = session.execute(
