@@ -51,6 +51,8 @@ from lms.tallies.rules import EXPIRING_WITHIN_DAYS
 
 CELLS = RequirementStatusPeriod
 PEOPLE = ClearancePeriod
+#: The statuses a phone's card leaves out: nothing to do.
+SETTLED = frozenset({RequirementStatus.MET, RequirementStatus.NOT_APPLICABLE})
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,11 @@ class PageRow:
     person: PersonSummary
     statuses: dict[str, StatusResult]
     cleared: bool
+
+    @property
+    def all_met(self) -> bool:
+        """Every requirement shown is met or does not apply (a phone's card then says so)."""
+        return all(result.status in SETTLED for result in self.statuses.values())
 
 
 @dataclass(frozen=True)

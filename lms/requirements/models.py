@@ -133,14 +133,16 @@ class RequirementStatusPeriod(Base):
 
     __tablename__ = "requirement_status_periods"
     __table_args__ = (
-        # A page's people's cells, and the EXISTS of the status filter, person by person.
+        # A page's people's cells of the requirements shown, and the EXISTS of the filter by
+        # requirement and status, person by person: that requirement's runs in that status only
+        # (led by the start day, a probe read every run the person had begun, of every key).
         Index(
-            "ix_requirement_status_periods_person_id_starts_on",
+            "ix_requirement_status_periods_person_id_requirement_key",
             "person_id",
+            "requirement_key",
+            "status",
             "starts_on",
             "ends_on",
-            "status",
-            "requirement_key",
         ),
         # Who has a status on a day (the status filter's count), from the index alone.
         Index(

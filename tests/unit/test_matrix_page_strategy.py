@@ -1,7 +1,12 @@
 """When the matrix's filtered page reads the matching runs first rather than probing people in
-name order (``lms.requirements.matrix.matching_first``), worked by hand with PROBE_COST 1.5."""
+name order (``lms.requirements.matrix.matching_first``), worked by hand with PROBE_COST 1.5;
+and when a page's row says every requirement shown is met."""
 
-from lms.requirements.matrix import PROBE_COST, matching_first
+from lms.requirements.matrix import PROBE_COST, PageRow, matching_first
+from lms.requirements.queries import PersonSummary
+from lms.requirements.rules import RequirementStatus as S
+from lms.requirements.rules import StatusResult
+from lms.staff.models import Position
 
 
 def test_the_probe_cost_the_cases_below_are_worked_with():
@@ -34,3 +39,19 @@ def test_a_later_page_needs_more_probes_so_it_turns_to_the_runs_sooner():
 def test_nobody_matching_reads_the_empty_runs():
     assert matching_first(0, 10_001, 100)
     assert matching_first(0, 0, 100)
+
+
+def _row(*statuses):
+    mentor = Position.THERAPEUTIC_MENTOR
+    person = PersonSummary(1, "Ana Silva", None, None, mentor, None, None, None)
+    return PageRow(person, {f"r{i}": StatusResult(s) for i, s in enumerate(statuses)}, True)
+
+
+def test_a_row_with_only_met_and_not_applicable_cells_is_all_met():
+    assert _row(S.MET, S.NOT_APPLICABLE, S.MET).all_met
+    assert _row().all_met  # nothing shown applies
+
+
+def test_a_row_with_one_cell_to_act_on_is_not_all_met():
+    assert not _row(S.MET, S.DUE_SOON).all_met
+    assert not _row(S.PENDING).all_met
