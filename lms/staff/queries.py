@@ -163,19 +163,29 @@ WALK_COST = 0.5
 @dataclass(frozen=True)
 class SearchSize:
     """How many people a search matches (from SQLite's trigram index alone, no person's row
-    read) and about how many people there are (the largest id: one index probe)."""
+    read; up to ``limit + 1`` when counted with a ``limit``) and about how many people there
+    are (the largest id: one index probe)."""
 
     matches: int
     headcount: int
+    limit: int | None = None
+
+    @property
+    def exact(self) -> bool:
+        return self.limit is None or self.matches <= self.limit
 
     def walk_in_name_order(self, page_end: int) -> bool:
         """Whether to find the people up to ``page_end`` by walking the names' index in order,
         looking each id up among the matches — about ``page_end * headcount / matches`` entries
         when the matches are spread through the alphabet, never more than the headcount —
         rather than fetching every match's row and sorting them: the walk when many match (a
-        ninth of 100,000 people on SQLite: 4 ms against 10-15 ms)."""
+        ninth of 100,000 people on SQLite: 4 ms against 10-15 ms). When counting stopped at
+        the limit the matches are many: the walk reads at most ``page_end * headcount /
+        limit`` entries, while fetching them all grows with every match — the walk."""
         if self.matches == 0:
             return False
+        if not self.exact:
+            return True
         return WALK_COST * page_end * self.headcount / self.matches < self.matches
 
     def routed(self, filters, page: Page):
@@ -185,23 +195,25 @@ class SearchSize:
 
 
 def search_size(
-    session: Session, search: str | None, columns: Columns = SEARCHABLE
+    session: Session,
+    search: str | None,
+    columns: Columns = SEARCHABLE,
+    limit: int | None = None,
 ) -> SearchSize | None:
-    """The ``SearchSize`` of ``search`` in ``columns`` on SQLite: one query. None where the
-    search does not go through SQLite's trigram index (on PostgreSQL the planner has the
-    statistics to choose; a search shorter than a trigram is a scan either way)."""
+    """The ``SearchSize`` of ``search`` in ``columns`` on SQLite, its matches counted up to
+    ``limit + 1`` (``count_limit``): one query. None where the search does not go through
+    SQLite's trigram index (on PostgreSQL the planner has the statistics to choose; a search
+    shorter than a trigram is a scan either way)."""
     query = _trigram_query(search, columns)
     if query is None or session.get_bind().dialect.name != "sqlite":
         return None
-    matches = (
-        select(func.count())
-        .select_from(_PEOPLE_SEARCH)
-        .where(literal_column("people_search").match(query))
-        .scalar_subquery()
-    )
+    matching = select(_PEOPLE_SEARCH.c.rowid).where(literal_column("people_search").match(query))
+    if limit is not None:
+        matching = matching.limit(limit + 1)
+    matches = select(func.count()).select_from(matching.subquery()).scalar_subquery()
     headcount = select(func.max(Person.id)).scalar_subquery()
     found, largest_id = session.execute(select(matches, headcount)).one()
-    return SearchSize(found, largest_id or 0)
+    return SearchSize(found, largest_id or 0, limit)
 
 
 def driven_by_search(search: str | None, in_name_order: bool):
@@ -296,22 +308,32 @@ def like_escape(text: str) -> str:
 
 @dataclass(frozen=True)
 class Page:
-    """One page of a list: which page, how long pages are, and how many items in all."""
+    """One page of a list: which page, how long pages are, and how many items in all — or, not
+    ``exact``, how many were counted before counting stopped (``count_limit``): there are more
+    than ``total - 1`` then, and the last page is not known."""
 
     number: int
     size: int
     total: int
+    exact: bool = True
 
     @classmethod
-    def clamped(cls, requested: int, size: int, total: int) -> Page:
-        """The requested page, or the last one when the list has shrunk below it."""
+    def clamped(cls, requested: int, size: int, total: int, limit: int | None = None) -> Page:
+        """The requested page, or the last one when the list has shrunk below it. ``total``
+        counted with a ``limit`` (``count_limit``) is exact when it does not pass it."""
+        exact = limit is None or total <= limit
         last = cls(number=1, size=size, total=total).count
-        return cls(number=max(1, min(requested, last)), size=size, total=total)
+        return cls(number=max(1, min(requested, last)), size=size, total=total, exact=exact)
 
     @property
     def count(self) -> int:
-        """How many pages; an empty list still has one (empty) page."""
+        """How many pages (known); an empty list still has one (empty) page."""
         return max(1, -(-self.total // self.size))
+
+    @property
+    def more_than(self) -> int:
+        """Not ``exact``: the list has more items than this."""
+        return self.total - 1
 
     @property
     def offset(self) -> int:
@@ -336,14 +358,46 @@ class Page:
 
     def numbers_to_show(self, around: int = 2) -> list[int | None]:
         """Page numbers for a pager: the first, the last and a few around this one; ``None``
-        where numbers are skipped, so 100 pages never become 100 links."""
-        wanted = {1, self.count, *range(self.number - around, self.number + around + 1)}
+        where numbers are skipped, so 100 pages never become 100 links. When the count
+        stopped short the last page is not known: the numbers end in a gap."""
+        last = self.count if self.exact else min(self.count, self.number + around)
+        wanted = {1, last, *range(self.number - around, self.number + around + 1)}
         numbers: list[int | None] = []
-        for number in sorted(n for n in wanted if 1 <= n <= self.count):
+        for number in sorted(n for n in wanted if 1 <= n <= last):
             if numbers and number - numbers[-1] > 1:
                 numbers.append(None)
             numbers.append(number)
+        if not self.exact:
+            numbers.append(None)
         return numbers
+
+
+#: A name search's matches are counted only up to this many, or up to the end of the page asked
+#: for if that is further (``count_limit``): past it a list says "more than 1,000". Counting
+#: every match reads every matching row — 11,000 for a common surname among 100,000 people,
+#: costlier than finding the page — for a figure no one pages through to the end.
+SEARCH_COUNT_LIMIT = 1000
+MOST_ROWS = 2**31 - 1
+
+
+def count_limit(search: str | None, page_number: int, page_size: int) -> int | None:
+    """How far to count a list's items for page ``page_number``: with a name search, to
+    ``SEARCH_COUNT_LIMIT`` or the page's end, whichever is further (so whether a next page
+    exists is always known); without one, every item (None)."""
+    if not (search or "").strip():
+        return None
+    # Never past the most rows a table can hold (32-bit ids): a page number of 30 digits is
+    # clamped to the last page like any other, not passed on as a LIMIT no database takes.
+    return min(max(SEARCH_COUNT_LIMIT, page_number * page_size), MOST_ROWS)
+
+
+def counted(session: Session, where: Sequence[ColumnElement[bool]], limit: int | None) -> int:
+    """How many people match ``where``: all of them, or with a ``limit`` at most ``limit + 1``
+    (one past it says there are more): the count stops reading there."""
+    if limit is None:
+        return session.execute(select(func.count()).select_from(Person).where(*where)).scalar_one()
+    found = select(Person.id).where(*where).limit(limit + 1).subquery()
+    return session.execute(select(func.count()).select_from(found)).scalar_one()
 
 
 def people_with_facts(
@@ -364,18 +418,22 @@ def people_with_facts(
     return session.execute(statement).scalars().all()
 
 
-def count_people(session: Session, filters: StaffFilters, size: SearchSize | None = None) -> int:
-    """How many people the filters leave: the search's ``size`` when a search is the only
-    filter; from the stored counters when only an eligibility filter (with a staff status or
-    position the counters keep) is set; else one count query."""
+def count_people(
+    session: Session,
+    filters: StaffFilters,
+    size: SearchSize | None = None,
+    limit: int | None = None,
+) -> int:
+    """How many people the filters leave (up to ``limit + 1``, see ``counted``): the search's
+    ``size`` when a search is the only filter; from the stored counters when only an
+    eligibility filter (with a staff status or position the counters keep) is set; else one
+    count query."""
     if size is not None and filters.only_search:
         return size.matches
-    counted = _counted_by_tallies(session, filters)
-    if counted is not None:
-        return counted
-    return session.execute(
-        select(func.count()).select_from(Person).where(*filters.conditions())
-    ).scalar_one()
+    tallied = _counted_by_tallies(session, filters)
+    if tallied is not None:
+        return tallied
+    return counted(session, filters.conditions(), limit)
 
 
 def _counted_by_tallies(session: Session, filters: StaffFilters) -> int | None:

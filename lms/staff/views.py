@@ -39,6 +39,7 @@ from lms.staff.queries import (
     Cursor,
     Page,
     StaffFilters,
+    count_limit,
     count_people,
     determination_history,
     employment_periods,
@@ -110,8 +111,10 @@ def index():
     # Count and page in SQL, eligibility included (the stored status periods compared with
     # today): only the people shown are loaded and evaluated. Next and previous links carry a
     # cursor, read by keyset; a page number alone by offset.
-    size = search_size(database, search) if search else None
-    page = Page.clamped(requested_page, PAGE_SIZE, count_people(database, filters, size))
+    limit = count_limit(search, requested_page, PAGE_SIZE)
+    size = search_size(database, search, limit=limit) if search else None
+    total = count_people(database, filters, size, limit)
+    page = Page.clamped(requested_page, PAGE_SIZE, total, limit)
     if size is not None:
         filters = size.routed(filters, page)
     cursor = _requested_cursor()  # checked even when unused

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, selectinload
 from lms import clock
 from lms.curriculum.models import CurriculumEdition, EditionModule, ModuleVersion
 from lms.staff.models import EmploymentPeriod, Person, Position, StaffStatus
-from lms.staff.queries import LIST_ORDER, Page, driven_by_search, name_search
+from lms.staff.queries import LIST_ORDER, Page, counted, driven_by_search, name_search
 from lms.staff.rules import Employment
 from lms.tallies.queries import counts_on
 from lms.training.analysis import ItemStatistics, analyse_items, marked_paper
@@ -89,9 +89,10 @@ class _Cycle:
     first_started_at: dt.datetime | None
 
 
-def count_team(session: Session, filters: TeamFilters) -> int:
-    """How many mentors the team page lists: from the stored counters for every active
-    mentor with one status (no team, no search), else one count query."""
+def count_team(session: Session, filters: TeamFilters, limit: int | None = None) -> int:
+    """How many mentors the team page lists (up to ``limit + 1``, see ``counted``): from the
+    stored counters for every active mentor with one status (no team, no search), else one
+    count query."""
     if filters.status is not None and filters.supervisor_id is None and not filters.search:
         counts = counts_on(
             session,
@@ -102,9 +103,7 @@ def count_team(session: Session, filters: TeamFilters) -> int:
             statuses={filters.status.value},
         )
         return counts[filters.status.value]
-    return session.execute(
-        select(func.count()).select_from(Person).where(*filters.conditions())
-    ).scalar_one()
+    return counted(session, filters.conditions(), limit)
 
 
 def team_page(

@@ -16,7 +16,7 @@ from lms.curriculum.rendering import render_markdown, section_markdown
 from lms.curriculum.tables import label_table_cells
 from lms.organisation.views import current_settings
 from lms.provider_time import provider_today
-from lms.staff.queries import Page, person_for_user, search_size
+from lms.staff.queries import Page, count_limit, person_for_user, search_size
 from lms.training.forms import AttestationForm
 from lms.training.models import Attestation, KnowledgeCheckAttempt, ModuleProgress, TrainingCycle
 from lms.training.operations import (
@@ -366,8 +366,10 @@ def team():
     timezone = current_app.config["LMS_TIMEZONE"]
     # Count and page in SQL, the status filter included (the stored status periods compared
     # with today): only the mentors shown are loaded and evaluated.
-    page = Page.clamped(requested_page, TEAM_PAGE_SIZE, count_team(database, filters))
-    size = search_size(database, search, SEARCHED) if search else None
+    limit = count_limit(search, requested_page, TEAM_PAGE_SIZE)
+    total = count_team(database, filters, limit)
+    page = Page.clamped(requested_page, TEAM_PAGE_SIZE, total, limit)
+    size = search_size(database, search, SEARCHED, limit) if search else None
     if size is not None:
         filters = size.routed(filters, page)
     rows = team_page(database, filters, page, today, policy, timezone)

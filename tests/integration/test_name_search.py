@@ -11,7 +11,7 @@ from sqlalchemy import select
 from lms.db import UTCDateTime, make_engine
 from lms.migrate import downgrade, upgrade
 from lms.staff.models import Person, Position
-from lms.staff.queries import SearchSize, name_search, search_size
+from lms.staff.queries import SearchSize, counted, name_search, search_size
 from lms.training.queries import TeamFilters
 from tests.support.databases import configured_url, scratch_database
 from tests.support.factories import make_person
@@ -235,3 +235,20 @@ def test_the_search_size_counts_matches_from_the_index_alone(db):
     largest = db.execute(select(sa.func.max(Person.id))).scalar_one()
     assert size == SearchSize(matches=2, headcount=largest)
     assert search_size(db, "si") is None  # shorter than a trigram: a scan either way
+    # Counted with a limit, the count stops one past it (more than the limit match).
+    assert search_size(db, "SILV", limit=1) == SearchSize(2, largest, limit=1)
+    assert not search_size(db, "SILV", limit=1).exact
+    assert search_size(db, "SILV", limit=2) == SearchSize(2, largest, limit=2)
+    assert search_size(db, "SILV", limit=2).exact
+
+
+def test_a_count_with_a_limit_stops_one_past_it(db):
+    for name in ("Ana Silva", "Bo Silvan", "Cy Silvers", "Di Lee"):
+        make_person(db, name, today=TODAY)
+    db.flush()
+    silva = [name_search("silv")]
+    assert counted(db, silva, None) == 3
+    assert counted(db, silva, 1) == 2  # more than 1
+    assert counted(db, silva, 3) == 3  # within the limit: exact
+    assert counted(db, silva, 10) == 3
+    assert counted(db, [name_search("nobody")], 1) == 0

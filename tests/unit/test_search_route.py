@@ -30,3 +30,11 @@ def test_the_turn_comes_where_the_two_costs_meet():
 def test_a_search_nobody_matches_goes_through_the_index():
     assert not SearchSize(matches=0, headcount=100_000).walk_in_name_order(50)
     assert not SearchSize(matches=0, headcount=0).walk_in_name_order(50)
+
+
+def test_a_count_stopped_at_its_limit_walks_the_names():
+    # 1,001 counted with a limit of 1,000: at least 1,001 match, so the walk reads at most
+    # ~2,498 entries' worth (0.5 x 50 x 100,000 / 1,001) while fetching grows with every match.
+    assert SearchSize(matches=1_001, headcount=100_000, limit=1_000).walk_in_name_order(50)
+    # 900 counted under the same limit is exact: the index, as without a limit.
+    assert not SearchSize(matches=900, headcount=100_000, limit=1_000).walk_in_name_order(50)

@@ -294,3 +294,52 @@ def test_eligibility_filter_weighs_each_unverified_fact_and_the_field_of_study(h
         "Jo Identity Unchecked",
     ]
     assert listed("not_eligible") == ["Lu Accounting"]  # 18 months: two years without a degree
+
+
+def test_a_search_matching_more_than_the_count_limit_says_more_than_and_pages_on(
+    hr_client, db, monkeypatch
+):
+    # Pages of 2 and a limit of 3: each page counts to the limit or its own end, whichever is
+    # further, so it always knows whether a next page exists; the last page counts them all.
+    monkeypatch.setattr("lms.staff.views.PAGE_SIZE", 2)
+    monkeypatch.setattr("lms.staff.queries.SEARCH_COUNT_LIMIT", 3)
+    wanted = numbered("Silva", 1, 7)
+    add_people(db, [*numbered("Adams", 1, 3), *wanted, *numbered("Young", 1, 3)])
+    url, seen, summaries = "/staff/?q=silva", [], []
+    while url is not None:
+        page = get_page(hr_client, url)
+        seen += names_listed(page)
+        summaries.append(re.search(r'<p class="list-summary">(.*?)</p>', page).group(1))
+        links = pager(page) or []
+        url = next((href for label, href, _ in links if label == "Next page"), None)
+    assert seen == wanted
+    assert summaries == [
+        f"Showing 1{TO}2 of more than 3 people: narrow the search for a count.",
+        f"Showing 3{TO}4 of more than 4 people: narrow the search for a count.",
+        f"Showing 5{TO}6 of more than 6 people: narrow the search for a count.",
+        "Showing 7 of 7 people.",
+    ]
+
+
+def test_a_search_past_the_count_limit_hides_the_last_page_number(hr_client, db, monkeypatch):
+    monkeypatch.setattr("lms.staff.views.PAGE_SIZE", 2)
+    monkeypatch.setattr("lms.staff.queries.SEARCH_COUNT_LIMIT", 3)
+    add_people(db, numbered("Silva", 1, 7))
+    page = get_page(hr_client, "/staff/?q=silva")
+    assert "<title>Candidates and staff, page 1 \N{MIDDLE DOT}" in page  # not "of 2"
+    assert [label for label, _, _ in pager(page)] == ["Page 1", "Page 2", "Next page"]
+    assert 'class="pagination__gap"' in PAGER.search(page).group(1)
+    # The same search with a count limit above its matches counts them exactly.
+    monkeypatch.setattr("lms.staff.queries.SEARCH_COUNT_LIMIT", 7)
+    page = get_page(hr_client, "/staff/?q=silva")
+    assert f"Showing 1{TO}2 of 7 people." in page
+    assert "<title>Candidates and staff, page 1 of 4 \N{MIDDLE DOT}" in page
+    labels = [label for label, _, _ in pager(page)]
+    assert labels == ["Page 1", "Page 2", "Page 3", "Page 4", "Next page"]
+
+
+def test_a_search_with_a_page_number_of_thirty_digits_shows_the_last_page(hr_client, db):
+    add_people(db, numbered("Silva", 1, 3))
+    page = get_page(hr_client, "/staff/?q=silva&page=" + "9" * 30)
+    assert names_listed(page) == numbered("Silva", 1, 3)
+    assert f"Showing 1{TO}3 of 3 people." in page

@@ -253,6 +253,35 @@ def test_search_pages_through_the_matching_mentors_only(hr_client, db):
     assert 'name="q" value="rivera"' in second
 
 
+def test_a_search_matching_more_than_the_count_limit_says_more_than_and_pages_on(
+    hr_client, db, monkeypatch
+):
+    # Pages of 2 and a limit of 3 (``lms.staff.queries.count_limit``): each page counts to the
+    # limit or its own end, whichever is further; the last page counts them all.
+    monkeypatch.setattr("lms.training.views.TEAM_PAGE_SIZE", 2)
+    monkeypatch.setattr("lms.staff.queries.SEARCH_COUNT_LIMIT", 3)
+    wanted = numbered("Rivera", 1, 5)
+    add_mentors(db, [*numbered("Adams", 1, 3), *wanted, *numbered("Zeller", 1, 3)])
+    url, seen, summaries = "/training/team?q=rivera", [], []
+    while url is not None:
+        page = get_page(hr_client, url)
+        seen += names_listed(page)
+        summaries.append(re.search(r'<p class="list-summary">(.*?)</p>', page).group(1))
+        url = next((href for label, href, _ in pager(page) or [] if label == "Next page"), None)
+    assert seen == wanted
+    assert summaries == [
+        f"Showing 1{TO}2 of more than 3 mentors: narrow the search for a count.",
+        f"Showing 3{TO}4 of more than 4 mentors: narrow the search for a count.",
+        "Showing 5 of 5 mentors.",
+    ]
+
+
+def test_a_search_with_a_page_number_of_thirty_digits_shows_the_last_page(hr_client, db):
+    add_mentors(db, numbered("Rivera", 1, 3))
+    page = get_page(hr_client, "/training/team?q=rivera&page=" + "9" * 30)
+    assert names_listed(page) == numbered("Rivera", 1, 3)
+
+
 # Status filter
 
 
