@@ -252,3 +252,33 @@ def test_a_count_with_a_limit_stops_one_past_it(db):
     assert counted(db, silva, 3) == 3  # within the limit: exact
     assert counted(db, silva, 10) == 3
     assert counted(db, [name_search("nobody")], 1) == 0
+
+
+def test_a_limited_count_on_sqlite_reads_the_matches_in_turn(db):
+    """Counted up to a limit, the search's matches drive the count one at a time (a join from
+    the FTS5 table, each person looked up by id), so it stops at the limit: written as
+    ``id IN (matches)`` SQLite would first gather every match."""
+    if db.get_bind().dialect.name != "sqlite":
+        pytest.skip("the FTS5 table is SQLite's")
+    for name in ("Ana Silva", "Bo Silvan", "Cy Silvers", "Di Lee"):
+        make_person(db, name, today=TODAY)
+    db.flush()
+    where = [name_search("silv"), Person.legal_name != "Bo Silvan"]  # the other filters kept
+    statements = []
+
+    def keep(conn, cursor, statement, parameters, context, executemany):
+        statements.append((statement, parameters))
+
+    engine = db.get_bind()
+    sa.event.listen(engine, "before_cursor_execute", keep)
+    try:
+        assert counted(db, where, 1) == 2  # more than 1
+        assert counted(db, where, 5) == 2
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", keep)
+    statement, parameters = statements[-1]
+    assert "FROM people_search JOIN people" in statement
+    explained = db.connection().exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters)
+    plan = [row[-1] for row in explained if not row[-1].startswith(("CO-ROUTINE", "SCAN anon"))]
+    assert plan[0].startswith("SCAN people_search VIRTUAL TABLE"), plan
+    assert plan[1] == "SEARCH people USING INTEGER PRIMARY KEY (rowid=?)", plan

@@ -13,7 +13,7 @@ from sqlalchemy import delete, insert, select, update
 
 from lms import clock
 from lms.staff.models import Person, Position, StaffStatus
-from lms.staff.queries import SEARCHABLE, StaffFilters, name_search
+from lms.staff.queries import SEARCHABLE, StaffFilters, counted, name_search
 from lms.training.queries import TeamFilters
 from tests.property.support import BOUNDED
 
@@ -135,3 +135,11 @@ def test_the_name_search_finds_what_a_substring_check_finds(db, people, later, w
                     search,
                     filters,
                 )
+                # Counted up to a limit (on SQLite from the trigram index's matches in turn):
+                # the count, or one past the limit when more match.
+                for limit in (0, 1, 2, 4, 8):
+                    assert counted(db, filters.conditions(), limit) == min(len(found), limit + 1), (
+                        search,
+                        filters,
+                        limit,
+                    )
