@@ -22,7 +22,7 @@ import time
 
 from sqlalchemy import event
 
-from bench.common import KINDS, bench_app, bench_database
+from bench.common import KINDS, bench_app, bench_database, settle
 from bench.supervision import add_sessions
 from bench.synthetic import add_mentors, add_requirement_records
 from lms import clock
@@ -78,6 +78,7 @@ def measure(kind: str, count: int) -> dict[str, float]:
             add_requirement_records(session, people, clock.today())
             session.commit()
             session.close()
+            settle(app)
             session = app.extensions["lms.db"].session_factory()
             options = PacketOptions(
                 as_of=clock.today(),

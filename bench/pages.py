@@ -21,7 +21,7 @@ from flask import Flask
 from sqlalchemy import event
 
 from bench import twin
-from bench.common import add_account, bench_app, bench_database, signed_in
+from bench.common import add_account, bench_app, bench_database, settle, signed_in
 from bench.synthetic import add_mentors, add_requirement_records
 from lms import clock
 from lms.staff.views import PAGE_SIZE
@@ -88,13 +88,7 @@ def open_site(stack: ExitStack, kind: str, count: int) -> Site:
         add_requirement_records(session, people, clock.today())
         session.commit()
         session.close()
-    if app.extensions["lms.db"].engine.dialect.name == "postgresql":
-        # As autovacuum would after a bulk load: plans need statistics, and index-only scans a
-        # visibility map; the counters' month and year rows, updated by every change of the
-        # setup, would otherwise be read through thousands of dead row versions.
-        engine = app.extensions["lms.db"].engine
-        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-            connection.exec_driver_sql("VACUUM ANALYZE")
+    settle(app)
     site = Site(count, app, signed_in(app, "hr@bench.example"))
     event.listen(
         app.extensions["lms.db"].engine,
