@@ -1,5 +1,6 @@
 """Audit packets requested from the web: queued in the database, built by a background thread
-of the app process, stored in the database so any app server can hand the file over."""
+of the app process, stored in the database in chunks so any app server can hand the file over,
+with memory flat however large the packet."""
 
 from __future__ import annotations
 
@@ -10,17 +11,20 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from lms import clock
 from lms.actor import Actor
 from lms.auditlog.operations import record
-from lms.auditors.models import ExportJob, ExportStatus
+from lms.auditors.models import ExportChunk, ExportJob, ExportStatus
 from lms.auditors.packet import PacketOptions, build_packet
 from lms.db import begin_long_read
 
 #: A running job whose thread has not reported for this long died with its process.
 STALE_AFTER = dt.timedelta(minutes=5)
+#: Bytes of the packet's file stored (and sent) at a time.
+CHUNK_BYTES = 1024 * 1024
 
 
 def request_packet(session: Session, actor: Actor, as_of: dt.date) -> ExportJob:
@@ -76,17 +80,7 @@ def run_job(session_factory: Callable[[], Session], job_id: int, options: Packet
             build_packet(reader, target, options, progress)
             reader.close()
             target.seek(0)
-            data = target.read()
-        _update(
-            session_factory,
-            job_id,
-            content=data,
-            sha256=hashlib.sha256(data).hexdigest(),
-            size_bytes=len(data),
-            filename=f"audit-packet-{options.as_of}.zip",
-            status=ExportStatus.READY,
-            finished_at=clock.now(),
-        )
+            _store(session_factory, job_id, target, f"audit-packet-{options.as_of}.zip")
     except Exception as error:  # the job must end in a state the requester can see
         reader.close()
         _update(
@@ -97,6 +91,41 @@ def run_job(session_factory: Callable[[], Session], job_id: int, options: Packet
             error=f"{type(error).__name__}: {error}"[:500],
         )
         raise
+
+
+def _store(session_factory: Callable[[], Session], job_id: int, source, filename: str) -> None:
+    """Store the built file ``source`` as the job's chunks and mark it ready, in one
+    transaction: a job is never ready with part of its file, and a failure stores nothing.
+    One chunk is held at a time, and its hash is taken as it goes."""
+    session = session_factory()
+    try:
+        digest, size = hashlib.sha256(), 0
+        for sequence, data in enumerate(iter(lambda: source.read(CHUNK_BYTES), b"")):
+            session.execute(insert(ExportChunk).values(job_id=job_id, sequence=sequence, data=data))
+            digest.update(data)
+            size += len(data)
+        job = session.get(ExportJob, job_id)
+        job.sha256, job.size_bytes, job.filename = digest.hexdigest(), size, filename
+        job.status, job.finished_at = ExportStatus.READY, clock.now()
+        session.commit()
+    finally:
+        session.close()
+
+
+def chunks(session: Session, job_id: int):
+    """The job's file, a chunk at a time, in order: one query per chunk, so no more than one
+    is held however large the file."""
+    sequence = 0
+    while True:
+        data = session.execute(
+            select(ExportChunk.data).where(
+                ExportChunk.job_id == job_id, ExportChunk.sequence == sequence
+            )
+        ).scalar_one_or_none()
+        if data is None:
+            return
+        yield data
+        sequence += 1
 
 
 def start_job(

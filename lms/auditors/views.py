@@ -15,6 +15,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    stream_with_context,
     url_for,
 )
 from flask_login import current_user
@@ -34,6 +35,7 @@ from lms.curriculum.documents import (
 )
 from lms.curriculum.models import CurriculumEdition
 from lms.curriculum.rendering import live_contacts
+from lms.db import begin_long_read
 from lms.eligibility.documents import eligibility_file_pdf
 from lms.eligibility.queries import determination_in_force
 from lms.organisation.views import current_settings
@@ -289,18 +291,13 @@ def packet(job_id: int):
 @blueprint.route("/packets/<int:job_id>/download")
 @requires(Role.AUDITOR, Role.ADMIN)
 def packet_download(job_id: int):
-    from sqlalchemy import select
-    from sqlalchemy.orm import undefer
+    from lms.auditors.jobs import chunks
+    from lms.auditors.models import ExportStatus
 
-    from lms.auditors.models import ExportJob, ExportStatus
-
-    _job(job_id)
-    database = db_session()
-    job = database.execute(
-        select(ExportJob).where(ExportJob.id == job_id).options(undefer(ExportJob.content))
-    ).scalar_one()
+    job = _job(job_id)
     if job.status is not ExportStatus.READY:
         abort(409, "The packet is not ready yet.")
+    database = db_session()
     record(
         database,
         current_actor(),
@@ -309,8 +306,20 @@ def packet_download(job_id: int):
         job.id,
         {"filename": job.filename, "sha256": job.sha256, "bytes": job.size_bytes},
     )
-    response = Response(job.content, mimetype="application/zip")
+
+    def pieces():
+        # Runs as the response is sent, after the request's transaction (and its record of the
+        # download) has ended: the chunks are read one at a time in a read transaction of their
+        # own (on SQLite not holding the write lock for the whole download).
+        begin_long_read(database)
+        try:
+            yield from chunks(database, job_id)
+        finally:
+            database.rollback()
+
+    response = Response(stream_with_context(pieces()), mimetype="application/zip")
     response.headers["Content-Disposition"] = f'attachment; filename="{job.filename}"'
+    response.headers["Content-Length"] = str(job.size_bytes)
     return response
 
 

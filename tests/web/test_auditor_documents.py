@@ -47,7 +47,10 @@ def test_other_roles_views_are_not_logged_as_auditor_views(client, auth, users, 
     assert not [a for a, _ in actions(db) if a == "auditor.view"]
 
 
-def test_packet_requested_on_the_web_is_prepared_and_downloaded(app, client, auth, users, db):
+def test_packet_requested_on_the_web_is_prepared_and_downloaded(
+    app, client, auth, users, db, monkeypatch
+):
+    import hashlib
     import io
     import json
     import zipfile
@@ -55,6 +58,7 @@ def test_packet_requested_on_the_web_is_prepared_and_downloaded(app, client, aut
     from tests.conftest import csrf_token
 
     app.config["EXPORT_JOBS_INLINE"] = True  # the test client cannot wait for a thread
+    monkeypatch.setattr("lms.auditors.jobs.CHUNK_BYTES", 4096)  # stored and sent in pieces
     auth.login("auditor@example.org")
     response = client.post(
         "/audit/packets",
@@ -68,8 +72,11 @@ def test_packet_requested_on_the_web_is_prepared_and_downloaded(app, client, aut
     assert "Ready" in page
     download = client.get(response.headers["Location"] + "/download")
     assert download.status_code == 200
+    assert len(download.data) == int(download.headers["Content-Length"]) > 4096
     with zipfile.ZipFile(io.BytesIO(download.data)) as packet:
         assert json.loads(packet.read("manifest.json"))["as_of"] == "2026-11-01"
+    logged = [details for action, details in actions(db) if action == "export.download"]
+    assert logged[-1]["sha256"] == hashlib.sha256(download.data).hexdigest()
 
 
 def test_packet_for_a_future_date_is_refused(client, auth, users):
