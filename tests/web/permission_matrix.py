@@ -242,7 +242,7 @@ def auditor_samples(records) -> dict:
             records["db"].execute(select(CurriculumEdition.id).limit(1)).scalar_one()
         )
     if "job_id" not in records:
-        from lms.auditors.models import ExportJob, ExportStatus
+        from lms.auditors.models import ExportChunk, ExportJob, ExportStatus
         from lms.auth.models import User
 
         auditor = (
@@ -260,9 +260,10 @@ def auditor_samples(records) -> dict:
             filename="audit-packet-2026-11-01.zip",
             sha256="0" * 64,
             size_bytes=3,
-            content=b"PK!",
         )
         records["db"].add(job)
+        records["db"].flush()
+        records["db"].add(ExportChunk(job_id=job.id, sequence=0, data=b"PK!"))
         records["db"].commit()
         records["job_id"] = job.id
     return {"edition_id": records["edition_id"], "job_id": records["job_id"]}
