@@ -577,13 +577,15 @@ def people_page(
     if cursor is None and page.offset:
         # A deferred join: the rows skipped are counted off the names' index alone (their ids),
         # and only the page's own rows are read — skipping 99,950 whole rows read each one.
-        ids = (
-            select(Person.id)
-            .where(*conditions)
-            .order_by(*LIST_ORDER)
-            .limit(page.size)
-            .offset(page.offset)
-        )
+        ids = select(Person.id).where(*conditions)
+        after = page.total - page.last_shown  # rows after this page
+        if page.exact and after < page.offset:
+            # Nearer the end: skip the fewer rows after it, reading the names backwards (the
+            # last page of 100,000 skips none rather than 99,950).
+            ids = ids.order_by(Person.legal_name.desc(), Person.id.desc())
+            ids = ids.offset(after).limit(page.last_shown - page.offset)
+        else:
+            ids = ids.order_by(*LIST_ORDER).offset(page.offset).limit(page.size)
         statement = select(*LISTED_COLUMNS).where(Person.id.in_(ids)).order_by(*LIST_ORDER)
     elif cursor is None:
         statement = statement.order_by(*LIST_ORDER)

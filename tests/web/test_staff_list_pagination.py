@@ -343,3 +343,19 @@ def test_a_search_with_a_page_number_of_thirty_digits_shows_the_last_page(hr_cli
     page = get_page(hr_client, "/staff/?q=silva&page=" + "9" * 30)
     assert names_listed(page) == numbered("Silva", 1, 3)
     assert f"Showing 1{TO}3 of 3 people." in page
+
+
+def test_every_page_by_number_holds_its_people_read_from_either_end(hr_client, db, monkeypatch):
+    # Pages of 2 of 7 people: pages 1-2 skip rows from the start; pages 3-4 lie nearer the end
+    # and skip the rows after them reading the names backwards (1 and 0 rows), as the last page
+    # of 100,000 does.
+    monkeypatch.setattr("lms.staff.views.PAGE_SIZE", 2)
+    people = numbered("Person", 1, 7)
+    add_people(db, [*people, "Zed Other"], position=Position.THERAPEUTIC_MENTOR)
+    add_people(db, ["Ann Clinician"], position=Position.LICENSED_CLINICIAN)
+    mentors = [*people, "Zed Other"]
+    for number, expected in enumerate([mentors[i : i + 2] for i in range(0, 8, 2)], start=1):
+        page = get_page(hr_client, f"/staff/?position=therapeutic_mentor&page={number}")
+        assert names_listed(page) == expected, number
+    assert names_listed(get_page(hr_client, "/staff/?page=5")) == ["Zed Other"]
+    assert names_listed(get_page(hr_client, "/staff/?page=1")) == ["Ann Clinician", "Person 001"]
