@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, and_, exists, func, or_, select
+from sqlalchemy import ColumnElement, Row, and_, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from lms.requirements.models import (
@@ -263,6 +263,7 @@ def matrix_page(
         select(PEOPLE.cleared)
         .where(PEOPLE.person_id == listed.c.id, PEOPLE.with_status == ANY, _covering(PEOPLE, as_of))
         .scalar_subquery()
+        .label("cleared")
     )
     people = session.execute(
         select(*listed.c, cleared).order_by(listed.c.legal_name, listed.c.id)
@@ -279,9 +280,9 @@ def matrix_page(
     )
 
 
-def _rows(session: Session, people: list, keys: list[str], as_of: dt.date) -> list[PageRow]:
-    """The page's rows from its ``people`` (``PERSON_COLUMNS`` and whether cleared): each
-    one's cells of ``keys`` on ``as_of``, not applicable where none is stored: one query."""
+def _rows(session: Session, people: list[Row], keys: list[str], as_of: dt.date) -> list[PageRow]:
+    """The page's rows from its ``people`` (``PERSON_COLUMNS``, then ``cleared``): each one's
+    cells of ``keys`` on ``as_of``, not applicable where none is stored: one query."""
     if not people:
         return []
     cells: dict[int, dict[str, StatusResult]] = {person.id: {} for person in people}
@@ -297,11 +298,11 @@ def _rows(session: Session, people: list, keys: list[str], as_of: dt.date) -> li
         cells[person_id][key] = StatusResult(RequirementStatus(status), valid_until, due_on)
     return [
         PageRow(
-            PersonSummary(*values[:-1]),
-            {key: cells[values.id].get(key, NOT_APPLICABLE) for key in keys},
-            bool(values[-1]),
+            PersonSummary(*person[: len(PERSON_COLUMNS)]),
+            {key: cells[person.id].get(key, NOT_APPLICABLE) for key in keys},
+            bool(person.cleared),
         )
-        for values in people
+        for person in people
     ]
 
 

@@ -10,6 +10,7 @@ import pytest
 
 from lms import clock
 from lms.staff.models import Position, StaffStatus
+from tests.web.paging import pages_followed, summary
 from tests.web.staff_records import add_mentor, add_people, numbered
 
 PAGER = re.compile(r'<nav class="pagination" aria-label="Pagination">(.*?)</nav>', re.S)
@@ -305,13 +306,9 @@ def test_a_search_matching_more_than_the_count_limit_says_more_than_and_pages_on
     monkeypatch.setattr("lms.staff.queries.SEARCH_COUNT_LIMIT", 3)
     wanted = numbered("Silva", 1, 7)
     add_people(db, [*numbered("Adams", 1, 3), *wanted, *numbered("Young", 1, 3)])
-    url, seen, summaries = "/staff/?q=silva", [], []
-    while url is not None:
-        page = get_page(hr_client, url)
-        seen += names_listed(page)
-        summaries.append(re.search(r'<p class="list-summary">(.*?)</p>', page).group(1))
-        links = pager(page) or []
-        url = next((href for label, href, _ in links if label == "Next page"), None)
+    pages = list(pages_followed(hr_client, "/staff/?q=silva", pager))
+    seen = [name for page in pages for name in names_listed(page)]
+    summaries = [summary(page) for page in pages]
     assert seen == wanted
     assert summaries == [
         f"Showing 1{TO}2 of more than 3 people: narrow the search for a count.",

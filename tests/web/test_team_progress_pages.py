@@ -12,6 +12,7 @@ import pytest
 from lms.staff.models import Position, StaffStatus
 from lms.training.rules import TrainingStatus
 from lms.web import BAD_PAGE
+from tests.web.paging import pages_followed, summary
 from tests.web.staff_records import numbered
 from tests.web.team_records import (
     DAY,
@@ -262,12 +263,9 @@ def test_a_search_matching_more_than_the_count_limit_says_more_than_and_pages_on
     monkeypatch.setattr("lms.staff.queries.SEARCH_COUNT_LIMIT", 3)
     wanted = numbered("Rivera", 1, 5)
     add_mentors(db, [*numbered("Adams", 1, 3), *wanted, *numbered("Zeller", 1, 3)])
-    url, seen, summaries = "/training/team?q=rivera", [], []
-    while url is not None:
-        page = get_page(hr_client, url)
-        seen += names_listed(page)
-        summaries.append(re.search(r'<p class="list-summary">(.*?)</p>', page).group(1))
-        url = next((href for label, href, _ in pager(page) or [] if label == "Next page"), None)
+    pages = list(pages_followed(hr_client, "/training/team?q=rivera", pager))
+    seen = [name for page in pages for name in names_listed(page)]
+    summaries = [summary(page) for page in pages]
     assert seen == wanted
     assert summaries == [
         f"Showing 1{TO}2 of more than 3 mentors: narrow the search for a count.",
